@@ -1,0 +1,291 @@
+//! The dyn-compatible codec traits ([`Codec`], [`Decoder`], [`Encoder`]) and what a codec
+//! publishes about itself ([`CodecDescriptor`], [`Capabilities`]).
+
+use std::io::{Read, Seek, Write};
+
+use crate::error::{Error, Result};
+use crate::format::{Layout, PixelFormat};
+use crate::image::{ImageMut, ImageRef};
+use crate::info::ImageInfo;
+use crate::limits::Limits;
+use crate::options::{OptionSpec, ResolvedOptions};
+use crate::sample::SampleType;
+
+/// A magic-byte signature: `bytes` at `offset`, compared under `mask` when given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// Byte offset from the start of the data.
+    pub offset: usize,
+    /// Expected bytes.
+    pub bytes: Vec<u8>,
+    /// Optional mask ANDed with the data before comparing (same length as `bytes`).
+    pub mask: Option<Vec<u8>>,
+}
+
+impl Signature {
+    /// Exact bytes at offset 0.
+    pub fn prefix(bytes: &[u8]) -> Self {
+        Signature {
+            offset: 0,
+            bytes: bytes.to_vec(),
+            mask: None,
+        }
+    }
+
+    /// True when `head` matches this signature.
+    pub fn matches(&self, head: &[u8]) -> bool {
+        let Some(window) = head.get(self.offset..self.offset + self.bytes.len()) else {
+            return false;
+        };
+        match &self.mask {
+            None => window == self.bytes.as_slice(),
+            Some(mask) => window
+                .iter()
+                .zip(mask)
+                .zip(&self.bytes)
+                .all(|((d, m), b)| d & m == b & m),
+        }
+    }
+}
+
+/// Who a codec is: its stable name, the format it implements and how to find it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodecDescriptor {
+    /// Stable unique name (`png`, `jpeg-turbo`, `tiff`, …).
+    pub name: String,
+    /// Format implemented (`png`, `jpeg`, `tiff`, …); several codecs may share one.
+    pub format: String,
+    /// One-line description.
+    pub description: String,
+    /// File extensions without dot, lower-case; the first is the preferred one.
+    pub extensions: Vec<String>,
+    /// MIME types.
+    pub mime_types: Vec<String>,
+    /// Magic signatures for content sniffing (any one matching is enough).
+    pub signatures: Vec<Signature>,
+    /// Higher wins when several codecs implement a format.
+    pub priority: i32,
+}
+
+impl CodecDescriptor {
+    /// A descriptor with the common fields; signatures are given as prefixes.
+    pub fn new(
+        name: &str,
+        format: &str,
+        description: &str,
+        extensions: &[&str],
+        mime_types: &[&str],
+        prefixes: &[&[u8]],
+        priority: i32,
+    ) -> Self {
+        CodecDescriptor {
+            name: name.to_string(),
+            format: format.to_string(),
+            description: description.to_string(),
+            extensions: extensions.iter().map(|e| e.to_string()).collect(),
+            mime_types: mime_types.iter().map(|m| m.to_string()).collect(),
+            signatures: prefixes.iter().map(|p| Signature::prefix(p)).collect(),
+            priority,
+        }
+    }
+}
+
+/// Whether a codec keeps pixel values exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fidelity {
+    /// Bit-exact round trip.
+    Exact,
+    /// Values may change (lossy compression).
+    Lossy,
+}
+
+impl std::fmt::Display for Fidelity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Fidelity::Exact => "exact",
+            Fidelity::Lossy => "lossy",
+        })
+    }
+}
+
+/// One row of a capability table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capability {
+    /// Pixel format handled.
+    pub format: PixelFormat,
+    /// Exact or lossy for that format.
+    pub fidelity: Fidelity,
+}
+
+/// What a codec can decode and encode, per pixel format, and whether exactly.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Capabilities {
+    /// Formats the decoder produces.
+    pub decode: Vec<Capability>,
+    /// Formats the encoder accepts.
+    pub encode: Vec<Capability>,
+    /// True when the encoder writes several pages into one file.
+    pub multi_page_encode: bool,
+    /// True when files may hold several pages.
+    pub multi_page_decode: bool,
+}
+
+impl Capabilities {
+    /// Every combination of `layouts` x `samples` with one fidelity.
+    pub fn grid(layouts: &[Layout], samples: &[SampleType], fidelity: Fidelity) -> Vec<Capability> {
+        layouts
+            .iter()
+            .flat_map(|&l| {
+                samples.iter().map(move |&s| Capability {
+                    format: PixelFormat::new(l, s),
+                    fidelity,
+                })
+            })
+            .collect()
+    }
+
+    /// The encode fidelity for `format`, or `None` when the codec cannot encode it.
+    pub fn encode_fidelity(&self, format: PixelFormat) -> Option<Fidelity> {
+        self.encode.iter().find(|c| c.format == format).map(|c| c.fidelity)
+    }
+
+    /// The decode fidelity for `format`, or `None` when the codec never produces it.
+    pub fn decode_fidelity(&self, format: PixelFormat) -> Option<Fidelity> {
+        self.decode.iter().find(|c| c.format == format).map(|c| c.fidelity)
+    }
+
+    /// Encodable formats as text, e.g. `Gray U8, Gray U16, Rgb U8`.
+    pub fn encode_list(&self) -> String {
+        let v: Vec<String> = self.encode.iter().map(|c| c.format.to_string()).collect();
+        if v.is_empty() {
+            "nothing (decode only)".to_string()
+        } else {
+            v.join(", ")
+        }
+    }
+}
+
+/// Anything that can be read and seeked.
+pub trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
+/// Where a decoder reads from: a borrowed slice (zero-copy) or a seekable reader.
+pub enum Source<'a> {
+    /// Bytes in memory.
+    Bytes(&'a [u8]),
+    /// A seekable reader (files, streams).
+    Reader(Box<dyn ReadSeek + 'a>),
+}
+
+impl<'a> Source<'a> {
+    /// The source as a reader (slices become a cursor; no copy).
+    pub fn into_reader(self) -> Box<dyn ReadSeek + 'a> {
+        match self {
+            Source::Bytes(b) => Box::new(std::io::Cursor::new(b)),
+            Source::Reader(r) => r,
+        }
+    }
+
+    /// The whole input as bytes (borrowed for slices; read for readers, within `limits`).
+    pub fn into_bytes(self, limits: &Limits) -> Result<std::borrow::Cow<'a, [u8]>> {
+        match self {
+            Source::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),
+            Source::Reader(mut r) => {
+                let mut v = Vec::new();
+                let cap = limits.max_alloc_bytes.saturating_add(1);
+                (&mut r).take(cap).read_to_end(&mut v)?;
+                limits.check_alloc(v.len() as u64)?;
+                Ok(std::borrow::Cow::Owned(v))
+            }
+        }
+    }
+}
+
+/// Reads one encoded image: header facts first, pixels on request.
+pub trait Decoder {
+    /// Header facts of the current page (parsed when the decoder was made).
+    fn info(&self) -> &ImageInfo;
+
+    /// Decodes the current page into `out`, whose size and format must equal
+    /// [`Decoder::info`]'s. Only the pixel bytes of each row are written.
+    fn decode_into(&mut self, out: ImageMut<'_>) -> Result<()>;
+
+    /// Moves to the next page; returns `false` when there is none.
+    fn next_page(&mut self) -> Result<bool> {
+        Ok(false)
+    }
+}
+
+/// Writes images in one format.
+pub trait Encoder {
+    /// Encodes `pages` (one, or several for multi-page formats) to `out`. The caller has
+    /// already checked the formats against the capability table and validated `options`.
+    /// Returns `Some(reason)` when the result is lossy, `None` when exact.
+    fn encode(
+        &mut self,
+        pages: &[ImageRef<'_>],
+        options: &ResolvedOptions,
+        out: &mut dyn Write,
+    ) -> Result<Option<String>>;
+}
+
+/// A codec backend: descriptor, capability table, options, decoder and encoder factories.
+pub trait Codec: Send + Sync {
+    /// Name, format, extensions, MIME types, signatures, priority.
+    fn descriptor(&self) -> &CodecDescriptor;
+
+    /// The capability table.
+    fn capabilities(&self) -> &Capabilities;
+
+    /// Options the encoder accepts.
+    fn encode_options(&self) -> &[OptionSpec] {
+        &[]
+    }
+
+    /// True when `head` (the first bytes of the input) looks like this codec's format.
+    fn sniff(&self, head: &[u8]) -> bool {
+        self.descriptor().signatures.iter().any(|s| s.matches(head))
+    }
+
+    /// Parses the header of `source` and returns a decoder positioned on the first page.
+    fn decoder<'a>(&self, source: Source<'a>, limits: &Limits) -> Result<Box<dyn Decoder + 'a>>;
+
+    /// A new encoder; decode-only codecs return [`Error::Unsupported`].
+    fn encoder(&self) -> Result<Box<dyn Encoder>> {
+        Err(Error::Unsupported(format!(
+            "codec {} decodes only",
+            self.descriptor().name
+        )))
+    }
+}
+
+/// What an encode did: codec used, bytes written, exact or lossy and why.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct EncodeReport {
+    /// Codec that wrote the data.
+    pub codec: String,
+    /// Format written.
+    pub format: String,
+    /// Bytes written.
+    pub bytes_written: u64,
+    /// Pages written.
+    pub pages: u32,
+    /// True when decoding the output gives back the input bit for bit.
+    pub exact: bool,
+    /// Why the result is lossy (None when exact).
+    pub lossy_reason: Option<String>,
+    /// Outcome of `verify`, when requested.
+    pub verification: Option<Verification>,
+}
+
+/// The result of decoding the output again and comparing it with the input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Verification {
+    /// True when every sample matched bit for bit.
+    pub identical: bool,
+    /// Largest absolute difference of any sample.
+    pub max_abs_diff: f64,
+    /// Peak signal-to-noise ratio in dB (infinite when identical).
+    pub psnr_db: f64,
+}

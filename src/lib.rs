@@ -1,0 +1,37 @@
+//! # pixcodec
+//!
+//! Exact image codecs behind one registry. Decoding returns the samples the file holds,
+//! at the file's own depth and sample type; encoding never narrows, clips, rescales or
+//! drops channels behind your back, and tells you whether the result is exact.
+
+#![deny(missing_docs)]
+
+pub mod codec;
+pub mod codecs;
+pub mod compare;
+pub mod error;
+pub mod format;
+pub mod image;
+pub mod info;
+pub mod io;
+pub mod limits;
+pub mod options;
+pub mod registry;
+pub mod sample;
+
+pub use codec::{
+    Capabilities, Capability, Codec, CodecDescriptor, Decoder, EncodeReport, Encoder, Fidelity, Signature, Source,
+    Verification,
+};
+pub use error::{Error, ErrorKind, Result};
+pub use format::{Layout, PixelFormat};
+pub use image::{Image, ImageMut, ImageRef, Volume};
+pub use info::{ImageInfo, Metadata};
+pub use io::{
+    decode, decode_into, decode_pages, encode, encode_into, encode_to, probe, read, read_from, read_pages, write,
+    write_pages, DecodeOptions, Encoded,
+};
+pub use limits::Limits;
+pub use options::{EncodeOptions, OptionKind, OptionSpec, OptionValue, ResolvedOptions};
+pub use registry::Registry;
+pub use sample::{Sample, SampleType};

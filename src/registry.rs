@@ -1,0 +1,198 @@
+//! The [`Registry`] of codecs: built-ins plus run-time registration, lookup by name,
+//! format, extension, MIME type and content, and the choice of an encoder.
+
+use std::sync::{Arc, OnceLock, RwLock};
+
+use crate::codec::{Codec, Fidelity};
+use crate::error::{Error, Result};
+use crate::format::PixelFormat;
+
+/// A set of codecs. Lookups clone `Arc`s out under a short read lock, so concurrent
+/// lookups, decodes and encodes are safe while another thread registers or removes.
+pub struct Registry {
+    codecs: RwLock<Vec<Arc<dyn Codec>>>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<String> = self.codecs().iter().map(|c| c.descriptor().name.clone()).collect();
+        f.debug_struct("Registry").field("codecs", &names).finish()
+    }
+}
+
+impl Default for Registry {
+    /// Same as [`Registry::with_builtins`].
+    fn default() -> Self {
+        Registry::with_builtins()
+    }
+}
+
+/// Normalises an extension: lower-case, no leading dot.
+fn norm_ext(ext: &str) -> String {
+    ext.trim_start_matches('.').to_ascii_lowercase()
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn empty() -> Self {
+        Registry {
+            codecs: RwLock::new(Vec::new()),
+        }
+    }
+
+    /// A registry holding the built-in codecs enabled at compile time.
+    pub fn with_builtins() -> Self {
+        let r = Registry::empty();
+        for c in crate::codecs::builtins() {
+            r.register(c).expect("built-in codec names are unique");
+        }
+        r
+    }
+
+    /// The process-wide default registry (built-ins; codecs may be added at run time).
+    pub fn global() -> &'static Registry {
+        static GLOBAL: OnceLock<Registry> = OnceLock::new();
+        GLOBAL.get_or_init(Registry::with_builtins)
+    }
+
+    /// Adds a codec; fails when a codec with the same name is registered.
+    pub fn register(&self, codec: Arc<dyn Codec>) -> Result<()> {
+        let name = codec.descriptor().name.clone();
+        if name.is_empty() {
+            return Err(Error::invalid("a codec needs a non-empty name"));
+        }
+        let mut list = self.codecs.write().unwrap_or_else(|e| e.into_inner());
+        if list.iter().any(|c| c.descriptor().name == name) {
+            return Err(Error::invalid(format!("a codec named '{name}' is already registered")));
+        }
+        list.push(codec);
+        list.sort_by(|a, b| {
+            let (da, db) = (a.descriptor(), b.descriptor());
+            db.priority.cmp(&da.priority).then_with(|| da.name.cmp(&db.name))
+        });
+        Ok(())
+    }
+
+    /// Removes the codec named `name` and returns it.
+    pub fn unregister(&self, name: &str) -> Result<Arc<dyn Codec>> {
+        let mut list = self.codecs.write().unwrap_or_else(|e| e.into_inner());
+        let pos = list
+            .iter()
+            .position(|c| c.descriptor().name == name)
+            .ok_or_else(|| Error::UnknownFormat(format!("no codec named '{name}' is registered")))?;
+        Ok(list.remove(pos))
+    }
+
+    /// All codecs, highest priority first.
+    pub fn codecs(&self) -> Vec<Arc<dyn Codec>> {
+        self.codecs.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn filter(&self, pred: impl Fn(&dyn Codec) -> bool) -> Vec<Arc<dyn Codec>> {
+        self.codecs().into_iter().filter(|c| pred(c.as_ref())).collect()
+    }
+
+    /// The codec with this exact name.
+    pub fn by_name(&self, name: &str) -> Option<Arc<dyn Codec>> {
+        self.filter(|c| c.descriptor().name.eq_ignore_ascii_case(name))
+            .into_iter()
+            .next()
+    }
+
+    /// Codecs implementing `format` (e.g. `jpeg`), highest priority first.
+    pub fn by_format(&self, format: &str) -> Vec<Arc<dyn Codec>> {
+        self.filter(|c| c.descriptor().format.eq_ignore_ascii_case(format))
+    }
+
+    /// Codecs claiming the file extension (with or without dot), highest priority first.
+    pub fn by_extension(&self, ext: &str) -> Vec<Arc<dyn Codec>> {
+        let ext = norm_ext(ext);
+        self.filter(|c| c.descriptor().extensions.iter().any(|e| *e == ext))
+    }
+
+    /// Codecs claiming the MIME type, highest priority first.
+    pub fn by_mime(&self, mime: &str) -> Vec<Arc<dyn Codec>> {
+        self.filter(|c| c.descriptor().mime_types.iter().any(|m| m.eq_ignore_ascii_case(mime)))
+    }
+
+    /// Codecs whose signature matches the first bytes of the data, highest priority first.
+    pub fn by_content(&self, head: &[u8]) -> Vec<Arc<dyn Codec>> {
+        self.filter(|c| c.sniff(head))
+    }
+
+    /// Codecs for a target given as a codec name, format name, extension or MIME type
+    /// (tried in that order), highest priority first.
+    pub fn resolve(&self, target: &str) -> Result<Vec<Arc<dyn Codec>>> {
+        if let Some(c) = self.by_name(target) {
+            return Ok(vec![c]);
+        }
+        for found in [self.by_format(target), self.by_extension(target), self.by_mime(target)] {
+            if !found.is_empty() {
+                return Ok(found);
+            }
+        }
+        Err(Error::UnknownFormat(format!(
+            "no codec for '{target}' (not a codec name, format, extension or MIME type); registered formats: {}",
+            self.format_names().join(", ")
+        )))
+    }
+
+    /// Distinct format names, in priority order.
+    pub fn format_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        for c in self.codecs() {
+            let f = &c.descriptor().format;
+            if !v.contains(f) {
+                v.push(f.clone());
+            }
+        }
+        v
+    }
+
+    /// Codecs that can encode `format` exactly, highest priority first.
+    pub fn exact_encoders_for(&self, format: PixelFormat) -> Vec<Arc<dyn Codec>> {
+        self.filter(|c| c.capabilities().encode_fidelity(format) == Some(Fidelity::Exact))
+    }
+
+    /// Chooses the encoder for `target` (see [`Registry::resolve`]) and pixel `format`:
+    /// `codec` (a name) wins when given; otherwise the highest-priority codec of the target
+    /// that can encode the format. Fails with [`Error::NotExact`] naming the pixel format,
+    /// what the codecs can hold and which codec could hold it.
+    pub fn choose_encoder(&self, target: &str, codec: Option<&str>, format: PixelFormat) -> Result<Arc<dyn Codec>> {
+        let candidates = match codec {
+            Some(name) => vec![self
+                .by_name(name)
+                .ok_or_else(|| Error::UnknownFormat(format!("no codec named '{name}' is registered")))?],
+            None => self.resolve(target)?,
+        };
+        if let Some(c) = candidates
+            .iter()
+            .find(|c| c.capabilities().encode_fidelity(format).is_some())
+        {
+            return Ok(c.clone());
+        }
+        let first = &candidates[0];
+        Err(Error::NotExact(self.cannot_hold_message(first.as_ref(), format)))
+    }
+
+    /// The explanation used when `codec` cannot store `format` exactly: what it can hold,
+    /// which codecs could, and the explicit conversions that would make it fit.
+    pub fn cannot_hold_message(&self, codec: &dyn Codec, format: PixelFormat) -> String {
+        let d = codec.descriptor();
+        let others: Vec<String> = self
+            .exact_encoders_for(format)
+            .iter()
+            .map(|c| c.descriptor().name.clone())
+            .collect();
+        let alt = if others.is_empty() {
+            "no registered codec stores it exactly".to_string()
+        } else {
+            format!("use {} instead (stores {format} exactly)", others.join(" or "))
+        };
+        format!(
+            "{} cannot store {format} pixels exactly; it can hold: {}. To keep the data, {alt}; or convert explicitly first (convert::cast / convert::narrow checks every value fits, convert::scale rescales on purpose)",
+            d.name,
+            codec.capabilities().encode_list()
+        )
+    }
+}
