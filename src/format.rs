@@ -123,7 +123,7 @@ impl FromStr for PixelFormat {
     type Err = Error;
     /// Parses `"Rgb U8"`, `"rgb/u8"` or `"rgb:u8"`.
     fn from_str(s: &str) -> Result<Self, Error> {
-        let mut parts = s.split(|c: char| c == ' ' || c == '/' || c == ':' || c == ',');
+        let mut parts = s.split([' ', '/', ':', ',']);
         let (Some(l), Some(t), None) = (parts.next(), parts.next(), parts.next()) else {
             return Err(Error::invalid(format!("pixel format '{s}' should look like 'Rgb U8'")));
         };

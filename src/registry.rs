@@ -107,7 +107,7 @@ impl Registry {
     /// Codecs claiming the file extension (with or without dot), highest priority first.
     pub fn by_extension(&self, ext: &str) -> Vec<Arc<dyn Codec>> {
         let ext = norm_ext(ext);
-        self.filter(|c| c.descriptor().extensions.iter().any(|e| *e == ext))
+        self.filter(|c| c.descriptor().extensions.contains(&ext))
     }
 
     /// Codecs claiming the MIME type, highest priority first.
