@@ -6,6 +6,10 @@
 
 #![deny(missing_docs)]
 
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod codec;
 pub mod codecs;
 pub mod compare;
