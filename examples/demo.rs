@@ -46,7 +46,12 @@ fn main() -> pixcodec::Result<()> {
     let labels: Vec<u32> = (0..64 * 64 * 5u32).map(|i| (i * 2713) % 70_001).collect();
     let vol = Volume::from_samples(64, 64, 5, Layout::Gray, &labels)?;
     let mut tiff = Vec::new();
-    let report = reg.encode_pages_into(&vol.pages(), "tiff", &EncodeOptions::new().compression("deflate"), &mut tiff)?;
+    let report = reg.encode_pages_into(
+        &vol.pages(),
+        "tiff",
+        &EncodeOptions::new().compression("deflate"),
+        &mut tiff,
+    )?;
     let back = reg.decode_volume(&tiff, &DecodeOptions::new())?;
     println!(
         "  tiff: {} pages, {} bytes, exact: {}, identical after decode: {}",

@@ -115,7 +115,9 @@ fn empty_registry_knows_nothing() {
     assert!(reg.codecs().is_empty());
     let err = reg.decode(b"\x89PNG\r\n\x1a\n", &DecodeOptions::new()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnknownFormat);
-    let err = reg.encode(gray(2, 2).as_ref(), "png", &EncodeOptions::new()).unwrap_err();
+    let err = reg
+        .encode(gray(2, 2).as_ref(), "png", &EncodeOptions::new())
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnknownFormat);
 }
 
@@ -130,7 +132,10 @@ fn builtins_are_found_by_name_format_extension_mime_and_content() {
     assert_eq!(reg.by_content(b"\x89PNG\r\n\x1a\n....")[0].descriptor().name, "png");
     assert_eq!(reg.by_content(b"II*\0")[0].descriptor().name, "tiff");
     assert_eq!(reg.by_content(b"MM\0*")[0].descriptor().name, "tiff");
-    assert_eq!(reg.by_content(&[0xFF, 0xD8, 0xFF, 0xE0])[0].descriptor().name, "jpeg-turbo");
+    assert_eq!(
+        reg.by_content(&[0xFF, 0xD8, 0xFF, 0xE0])[0].descriptor().name,
+        "jpeg-turbo"
+    );
     assert!(reg.by_content(b"GIF89a").iter().all(|c| c.descriptor().format == "gif"));
     let err = reg.resolve("no-such-format").err().unwrap();
     assert_eq!(err.kind(), ErrorKind::UnknownFormat);
@@ -160,7 +165,10 @@ fn runtime_codec_registers_decodes_by_sniffing_and_encodes_by_extension() {
     let rgb = Image::new(2, 2, PixelFormat::new(Layout::Rgb, SampleType::U8)).unwrap();
     let err = reg.encode(rgb.as_ref(), "rawg", &EncodeOptions::new()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotExact);
-    assert!(err.to_string().contains("Rgb U8") && err.to_string().contains("png"), "{err}");
+    assert!(
+        err.to_string().contains("Rgb U8") && err.to_string().contains("png"),
+        "{err}"
+    );
     // Removal.
     reg.unregister("rawg").unwrap();
     assert_eq!(
@@ -176,12 +184,18 @@ fn priority_decides_between_codecs_of_one_format_and_per_call_choice_overrides()
     reg.register(Arc::new(RawGray::new("rawg-low", "rawg", 1))).unwrap();
     reg.register(Arc::new(RawGray::new("rawg-high", "rawg", 50))).unwrap();
     assert!(reg.register(Arc::new(RawGray::new("rawg-high", "rawg", 0))).is_err());
-    let names: Vec<String> = reg.by_format("rawg").iter().map(|c| c.descriptor().name.clone()).collect();
+    let names: Vec<String> = reg
+        .by_format("rawg")
+        .iter()
+        .map(|c| c.descriptor().name.clone())
+        .collect();
     assert_eq!(names, ["rawg-high", "rawg-low"]);
     let img = gray(3, 3);
     let enc = reg.encode(img.as_ref(), "rawg", &EncodeOptions::new()).unwrap();
     assert_eq!(enc.report.codec, "rawg-high");
-    let enc = reg.encode(img.as_ref(), "raw", &EncodeOptions::new().codec("rawg-low")).unwrap();
+    let enc = reg
+        .encode(img.as_ref(), "raw", &EncodeOptions::new().codec("rawg-low"))
+        .unwrap();
     assert_eq!(enc.report.codec, "rawg-low");
     let info = reg.probe(&enc.data, &DecodeOptions::new()).unwrap();
     assert_eq!(info.codec, "rawg-high");
@@ -196,7 +210,8 @@ fn priority_decides_between_codecs_of_one_format_and_per_call_choice_overrides()
 #[test]
 fn global_registry_accepts_runtime_codecs() {
     let reg = Registry::global();
-    reg.register(Arc::new(RawGray::new("rawg-global", "rawg-global", 0))).unwrap();
+    reg.register(Arc::new(RawGray::new("rawg-global", "rawg-global", 0)))
+        .unwrap();
     let img = gray(4, 1);
     let enc = pixcodec::encode(img.as_ref(), "rawg-global", &EncodeOptions::new()).unwrap();
     assert_eq!(pixcodec::decode(&enc.data).unwrap(), img);

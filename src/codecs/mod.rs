@@ -4,9 +4,12 @@ use std::sync::Arc;
 
 use crate::codec::Codec;
 
+pub mod npy;
+
 /// The built-in codecs enabled by Cargo features.
 pub fn builtins() -> Vec<Arc<dyn Codec>> {
     #[allow(unused_mut)]
     let mut v: Vec<Arc<dyn Codec>> = Vec::new();
+    v.push(Arc::new(npy::NpyCodec::new()));
     v
 }
