@@ -22,6 +22,7 @@ pub mod limits;
 pub mod options;
 pub mod registry;
 pub mod sample;
+pub mod testkit;
 
 pub use codec::{
     Capabilities, Capability, Codec, CodecDescriptor, Decoder, EncodeReport, Encoder, Fidelity, Signature, Source,
