@@ -326,19 +326,37 @@ fn check_truncated(reg: &Registry, name: &str, bytes: &[u8]) -> Result<(), Strin
 
 fn check_limits(reg: &Registry, name: &str, bytes: &[u8], img: &Image) -> Result<(), String> {
     let codec = reg.by_name(name).ok_or("codec vanished")?;
-    let mut cases = Vec::new();
-    let mut l = Limits::default();
-    l.max_width = img.width() - 1;
-    cases.push(("max_width", l));
-    let mut l = Limits::default();
-    l.max_height = img.height() - 1;
-    cases.push(("max_height", l));
-    let mut l = Limits::default();
-    l.max_pixels = img.width() as u64 * img.height() as u64 - 1;
-    cases.push(("max_pixels", l));
-    let mut l = Limits::default();
-    l.max_alloc_bytes = (img.row_bytes() * img.height() as usize) as u64 - 1;
-    cases.push(("max_alloc_bytes", l));
+    let d = Limits::default();
+    let cases = [
+        (
+            "max_width",
+            Limits {
+                max_width: img.width() - 1,
+                ..d
+            },
+        ),
+        (
+            "max_height",
+            Limits {
+                max_height: img.height() - 1,
+                ..d
+            },
+        ),
+        (
+            "max_pixels",
+            Limits {
+                max_pixels: img.width() as u64 * img.height() as u64 - 1,
+                ..d
+            },
+        ),
+        (
+            "max_alloc_bytes",
+            Limits {
+                max_alloc_bytes: (img.row_bytes() * img.height() as usize) as u64 - 1,
+                ..d
+            },
+        ),
+    ];
     for (what, limits) in cases {
         let r = codec.decoder(Source::Bytes(bytes), &limits).and_then(|mut d| {
             let i = d.info().clone();
