@@ -168,20 +168,21 @@ fn decode_error(e: png::DecodingError) -> Error {
     }
 }
 
-/// The pixel format produced for a (colour type, depth) after PNG's expansions.
-fn expanded_format(color: ColorType, depth: BitDepth, trns: bool) -> Result<PixelFormat> {
+/// The pixel format of rows with this (colour type, depth): 8- and 16-bit samples as they are,
+/// sub-byte samples and palette indices as U8 (they are expanded to 8 bits).
+fn expanded_format(color: ColorType, depth: BitDepth) -> PixelFormat {
     let sample = if depth == BitDepth::Sixteen {
         SampleType::U16
     } else {
         SampleType::U8
     };
-    let layout = match (color, trns) {
-        (ColorType::Grayscale, false) => Layout::Gray,
-        (ColorType::Grayscale, true) | (ColorType::GrayscaleAlpha, _) => Layout::GrayAlpha,
-        (ColorType::Rgb, false) | (ColorType::Indexed, false) => Layout::Rgb,
-        (ColorType::Rgb, true) | (ColorType::Indexed, true) | (ColorType::Rgba, _) => Layout::Rgba,
+    let layout = match color {
+        ColorType::Grayscale => Layout::Gray,
+        ColorType::GrayscaleAlpha => Layout::GrayAlpha,
+        ColorType::Rgb | ColorType::Indexed => Layout::Rgb,
+        ColorType::Rgba => Layout::Rgba,
     };
-    Ok(PixelFormat::new(layout, sample))
+    PixelFormat::new(layout, sample)
 }
 
 /// Reads a PNG: header and pre-image chunks at construction, pixels on `decode_into`.
@@ -202,13 +203,15 @@ impl<'a> PngDecoder<'a> {
         };
         let mut decoder = png::Decoder::new_with_limits(input, png_limits);
         decoder.set_transformations(png::Transformations::EXPAND);
-        // Only IHDR: check the geometry before the decoder allocates anything for the image.
+        // Only IHDR so far: check the geometry before the decoder allocates anything for the
+        // image. tRNS (an extra alpha channel) is not known yet; the final format is checked below.
         let header = decoder.read_header_info().map_err(decode_error)?;
-        let pre = expanded_format(header.color_type, header.bit_depth, false)?;
+        let pre = expanded_format(header.color_type, header.bit_depth);
         limits.check_image(header.width, header.height, pre)?;
 
         let reader = decoder.read_info().map_err(decode_error)?;
         let png_info = reader.info();
+        // The format after EXPAND: palette → RGB(A), tRNS → alpha, sub-byte gray → 8 bits.
         let (color, depth) = reader.output_color_type();
         if depth != BitDepth::Eight && depth != BitDepth::Sixteen {
             return Err(Error::decode(
@@ -216,7 +219,7 @@ impl<'a> PngDecoder<'a> {
                 format!("unexpected output depth {depth:?} after expansion"),
             ));
         }
-        let format = expanded_format(color, depth, false)?;
+        let format = expanded_format(color, depth);
         limits.check_image(png_info.width, png_info.height, format)?;
 
         let mut info = ImageInfo::new(png_info.width, png_info.height, format, NAME, "png");
