@@ -43,7 +43,8 @@ fn main() -> pixcodec::Result<()> {
     }
 
     println!("\n== a uint32 label volume (5 slices of 64x64, labels up to 70000)");
-    let labels: Vec<u32> = (0..64 * 64 * 5u32).map(|i| (i * 2713) % 70_001).collect();
+    let mut labels: Vec<u32> = (0..64 * 64 * 5u32).map(|i| (i * 2713) % 70_001).collect();
+    labels[4321] = 70_000;
     let vol = Volume::from_samples(64, 64, 5, Layout::Gray, &labels)?;
     let mut tiff = Vec::new();
     let report = reg.encode_pages_into(
