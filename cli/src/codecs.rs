@@ -47,17 +47,35 @@ pub fn run(args: Args) -> Result<(), Failure> {
     for c in codecs {
         let d = c.descriptor();
         let caps = c.capabilities();
-        println!("{} — {} (format {}, priority {})", d.name, d.description, d.format, d.priority);
-        println!("  extensions: .{}   MIME: {}", d.extensions.join(" ."), d.mime_types.join(", "));
+        println!(
+            "{} — {} (format {}, priority {})",
+            d.name, d.description, d.format, d.priority
+        );
+        println!(
+            "  extensions: .{}   MIME: {}",
+            d.extensions.join(" ."),
+            d.mime_types.join(", ")
+        );
         let list = |v: &[Capability]| {
             if v.is_empty() {
                 "none".to_string()
             } else {
-                v.iter().map(|c| format!("{} ({})", c.format, c.fidelity)).collect::<Vec<_>>().join(", ")
+                v.iter()
+                    .map(|c| format!("{} ({})", c.format, c.fidelity))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         };
-        println!("  decodes: {}{}", list(&caps.decode), if caps.multi_page_decode { " [multi-page]" } else { "" });
-        println!("  encodes: {}{}", list(&caps.encode), if caps.multi_page_encode { " [multi-page]" } else { "" });
+        println!(
+            "  decodes: {}{}",
+            list(&caps.decode),
+            if caps.multi_page_decode { " [multi-page]" } else { "" }
+        );
+        println!(
+            "  encodes: {}{}",
+            list(&caps.encode),
+            if caps.multi_page_encode { " [multi-page]" } else { "" }
+        );
         for o in c.encode_options() {
             println!("  option {} ({}, default {}): {}", o.name, o.kind, o.default, o.doc);
         }

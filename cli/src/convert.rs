@@ -56,7 +56,9 @@ pub struct Args {
 }
 
 fn encode_options(args: &Args) -> Result<EncodeOptions, Failure> {
-    let mut o = EncodeOptions::new().require_exact(args.require_exact).verify(args.verify);
+    let mut o = EncodeOptions::new()
+        .require_exact(args.require_exact)
+        .verify(args.verify);
     if let Some(c) = &args.codec {
         o = o.codec(c);
     }
@@ -88,11 +90,22 @@ fn encode_options(args: &Args) -> Result<EncodeOptions, Failure> {
 }
 
 /// Converts one file; returns the report.
-fn convert_one(reg: &Registry, input: &Path, output: &Path, target: &str, args: &Args, opts: &EncodeOptions) -> Result<EncodeReport, Failure> {
+fn convert_one(
+    reg: &Registry,
+    input: &Path,
+    output: &Path,
+    target: &str,
+    args: &Args,
+    opts: &EncodeOptions,
+) -> Result<EncodeReport, Failure> {
     let pages = reg.read_pages(input, &DecodeOptions::new())?;
     let chosen: Vec<&Image> = match args.page {
         Some(k) => vec![pages.get(k).ok_or_else(|| {
-            Failure::msg(format!("{} has {} page(s); --page {k} does not exist", input.display(), pages.len()))
+            Failure::msg(format!(
+                "{} has {} page(s); --page {k} does not exist",
+                input.display(),
+                pages.len()
+            ))
         })?],
         None => pages.iter().collect(),
     };
@@ -119,7 +132,10 @@ fn describe(input: &Path, output: &Path, r: &EncodeReport) -> String {
         if v.identical {
             s.push_str(", verified identical");
         } else {
-            s.push_str(&format!(", verified: max difference {}, PSNR {:.2} dB", v.max_abs_diff, v.psnr_db));
+            s.push_str(&format!(
+                ", verified: max difference {}, PSNR {:.2} dB",
+                v.max_abs_diff, v.psnr_db
+            ));
         }
     }
     s
@@ -152,8 +168,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .format
         .clone()
         .ok_or_else(|| Failure::msg("several inputs go into a folder: give the output format with --format"))?;
-    let codec = reg.resolve(&target)?.into_iter().next().expect("resolve returns at least one codec");
-    let ext = codec.descriptor().extensions.first().cloned().unwrap_or_else(|| target.clone());
+    let codec = reg
+        .resolve(&target)?
+        .into_iter()
+        .next()
+        .expect("resolve returns at least one codec");
+    let ext = codec
+        .descriptor()
+        .extensions
+        .first()
+        .cloned()
+        .unwrap_or_else(|| target.clone());
     std::fs::create_dir_all(out).map_err(|e| Failure::msg(format!("cannot create {}: {e}", out.display())))?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -169,7 +194,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let lossy = AtomicUsize::new(0);
     pool.install(|| {
         inputs.par_iter().for_each(|input| {
-            let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = input
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let output = out.join(format!("{stem}.{ext}"));
             match convert_one(reg, input, &output, &target, &args, &opts) {
                 Ok(r) => {

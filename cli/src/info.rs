@@ -60,7 +60,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
                         info.pages,
                         if info.pages == 1 { "" } else { "s" },
                         if info.lossy_source { "lossy" } else { "exact" },
-                        if meta.is_empty() { "none".to_string() } else { meta.join(", ") }
+                        if meta.is_empty() {
+                            "none".to_string()
+                        } else {
+                            meta.join(", ")
+                        }
                     );
                     if let Some(note) = &info.content_note {
                         println!("  note: {note}");

@@ -16,7 +16,11 @@ use clap::{Parser, Subcommand};
 pub const EXIT_NOT_EXACT: u8 = 3;
 
 #[derive(Parser)]
-#[command(name = "pixcodec", version, about = "Exact image codecs: inspect, convert and check images")]
+#[command(
+    name = "pixcodec",
+    version,
+    about = "Exact image codecs: inspect, convert and check images"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -44,7 +48,11 @@ pub struct Failure {
 
 impl From<pixcodec::Error> for Failure {
     fn from(e: pixcodec::Error) -> Self {
-        let code = if e.kind() == pixcodec::ErrorKind::NotExact { EXIT_NOT_EXACT } else { 1 };
+        let code = if e.kind() == pixcodec::ErrorKind::NotExact {
+            EXIT_NOT_EXACT
+        } else {
+            1
+        };
         Failure {
             code,
             message: e.to_string(),

@@ -30,10 +30,9 @@
 //!
 //! Metadata read from the chunks before the image data: the ICC profile (`iCCP`), the
 //! resolution (`pHYs` with the metre unit, converted to dots per inch) and raw EXIF (`eXIf`).
-//! Decoding stops at the header of the first chunk after the image data: later chunks
-//! (including `IEND`) are not read, so a file whose image data is complete decodes even when
-//! what follows is damaged or cut off; a file cut inside or right after the image data is a
-//! [`Error::Decode`] error.
+//! Decoding reads the whole file up to `IEND`: a file cut anywhere (even inside the trailing
+//! `IEND` chunk) or with a damaged chunk after the image data is an [`Error::Decode`] error,
+//! so a truncated download is never mistaken for a complete image.
 //!
 //! [`Limits`] are checked against the `IHDR` size before anything is allocated, and the `png`
 //! crate's own allocation limit is set to `Limits::max_alloc_bytes`, so its internal buffers
@@ -288,6 +287,9 @@ impl Decoder for PngDecoder<'_> {
                 }
             }
         }
+        // Read the chunks after the image up to IEND: a file cut short or with a damaged
+        // trailer is an error, never a silent success.
+        self.reader.finish().map_err(decode_error)?;
         if self.info.format.sample == SampleType::U16 && cfg!(target_endian = "little") {
             for y in 0..self.info.height {
                 be_to_native_u16(out.row_mut(y));
