@@ -397,11 +397,19 @@ fn exif_orientation(tiff: &[u8]) -> Option<u16> {
     };
     let u16_at = |o: usize| -> Option<u16> {
         let b = [*tiff.get(o)?, *tiff.get(o + 1)?];
-        Some(if le { u16::from_le_bytes(b) } else { u16::from_be_bytes(b) })
+        Some(if le {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
+        })
     };
     let u32_at = |o: usize| -> Option<u32> {
         let b: [u8; 4] = tiff.get(o..o + 4)?.try_into().ok()?;
-        Some(if le { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+        Some(if le {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
     };
     let ifd = u32_at(4)? as usize;
     let count = u16_at(ifd)? as usize;
@@ -437,7 +445,12 @@ impl JpegTurboEncoder {
 }
 
 impl Encoder for JpegTurboEncoder {
-    fn encode(&mut self, pages: &[ImageRef<'_>], options: &ResolvedOptions, out: &mut dyn Write) -> Result<Option<String>> {
+    fn encode(
+        &mut self,
+        pages: &[ImageRef<'_>],
+        options: &ResolvedOptions,
+        out: &mut dyn Write,
+    ) -> Result<Option<String>> {
         let [image] = pages else {
             return Err(Error::Unsupported(format!(
                 "JPEG stores one image per file but {} pages were given",
