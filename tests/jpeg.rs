@@ -409,7 +409,12 @@ fn gray_and_cmyk_round_trip_at_q95() {
         assert_eq!(comps.len(), layout.channels());
         match layout {
             Layout::Gray => assert_eq!(reason, "JPEG is lossy (quality 95, grayscale)"),
-            Layout::Cmyk => assert_eq!(reason, "JPEG is lossy (quality 95, 4:2:0, YCCK)"),
+            Layout::Cmyk => {
+                assert_eq!(reason, "JPEG is lossy (quality 95, 4:2:0, YCCK)");
+                // Adobe APP14 marker with transform 2 (YCCK), values stored as given
+                let at = enc.data.windows(5).position(|w| w == b"Adobe").expect("Adobe marker");
+                assert_eq!(enc.data[at + 11], 2);
+            }
             _ => assert_eq!(reason, "JPEG is lossy (quality 95, 4:2:0)"),
         }
         let back = decode(&enc.data).unwrap();
