@@ -4,9 +4,14 @@ use std::sync::Arc;
 
 use crate::codec::Codec;
 
+#[cfg(feature = "tiff")]
+pub mod tiff;
+
 /// The built-in codecs enabled by Cargo features.
 pub fn builtins() -> Vec<Arc<dyn Codec>> {
     #[allow(unused_mut)]
     let mut v: Vec<Arc<dyn Codec>> = Vec::new();
+    #[cfg(feature = "tiff")]
+    v.push(Arc::new(tiff::TiffCodec::new()));
     v
 }
