@@ -8,6 +8,7 @@ use crate::codec::Codec;
 pub mod tiff;
 
 /// The built-in codecs enabled by Cargo features.
+#[allow(clippy::vec_init_then_push)]
 pub fn builtins() -> Vec<Arc<dyn Codec>> {
     #[allow(unused_mut)]
     let mut v: Vec<Arc<dyn Codec>> = Vec::new();

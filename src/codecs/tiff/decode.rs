@@ -221,7 +221,7 @@ fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
             Layout::Cmyk
         }
         6 => return Err(unsupported("YCbCr image: converting to RGB would change the values")),
-        8 | 9 | 10 => {
+        8..=10 => {
             return Err(unsupported(format!(
                 "CIE Lab image (PhotometricInterpretation {photometric})"
             )))

@@ -140,7 +140,7 @@ impl OffsetTag for TiffKindStandard {
 
 impl OffsetTag for TiffKindBig {
     fn write_offsets<W: Write + Seek>(dir: &mut DirectoryEncoder<'_, W, Self>, tag: Tag, v: &[u64]) -> Result<()> {
-        dir.write_tag(tag, &v[..]).map_err(enc_err)
+        dir.write_tag(tag, v).map_err(enc_err)
     }
 }
 
@@ -187,7 +187,7 @@ fn write_page<K: OffsetTag, W: Write + Seek>(
         let data: &[u8] = match s.compression {
             Compression::None => &raw,
             Compression::Lzw => {
-                Lzw::default().write_to(&mut packed, &raw)?;
+                Lzw.write_to(&mut packed, &raw)?;
                 &packed
             }
             Compression::Deflate(level) => {
