@@ -98,16 +98,11 @@ impl Encoder for TiffEncoder {
                 )));
             }
         }
-        // Worst-case file size, computed up front: BigTIFF when it could pass 4 GiB.
-        let mut estimate: u64 = 16;
-        for p in pages {
-            let raw = p.row_bytes() as u64 * p.height() as u64;
-            let strips = u64::from(p.height().div_ceil(rows_per_strip(p)));
-            estimate = estimate
-                .saturating_add(compression.worst_case(raw, p.height() as u64, strips))
-                .saturating_add(strips * 16 + 1024);
-        }
-        let big = options.bool("bigtiff")? || estimate > u64::from(u32::MAX);
+        let geometry: Vec<(u64, u32, u32)> = pages
+            .iter()
+            .map(|p| (p.row_bytes() as u64, p.height(), rows_per_strip(p)))
+            .collect();
+        let big = options.bool("bigtiff")? || worst_case_size(&geometry, compression) > u64::from(u32::MAX);
         let settings = Settings { compression, predictor };
 
         let mut file = tempfile::SpooledTempFile::new(SPOOL_BYTES);
@@ -120,6 +115,20 @@ impl Encoder for TiffEncoder {
         std::io::copy(&mut (&mut file).take(u64::MAX), out)?;
         Ok(None)
     }
+}
+
+/// Worst-case file size for pages given as (row bytes, height, rows per strip), computed up
+/// front: when it could pass 4 GiB the file is written as BigTIFF.
+fn worst_case_size(pages: &[(u64, u32, u32)], compression: Compression) -> u64 {
+    let mut estimate: u64 = 16;
+    for &(row_bytes, height, rps) in pages {
+        let raw = row_bytes.saturating_mul(u64::from(height));
+        let strips = u64::from(height.div_ceil(rps.max(1)));
+        estimate = estimate
+            .saturating_add(compression.worst_case(raw, u64::from(height), strips))
+            .saturating_add(strips * 16 + 1024);
+    }
+    estimate
 }
 
 /// Writes the offsets of strips with the offset type of the TIFF kind.
@@ -265,5 +274,42 @@ fn predict_row(row: &mut [u8], channels: usize, size: usize) {
         2 => diff!(u16),
         4 => diff!(u32),
         _ => diff!(u64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bigtiff_is_chosen_from_the_worst_case_size() {
+        let limit = u64::from(u32::MAX);
+        // 64 pages of 8192 x 8192 U8 = 4 GiB of pixels: BigTIFF for every compression.
+        let pages = vec![(8192u64, 8192u32, 128u32); 64];
+        for c in [
+            Compression::None,
+            Compression::Lzw,
+            Compression::Deflate(6),
+            Compression::Packbits,
+        ] {
+            assert!(worst_case_size(&pages, c) > limit, "{c:?}");
+        }
+        // 3 GiB uncompressed fits a classic TIFF; LZW's worst case (x1.5) does not.
+        let pages = vec![(8192u64, 8192u32, 128u32); 48];
+        assert!(worst_case_size(&pages, Compression::None) < limit);
+        assert!(worst_case_size(&pages, Compression::Lzw) > limit);
+        // A small page is far below.
+        assert!(worst_case_size(&[(21, 5, 5)], Compression::Packbits) < 2048);
+    }
+
+    #[test]
+    fn predictor_differences_wrap_per_channel() {
+        let mut row: Vec<u8> = [10u16, 20, 5, 30, 65535, 0]
+            .iter()
+            .flat_map(|v| v.to_ne_bytes())
+            .collect();
+        predict_row(&mut row, 2, 2);
+        let got: Vec<u16> = row.chunks(2).map(|c| u16::from_ne_bytes([c[0], c[1]])).collect();
+        assert_eq!(got, [10, 20, 65531, 10, 65530, 65506]);
     }
 }
