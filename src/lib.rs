@@ -9,6 +9,7 @@
 pub mod codec;
 pub mod codecs;
 pub mod compare;
+pub mod convert;
 pub mod error;
 pub mod format;
 pub mod image;
