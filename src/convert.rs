@@ -102,10 +102,7 @@ impl Elem for f32 {
     #[inline]
     fn from_num(n: Num) -> Option<Self> {
         match n {
-            Num::Int(i) => {
-                let f = i as f32;
-                (f as i128 == i).then_some(f)
-            }
+            Num::Int(i) => int_to_float(i, |s| s as f32, |f| f as f64, |u| u as f32),
             Num::Float(d) => {
                 let f = d as f32;
                 (f as f64 == d || d.is_nan()).then_some(f)
@@ -131,10 +128,7 @@ impl Elem for f64 {
     #[inline]
     fn from_num(n: Num) -> Option<Self> {
         match n {
-            Num::Int(i) => {
-                let f = i as f64;
-                (f as i128 == i).then_some(f)
-            }
+            Num::Int(i) => int_to_float(i, |s| s as f64, |f| f, |u| u as f64),
             Num::Float(d) => Some(d),
         }
     }
@@ -145,6 +139,25 @@ impl Elem for f64 {
     #[inline]
     fn luma(r: Self, g: Self, b: Self) -> Self {
         0.299 * r + 0.587 * g + 0.114 * b
+    }
+}
+
+/// `i` as a float when exactly representable. Uses the hardware i64/u64 conversions (the
+/// i128 ones are slow software routines): a float `f` equals the integer `s` exactly when it
+/// is below 2^63 (no saturation in `as i64`) and converts back to `s`.
+#[inline]
+fn int_to_float<F: Copy>(i: i128, from_i64: fn(i64) -> F, widen: fn(F) -> f64, from_u64: fn(u64) -> F) -> Option<F> {
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if let Ok(s) = i64::try_from(i) {
+        let f = from_i64(s);
+        let w = widen(f);
+        (w < TWO_63 && w as i64 == s).then_some(f)
+    } else {
+        // Only u64 values above i64::MAX get here; 2^64 and above saturate, so compare below it.
+        let u = u64::try_from(i).ok()?;
+        let f = from_u64(u);
+        let w = widen(f);
+        (w < 2.0 * TWO_63 && w as u64 == u).then_some(f)
     }
 }
 
@@ -609,18 +622,6 @@ pub enum Alpha {
     Value(f64),
 }
 
-/// How the colour channels are produced.
-#[derive(Clone, Copy, PartialEq)]
-enum ColorOp {
-    Copy,
-    Luma,
-    Replicate,
-}
-
-fn color_channels(layout: Layout) -> usize {
-    layout.channels() - layout.has_alpha() as usize
-}
-
 fn cmyk_unsupported(target: Layout) -> Error {
     Error::Unsupported(format!(
         "Cmyk <-> {target} conversion needs a colour profile; pixcodec does not convert Cmyk (keep it as Cmyk, or convert with a colour-management library)"
@@ -631,47 +632,80 @@ fn wrong_layout(func: &str, got: Layout, accepts: &str) -> Error {
     Error::invalid(format!("convert::{func} accepts {accepts} images, got {got}"))
 }
 
-/// One pass over the image: colour channels by `op`, alpha copied / dropped / added.
-fn remap(img: &ImageRef<'_>, to: Layout, alpha: Alpha) -> Result<Image> {
+/// One pass over the image: colour channels copied (same count), reduced to luma (3 → 1) or
+/// replicated (1 → 3); alpha copied when both layouts have it, dropped, or added as `alpha`.
+/// `swap` (Rgb → Rgb, Rgba → Rgba only) exchanges R and B.
+fn remap(img: &ImageRef<'_>, to: Layout, alpha: Alpha, swap: bool) -> Result<Image> {
     let from = img.format().layout;
     if from == Layout::Cmyk || to == Layout::Cmyk {
         return Err(cmyk_unsupported(if from == Layout::Cmyk { to } else { from }));
     }
-    let op = match (color_channels(from), color_channels(to)) {
-        (3, 1) => ColorOp::Luma,
-        (1, 3) => ColorOp::Replicate,
-        _ => ColorOp::Copy,
-    };
-    with_type!(img.format().sample, T => remap_typed::<T>(img, to, op, alpha))
+    with_type!(img.format().sample, T => remap_typed::<T>(img, to, alpha, swap))
 }
 
-fn remap_typed<T: Elem>(img: &ImageRef<'_>, to: Layout, op: ColorOp, alpha: Alpha) -> Result<Image> {
-    let from = img.format().layout;
+fn remap_typed<T: Elem>(img: &ImageRef<'_>, to: Layout, alpha: Alpha, swap: bool) -> Result<Image> {
     let alpha_value = match alpha {
         Alpha::Opaque => T::OPAQUE,
         Alpha::Value(v) => T::from_num(Num::Float(v))
             .ok_or_else(|| Error::NotExact(format!("alpha value {v} {}", why_not(Num::Float(v), T::TYPE))))?,
     };
-    let (ic, oc) = (from.channels(), to.channels());
-    let (icc, occ) = (color_channels(from), color_channels(to));
-    let alpha_src = from.has_alpha().then_some(icc);
+    // Gray, GrayAlpha, Rgb and Rgba have 1, 2, 3 and 4 channels: the channel counts alone
+    // determine the operation, so each pair gets its own monomorphised inner loop.
+    let kernel: fn(&[T], &mut [T], T) = match (img.format().channels(), to.channels(), swap) {
+        (1, 1, false) => remap_row::<T, 1, 1, false>,
+        (1, 2, false) => remap_row::<T, 1, 2, false>,
+        (1, 3, false) => remap_row::<T, 1, 3, false>,
+        (1, 4, false) => remap_row::<T, 1, 4, false>,
+        (2, 1, false) => remap_row::<T, 2, 1, false>,
+        (2, 2, false) => remap_row::<T, 2, 2, false>,
+        (2, 3, false) => remap_row::<T, 2, 3, false>,
+        (2, 4, false) => remap_row::<T, 2, 4, false>,
+        (3, 1, false) => remap_row::<T, 3, 1, false>,
+        (3, 2, false) => remap_row::<T, 3, 2, false>,
+        (3, 3, false) => remap_row::<T, 3, 3, false>,
+        (3, 4, false) => remap_row::<T, 3, 4, false>,
+        (4, 1, false) => remap_row::<T, 4, 1, false>,
+        (4, 2, false) => remap_row::<T, 4, 2, false>,
+        (4, 3, false) => remap_row::<T, 4, 3, false>,
+        (4, 4, false) => remap_row::<T, 4, 4, false>,
+        (3, 3, true) => remap_row::<T, 3, 3, true>,
+        (4, 4, true) => remap_row::<T, 4, 4, true>,
+        (ic, oc, _) => {
+            return Err(Error::invalid(format!(
+                "no channel mapping from {ic} to {oc} channels{}",
+                if swap { " with R/B swap" } else { "" }
+            )))
+        }
+    };
     let mut out = Image::new(img.width(), img.height(), PixelFormat::new(to, T::TYPE))?;
     let mut buf = Vec::new();
     for y in 0..img.height() {
-        let src = read_row::<T>(img, y, &mut buf);
-        let dst = out_row::<T>(&mut out, y);
-        for (s, d) in src.chunks_exact(ic).zip(dst.chunks_exact_mut(oc)) {
-            match op {
-                ColorOp::Copy => d[..occ].copy_from_slice(&s[..icc]),
-                ColorOp::Luma => d[0] = T::luma(s[0], s[1], s[2]),
-                ColorOp::Replicate => d[..3].fill(s[0]),
-            }
-            if to.has_alpha() {
-                d[occ] = alpha_src.map_or(alpha_value, |a| s[a]);
-            }
-        }
+        kernel(read_row::<T>(img, y, &mut buf), out_row::<T>(&mut out, y), alpha_value);
     }
     Ok(out)
+}
+
+/// The inner loop of [`remap_typed`] for `IC` input and `OC` output channels (2 and 4 carry
+/// alpha last). All branches depend on constants only.
+fn remap_row<T: Elem, const IC: usize, const OC: usize, const SWAP: bool>(src: &[T], dst: &mut [T], alpha: T) {
+    let icc = if IC % 2 == 0 { IC - 1 } else { IC };
+    let occ = if OC % 2 == 0 { OC - 1 } else { OC };
+    for (s, d) in src.chunks_exact(IC).zip(dst.chunks_exact_mut(OC)) {
+        if SWAP {
+            d[0] = s[2];
+            d[1] = s[1];
+            d[2] = s[0];
+        } else if icc == occ {
+            d[..occ].copy_from_slice(&s[..icc]);
+        } else if icc == 3 {
+            d[0] = T::luma(s[0], s[1], s[2]);
+        } else {
+            d[..3].fill(s[0]);
+        }
+        if OC % 2 == 0 {
+            d[occ] = if IC % 2 == 0 { s[icc] } else { alpha };
+        }
+    }
 }
 
 /// Colour to grayscale: `Rgb` → `Gray`, `Rgba` → `GrayAlpha` (alpha copied unchanged).
@@ -686,8 +720,8 @@ fn remap_typed<T: Elem>(img: &ImageRef<'_>, to: Layout, op: ColorOp, alpha: Alph
 /// Other layouts: [`Error::InvalidArgument`] (`Cmyk`: [`Error::Unsupported`]).
 pub fn to_gray(img: &ImageRef<'_>) -> Result<Image> {
     match img.format().layout {
-        Layout::Rgb => remap(img, Layout::Gray, Alpha::Opaque),
-        Layout::Rgba => remap(img, Layout::GrayAlpha, Alpha::Opaque),
+        Layout::Rgb => remap(img, Layout::Gray, Alpha::Opaque, false),
+        Layout::Rgba => remap(img, Layout::GrayAlpha, Alpha::Opaque, false),
         Layout::Cmyk => Err(cmyk_unsupported(Layout::Gray)),
         l => Err(wrong_layout("to_gray", l, "Rgb or Rgba")),
     }
@@ -697,8 +731,8 @@ pub fn to_gray(img: &ImageRef<'_>) -> Result<Image> {
 /// `GrayAlpha` → `Rgba` (alpha copied). Exact. Other layouts: [`Error::InvalidArgument`].
 pub fn gray_to_rgb(img: &ImageRef<'_>) -> Result<Image> {
     match img.format().layout {
-        Layout::Gray => remap(img, Layout::Rgb, Alpha::Opaque),
-        Layout::GrayAlpha => remap(img, Layout::Rgba, Alpha::Opaque),
+        Layout::Gray => remap(img, Layout::Rgb, Alpha::Opaque, false),
+        Layout::GrayAlpha => remap(img, Layout::Rgba, Alpha::Opaque, false),
         l => Err(wrong_layout("gray_to_rgb", l, "Gray or GrayAlpha")),
     }
 }
@@ -709,8 +743,8 @@ pub fn gray_to_rgb(img: &ImageRef<'_>) -> Result<Image> {
 /// Other layouts: [`Error::InvalidArgument`].
 pub fn add_alpha(img: &ImageRef<'_>, alpha: Alpha) -> Result<Image> {
     match img.format().layout {
-        Layout::Gray => remap(img, Layout::GrayAlpha, alpha),
-        Layout::Rgb => remap(img, Layout::Rgba, alpha),
+        Layout::Gray => remap(img, Layout::GrayAlpha, alpha, false),
+        Layout::Rgb => remap(img, Layout::Rgba, alpha, false),
         l => Err(wrong_layout("add_alpha", l, "Gray or Rgb")),
     }
 }
@@ -720,8 +754,8 @@ pub fn add_alpha(img: &ImageRef<'_>, alpha: Alpha) -> Result<Image> {
 /// Other layouts: [`Error::InvalidArgument`].
 pub fn drop_alpha(img: &ImageRef<'_>) -> Result<Image> {
     match img.format().layout {
-        Layout::GrayAlpha => remap(img, Layout::Gray, Alpha::Opaque),
-        Layout::Rgba => remap(img, Layout::Rgb, Alpha::Opaque),
+        Layout::GrayAlpha => remap(img, Layout::Gray, Alpha::Opaque, false),
+        Layout::Rgba => remap(img, Layout::Rgb, Alpha::Opaque, false),
         l => Err(wrong_layout("drop_alpha", l, "GrayAlpha or Rgba")),
     }
 }
@@ -736,16 +770,17 @@ pub fn to_layout(img: &ImageRef<'_>, layout: Layout) -> Result<Image> {
     if img.format().layout == layout {
         return Ok(img.to_image());
     }
-    remap(img, layout, Alpha::Opaque)
+    remap(img, layout, Alpha::Opaque, false)
 }
 
 /// Swaps the first and third channels of `Rgb`/`Rgba` pixels (RGB ↔ BGR, RGBA ↔ BGRA), exact.
 /// pixcodec's channel order is always RGB; use this on BGR data coming from or going to
 /// libraries such as OpenCV. Other layouts: [`Error::InvalidArgument`].
 pub fn swap_rb(img: &ImageRef<'_>) -> Result<Image> {
-    let mut out = img.to_image();
-    swap_rb_in_place(&mut out.as_mut())?;
-    Ok(out)
+    match img.format().layout {
+        l @ (Layout::Rgb | Layout::Rgba) => remap(img, l, Alpha::Opaque, true),
+        l => Err(wrong_layout("swap_rb", l, "Rgb or Rgba")),
+    }
 }
 
 /// [`swap_rb`] in place, on caller memory with any stride (row padding untouched).
@@ -754,12 +789,24 @@ pub fn swap_rb_in_place(img: &mut ImageMut<'_>) -> Result<()> {
     if !matches!(layout, Layout::Rgb | Layout::Rgba) {
         return Err(wrong_layout("swap_rb", layout, "Rgb or Rgba"));
     }
-    let (ch, size) = (layout.channels(), img.format().sample.size());
+    let ch = layout.channels();
+    let swap_row: fn(&mut [u8], usize) = match img.format().sample.size() {
+        1 => swap_rb_bytes::<1>,
+        2 => swap_rb_bytes::<2>,
+        4 => swap_rb_bytes::<4>,
+        _ => swap_rb_bytes::<8>,
+    };
     for y in 0..img.height() {
-        for px in img.row_mut(y).chunks_exact_mut(ch * size) {
-            let (r, rest) = px.split_at_mut(size);
-            r.swap_with_slice(&mut rest[size..2 * size]);
-        }
+        swap_row(img.row_mut(y), ch);
     }
     Ok(())
+}
+
+/// Swaps samples 0 and 2 of every `ch`-channel pixel of `S`-byte samples, on raw bytes (the
+/// caller's buffer need not be aligned).
+fn swap_rb_bytes<const S: usize>(row: &mut [u8], ch: usize) {
+    for px in row.chunks_exact_mut(ch * S) {
+        let (r, rest) = px.split_at_mut(S);
+        r.swap_with_slice(&mut rest[S..2 * S]);
+    }
 }

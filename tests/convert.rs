@@ -128,6 +128,29 @@ fn cast_float_precision_checks() {
     assert!(msg.contains("value 9007199254740993 at x=1"), "{msg}");
     let img = gray::<u64>(1, 1, &[u64::MAX]);
     not_exact_message(convert::cast(&img.as_ref(), SampleType::F64));
+    // Around 2^63 and 2^64, where float-to-int conversions saturate.
+    let img = gray::<u64>(2, 1, &[1 << 63, u64::MAX - 1023]);
+    let v = convert::cast(&img.as_ref(), SampleType::F64).unwrap_err().to_string();
+    assert!(v.contains(&format!("value {} at x=1", u64::MAX - 1023)), "{v}");
+    let img = gray::<u64>(2, 1, &[1 << 63, (1 << 63) + (1 << 40)]);
+    assert_eq!(
+        convert::cast(&img.as_ref(), SampleType::F32)
+            .unwrap()
+            .to_vec::<f32>()
+            .unwrap(),
+        vec![9223372036854775808.0, 9223373136366403584.0]
+    );
+    let img = gray::<i64>(2, 1, &[i64::MIN, i64::MAX]);
+    let msg = not_exact_message(convert::cast(&img.as_ref(), SampleType::F32));
+    assert!(msg.contains(&format!("value {} at x=1", i64::MAX)), "{msg}");
+    let img = gray::<i64>(1, 1, &[i64::MIN]);
+    assert_eq!(
+        convert::cast(&img.as_ref(), SampleType::F64)
+            .unwrap()
+            .to_vec::<f64>()
+            .unwrap(),
+        vec![-9223372036854775808.0]
+    );
     // The extremes of the 64-bit types are handled without overflow.
     let img = gray::<i64>(2, 1, &[i64::MIN, i64::MAX]);
     assert!(not_exact_message(convert::cast(&img.as_ref(), SampleType::U64)).contains(&i64::MIN.to_string()));
