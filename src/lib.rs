@@ -13,6 +13,7 @@ pub struct ReadmeDoctests;
 pub mod codec;
 pub mod codecs;
 pub mod compare;
+pub mod convert;
 pub mod error;
 pub mod format;
 pub mod image;
