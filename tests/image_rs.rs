@@ -633,3 +633,82 @@ fn corrupted_inputs_never_panic() {
         }
     }
 }
+
+fn chunk(fourcc: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    let mut c = fourcc.to_vec();
+    c.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    c.extend_from_slice(body);
+    if body.len() % 2 == 1 {
+        c.push(0);
+    }
+    c
+}
+
+fn u24(v: u32) -> [u8; 3] {
+    [v as u8, (v >> 8) as u8, (v >> 16) as u8]
+}
+
+/// An animated WebP assembled from our own lossless stills: VP8X (animation flag, no
+/// alpha) + ANIM + one ANMF per frame, each wrapping a VP8L bitstream.
+#[test]
+fn animated_webp_frames_are_pages() {
+    let reg = Registry::with_builtins();
+    let (w, h) = (6u32, 4u32);
+    let frames: Vec<Image> = (0..2)
+        .map(|k| common::random_image(w, h, pf(Layout::Rgb, SampleType::U8), 40 + k))
+        .collect();
+    let mut body = b"WEBP".to_vec();
+    let mut vp8x = vec![0x02, 0, 0, 0];
+    vp8x.extend_from_slice(&u24(w - 1));
+    vp8x.extend_from_slice(&u24(h - 1));
+    body.extend(chunk(b"VP8X", &vp8x));
+    body.extend(chunk(b"ANIM", &[0, 0, 0, 0, 0, 0]));
+    for f in &frames {
+        let still = reg.encode(f.as_ref(), "webp", &EncodeOptions::new()).unwrap().data;
+        assert_eq!(&still[12..16], b"VP8L");
+        let mut anmf = Vec::new();
+        anmf.extend_from_slice(&u24(0));
+        anmf.extend_from_slice(&u24(0));
+        anmf.extend_from_slice(&u24(w - 1));
+        anmf.extend_from_slice(&u24(h - 1));
+        anmf.extend_from_slice(&u24(100));
+        anmf.push(0b10); // no blending, no disposal
+        anmf.extend_from_slice(&still[12..]);
+        body.extend(chunk(b"ANMF", &anmf));
+    }
+    let mut data = b"RIFF".to_vec();
+    data.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    data.extend(body);
+
+    let info = reg.probe(&data, &DecodeOptions::new()).unwrap();
+    assert_eq!(
+        (info.codec.as_str(), info.pages, info.lossy_source),
+        ("webp-image-rs", 2, false)
+    );
+    assert_eq!(info.format, pf(Layout::Rgb, SampleType::U8));
+    assert_eq!(reg.decode_pages(&data, &DecodeOptions::new()).unwrap(), frames);
+    for cut in [20, data.len() / 2, data.len() - 3] {
+        assert!(
+            reg.decode_pages(&data[..cut], &DecodeOptions::new()).is_err(),
+            "cut {cut}"
+        );
+    }
+}
+
+/// Headers announcing huge images are refused by the limits before any pixel memory exists.
+#[test]
+fn limits_are_checked_from_the_header() {
+    let reg = Registry::with_builtins();
+    let err = reg
+        .probe(b"P5\n100000 100000\n255\n", &DecodeOptions::new())
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limits, "{err}");
+    let img = common::random_image(40, 30, pf(Layout::Rgb, SampleType::U8), 8);
+    let mut limits = Limits::default();
+    limits.max_width = 39;
+    for target in ["bmp", "qoi", "webp", "ppm"] {
+        let data = reg.encode(img.as_ref(), target, &EncodeOptions::new()).unwrap().data;
+        let err = reg.decode(&data, &DecodeOptions::new().limits(limits)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Limits, "{target}: {err}");
+    }
+}
