@@ -25,8 +25,8 @@ fn read_exact(r: &mut impl Read, buf: &mut [u8], codec: &str, what: &str) -> Res
 
 /// Walks the GIF block structure (without decoding any pixels) and returns the number of
 /// frames (image descriptors). Stops with [`Error::Limits`] once more than
-/// `limits.max_pages` frames were seen. A file that ends inside a block is an error; a file
-/// that ends cleanly between blocks without the trailer byte is accepted.
+/// `limits.max_pages` frames were seen. A file that ends before its trailer byte (`0x3B`),
+/// inside a block or between blocks, is a truncated file and an error.
 pub(super) fn gif_frame_count(r: &mut (impl Read + Seek), codec: &str, limits: &Limits) -> Result<u32> {
     r.seek(SeekFrom::Start(0))?;
     let mut head = [0u8; 13];
@@ -43,7 +43,12 @@ pub(super) fn gif_frame_count(r: &mut (impl Read + Seek), codec: &str, limits: &
     loop {
         let mut intro = [0u8; 1];
         match r.read(&mut intro)? {
-            0 => break,
+            0 => {
+                return Err(Error::decode(
+                    codec,
+                    format!("truncated GIF: the file ends after frame {frames} without its trailer byte"),
+                ))
+            }
             _ => match intro[0] {
                 0x3B => break,
                 0x21 => {
@@ -107,7 +112,13 @@ pub(super) fn webp_facts(r: &mut (impl Read + Seek), codec: &str, limits: &Limit
     if &head[..4] != b"RIFF" || &head[8..12] != b"WEBP" {
         return Err(Error::decode(codec, "not a WebP file (no RIFF/WEBP header)"));
     }
-    let riff_end = (u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as u64 + 8).min(len);
+    let riff_end = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as u64 + 8;
+    if len < riff_end {
+        return Err(Error::decode(
+            codec,
+            format!("truncated WebP: the RIFF header announces {riff_end} bytes, the file has {len}"),
+        ));
+    }
     let (mut lossy, mut frames, mut still) = (false, 0u32, false);
     let mut pos = 12u64;
     while pos + 8 <= riff_end {
