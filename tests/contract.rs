@@ -24,7 +24,10 @@ fn tiny_rgb_through_jpeg_is_reported_lossy_and_changes() {
     assert!(enc.report.lossy_reason.as_deref().unwrap().contains("lossy"));
     let back = reg.decode(&enc.data, &DecodeOptions::new()).unwrap();
     assert_eq!(back.format(), img.format());
-    assert_ne!(back, img, "JPEG reproduced a 2x2 colour image exactly, which the test expects not to happen");
+    assert_ne!(
+        back, img,
+        "JPEG reproduced a 2x2 colour image exactly, which the test expects not to happen"
+    );
     let info = reg.probe(&enc.data, &DecodeOptions::new()).unwrap();
     assert!(info.lossy_source);
 }
@@ -83,7 +86,10 @@ fn png_refuses_u32_labels_naming_the_format_and_suggesting_tiff() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("labels.png");
     assert!(reg.write(vol.page(0), &path, &EncodeOptions::new()).is_err());
-    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "a failed write left a file");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "a failed write left a file"
+    );
 }
 
 #[test]
@@ -101,7 +107,9 @@ fn require_exact_turns_jpeg_into_an_error_before_writing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.jpg");
     std::fs::write(&path, b"precious").unwrap();
-    assert!(reg.write(img.as_ref(), &path, &EncodeOptions::new().require_exact(true)).is_err());
+    assert!(reg
+        .write(img.as_ref(), &path, &EncodeOptions::new().require_exact(true))
+        .is_err());
     assert_eq!(std::fs::read(&path).unwrap(), b"precious");
 }
 
@@ -109,10 +117,14 @@ fn require_exact_turns_jpeg_into_an_error_before_writing() {
 fn verify_reports_identity_for_exact_and_psnr_for_lossy() {
     let reg = Registry::with_builtins();
     let img = common::random_image(33, 17, PixelFormat::new(Layout::Rgb, SampleType::U8), 7);
-    let exact = reg.encode(img.as_ref(), "png", &EncodeOptions::new().verify(true)).unwrap();
+    let exact = reg
+        .encode(img.as_ref(), "png", &EncodeOptions::new().verify(true))
+        .unwrap();
     let v = exact.report.verification.unwrap();
     assert!(v.identical && v.max_abs_diff == 0.0);
-    let lossy = reg.encode(img.as_ref(), "jpeg", &EncodeOptions::new().verify(true)).unwrap();
+    let lossy = reg
+        .encode(img.as_ref(), "jpeg", &EncodeOptions::new().verify(true))
+        .unwrap();
     let v = lossy.report.verification.unwrap();
     assert!(!v.identical && v.max_abs_diff > 0.0 && v.psnr_db.is_finite());
 }
@@ -121,12 +133,18 @@ fn verify_reports_identity_for_exact_and_psnr_for_lossy() {
 fn unknown_and_out_of_range_options_are_errors() {
     let reg = Registry::with_builtins();
     let img = rgb2x2();
-    let err = reg.encode(img.as_ref(), "png", &EncodeOptions::new().quality(90)).unwrap_err();
+    let err = reg
+        .encode(img.as_ref(), "png", &EncodeOptions::new().quality(90))
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     assert!(err.to_string().contains("quality"), "{err}");
-    let err = reg.encode(img.as_ref(), "jpeg", &EncodeOptions::new().quality(101)).unwrap_err();
+    let err = reg
+        .encode(img.as_ref(), "jpeg", &EncodeOptions::new().quality(101))
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
-    let err = reg.encode(img.as_ref(), "tiff", &EncodeOptions::new().compression("zip9")).unwrap_err();
+    let err = reg
+        .encode(img.as_ref(), "tiff", &EncodeOptions::new().compression("zip9"))
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
 }
 
@@ -135,7 +153,12 @@ fn multipage_to_single_image_format_is_refused() {
     let reg = Registry::with_builtins();
     let img = Image::new(4, 4, PixelFormat::new(Layout::Gray, SampleType::U8)).unwrap();
     let err = reg
-        .encode_pages_to(&[img.as_ref(), img.as_ref()], "png", &EncodeOptions::new(), &mut Vec::new())
+        .encode_pages_to(
+            &[img.as_ref(), img.as_ref()],
+            "png",
+            &EncodeOptions::new(),
+            &mut Vec::new(),
+        )
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unsupported);
     assert!(err.to_string().contains("tiff"), "{err}");
@@ -158,8 +181,15 @@ fn failing_write_over_existing_file_leaves_it_untouched_and_no_temp_file() {
     });
     assert!(r.is_err());
     assert_eq!(std::fs::read(&path).unwrap(), b"original bytes");
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(names, vec![std::ffi::OsString::from("keep.tif")], "temp files left behind");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names,
+        vec![std::ffi::OsString::from("keep.tif")],
+        "temp files left behind"
+    );
 }
 
 #[test]

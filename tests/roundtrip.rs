@@ -32,29 +32,45 @@ fn check_pair(reg: &Registry, codec: &dyn Codec, format: PixelFormat, w: u32, h:
     let ctx = format!("codec {name}, {format}, {w}x{h}, pad {pad}");
 
     // Memory.
-    let enc = reg.encode(view, name, &opts).unwrap_or_else(|e| panic!("{ctx}: encode: {e}"));
-    assert!(enc.report.exact, "{ctx}: report says lossy: {:?}", enc.report.lossy_reason);
+    let enc = reg
+        .encode(view, name, &opts)
+        .unwrap_or_else(|e| panic!("{ctx}: encode: {e}"));
+    assert!(
+        enc.report.exact,
+        "{ctx}: report says lossy: {:?}",
+        enc.report.lossy_reason
+    );
     assert_eq!(enc.report.bytes_written as usize, enc.data.len(), "{ctx}");
-    let back = reg.decode(&enc.data, &dopts).unwrap_or_else(|e| panic!("{ctx}: decode: {e}"));
+    let back = reg
+        .decode(&enc.data, &dopts)
+        .unwrap_or_else(|e| panic!("{ctx}: decode: {e}"));
     assert_eq!(back, img, "{ctx}: memory round trip differs");
 
     // Into a caller buffer with padding: pixel bytes written, padding untouched.
     let (mut out, out_stride) = common::padded_copy(&img, pad + 3);
     out.iter_mut().for_each(|b| *b = 0x5A);
     let info = reg
-        .decode_into(&enc.data, ImageMut::new(&mut out, w, h, format, out_stride).unwrap(), &dopts)
+        .decode_into(
+            &enc.data,
+            ImageMut::new(&mut out, w, h, format, out_stride).unwrap(),
+            &dopts,
+        )
         .unwrap_or_else(|e| panic!("{ctx}: decode_into: {e}"));
     assert_eq!((info.width, info.height, info.format), (w, h, format));
     for y in 0..h as usize {
         let row = &out[y * out_stride..(y + 1) * out_stride];
         assert_eq!(&row[..img.row_bytes()], img.row(y as u32), "{ctx}: decode_into row {y}");
-        assert!(row[img.row_bytes()..].iter().all(|&b| b == 0x5A), "{ctx}: padding of row {y} was written");
+        assert!(
+            row[img.row_bytes()..].iter().all(|&b| b == 0x5A),
+            "{ctx}: padding of row {y} was written"
+        );
     }
 
     // File (atomic write, extension from the codec).
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(format!("img.{}", codec.descriptor().extensions[0]));
-    reg.write_as(view, &path, name, &opts).unwrap_or_else(|e| panic!("{ctx}: write: {e}"));
+    reg.write_as(view, &path, name, &opts)
+        .unwrap_or_else(|e| panic!("{ctx}: write: {e}"));
     let back = reg.read(&path, &dopts).unwrap_or_else(|e| panic!("{ctx}: read: {e}"));
     assert_eq!(back, img, "{ctx}: file round trip differs");
 

@@ -37,39 +37,50 @@ pub unsafe extern "C" fn pxc_limits_free(limits: *mut pxc_limits) {
     })
 }
 
-macro_rules! limit_setter {
-    ($(#[$doc:meta])* $fn:ident, $field:ident, $ty:ty) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $fn(limits: *mut pxc_limits, value: $ty) -> pxc_status {
-            ffi!(nonnull(limits) {
-                unsafe { &mut *limits }.inner.$field = value;
-                Ok(())
-            })
-        }
-    };
+/// Largest accepted width in pixels.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_limits_set_max_width(limits: *mut pxc_limits, value: u32) -> pxc_status {
+    ffi!(nonnull(limits) {
+        unsafe { &mut *limits }.inner.max_width = value;
+        Ok(())
+    })
 }
 
-limit_setter!(
-    /// Largest accepted width in pixels.
-    pxc_limits_set_max_width, max_width, u32
-);
-limit_setter!(
-    /// Largest accepted height in pixels.
-    pxc_limits_set_max_height, max_height, u32
-);
-limit_setter!(
-    /// Largest accepted width x height of one page.
-    pxc_limits_set_max_pixels, max_pixels, u64
-);
-limit_setter!(
-    /// Largest total number of bytes one decode may allocate (all pages together).
-    pxc_limits_set_max_alloc_bytes, max_alloc_bytes, u64
-);
-limit_setter!(
-    /// Largest number of pages decoded from one file.
-    pxc_limits_set_max_pages, max_pages, u32
-);
+/// Largest accepted height in pixels.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_limits_set_max_height(limits: *mut pxc_limits, value: u32) -> pxc_status {
+    ffi!(nonnull(limits) {
+        unsafe { &mut *limits }.inner.max_height = value;
+        Ok(())
+    })
+}
+
+/// Largest accepted width x height of one page.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_limits_set_max_pixels(limits: *mut pxc_limits, value: u64) -> pxc_status {
+    ffi!(nonnull(limits) {
+        unsafe { &mut *limits }.inner.max_pixels = value;
+        Ok(())
+    })
+}
+
+/// Largest total number of bytes one decode may allocate (all pages together).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_limits_set_max_alloc_bytes(limits: *mut pxc_limits, value: u64) -> pxc_status {
+    ffi!(nonnull(limits) {
+        unsafe { &mut *limits }.inner.max_alloc_bytes = value;
+        Ok(())
+    })
+}
+
+/// Largest number of pages decoded from one file.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_limits_set_max_pages(limits: *mut pxc_limits, value: u32) -> pxc_status {
+    ffi!(nonnull(limits) {
+        unsafe { &mut *limits }.inner.max_pages = value;
+        Ok(())
+    })
+}
 
 /// Decode options from a nullable limits handle (NULL: defaults).
 unsafe fn options(limits: *const pxc_limits) -> DecodeOptions {
@@ -103,48 +114,69 @@ pub unsafe extern "C" fn pxc_image_free(image: *mut pxc_image) {
     })
 }
 
-macro_rules! image_getter {
-    ($(#[$doc:meta])* $fn:ident -> $ty:ty, $zero:expr, |$img:ident| $e:expr) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $fn(image: *const pxc_image) -> $ty {
-            ffi!(or $zero; nonnull(image) {
-                let $img = &unsafe { &*image }.inner;
-                Ok($e)
-            })
-        }
-    };
+/// Width in pixels (0, with a NULL_ARGUMENT last error, when `image` is NULL).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_image_width(image: *const pxc_image) -> u32 {
+    ffi!(or 0; nonnull(image) {
+        let i = &unsafe { &*image }.inner;
+        Ok(i.width())
+    })
 }
 
-image_getter!(
-    /// Width in pixels (0 and a NULL_ARGUMENT last error when `image` is NULL).
-    pxc_image_width -> u32, 0, |i| i.width()
-);
-image_getter!(
-    /// Height in pixels (0 when `image` is NULL).
-    pxc_image_height -> u32, 0, |i| i.height()
-);
-image_getter!(
-    /// The `pxc_layout` value (0 when `image` is NULL; check the pointer first).
-    pxc_image_layout -> u32, 0, |i| layout_to(i.format().layout)
-);
-image_getter!(
-    /// The `pxc_sample` value (0 when `image` is NULL; check the pointer first).
-    pxc_image_sample -> u32, 0, |i| sample_to(i.format().sample)
-);
-image_getter!(
-    /// Bytes from one row to the next (0 when `image` is NULL).
-    pxc_image_stride -> usize, 0, |i| i.stride()
-);
-image_getter!(
-    /// Total bytes of pixel data, `stride * height` (0 when `image` is NULL).
-    pxc_image_size -> usize, 0, |i| i.as_bytes().len()
-);
-image_getter!(
-    /// The pixels (8-byte aligned, native-endian samples), valid until the image is
-    /// freed (NULL when `image` is NULL).
-    pxc_image_data -> *const u8, std::ptr::null(), |i| i.as_bytes().as_ptr()
-);
+/// Height in pixels (0 when `image` is NULL).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_image_height(image: *const pxc_image) -> u32 {
+    ffi!(or 0; nonnull(image) {
+        let i = &unsafe { &*image }.inner;
+        Ok(i.height())
+    })
+}
+
+/// The `pxc_layout` value (0 when `image` is NULL; check the pointer first).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_image_layout(image: *const pxc_image) -> u32 {
+    ffi!(or 0; nonnull(image) {
+        let i = &unsafe { &*image }.inner;
+        Ok(layout_to(i.format().layout))
+    })
+}
+
+/// The `pxc_sample` value (0 when `image` is NULL; check the pointer first).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_image_sample(image: *const pxc_image) -> u32 {
+    ffi!(or 0; nonnull(image) {
+        let i = &unsafe { &*image }.inner;
+        Ok(sample_to(i.format().sample))
+    })
+}
+
+/// Bytes from one row to the next (0 when `image` is NULL).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_image_stride(image: *const pxc_image) -> usize {
+    ffi!(or 0; nonnull(image) {
+        let i = &unsafe { &*image }.inner;
+        Ok(i.stride())
+    })
+}
+
+/// Total bytes of pixel data, `stride * height` (0 when `image` is NULL).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_image_size(image: *const pxc_image) -> usize {
+    ffi!(or 0; nonnull(image) {
+        let i = &unsafe { &*image }.inner;
+        Ok(i.as_bytes().len())
+    })
+}
+
+/// The pixels (8-byte aligned, native-endian samples), valid until the image is
+/// freed (NULL when `image` is NULL).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_image_data(image: *const pxc_image) -> *const u8 {
+    ffi!(or std::ptr::null(); nonnull(image) {
+        let i = &unsafe { &*image }.inner;
+        Ok(i.as_bytes().as_ptr())
+    })
+}
 
 /// A view of the image, e.g. to encode it again. Valid until the image is freed.
 #[no_mangle]

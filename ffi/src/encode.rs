@@ -78,71 +78,68 @@ pub unsafe extern "C" fn pxc_encode_options_set_verify(opts: *mut pxc_encode_opt
     })
 }
 
-macro_rules! int_option {
-    ($(#[$doc:meta])* $fn:ident, $name:literal, $ty:ty) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $fn(opts: *mut pxc_encode_options, value: $ty) -> pxc_status {
-            ffi!(nonnull(opts) {
-                set_param(unsafe { &mut *opts }, $name, OptionValue::from(value as i64));
-                Ok(())
-            })
-        }
-    };
+/// Option `quality` (JPEG: 1..=100).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_encode_options_set_quality(opts: *mut pxc_encode_options, value: c_int) -> pxc_status {
+    ffi!(nonnull(opts) {
+        set_param(unsafe { &mut *opts }, "quality", OptionValue::Int(value as i64));
+        Ok(())
+    })
 }
 
-macro_rules! str_option {
-    ($(#[$doc:meta])* $fn:ident, $name:literal) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $fn(opts: *mut pxc_encode_options, value: *const c_char) -> pxc_status {
-            ffi!(nonnull(opts, value) {
-                let v = unsafe { cstr(value, "value") }?.to_string();
-                set_param(unsafe { &mut *opts }, $name, OptionValue::Str(v));
-                Ok(())
-            })
-        }
-    };
+/// Option `level` (deflate level for PNG and TIFF).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_encode_options_set_level(opts: *mut pxc_encode_options, value: c_int) -> pxc_status {
+    ffi!(nonnull(opts) {
+        set_param(unsafe { &mut *opts }, "level", OptionValue::Int(value as i64));
+        Ok(())
+    })
 }
 
-macro_rules! bool_option {
-    ($(#[$doc:meta])* $fn:ident, $name:literal) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $fn(opts: *mut pxc_encode_options, value: bool) -> pxc_status {
-            ffi!(nonnull(opts) {
-                set_param(unsafe { &mut *opts }, $name, OptionValue::Bool(value));
-                Ok(())
-            })
-        }
-    };
+/// Option `subsampling` (JPEG: `444`, `422`, `420`, `gray`).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_encode_options_set_subsampling(
+    opts: *mut pxc_encode_options,
+    value: *const c_char,
+) -> pxc_status {
+    ffi!(nonnull(opts, value) {
+        let v = unsafe { cstr(value, "value") }?.to_string();
+        set_param(unsafe { &mut *opts }, "subsampling", OptionValue::Str(v));
+        Ok(())
+    })
 }
 
-int_option!(
-    /// Option `quality` (JPEG: 1..=100).
-    pxc_encode_options_set_quality, "quality", c_int
-);
-int_option!(
-    /// Option `level` (deflate level for PNG and TIFF).
-    pxc_encode_options_set_level, "level", c_int
-);
-str_option!(
-    /// Option `subsampling` (JPEG: `444`, `422`, `420`, `gray`).
-    pxc_encode_options_set_subsampling, "subsampling"
-);
-str_option!(
-    /// Option `compression` (TIFF: `none`, `lzw`, `deflate`, `packbits`; PNG: `fast`,
-    /// `default`, `best`).
-    pxc_encode_options_set_compression, "compression"
-);
-bool_option!(
-    /// Option `predictor` (TIFF horizontal differencing).
-    pxc_encode_options_set_predictor, "predictor"
-);
-bool_option!(
-    /// Option `progressive` (JPEG).
-    pxc_encode_options_set_progressive, "progressive"
-);
+/// Option `compression` (TIFF: `none`, `lzw`, `deflate`, `packbits`; PNG: `fast`,
+/// `default`, `best`).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_encode_options_set_compression(
+    opts: *mut pxc_encode_options,
+    value: *const c_char,
+) -> pxc_status {
+    ffi!(nonnull(opts, value) {
+        let v = unsafe { cstr(value, "value") }?.to_string();
+        set_param(unsafe { &mut *opts }, "compression", OptionValue::Str(v));
+        Ok(())
+    })
+}
+
+/// Option `predictor` (TIFF horizontal differencing).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_encode_options_set_predictor(opts: *mut pxc_encode_options, value: bool) -> pxc_status {
+    ffi!(nonnull(opts) {
+        set_param(unsafe { &mut *opts }, "predictor", OptionValue::Bool(value));
+        Ok(())
+    })
+}
+
+/// Option `progressive` (JPEG).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_encode_options_set_progressive(opts: *mut pxc_encode_options, value: bool) -> pxc_status {
+    ffi!(nonnull(opts) {
+        set_param(unsafe { &mut *opts }, "progressive", OptionValue::Bool(value));
+        Ok(())
+    })
+}
 
 /// Sets any codec option by name from text (`"quality"`, `"90"`), through the same
 /// validated key/value path as the typed setters and the command-line tool: the value is

@@ -10,7 +10,7 @@ use pixcodec::{
 };
 
 /// Content that the panicking codec claims (its signature).
-pub const PANIC_MAGIC: &[u8] = b"PXCPANIC";
+pub(crate) const PANIC_MAGIC: &[u8] = b"PXCPANIC";
 
 /// A codec named `testing-panic` (extension `panic`, signature `PXCPANIC`) whose decoder
 /// and encoder panic.
