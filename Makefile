@@ -25,7 +25,7 @@ test-rust: deps
 test: lint test-rust
 
 demo: deps
-	$(CARGO) run --release --example demo
+	./scripts/demo.sh
 
 clean:
 	$(CARGO) clean

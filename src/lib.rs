@@ -6,9 +6,14 @@
 
 #![deny(missing_docs)]
 
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod codec;
 pub mod codecs;
 pub mod compare;
+pub mod convert;
 pub mod error;
 pub mod format;
 pub mod image;
@@ -18,6 +23,7 @@ pub mod limits;
 pub mod options;
 pub mod registry;
 pub mod sample;
+pub mod testkit;
 
 pub use codec::{
     Capabilities, Capability, Codec, CodecDescriptor, Decoder, EncodeReport, Encoder, Fidelity, Signature, Source,

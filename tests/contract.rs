@@ -46,7 +46,8 @@ fn tiny_rgb_through_png_and_tiff_is_exact() {
 
 fn label_stack() -> Volume {
     let (w, h, d) = (64u32, 64u32, 5u32);
-    let labels: Vec<u32> = (0..w * h * d).map(|i| (i * 2713) % 70_001).collect();
+    let mut labels: Vec<u32> = (0..w * h * d).map(|i| (i * 2713) % 70_001).collect();
+    labels[4321] = 70_000;
     assert_eq!(labels.iter().max(), Some(&70_000));
     Volume::from_samples(w, h, d, Layout::Gray, &labels).unwrap()
 }

@@ -1,1 +1,90 @@
-fn main() {}
+//! `pixcodec`: inspect, convert and check images without silent data changes.
+//!
+//! Exit status: 0 success; 1 an error (unreadable input, bad option, I/O); 2 a usage
+//! error; 3 the pixels cannot be stored exactly as asked (nothing was written).
+
+mod check;
+mod codecs;
+mod convert;
+mod info;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit status when data would change (refused, nothing written).
+pub const EXIT_NOT_EXACT: u8 = 3;
+
+#[derive(Parser)]
+#[command(
+    name = "pixcodec",
+    version,
+    about = "Exact image codecs: inspect, convert and check images"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show format, codec, size, pixel format, pages and metadata of files.
+    Info(info::Args),
+    /// Convert images; refuses (exit 3) when the output cannot hold the pixels exactly.
+    Convert(convert::Args),
+    /// List the registered codecs with their options and capability tables.
+    Codecs(codecs::Args),
+    /// Would FILE's pixels survive FORMAT exactly? Answers yes (exit 0) or no (exit 3) and why.
+    Check(check::Args),
+}
+
+/// A failure with the exit status it maps to.
+pub struct Failure {
+    /// Exit status.
+    pub code: u8,
+    /// Message for stderr.
+    pub message: String,
+}
+
+impl From<pixcodec::Error> for Failure {
+    fn from(e: pixcodec::Error) -> Self {
+        let code = if e.kind() == pixcodec::ErrorKind::NotExact {
+            EXIT_NOT_EXACT
+        } else {
+            1
+        };
+        Failure {
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl Failure {
+    /// A plain error (exit 1).
+    pub fn msg(message: impl Into<String>) -> Self {
+        Failure {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Info(a) => info::run(a),
+        Command::Convert(a) => convert::run(a),
+        Command::Codecs(a) => codecs::run(a),
+        Command::Check(a) => check::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            if !f.message.is_empty() {
+                eprintln!("pixcodec: {}", f.message);
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! `pixcodec convert IN... OUT`
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use pixcodec::{DecodeOptions, EncodeOptions, EncodeReport, Image, ImageRef, Registry};
+use rayon::prelude::*;
+
+use crate::Failure;
+
+/// Arguments of `convert`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Input files, then the output file (or, for several inputs, an output folder).
+    #[arg(required = true, num_args = 2..)]
+    paths: Vec<PathBuf>,
+    /// Output format (codec name, format, extension or MIME type); default: OUT's extension.
+    #[arg(long)]
+    format: Option<String>,
+    /// Use this codec by name (e.g. jpeg-turbo).
+    #[arg(long)]
+    codec: Option<String>,
+    /// Quality 1..100 (JPEG).
+    #[arg(long)]
+    quality: Option<u8>,
+    /// Chroma subsampling (JPEG): 444, 422, 420, 440, 411, gray.
+    #[arg(long)]
+    subsampling: Option<String>,
+    /// Compression (TIFF: none, lzw, deflate, packbits).
+    #[arg(long)]
+    compression: Option<String>,
+    /// Compression level (PNG 0..9, TIFF deflate 1..9).
+    #[arg(long)]
+    level: Option<i64>,
+    /// Horizontal predictor (TIFF).
+    #[arg(long)]
+    predictor: bool,
+    /// Progressive JPEG.
+    #[arg(long)]
+    progressive: bool,
+    /// Any codec option as KEY=VALUE (repeatable); validated against the codec's option table.
+    #[arg(long = "option", short = 'O', value_name = "KEY=VALUE")]
+    options: Vec<String>,
+    /// Fail (exit 3, nothing written) unless the output is bit-exact.
+    #[arg(long)]
+    require_exact: bool,
+    /// Decode the output again and compare it with the input.
+    #[arg(long)]
+    verify: bool,
+    /// Convert only this page (0-based) of a multi-page input.
+    #[arg(long)]
+    page: Option<usize>,
+    /// Parallel workers for many inputs (default: all cores).
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+}
+
+fn encode_options(args: &Args) -> Result<EncodeOptions, Failure> {
+    let mut o = EncodeOptions::new()
+        .require_exact(args.require_exact)
+        .verify(args.verify);
+    if let Some(c) = &args.codec {
+        o = o.codec(c);
+    }
+    if let Some(q) = args.quality {
+        o = o.quality(q);
+    }
+    if let Some(s) = &args.subsampling {
+        o = o.subsampling(s);
+    }
+    if let Some(c) = &args.compression {
+        o = o.compression(c);
+    }
+    if let Some(l) = args.level {
+        o = o.level(l);
+    }
+    if args.predictor {
+        o = o.predictor(true);
+    }
+    if args.progressive {
+        o = o.progressive(true);
+    }
+    for kv in &args.options {
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| Failure::msg(format!("--option '{kv}' should be KEY=VALUE")))?;
+        o = o.set(k.trim(), v.trim());
+    }
+    Ok(o)
+}
+
+/// Converts one file; returns the report.
+fn convert_one(
+    reg: &Registry,
+    input: &Path,
+    output: &Path,
+    target: &str,
+    args: &Args,
+    opts: &EncodeOptions,
+) -> Result<EncodeReport, Failure> {
+    let pages = reg.read_pages(input, &DecodeOptions::new())?;
+    let chosen: Vec<&Image> = match args.page {
+        Some(k) => vec![pages.get(k).ok_or_else(|| {
+            Failure::msg(format!(
+                "{} has {} page(s); --page {k} does not exist",
+                input.display(),
+                pages.len()
+            ))
+        })?],
+        None => pages.iter().collect(),
+    };
+    let views: Vec<ImageRef> = chosen.iter().map(|p| p.as_ref()).collect();
+    let report = reg.write_pages_as(&views, output, target, opts).map_err(|e| {
+        let mut f = Failure::from(e);
+        f.message = format!("{} -> {}: {}", input.display(), output.display(), f.message);
+        f
+    })?;
+    Ok(report)
+}
+
+fn describe(input: &Path, output: &Path, r: &EncodeReport) -> String {
+    let mut s = format!(
+        "{} -> {}: {} bytes, {} page{}, codec {}",
+        input.display(),
+        output.display(),
+        r.bytes_written,
+        r.pages,
+        if r.pages == 1 { "" } else { "s" },
+        r.codec
+    );
+    if let Some(v) = &r.verification {
+        if v.identical {
+            s.push_str(", verified identical");
+        } else {
+            s.push_str(&format!(
+                ", verified: max difference {}, PSNR {:.2} dB",
+                v.max_abs_diff, v.psnr_db
+            ));
+        }
+    }
+    s
+}
+
+/// Runs `convert`.
+pub fn run(args: Args) -> Result<(), Failure> {
+    let reg = Registry::global();
+    let opts = encode_options(&args)?;
+    let (out, inputs) = args.paths.split_last().expect("clap requires two paths");
+    let single = inputs.len() == 1 && !out.is_dir();
+    if single {
+        let target = match &args.format {
+            Some(f) => f.clone(),
+            None => out
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_string)
+                .ok_or_else(|| Failure::msg(format!("{} has no extension; give --format", out.display())))?,
+        };
+        let r = convert_one(reg, &inputs[0], out, &target, &args, &opts)?;
+        println!("{}", describe(&inputs[0], out, &r));
+        if let Some(reason) = &r.lossy_reason {
+            eprintln!("note: {} is lossy: {reason}", out.display());
+        }
+        return Ok(());
+    }
+    // Many inputs into a folder.
+    let target = args
+        .format
+        .clone()
+        .ok_or_else(|| Failure::msg("several inputs go into a folder: give the output format with --format"))?;
+    let codec = reg
+        .resolve(&target)?
+        .into_iter()
+        .next()
+        .expect("resolve returns at least one codec");
+    let ext = codec
+        .descriptor()
+        .extensions
+        .first()
+        .cloned()
+        .unwrap_or_else(|| target.clone());
+    std::fs::create_dir_all(out).map_err(|e| Failure::msg(format!("cannot create {}: {e}", out.display())))?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure::msg(e.to_string()))?;
+    let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed_precise} {msg}")
+            .expect("static template"),
+    );
+    let failed = AtomicUsize::new(0);
+    let not_exact = AtomicUsize::new(0);
+    let lossy = AtomicUsize::new(0);
+    pool.install(|| {
+        inputs.par_iter().for_each(|input| {
+            let stem = input
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let output = out.join(format!("{stem}.{ext}"));
+            match convert_one(reg, input, &output, &target, &args, &opts) {
+                Ok(r) => {
+                    if r.lossy_reason.is_some() {
+                        lossy.fetch_add(1, Ordering::Relaxed);
+                    }
+                    bar.println(describe(input, &output, &r));
+                }
+                Err(f) => {
+                    if f.code == crate::EXIT_NOT_EXACT {
+                        not_exact.fetch_add(1, Ordering::Relaxed);
+                    }
+                    failed.fetch_add(1, Ordering::Relaxed);
+                    bar.println(format!("error: {}", f.message));
+                }
+            }
+            bar.inc(1);
+        })
+    });
+    bar.finish_and_clear();
+    let (failed, not_exact, lossy) = (failed.into_inner(), not_exact.into_inner(), lossy.into_inner());
+    println!(
+        "converted {} of {} files into {}",
+        inputs.len() - failed,
+        inputs.len(),
+        out.display()
+    );
+    if lossy > 0 {
+        eprintln!("note: {lossy} output file(s) are lossy ({target})");
+    }
+    if failed > 0 {
+        return Err(Failure {
+            code: if not_exact == failed { crate::EXIT_NOT_EXACT } else { 1 },
+            message: format!("{failed} file(s) failed"),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,533 @@
+//! JPEG through libjpeg-turbo 3.1 (the `turbojpeg` crate, vendored C library).
+//!
+//! # Decoding
+//!
+//! - 8-bit lossy JPEG (baseline, extended, progressive, arithmetic-coded): grayscale files give
+//!   `Gray U8`, YCbCr and RGB files give `Rgb U8`, CMYK and YCCK files give `Cmyk U8`.
+//! - 12-bit lossy JPEG gives `Gray/Rgb/Cmyk U16` holding the file's own 12-bit values
+//!   (0..=4095), decoded with `tj3Decompress12`.
+//! - Lossless JPEG (SOF3, 2..=16 bits) gives U8 for precisions up to 8 and U16 above, with the
+//!   file's own values ([`ImageInfo::lossy_source`] is then `false`).
+//! - CMYK: the samples are returned as stored, exactly as libjpeg-turbo reports them. YCCK is
+//!   converted back to the CMYK values it was made from. Files written by Adobe applications
+//!   (with an Adobe APP14 marker) conventionally store *inverted* CMYK (0 = full ink); this
+//!   decoder does not invert them, so such files give `255 - ink`. Files written by this
+//!   encoder (and by libjpeg) store the values given, so a round trip keeps their meaning.
+//! - Strict: any libjpeg warning is an error (`TJPARAM_STOPONWARNING`). A truncated file
+//!   ("premature end of JPEG file") or corrupt entropy-coded data is an [`Error::Decode`],
+//!   never a partially grey image.
+//! - Guards: the header is read when the decoder is made and [`Limits`] are checked before
+//!   any pixel memory exists; libjpeg-turbo is also given `TJPARAM_MAXPIXELS`,
+//!   `TJPARAM_MAXMEMORY` (from `max_alloc_bytes`) and a progressive scan limit of
+//!   [`MAX_SCANS`] against the "many scans" denial of service.
+//! - Metadata: ICC profile (APP2), pixel density from the JFIF header (as DPI), raw EXIF
+//!   bytes (APP1) and the EXIF orientation tag.
+//!
+//! # Encoding
+//!
+//! `Gray U8`, `Rgb U8` and `Cmyk U8` (written as YCCK), all lossy; every encode returns a
+//! reason such as `JPEG is lossy (quality 90, 4:2:0)`. Alpha is never dropped: `Rgba` is not
+//! encodable. Options: `quality` 1..=100 (90), `subsampling` 444|422|420|440|411|gray (420;
+//! grayscale input always encodes grayscale; `gray` for colour input is refused because it
+//! would discard colour), `progressive` (false), `optimize` (false), `arithmetic` (false).
+
+use std::borrow::Cow;
+use std::ffi::CStr;
+use std::io::Write;
+
+use turbojpeg::{libc, raw};
+
+use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
+use crate::error::{Error, Result};
+use crate::format::{Layout, PixelFormat};
+use crate::image::{ImageMut, ImageRef};
+use crate::info::{ImageInfo, Metadata};
+use crate::limits::Limits;
+use crate::options::{OptionSpec, ResolvedOptions};
+use crate::sample::SampleType;
+
+const NAME: &str = "jpeg-turbo";
+
+/// Largest number of progressive scans accepted when decoding (libjpeg-turbo's own
+/// recommended guard against the progressive-JPEG denial-of-service).
+pub const MAX_SCANS: u32 = 500;
+
+/// Largest width or height a JPEG file can hold.
+pub const MAX_DIMENSION: u32 = 65_500;
+
+/// The libjpeg-turbo JPEG codec (`jpeg-turbo`): decodes 8-bit, 12-bit and lossless JPEG,
+/// encodes Gray, Rgb and Cmyk U8 (lossy). See the module documentation for details.
+pub struct JpegTurboCodec {
+    descriptor: CodecDescriptor,
+    capabilities: Capabilities,
+    options: Vec<OptionSpec>,
+}
+
+impl Default for JpegTurboCodec {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl JpegTurboCodec {
+    /// The codec with its descriptor (priority 100), capability table and options.
+    pub fn new() -> Self {
+        let layouts = [Layout::Gray, Layout::Rgb, Layout::Cmyk];
+        JpegTurboCodec {
+            descriptor: CodecDescriptor::new(
+                NAME,
+                "jpeg",
+                "JPEG via libjpeg-turbo 3.1: baseline, progressive, arithmetic, 12-bit and lossless decode; lossy encode",
+                &["jpg", "jpeg", "jpe", "jfif"],
+                &["image/jpeg"],
+                &[&[0xFF, 0xD8, 0xFF]],
+                100,
+            ),
+            capabilities: Capabilities {
+                decode: Capabilities::grid(&layouts, &[SampleType::U8, SampleType::U16], Fidelity::Lossy),
+                encode: Capabilities::grid(&layouts, &[SampleType::U8], Fidelity::Lossy),
+                multi_page_encode: false,
+                multi_page_decode: false,
+            },
+            options: vec![
+                OptionSpec::int("quality", 1, 100, 90, "JPEG quality (1 = smallest, 100 = best)"),
+                OptionSpec::choice(
+                    "subsampling",
+                    &["444", "422", "420", "440", "411", "gray"],
+                    "420",
+                    "chroma subsampling; grayscale input always encodes grayscale",
+                ),
+                OptionSpec::bool("progressive", false, "write a progressive JPEG (SOF2)"),
+                OptionSpec::bool("optimize", false, "compute optimal Huffman tables (smaller, slower)"),
+                OptionSpec::bool("arithmetic", false, "use arithmetic entropy coding (SOF9/SOF10)"),
+            ],
+        }
+    }
+}
+
+impl Codec for JpegTurboCodec {
+    fn descriptor(&self) -> &CodecDescriptor {
+        &self.descriptor
+    }
+
+    fn capabilities(&self) -> &Capabilities {
+        &self.capabilities
+    }
+
+    fn encode_options(&self) -> &[OptionSpec] {
+        &self.options
+    }
+
+    fn decoder<'a>(&self, source: Source<'a>, limits: &Limits) -> Result<Box<dyn Decoder + 'a>> {
+        Ok(Box::new(JpegTurboDecoder::new(source.into_bytes(limits)?, limits)?))
+    }
+
+    fn encoder(&self) -> Result<Box<dyn Encoder>> {
+        Ok(Box::new(JpegTurboEncoder::new()?))
+    }
+}
+
+/// An owned TurboJPEG instance (the safe `Decompressor` hides the parameters we need:
+/// strict warnings, precision, 12/16-bit output, ICC, density, memory limits).
+struct Handle(raw::tjhandle);
+
+impl Handle {
+    fn new(init: raw::TJINIT) -> Result<Handle> {
+        // SAFETY: tj3Init has no preconditions; a null return is handled.
+        let ptr = unsafe { raw::tj3Init(init as libc::c_int) };
+        if ptr.is_null() {
+            return Err(Error::decode(NAME, "could not create a TurboJPEG instance"));
+        }
+        Ok(Handle(ptr))
+    }
+
+    fn error(&self) -> String {
+        // SAFETY: the handle is valid; tj3GetErrorStr returns a NUL-terminated static or
+        // per-instance string that stays valid until the next call on this instance.
+        unsafe { CStr::from_ptr(raw::tj3GetErrorStr(self.0)) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    fn get(&self, param: raw::TJPARAM) -> i32 {
+        // SAFETY: valid handle; unknown parameters return -1.
+        unsafe { raw::tj3Get(self.0, param as libc::c_int) }
+    }
+
+    fn set(&self, param: raw::TJPARAM, value: i32) -> Result<()> {
+        // SAFETY: valid handle; invalid values are reported through the return code.
+        if unsafe { raw::tj3Set(self.0, param as libc::c_int, value) } != 0 {
+            return Err(Error::decode(NAME, self.error()));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from tj3Init and is destroyed once.
+        unsafe { raw::tj3Destroy(self.0) }
+    }
+}
+
+// SAFETY: a TurboJPEG instance has no thread affinity; it is used by one owner at a time.
+unsafe impl Send for Handle {}
+
+/// How the pixels are produced: which `tj3Decompress*` and which `TJPF`.
+#[derive(Clone, Copy)]
+struct Plan {
+    bits: Bits,
+    pixel_format: raw::TJPF,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Bits {
+    /// 2..=8 bits: tj3Decompress8 into u8.
+    Eight,
+    /// 9..=12 bits: tj3Decompress12 into 16-bit samples.
+    Twelve,
+    /// 13..=16 bits (lossless only): tj3Decompress16 into u16.
+    Sixteen,
+}
+
+/// Decoder over one JPEG held in memory (borrowed when the caller gave bytes).
+pub struct JpegTurboDecoder<'a> {
+    data: Cow<'a, [u8]>,
+    handle: Handle,
+    info: ImageInfo,
+    plan: Plan,
+}
+
+fn decode_err(msg: impl std::fmt::Display) -> Error {
+    Error::decode(NAME, msg)
+}
+
+impl<'a> JpegTurboDecoder<'a> {
+    /// Reads the header of `data` and checks `limits`; no pixel memory is allocated.
+    pub fn new(data: Cow<'a, [u8]>, limits: &Limits) -> Result<Self> {
+        if data.len() < 4 || data[..3] != [0xFF, 0xD8, 0xFF] {
+            return Err(decode_err("not a JPEG file (no SOI marker FF D8 FF)"));
+        }
+        let handle = Handle::new(raw::TJINIT_TJINIT_DECOMPRESS)?;
+        handle.set(raw::TJPARAM_TJPARAM_STOPONWARNING, 1)?;
+        handle.set(raw::TJPARAM_TJPARAM_SAVEMARKERS, 2)?;
+        handle.set(raw::TJPARAM_TJPARAM_SCANLIMIT, MAX_SCANS as i32)?;
+        // 0 means "no limit" to libjpeg-turbo; our own checks below cover larger values.
+        let max_pixels = i32::try_from(limits.max_pixels).unwrap_or(0);
+        handle.set(raw::TJPARAM_TJPARAM_MAXPIXELS, max_pixels)?;
+        let max_mb = if limits.max_alloc_bytes >= (i32::MAX as u64) << 20 {
+            0
+        } else {
+            (limits.max_alloc_bytes >> 20).max(1) as i32
+        };
+        handle.set(raw::TJPARAM_TJPARAM_MAXMEMORY, max_mb)?;
+
+        // SAFETY: valid handle; the pointer and length describe `data`, which outlives the call.
+        let rc = unsafe { raw::tj3DecompressHeader(handle.0, data.as_ptr(), data.len() as raw::size_t) };
+        if rc != 0 {
+            return Err(decode_err(format!("cannot read the JPEG header: {}", handle.error())));
+        }
+        let width = handle.get(raw::TJPARAM_TJPARAM_JPEGWIDTH);
+        let height = handle.get(raw::TJPARAM_TJPARAM_JPEGHEIGHT);
+        if width < 1 || height < 1 {
+            return Err(decode_err(
+                "the data holds no image (an abbreviated tables-only JPEG datastream)",
+            ));
+        }
+        let (width, height) = (width as u32, height as u32);
+        let lossless = handle.get(raw::TJPARAM_TJPARAM_LOSSLESS) != 0;
+        let precision = handle.get(raw::TJPARAM_TJPARAM_PRECISION);
+        let bits = match (precision, lossless) {
+            (8, false) | (2..=8, true) => Bits::Eight,
+            (12, false) | (9..=12, true) => Bits::Twelve,
+            (13..=16, true) => Bits::Sixteen,
+            (p, l) => {
+                return Err(Error::Unsupported(format!(
+                    "{p}-bit {} JPEG: libjpeg-turbo decodes 8- and 12-bit lossy and 2..16-bit lossless JPEG",
+                    if l { "lossless" } else { "lossy" }
+                )))
+            }
+        };
+        let colorspace = handle.get(raw::TJPARAM_TJPARAM_COLORSPACE);
+        let (layout, pixel_format) = match colorspace as raw::TJCS {
+            raw::TJCS_TJCS_GRAY => (Layout::Gray, raw::TJPF_TJPF_GRAY),
+            raw::TJCS_TJCS_RGB | raw::TJCS_TJCS_YCbCr => (Layout::Rgb, raw::TJPF_TJPF_RGB),
+            raw::TJCS_TJCS_CMYK | raw::TJCS_TJCS_YCCK => (Layout::Cmyk, raw::TJPF_TJPF_CMYK),
+            other => {
+                return Err(Error::Unsupported(format!(
+                    "JPEG colorspace {other} (libjpeg-turbo knows Gray, RGB, YCbCr, CMYK, YCCK)"
+                )))
+            }
+        };
+        let sample = if bits == Bits::Eight {
+            SampleType::U8
+        } else {
+            SampleType::U16
+        };
+        let format = PixelFormat::new(layout, sample);
+        limits.check_image(width, height, format)?;
+
+        let mut info = ImageInfo::new(width, height, format, NAME, "jpeg");
+        info.lossy_source = !lossless;
+        info.metadata = read_metadata(&handle, &data);
+        Ok(JpegTurboDecoder {
+            data,
+            handle,
+            info,
+            plan: Plan { bits, pixel_format },
+        })
+    }
+
+    fn decompress(&mut self, out: &mut ImageMut<'_>) -> Result<()> {
+        let stride = out.stride();
+        let sample_size = self.info.format.sample.size();
+        let pitch = i32::try_from(stride / sample_size)
+            .map_err(|_| Error::invalid(format!("row stride {stride} is too large for libjpeg-turbo")))?;
+        let (data, len) = (self.data.as_ptr(), self.data.len() as raw::size_t);
+        let h = self.handle.0;
+        let pf = self.plan.pixel_format as libc::c_int;
+        let buf = out.as_bytes_mut();
+        // SAFETY (all arms): `buf` holds stride * (height - 1) + width * bytes_per_pixel bytes
+        // (checked by ImageMut) and the output geometry equals the header's (checked by the
+        // caller), so libjpeg-turbo writes only inside `buf`, and only each row's pixel bytes.
+        // For 16-bit output `buf` is 2-aligned (checked by the caller) and pitch is in samples.
+        let rc = match self.plan.bits {
+            Bits::Eight => unsafe { raw::tj3Decompress8(h, data, len, buf.as_mut_ptr(), pitch, pf) },
+            Bits::Twelve => unsafe { raw::tj3Decompress12(h, data, len, buf.as_mut_ptr().cast(), pitch, pf) },
+            Bits::Sixteen => unsafe { raw::tj3Decompress16(h, data, len, buf.as_mut_ptr().cast(), pitch, pf) },
+        };
+        if rc != 0 {
+            let msg = self.handle.error();
+            if msg.to_ascii_lowercase().contains("backing store") {
+                return Err(Error::Limits(format!(
+                    "libjpeg-turbo needs more intermediate memory than Limits::max_alloc_bytes allows ({msg})"
+                )));
+            }
+            return Err(decode_err(msg));
+        }
+        Ok(())
+    }
+}
+
+impl Decoder for JpegTurboDecoder<'_> {
+    fn info(&self) -> &ImageInfo {
+        &self.info
+    }
+
+    fn decode_into(&mut self, mut out: ImageMut<'_>) -> Result<()> {
+        out.expect_shape(self.info.width, self.info.height, self.info.format)?;
+        let aligned = out.as_bytes_mut().as_ptr() as usize % self.info.format.sample.size() == 0;
+        if aligned {
+            return self.decompress(&mut out);
+        }
+        // A caller buffer that is not 2-aligned cannot be handed to C as 16-bit samples:
+        // decode into an aligned image and copy the rows (padding still untouched).
+        let mut tmp = crate::image::Image::new(self.info.width, self.info.height, self.info.format)?;
+        self.decompress(&mut tmp.as_mut())?;
+        out.copy_from(&tmp.as_ref())
+    }
+}
+
+/// ICC profile, density and EXIF from the header just read by `handle`.
+fn read_metadata(handle: &Handle, data: &[u8]) -> Metadata {
+    let mut meta = Metadata::default();
+    let mut icc: *mut libc::c_uchar = std::ptr::null_mut();
+    let mut icc_len: raw::size_t = 0;
+    // SAFETY: valid handle after tj3DecompressHeader; on success `icc` is null or a tj3Alloc'd
+    // buffer of `icc_len` bytes that we copy and free once.
+    unsafe {
+        if raw::tj3GetICCProfile(handle.0, &mut icc, &mut icc_len) == 0 && !icc.is_null() {
+            if icc_len > 0 {
+                meta.icc_profile = Some(std::slice::from_raw_parts(icc, icc_len as usize).to_vec());
+            }
+            raw::tj3Free(icc.cast());
+        }
+    }
+    let units = handle.get(raw::TJPARAM_TJPARAM_DENSITYUNITS);
+    let (x, y) = (
+        handle.get(raw::TJPARAM_TJPARAM_XDENSITY),
+        handle.get(raw::TJPARAM_TJPARAM_YDENSITY),
+    );
+    if x > 0 && y > 0 {
+        match units {
+            1 => meta.dpi = Some((x as f64, y as f64)),
+            2 => meta.dpi = Some((x as f64 * 2.54, y as f64 * 2.54)),
+            _ => {}
+        }
+    }
+    if let Some(exif) = find_exif(data) {
+        meta.orientation = exif_orientation(exif);
+        meta.exif = Some(exif.to_vec());
+    }
+    meta
+}
+
+/// The TIFF-structured payload of the first `APP1 Exif\0\0` segment before the first scan.
+fn find_exif(data: &[u8]) -> Option<&[u8]> {
+    let mut i = 2;
+    loop {
+        while *data.get(i)? != 0xFF {
+            i += 1; // tolerate garbage between segments, as libjpeg does (with a warning)
+        }
+        while *data.get(i)? == 0xFF {
+            i += 1;
+        }
+        let marker = *data.get(i)?;
+        i += 1;
+        match marker {
+            0x01 | 0xD0..=0xD8 => continue,
+            0xD9 | 0xDA => return None,
+            _ => {}
+        }
+        let len = u16::from_be_bytes([*data.get(i)?, *data.get(i + 1)?]) as usize;
+        let seg = data.get(i + 2..i + len.max(2))?;
+        if marker == 0xE1 && seg.starts_with(b"Exif\0\0") {
+            return Some(&seg[6..]);
+        }
+        i += len;
+    }
+}
+
+/// The orientation tag (0x0112) of IFD0 when it holds a value in 1..=8.
+fn exif_orientation(tiff: &[u8]) -> Option<u16> {
+    let le = match tiff.get(..4)? {
+        [b'I', b'I', 42, 0] => true,
+        [b'M', b'M', 0, 42] => false,
+        _ => return None,
+    };
+    let u16_at = |o: usize| -> Option<u16> {
+        let b = [*tiff.get(o)?, *tiff.get(o + 1)?];
+        Some(if le {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
+        })
+    };
+    let u32_at = |o: usize| -> Option<u32> {
+        let b: [u8; 4] = tiff.get(o..o + 4)?.try_into().ok()?;
+        Some(if le {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
+    };
+    let ifd = u32_at(4)? as usize;
+    let count = u16_at(ifd)? as usize;
+    (0..count).find_map(|k| {
+        let e = ifd.checked_add(2 + 12 * k)?;
+        // tag 0x0112, type SHORT (3), count 1: the value sits in the first 2 bytes of the field
+        if u16_at(e)? == 0x0112 && u16_at(e + 2)? == 3 && u32_at(e + 4)? == 1 {
+            u16_at(e + 8).filter(|v| (1..=8).contains(v))
+        } else {
+            None
+        }
+    })
+}
+
+/// Encoder holding one reusable libjpeg-turbo compressor and its output buffer.
+pub struct JpegTurboEncoder {
+    compressor: turbojpeg::Compressor,
+    out: turbojpeg::OutputBuf<'static>,
+}
+
+fn encode_err(e: impl std::fmt::Display) -> Error {
+    Error::encode(NAME, e)
+}
+
+impl JpegTurboEncoder {
+    /// A new encoder (creates the TurboJPEG compressor).
+    pub fn new() -> Result<Self> {
+        Ok(JpegTurboEncoder {
+            compressor: turbojpeg::Compressor::new().map_err(encode_err)?,
+            out: turbojpeg::OutputBuf::new_owned(),
+        })
+    }
+}
+
+impl Encoder for JpegTurboEncoder {
+    fn encode(
+        &mut self,
+        pages: &[ImageRef<'_>],
+        options: &ResolvedOptions,
+        out: &mut dyn Write,
+    ) -> Result<Option<String>> {
+        let [image] = pages else {
+            return Err(Error::Unsupported(format!(
+                "JPEG stores one image per file but {} pages were given",
+                pages.len()
+            )));
+        };
+        let format = image.format();
+        let pixel_format = match (format.layout, format.sample) {
+            (Layout::Gray, SampleType::U8) => turbojpeg::PixelFormat::GRAY,
+            (Layout::Rgb, SampleType::U8) => turbojpeg::PixelFormat::RGB,
+            (Layout::Cmyk, SampleType::U8) => turbojpeg::PixelFormat::CMYK,
+            _ => {
+                return Err(Error::NotExact(format!(
+                    "{NAME} cannot store {format} pixels; it encodes Gray U8, Rgb U8 and Cmyk U8 (lossy)"
+                )))
+            }
+        };
+        if image.width() > MAX_DIMENSION || image.height() > MAX_DIMENSION {
+            return Err(Error::Unsupported(format!(
+                "JPEG cannot hold a {}x{} image: width and height are limited to {MAX_DIMENSION}",
+                image.width(),
+                image.height()
+            )));
+        }
+        let quality = options.int("quality")?;
+        let requested = options.str("subsampling")?;
+        let (subsamp, label) = if format.layout == Layout::Gray {
+            (turbojpeg::Subsamp::Gray, "grayscale")
+        } else {
+            match requested {
+                "444" => (turbojpeg::Subsamp::None, "4:4:4"),
+                "422" => (turbojpeg::Subsamp::Sub2x1, "4:2:2"),
+                "420" => (turbojpeg::Subsamp::Sub2x2, "4:2:0"),
+                "440" => (turbojpeg::Subsamp::Sub1x2, "4:4:0"),
+                "411" => (turbojpeg::Subsamp::Sub4x1, "4:1:1"),
+                "gray" => {
+                    return Err(Error::invalid(format!(
+                        "subsampling=gray would discard the colour of a {format} image; convert it to Gray explicitly first"
+                    )))
+                }
+                other => return Err(Error::invalid(format!("unknown subsampling '{other}'"))),
+            }
+        };
+        let progressive = options.bool("progressive")?;
+        let optimize = options.bool("optimize")?;
+        let arithmetic = options.bool("arithmetic")?;
+        let c = &mut self.compressor;
+        c.set_quality(quality as i32).map_err(encode_err)?;
+        c.set_subsamp(subsamp).map_err(encode_err)?;
+        c.set_progressive(progressive).map_err(encode_err)?;
+        c.set_optimize(optimize).map_err(encode_err)?;
+        c.set_arithmetic(arithmetic).map_err(encode_err)?;
+        let input = turbojpeg::Image {
+            pixels: image.as_bytes(),
+            width: image.width() as usize,
+            pitch: image.stride(),
+            height: image.height() as usize,
+            format: pixel_format,
+        };
+        c.compress(input, &mut self.out).map_err(encode_err)?;
+        out.write_all(&self.out)?;
+
+        let mut reason = format!("JPEG is lossy (quality {quality}, {label}");
+        if format.layout == Layout::Cmyk {
+            reason.push_str(", YCCK");
+        }
+        for (on, name) in [
+            (progressive, "progressive"),
+            (arithmetic, "arithmetic"),
+            (optimize, "optimized"),
+        ] {
+            if on {
+                reason.push_str(", ");
+                reason.push_str(name);
+            }
+        }
+        reason.push(')');
+        Ok(Some(reason))
+    }
+}

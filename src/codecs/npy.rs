@@ -1,0 +1,542 @@
+//! NumPy `.npy` arrays as an exact image format: the lossless bridge to Python.
+//!
+//! Reading accepts format versions 1.0, 2.0 and 3.0, little- and big-endian data, C and
+//! Fortran order, and the dtypes `u1 u2 u4 u8 i1 i2 i4 i8 f4 f8` plus `b1` (bool, read as
+//! U8 0/1). Shapes map to images as follows:
+//!
+//! | shape | image |
+//! |---|---|
+//! | `(H, W)` | one Gray page |
+//! | `(H, W, C)` with `C` in 1..=4 | one page: Gray, GrayAlpha, Rgb, Rgba |
+//! | `(N, H, W)` with `W > 4` | N Gray pages |
+//! | `(N, H, W, C)` with `C` in 1..=4 | N pages |
+//!
+//! A 3-D shape whose last axis is 1..=4 is read as channels. Writing produces version 1.0
+//! (2.0 when the header needs it), native byte order, C order, with the header laid out
+//! byte for byte as `numpy.save` writes it; Gray stacks whose width is at most 4 are
+//! written as `(N, H, W, 1)` so that reading them back is unambiguous. CMYK has no
+//! `.npy` meaning and is refused.
+
+use std::borrow::Cow;
+use std::io::Write;
+
+use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
+use crate::error::{Error, Result};
+use crate::format::{Layout, PixelFormat};
+use crate::image::{ImageMut, ImageRef};
+use crate::info::ImageInfo;
+use crate::limits::Limits;
+use crate::options::ResolvedOptions;
+use crate::sample::SampleType;
+
+const NAME: &str = "npy";
+const MAGIC: &[u8] = b"\x93NUMPY";
+const LAYOUTS: [Layout; 4] = [Layout::Gray, Layout::GrayAlpha, Layout::Rgb, Layout::Rgba];
+
+/// The `.npy` codec (exact, multi-page).
+pub struct NpyCodec {
+    descriptor: CodecDescriptor,
+    capabilities: Capabilities,
+}
+
+impl NpyCodec {
+    /// Creates the codec.
+    pub fn new() -> Self {
+        NpyCodec {
+            descriptor: CodecDescriptor::new(
+                NAME,
+                "npy",
+                "NumPy .npy arrays (exact, all integer and float sample types)",
+                &["npy"],
+                &["application/x-npy"],
+                &[MAGIC],
+                100,
+            ),
+            capabilities: Capabilities {
+                decode: Capabilities::grid(&LAYOUTS, &SampleType::ALL, Fidelity::Exact),
+                encode: Capabilities::grid(&LAYOUTS, &SampleType::ALL, Fidelity::Exact),
+                multi_page_encode: true,
+                multi_page_decode: true,
+            },
+        }
+    }
+}
+
+impl Default for NpyCodec {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn bad(msg: impl std::fmt::Display) -> Error {
+    Error::decode(NAME, msg)
+}
+
+/// The parsed header dictionary.
+#[derive(Debug, PartialEq)]
+struct Header {
+    sample: SampleType,
+    big_endian: bool,
+    fortran: bool,
+    shape: Vec<usize>,
+}
+
+/// Parses a dtype string such as `<u4`, `>f8`, `|b1`.
+fn parse_descr(descr: &str) -> Result<(SampleType, bool)> {
+    let (order, rest) = descr.split_at(descr.len().min(1));
+    let big_endian = match order {
+        "<" | "|" => false,
+        ">" => true,
+        "=" => cfg!(target_endian = "big"),
+        _ => return Err(bad(format!("dtype '{descr}' has no byte-order prefix"))),
+    };
+    let sample = match rest {
+        "u1" | "b1" => SampleType::U8,
+        "u2" => SampleType::U16,
+        "u4" => SampleType::U32,
+        "u8" => SampleType::U64,
+        "i1" => SampleType::I8,
+        "i2" => SampleType::I16,
+        "i4" => SampleType::I32,
+        "i8" => SampleType::I64,
+        "f4" => SampleType::F32,
+        "f8" => SampleType::F64,
+        "f2" => {
+            return Err(Error::Unsupported(
+                "npy dtype float16 ('f2') has no pixcodec sample type".into(),
+            ))
+        }
+        _ => {
+            return Err(Error::Unsupported(format!(
+                "npy dtype '{descr}' is not an image sample type (supported: u1 u2 u4 u8 i1 i2 i4 i8 f4 f8 b1)"
+            )))
+        }
+    };
+    Ok((sample, big_endian))
+}
+
+/// A tiny parser for the Python dict literal of an `.npy` header.
+struct Lit<'s> {
+    s: &'s [u8],
+    i: usize,
+}
+
+impl<'s> Lit<'s> {
+    fn ws(&mut self) {
+        while self.i < self.s.len() && self.s[self.i].is_ascii_whitespace() {
+            self.i += 1;
+        }
+    }
+    fn eat(&mut self, c: u8) -> bool {
+        self.ws();
+        if self.s.get(self.i) == Some(&c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn expect(&mut self, c: u8) -> Result<()> {
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(bad(format!(
+                "malformed header: expected '{}' at byte {}",
+                c as char, self.i
+            )))
+        }
+    }
+    fn string(&mut self) -> Result<&'s str> {
+        self.ws();
+        let q = *self
+            .s
+            .get(self.i)
+            .ok_or_else(|| bad("malformed header: unexpected end"))?;
+        if q != b'\'' && q != b'"' {
+            return Err(bad(format!("malformed header: expected a string at byte {}", self.i)));
+        }
+        let start = self.i + 1;
+        let len = self.s[start..]
+            .iter()
+            .position(|&c| c == q)
+            .ok_or_else(|| bad("malformed header: unterminated string"))?;
+        self.i = start + len + 1;
+        std::str::from_utf8(&self.s[start..start + len]).map_err(|_| bad("malformed header: not UTF-8"))
+    }
+    fn word(&mut self) -> &'s str {
+        self.ws();
+        let start = self.i;
+        while self.i < self.s.len() && (self.s[self.i].is_ascii_alphanumeric() || self.s[self.i] == b'_') {
+            self.i += 1;
+        }
+        std::str::from_utf8(&self.s[start..self.i]).unwrap_or("")
+    }
+    fn shape(&mut self) -> Result<Vec<usize>> {
+        self.expect(b'(')?;
+        let mut dims = Vec::new();
+        loop {
+            if self.eat(b')') {
+                return Ok(dims);
+            }
+            let w = self.word();
+            let w = w.strip_suffix('L').unwrap_or(w);
+            dims.push(
+                w.parse::<usize>()
+                    .map_err(|_| bad(format!("malformed shape entry '{w}'")))?,
+            );
+            if dims.len() > 32 {
+                return Err(bad("shape has more than 32 dimensions"));
+            }
+            if !self.eat(b',') {
+                self.expect(b')')?;
+                return Ok(dims);
+            }
+        }
+    }
+}
+
+fn parse_header(dict: &[u8]) -> Result<Header> {
+    let mut p = Lit { s: dict, i: 0 };
+    p.expect(b'{')?;
+    let (mut descr, mut fortran, mut shape) = (None, None, None);
+    loop {
+        if p.eat(b'}') {
+            break;
+        }
+        let key = p.string()?;
+        p.expect(b':')?;
+        match key {
+            "descr" => {
+                p.ws();
+                if p.s.get(p.i) == Some(&b'[') {
+                    return Err(Error::Unsupported(
+                        "structured npy dtypes (records) are not images".into(),
+                    ));
+                }
+                descr = Some(parse_descr(p.string()?)?);
+            }
+            "fortran_order" => {
+                fortran = Some(match p.word() {
+                    "True" => true,
+                    "False" => false,
+                    w => return Err(bad(format!("fortran_order is '{w}', expected True or False"))),
+                })
+            }
+            "shape" => shape = Some(p.shape()?),
+            other => return Err(bad(format!("unexpected header key '{other}'"))),
+        }
+        if !p.eat(b',') {
+            p.expect(b'}')?;
+            break;
+        }
+    }
+    let (sample, big_endian) = descr.ok_or_else(|| bad("header lacks 'descr'"))?;
+    Ok(Header {
+        sample,
+        big_endian,
+        fortran: fortran.ok_or_else(|| bad("header lacks 'fortran_order'"))?,
+        shape: shape.ok_or_else(|| bad("header lacks 'shape'"))?,
+    })
+}
+
+/// Image geometry implied by a shape: (pages, height, width, channels).
+fn geometry(shape: &[usize]) -> Result<(usize, usize, usize, usize)> {
+    let g = match *shape {
+        [h, w] => (1, h, w, 1),
+        [h, w, c] if (1..=4).contains(&c) => (1, h, w, c),
+        [n, h, w] => (n, h, w, 1),
+        [n, h, w, c] if (1..=4).contains(&c) => (n, h, w, c),
+        _ => {
+            return Err(Error::Unsupported(format!(
+                "npy shape {shape:?} is not an image: expected (H, W), (H, W, C), (N, H, W) or (N, H, W, C) with C in 1..=4"
+            )))
+        }
+    };
+    if g.0 == 0 || g.1 == 0 || g.2 == 0 {
+        return Err(Error::Unsupported(format!("npy shape {shape:?} holds no pixels")));
+    }
+    if g.1 > u32::MAX as usize || g.2 > u32::MAX as usize || g.0 > u32::MAX as usize {
+        return Err(Error::Limits(format!("npy shape {shape:?} is too large")));
+    }
+    Ok(g)
+}
+
+fn layout_for(channels: usize) -> Layout {
+    match channels {
+        1 => Layout::Gray,
+        2 => Layout::GrayAlpha,
+        3 => Layout::Rgb,
+        _ => Layout::Rgba,
+    }
+}
+
+struct NpyDecoder<'a> {
+    data: Cow<'a, [u8]>,
+    header: Header,
+    offset: usize,
+    page: usize,
+    pages: usize,
+    info: ImageInfo,
+}
+
+impl Decoder for NpyDecoder<'_> {
+    fn info(&self) -> &ImageInfo {
+        &self.info
+    }
+
+    fn decode_into(&mut self, mut out: ImageMut<'_>) -> Result<()> {
+        let info = &self.info;
+        out.expect_shape(info.width, info.height, info.format)?;
+        let size = info.format.sample.size();
+        let (h, w, c) = (info.height as usize, info.width as usize, info.format.channels());
+        let swap = self.header.big_endian != cfg!(target_endian = "big") && size > 1;
+        let body = &self.data[self.offset..];
+        if !self.header.fortran {
+            let row = w * c * size;
+            let start = self.page * h * row;
+            for y in 0..h {
+                let dst = out.row_mut(y as u32);
+                dst.copy_from_slice(&body[start + y * row..start + (y + 1) * row]);
+                if swap {
+                    dst.chunks_exact_mut(size).for_each(|s| s.reverse());
+                }
+            }
+        } else {
+            // Column-major: the first axis varies fastest.
+            let shape = &self.header.shape;
+            let mut strides = vec![1usize; shape.len()];
+            for k in 1..shape.len() {
+                strides[k] = strides[k - 1] * shape[k - 1];
+            }
+            let (s_page, s_y, s_x, s_c) = match shape.len() {
+                2 => (0, strides[0], strides[1], 0),
+                3 if self.pages == 1 => (0, strides[0], strides[1], strides[2]),
+                3 => (strides[0], strides[1], strides[2], 0),
+                _ => (strides[0], strides[1], strides[2], strides[3]),
+            };
+            for y in 0..h {
+                let dst = out.row_mut(y as u32);
+                for x in 0..w {
+                    for ch in 0..c {
+                        let e = self.page * s_page + y * s_y + x * s_x + ch * s_c;
+                        let d = &mut dst[(x * c + ch) * size..(x * c + ch + 1) * size];
+                        d.copy_from_slice(&body[e * size..(e + 1) * size]);
+                        if swap {
+                            d.reverse();
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn next_page(&mut self) -> Result<bool> {
+        if self.page + 1 >= self.pages {
+            return Ok(false);
+        }
+        self.page += 1;
+        Ok(true)
+    }
+}
+
+impl Codec for NpyCodec {
+    fn descriptor(&self) -> &CodecDescriptor {
+        &self.descriptor
+    }
+
+    fn capabilities(&self) -> &Capabilities {
+        &self.capabilities
+    }
+
+    fn decoder<'a>(&self, source: Source<'a>, limits: &Limits) -> Result<Box<dyn Decoder + 'a>> {
+        let data = source.into_bytes(limits)?;
+        if data.len() < 10 || !data.starts_with(MAGIC) {
+            return Err(bad("not an .npy file (missing \\x93NUMPY magic)"));
+        }
+        let (major, minor) = (data[6], data[7]);
+        let (hlen, hstart): (usize, usize) = match major {
+            1 => (u16::from_le_bytes([data[8], data[9]]) as usize, 10),
+            2 | 3 => {
+                let b = data.get(8..12).ok_or_else(|| bad("truncated header"))?;
+                (u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize, 12)
+            }
+            _ => return Err(Error::Unsupported(format!("npy format version {major}.{minor}"))),
+        };
+        let dict = data
+            .get(hstart..hstart.saturating_add(hlen))
+            .ok_or_else(|| bad(format!("truncated header: {hlen} header bytes announced")))?;
+        let header = parse_header(dict)?;
+        let (pages, h, w, c) = geometry(&header.shape)?;
+        let format = PixelFormat::new(layout_for(c), header.sample);
+        limits.check_pages(pages as u64)?;
+        let page_bytes = limits.check_image(w as u32, h as u32, format)?;
+        let need = page_bytes
+            .checked_mul(pages as u64)
+            .ok_or_else(|| Error::Limits("npy array size overflows".into()))?;
+        limits.check_alloc(need)?;
+        let offset = hstart + hlen;
+        let have = (data.len() - offset) as u64;
+        if have < need {
+            return Err(bad(format!("truncated data: {need} bytes needed, {have} present")));
+        }
+        let mut info = ImageInfo::new(w as u32, h as u32, format, NAME, "npy");
+        info.pages = pages as u32;
+        Ok(Box::new(NpyDecoder {
+            data,
+            header,
+            offset,
+            page: 0,
+            pages,
+            info,
+        }))
+    }
+
+    fn encoder(&self) -> Result<Box<dyn Encoder>> {
+        Ok(Box::new(NpyEncoder))
+    }
+}
+
+struct NpyEncoder;
+
+/// The header exactly as `numpy.save` lays it out.
+fn header_bytes(sample: SampleType, shape: &[usize]) -> Vec<u8> {
+    let kind = if sample.is_float() {
+        'f'
+    } else if sample.is_signed_int() {
+        'i'
+    } else {
+        'u'
+    };
+    let order = if sample.size() == 1 {
+        '|'
+    } else if cfg!(target_endian = "big") {
+        '>'
+    } else {
+        '<'
+    };
+    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+    let shape_txt = if dims.len() == 1 {
+        format!("({},)", dims[0])
+    } else {
+        format!("({})", dims.join(", "))
+    };
+    let dict = format!(
+        "{{'descr': '{order}{kind}{}', 'fortran_order': False, 'shape': {shape_txt}, }}",
+        sample.size()
+    );
+    let mut out = Vec::with_capacity(128);
+    let v1_total = (10 + dict.len() + 1).div_ceil(64) * 64;
+    let (version, prefix) = if v1_total - 10 <= u16::MAX as usize {
+        (1u8, 10)
+    } else {
+        (2u8, 12)
+    };
+    let total = (prefix + dict.len() + 1).div_ceil(64) * 64;
+    let hlen = total - prefix;
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&[version, 0]);
+    if version == 1 {
+        out.extend_from_slice(&(hlen as u16).to_le_bytes());
+    } else {
+        out.extend_from_slice(&(hlen as u32).to_le_bytes());
+    }
+    out.extend_from_slice(dict.as_bytes());
+    out.resize(total - 1, b' ');
+    out.push(b'\n');
+    out
+}
+
+impl Encoder for NpyEncoder {
+    fn encode(
+        &mut self,
+        pages: &[ImageRef<'_>],
+        _options: &ResolvedOptions,
+        out: &mut dyn Write,
+    ) -> Result<Option<String>> {
+        let first = pages.first().ok_or_else(|| Error::invalid("no pages to encode"))?;
+        for (i, p) in pages.iter().enumerate() {
+            if (p.width(), p.height(), p.format()) != (first.width(), first.height(), first.format()) {
+                return Err(Error::invalid(format!(
+                    "npy stores one array: page {i} is {}x{} {} but page 0 is {}x{} {}",
+                    p.width(),
+                    p.height(),
+                    p.format(),
+                    first.width(),
+                    first.height(),
+                    first.format()
+                )));
+            }
+        }
+        let (h, w, c) = (
+            first.height() as usize,
+            first.width() as usize,
+            first.format().channels(),
+        );
+        let shape: Vec<usize> = match (pages.len(), c) {
+            (1, 1) => vec![h, w],
+            (1, _) => vec![h, w, c],
+            (n, 1) if w > 4 => vec![n, h, w],
+            (n, _) => vec![n, h, w, c],
+        };
+        out.write_all(&header_bytes(first.format().sample, &shape))?;
+        for p in pages {
+            if p.is_contiguous() {
+                out.write_all(p.as_bytes())?;
+            } else {
+                for row in p.rows() {
+                    out.write_all(row)?;
+                }
+            }
+        }
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_matches_numpy_save_byte_for_byte() {
+        // numpy.save(np.zeros((5, 64, 64), np.uint32)) header, 128 bytes in all.
+        let h = header_bytes(SampleType::U32, &[5, 64, 64]);
+        assert_eq!(h.len(), 128);
+        assert_eq!(&h[..10], b"\x93NUMPY\x01\x00\x76\x00");
+        let dict = "{'descr': '<u4', 'fortran_order': False, 'shape': (5, 64, 64), }";
+        assert_eq!(&h[10..10 + dict.len()], dict.as_bytes());
+        assert!(h[10 + dict.len()..127].iter().all(|&b| b == b' '));
+        assert_eq!(h[127], b'\n');
+        let h = header_bytes(SampleType::U8, &[3, 4]);
+        assert!(String::from_utf8_lossy(&h).contains("'descr': '|u1'"));
+    }
+
+    #[test]
+    fn header_parser_reads_what_numpy_writes() {
+        let h = parse_header(b"{'descr': '>i2', 'fortran_order': True, 'shape': (3,), }").unwrap();
+        assert_eq!(
+            h,
+            Header {
+                sample: SampleType::I16,
+                big_endian: true,
+                fortran: true,
+                shape: vec![3]
+            }
+        );
+        assert!(parse_header(b"{'descr': '<c8', 'fortran_order': False, 'shape': (2, 2), }").is_err());
+        assert!(parse_header(b"{'descr': [('a', '<u1')], 'fortran_order': False, 'shape': (2,), }").is_err());
+        assert!(parse_header(b"{'descr': '<u1', 'shape': (2, 2), }").is_err());
+        assert!(parse_header(b"{'descr': '<u1'").is_err());
+    }
+
+    #[test]
+    fn shapes_map_to_pages_and_layouts() {
+        assert_eq!(geometry(&[4, 5]).unwrap(), (1, 4, 5, 1));
+        assert_eq!(geometry(&[4, 5, 3]).unwrap(), (1, 4, 5, 3));
+        assert_eq!(geometry(&[4, 5, 6]).unwrap(), (4, 5, 6, 1));
+        assert_eq!(geometry(&[2, 4, 5, 2]).unwrap(), (2, 4, 5, 2));
+        assert!(geometry(&[5]).is_err());
+        assert!(geometry(&[2, 4, 5, 7]).is_err());
+        assert!(geometry(&[0, 5]).is_err());
+    }
+}

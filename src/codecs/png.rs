@@ -1,0 +1,450 @@
+//! PNG through the [`png`](https://crates.io/crates/png) crate (image-rs), codec name `png`.
+//!
+//! # Decoding: which pixel format a PNG file becomes
+//!
+//! Samples keep the file's own depth; only the expansions PNG itself requires are made:
+//!
+//! | file (colour type, depth)            | decoded [`PixelFormat`]                        |
+//! |--------------------------------------|------------------------------------------------|
+//! | gray 8 / 16                          | `Gray U8` / `Gray U16`                          |
+//! | gray 1, 2, 4                         | `Gray U8`, scaled to 0..=255 (see below)        |
+//! | gray + tRNS                          | `GrayAlpha` at the depth above (U8 or U16)      |
+//! | gray-alpha 8 / 16                    | `GrayAlpha U8` / `GrayAlpha U16`                |
+//! | RGB 8 / 16                           | `Rgb U8` / `Rgb U16`                            |
+//! | RGB + tRNS                           | `Rgba U8` / `Rgba U16`                          |
+//! | RGBA 8 / 16                          | `Rgba U8` / `Rgba U16`                          |
+//! | palette 1, 2, 4, 8                   | `Rgb U8` (the palette entries)                  |
+//! | palette + tRNS                       | `Rgba U8` (palette entries plus tRNS alpha)     |
+//!
+//! * **Sub-byte gray rule.** Gray samples of 1, 2 or 4 bits are scaled to the full 8-bit range
+//!   by bit replication, as libpng's `png_set_expand_gray_1_2_4_to_8` does: a 1-bit sample `v`
+//!   becomes `v * 255`, a 2-bit sample `v * 85`, a 4-bit sample `v * 17` (so 0 stays 0 and the
+//!   largest value becomes 255). The original value is `byte >> (8 - bits)`.
+//! * **tRNS** on gray or RGB becomes an alpha channel at the file's depth: 0 where the pixel
+//!   equals the tRNS colour, the maximum (255 or 65535) elsewhere.
+//! * **16-bit** samples are stored big-endian in the file and returned native-endian.
+//! * **sBIT** is ignored: samples are returned as stored, not shifted down.
+//! * **gAMA, cHRM, sRGB, bKGD** are not applied; pixels are never colour-converted.
+//! * **APNG**: only the default image (the `IDAT` data) is decoded; files have one page.
+//! * Interlaced (Adam7) files decode to the same pixels as non-interlaced ones.
+//!
+//! Metadata read from the chunks before the image data: the ICC profile (`iCCP`), the
+//! resolution (`pHYs` with the metre unit, converted to dots per inch) and raw EXIF (`eXIf`).
+//! Decoding reads the whole file up to `IEND`: a file cut anywhere (even inside the trailing
+//! `IEND` chunk) or with a damaged chunk after the image data is an [`Error::Decode`] error,
+//! so a truncated download is never mistaken for a complete image.
+//!
+//! [`Limits`] are checked against the `IHDR` size before anything is allocated, and the `png`
+//! crate's own allocation limit is set to `Limits::max_alloc_bytes`, so its internal buffers
+//! (rows, compressed metadata chunks) are bounded too.
+//!
+//! # Encoding
+//!
+//! `Gray`, `GrayAlpha`, `Rgb` and `Rgba` at `U8` and `U16` are written exactly (8- and 16-bit
+//! PNG colour types 0, 4, 2 and 6, never palette or sub-byte). Rows are streamed to the
+//! compressor; 16-bit rows are converted to big-endian one row at a time in a reused buffer.
+//! Options:
+//!
+//! * `level` (int 0..=9, default 6): the zlib/deflate level passed to the compressor
+//!   (`flate2`); 0 stores the data uncompressed (rows are still filtered).
+//! * `filter` (`none|sub|up|avg|paeth|adaptive`, default `adaptive`): the PNG row filter;
+//!   `adaptive` picks the best of the five filters for each row.
+
+use std::io::{BufRead, BufReader, Cursor, Seek, Write};
+
+use png::{BitDepth, ColorType};
+
+use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
+use crate::error::{Error, Result};
+use crate::format::{Layout, PixelFormat};
+use crate::image::{ImageMut, ImageRef};
+use crate::info::{ImageInfo, Metadata};
+use crate::limits::Limits;
+use crate::options::{OptionSpec, ResolvedOptions};
+use crate::sample::SampleType;
+
+const NAME: &str = "png";
+const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+const LAYOUTS: [Layout; 4] = [Layout::Gray, Layout::GrayAlpha, Layout::Rgb, Layout::Rgba];
+const SAMPLES: [SampleType; 2] = [SampleType::U8, SampleType::U16];
+const FILTERS: [&str; 6] = ["none", "sub", "up", "avg", "paeth", "adaptive"];
+/// Size of the IDAT chunks the encoder writes.
+const IDAT_CHUNK: usize = 1 << 18;
+
+/// The PNG codec (`png` crate backend).
+#[derive(Debug)]
+pub struct PngCodec {
+    descriptor: CodecDescriptor,
+    capabilities: Capabilities,
+    options: Vec<OptionSpec>,
+}
+
+impl Default for PngCodec {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PngCodec {
+    /// The codec with its descriptor, capability table and option list.
+    pub fn new() -> Self {
+        PngCodec {
+            descriptor: CodecDescriptor::new(
+                NAME,
+                "png",
+                "PNG via the png crate: 1..16-bit gray, gray-alpha, RGB, RGBA and palette; writes 8/16-bit exactly",
+                &["png"],
+                &["image/png"],
+                &[SIGNATURE],
+                100,
+            ),
+            capabilities: Capabilities {
+                decode: Capabilities::grid(&LAYOUTS, &SAMPLES, Fidelity::Exact),
+                encode: Capabilities::grid(&LAYOUTS, &SAMPLES, Fidelity::Exact),
+                multi_page_encode: false,
+                multi_page_decode: false,
+            },
+            options: vec![
+                OptionSpec::int(
+                    "level",
+                    0,
+                    9,
+                    6,
+                    "deflate (zlib) compression level: 0 stores uncompressed, 9 is smallest and slowest",
+                ),
+                OptionSpec::choice(
+                    "filter",
+                    &FILTERS,
+                    "adaptive",
+                    "PNG row filter; adaptive picks the best filter for each row",
+                ),
+            ],
+        }
+    }
+}
+
+impl Codec for PngCodec {
+    fn descriptor(&self) -> &CodecDescriptor {
+        &self.descriptor
+    }
+
+    fn capabilities(&self) -> &Capabilities {
+        &self.capabilities
+    }
+
+    fn encode_options(&self) -> &[OptionSpec] {
+        &self.options
+    }
+
+    fn decoder<'a>(&self, source: Source<'a>, limits: &Limits) -> Result<Box<dyn Decoder + 'a>> {
+        Ok(Box::new(PngDecoder::new(source, limits)?))
+    }
+
+    fn encoder(&self) -> Result<Box<dyn Encoder>> {
+        Ok(Box::new(PngEncoder))
+    }
+}
+
+/// A buffered, seekable input for the `png` crate.
+trait BufReadSeek: BufRead + Seek {}
+impl<T: BufRead + Seek> BufReadSeek for T {}
+
+type PngReader<'a> = png::Reader<Box<dyn BufReadSeek + 'a>>;
+
+/// Converts a `png` crate decoding error into a pixcodec error.
+fn decode_error(e: png::DecodingError) -> Error {
+    match e {
+        png::DecodingError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Error::decode(NAME, format!("the file is truncated ({io})"))
+        }
+        png::DecodingError::IoError(io) => Error::Io(io),
+        png::DecodingError::Format(f) => Error::decode(NAME, format!("invalid PNG: {f}")),
+        png::DecodingError::LimitsExceeded => Error::Limits(
+            "the PNG decoder needs more memory than Limits::max_alloc_bytes allows; raise it if the input is trusted"
+                .to_string(),
+        ),
+        other => Error::decode(NAME, other),
+    }
+}
+
+/// The pixel format of rows with this (colour type, depth): 8- and 16-bit samples as they are,
+/// sub-byte samples and palette indices as U8 (they are expanded to 8 bits).
+fn expanded_format(color: ColorType, depth: BitDepth) -> PixelFormat {
+    let sample = if depth == BitDepth::Sixteen {
+        SampleType::U16
+    } else {
+        SampleType::U8
+    };
+    let layout = match color {
+        ColorType::Grayscale => Layout::Gray,
+        ColorType::GrayscaleAlpha => Layout::GrayAlpha,
+        ColorType::Rgb | ColorType::Indexed => Layout::Rgb,
+        ColorType::Rgba => Layout::Rgba,
+    };
+    PixelFormat::new(layout, sample)
+}
+
+/// Reads a PNG: header and pre-image chunks at construction, pixels on `decode_into`.
+struct PngDecoder<'a> {
+    reader: PngReader<'a>,
+    info: ImageInfo,
+    decoded: bool,
+}
+
+impl<'a> PngDecoder<'a> {
+    fn new(source: Source<'a>, limits: &Limits) -> Result<Self> {
+        let input: Box<dyn BufReadSeek + 'a> = match source {
+            Source::Bytes(b) => Box::new(Cursor::new(b)),
+            Source::Reader(r) => Box::new(BufReader::with_capacity(1 << 16, r)),
+        };
+        let png_limits = png::Limits {
+            bytes: usize::try_from(limits.max_alloc_bytes).unwrap_or(usize::MAX),
+        };
+        let mut decoder = png::Decoder::new_with_limits(input, png_limits);
+        decoder.set_transformations(png::Transformations::EXPAND);
+        // Only IHDR so far: check the geometry before the decoder allocates anything for the
+        // image. tRNS (an extra alpha channel) is not known yet; the final format is checked below.
+        let header = decoder.read_header_info().map_err(decode_error)?;
+        let pre = expanded_format(header.color_type, header.bit_depth);
+        limits.check_image(header.width, header.height, pre)?;
+
+        let reader = decoder.read_info().map_err(decode_error)?;
+        let png_info = reader.info();
+        // The format after EXPAND: palette → RGB(A), tRNS → alpha, sub-byte gray → 8 bits.
+        let (color, depth) = reader.output_color_type();
+        if depth != BitDepth::Eight && depth != BitDepth::Sixteen {
+            return Err(Error::decode(
+                NAME,
+                format!("unexpected output depth {depth:?} after expansion"),
+            ));
+        }
+        let format = expanded_format(color, depth);
+        limits.check_image(png_info.width, png_info.height, format)?;
+
+        let mut info = ImageInfo::new(png_info.width, png_info.height, format, NAME, "png");
+        info.metadata = metadata(png_info);
+        Ok(PngDecoder {
+            reader,
+            info,
+            decoded: false,
+        })
+    }
+}
+
+/// ICC, dpi and EXIF from the chunks read so far.
+fn metadata(info: &png::Info<'_>) -> Metadata {
+    let mut m = Metadata {
+        icc_profile: info.icc_profile.as_ref().map(|p| p.to_vec()),
+        // Some writers keep the JPEG APP1 prefix; pixcodec stores the bare TIFF structure.
+        exif: info
+            .exif_metadata
+            .as_ref()
+            .map(|e| e.strip_prefix(b"Exif\0\0").unwrap_or(e).to_vec()),
+        ..Metadata::default()
+    };
+    if let Some(d) = info.pixel_dims {
+        if d.unit == png::Unit::Meter && d.xppu > 0 && d.yppu > 0 {
+            m.dpi = Some((d.xppu as f64 * 0.0254, d.yppu as f64 * 0.0254));
+        }
+    }
+    m
+}
+
+impl Decoder for PngDecoder<'_> {
+    fn info(&self) -> &ImageInfo {
+        &self.info
+    }
+
+    fn decode_into(&mut self, mut out: ImageMut<'_>) -> Result<()> {
+        out.expect_shape(self.info.width, self.info.height, self.info.format)?;
+        if self.decoded {
+            return Err(Error::invalid(
+                "this PNG decoder has already decoded its image; open a new decoder to decode again",
+            ));
+        }
+        self.decoded = true;
+        let stride = out.stride();
+        if out.is_contiguous() {
+            // Straight into the caller's memory (the png crate de-interlaces in place).
+            self.reader.next_frame(out.as_bytes_mut()).map_err(decode_error)?;
+        } else if !self.reader.info().interlaced {
+            for y in 0..self.info.height {
+                match self.reader.read_row(out.row_mut(y)).map_err(decode_error)? {
+                    Some(_) => {}
+                    None => return Err(Error::decode(NAME, format!("image data ended at row {y}"))),
+                }
+            }
+            // Consumes the end of the image data (and checks it).
+            self.reader.read_row(&mut []).map_err(decode_error)?;
+        } else {
+            // Adam7 pass rows are scattered straight into the caller's rows at its stride;
+            // only pixel bytes are written (samples are at least one byte after expansion).
+            let bits = (self.info.format.bytes_per_pixel() * 8) as u8;
+            let buf = out.as_bytes_mut();
+            while let Some(row) = self.reader.next_interlaced_row().map_err(decode_error)? {
+                if let png::InterlaceInfo::Adam7(pass) = row.interlace() {
+                    png::expand_interlaced_row(buf, stride, row.data(), pass, bits);
+                }
+            }
+        }
+        // Read the chunks after the image up to IEND: a file cut short or with a damaged
+        // trailer is an error, never a silent success.
+        self.reader.finish().map_err(decode_error)?;
+        if self.info.format.sample == SampleType::U16 && cfg!(target_endian = "little") {
+            for y in 0..self.info.height {
+                be_to_native_u16(out.row_mut(y));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Converts each 2-byte big-endian sample of `row` to native byte order, in place.
+fn be_to_native_u16(row: &mut [u8]) {
+    match bytemuck::try_cast_slice_mut::<u8, u16>(row) {
+        Ok(words) => words.iter_mut().for_each(|w| *w = u16::from_be(*w)),
+        Err(_) => row
+            .chunks_exact_mut(2)
+            .for_each(|c| c.copy_from_slice(&u16::from_be_bytes([c[0], c[1]]).to_ne_bytes())),
+    }
+}
+
+/// Writes one image as PNG.
+struct PngEncoder;
+
+fn png_color(layout: Layout) -> Option<ColorType> {
+    match layout {
+        Layout::Gray => Some(ColorType::Grayscale),
+        Layout::GrayAlpha => Some(ColorType::GrayscaleAlpha),
+        Layout::Rgb => Some(ColorType::Rgb),
+        Layout::Rgba => Some(ColorType::Rgba),
+        Layout::Cmyk => None,
+    }
+}
+
+fn encode_error(e: png::EncodingError) -> Error {
+    match e {
+        png::EncodingError::IoError(io) => Error::Io(io),
+        other => Error::encode(NAME, other),
+    }
+}
+
+fn filter_from_name(name: &str) -> Result<png::Filter> {
+    Ok(match name {
+        "none" => png::Filter::NoFilter,
+        "sub" => png::Filter::Sub,
+        "up" => png::Filter::Up,
+        "avg" => png::Filter::Avg,
+        "paeth" => png::Filter::Paeth,
+        "adaptive" => png::Filter::Adaptive,
+        other => {
+            return Err(Error::invalid(format!(
+                "option 'filter' of codec png: '{other}' is not one of {}",
+                FILTERS.join("|")
+            )))
+        }
+    })
+}
+
+impl Encoder for PngEncoder {
+    fn encode(
+        &mut self,
+        pages: &[ImageRef<'_>],
+        options: &ResolvedOptions,
+        out: &mut dyn Write,
+    ) -> Result<Option<String>> {
+        let image = match pages {
+            [one] => one,
+            [] => return Err(Error::invalid("nothing to encode: no pages given")),
+            _ => {
+                return Err(Error::Unsupported(format!(
+                    "png stores one image per file but {} pages were given",
+                    pages.len()
+                )))
+            }
+        };
+        let format = image.format();
+        let color = png_color(format.layout);
+        let depth = match format.sample {
+            SampleType::U8 => Some(BitDepth::Eight),
+            SampleType::U16 => Some(BitDepth::Sixteen),
+            _ => None,
+        };
+        let (Some(color), Some(depth)) = (color, depth) else {
+            return Err(Error::NotExact(format!(
+                "png cannot store {format} pixels exactly; it can hold: Gray, GrayAlpha, Rgb, Rgba at U8 or U16"
+            )));
+        };
+        let level = options.int("level")?;
+        let compression = match level {
+            0 => png::DeflateCompression::NoCompression,
+            1..=9 => png::DeflateCompression::Level(level as u8),
+            _ => {
+                return Err(Error::invalid(format!(
+                    "option 'level' of codec png: {level} is out of range (expected int 0..=9)"
+                )))
+            }
+        };
+        let filter = filter_from_name(options.str("filter")?)?;
+
+        let mut enc = png::Encoder::new(out, image.width(), image.height());
+        enc.set_color(color);
+        enc.set_depth(depth);
+        enc.set_deflate_compression(compression);
+        enc.set_filter(filter);
+        let mut writer = enc.write_header().map_err(encode_error)?;
+        {
+            let mut stream = writer.stream_writer_with_size(IDAT_CHUNK).map_err(encode_error)?;
+            if depth == BitDepth::Sixteen && cfg!(target_endian = "little") {
+                let mut be = vec![0u8; image.row_bytes()];
+                for row in image.rows() {
+                    for (dst, src) in be.chunks_exact_mut(2).zip(row.chunks_exact(2)) {
+                        dst[0] = src[1];
+                        dst[1] = src[0];
+                    }
+                    stream.write_all(&be)?;
+                }
+            } else if image.is_contiguous() {
+                stream.write_all(image.as_bytes())?;
+            } else {
+                for row in image.rows() {
+                    stream.write_all(row)?;
+                }
+            }
+            stream.finish().map_err(encode_error)?;
+        }
+        writer.finish().map_err(encode_error)?;
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_byte_scaling_is_bit_replication() {
+        // The png crate's EXPAND multiplies by 255 / (2^bits - 1); check it equals replication.
+        for bits in [1u32, 2, 4] {
+            let max = (1u32 << bits) - 1;
+            for v in 0..=max {
+                let mut rep = 0u32;
+                let mut filled = 0;
+                while filled < 8 {
+                    rep = (rep << bits) | v;
+                    filled += bits;
+                }
+                assert_eq!(v * (255 / max), rep, "bits {bits} value {v}");
+            }
+        }
+    }
+
+    #[test]
+    fn swap_handles_unaligned_rows() {
+        let mut buf = [0u8, 0x12, 0x34, 0xab, 0xcd];
+        be_to_native_u16(&mut buf[1..]);
+        let expect_first = u16::from_be_bytes([0x12, 0x34]).to_ne_bytes();
+        assert_eq!(&buf[1..3], &expect_first);
+        assert_eq!(buf[0], 0);
+    }
+}

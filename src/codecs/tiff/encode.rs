@@ -1,0 +1,315 @@
+//! The TIFF encoder: one IFD per page, strips written by pixcodec (exact bytes in the file's
+//! native byte order), lossless compression, optional horizontal predictor, BigTIFF.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+
+use tiff::encoder::compression::{CompressionAlgorithm, Lzw, Packbits};
+use tiff::encoder::{DirectoryEncoder, TiffEncoder as TEncoder, TiffKind, TiffKindBig, TiffKindStandard};
+use tiff::tags::Tag;
+
+use super::NAME;
+use crate::codec::Encoder;
+use crate::error::{Error, Result};
+use crate::format::Layout;
+use crate::image::ImageRef;
+use crate::options::ResolvedOptions;
+use crate::sample::SampleType;
+
+/// Target uncompressed bytes per strip.
+const STRIP_BYTES: usize = 1 << 20;
+/// Output larger than this stays in memory only up to here, then spills to a temporary file.
+const SPOOL_BYTES: usize = 64 << 20;
+
+/// Strip compression chosen by the `compression` and `level` options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Compression {
+    None,
+    Lzw,
+    Deflate(u32),
+    Packbits,
+}
+
+impl Compression {
+    fn tag(self) -> u16 {
+        match self {
+            Compression::None => 1,
+            Compression::Lzw => 5,
+            Compression::Deflate(_) => 8,
+            Compression::Packbits => 32773,
+        }
+    }
+
+    /// Upper bound of the compressed size of `raw` bytes made of `rows` rows in `strips` strips.
+    fn worst_case(self, raw: u64, rows: u64, strips: u64) -> u64 {
+        match self {
+            Compression::None => raw,
+            // 12-bit codes at most per input byte, plus clear and end codes.
+            Compression::Lzw => raw.saturating_mul(3) / 2 + strips * 16,
+            Compression::Deflate(_) => raw + raw / 1000 + strips * 64,
+            Compression::Packbits => raw + raw / 128 + rows * 2,
+        }
+    }
+}
+
+/// The encoder; stateless, options arrive with each call.
+pub(super) struct TiffEncoder;
+
+struct Settings {
+    compression: Compression,
+    predictor: bool,
+}
+
+fn enc_err(e: impl std::fmt::Display) -> Error {
+    Error::encode(NAME, e)
+}
+
+fn rows_per_strip(page: &ImageRef<'_>) -> u32 {
+    let rb = page.row_bytes().max(1);
+    (STRIP_BYTES / rb).clamp(1, page.height() as usize) as u32
+}
+
+impl Encoder for TiffEncoder {
+    fn encode(
+        &mut self,
+        pages: &[ImageRef<'_>],
+        options: &ResolvedOptions,
+        out: &mut dyn Write,
+    ) -> Result<Option<String>> {
+        let compression = match options.str("compression")? {
+            "none" => Compression::None,
+            "lzw" => Compression::Lzw,
+            "deflate" => Compression::Deflate(options.int("level")? as u32),
+            "packbits" => Compression::Packbits,
+            other => {
+                return Err(Error::invalid(format!(
+                    "option 'compression' of codec tiff: unknown '{other}'"
+                )))
+            }
+        };
+        let predictor = options.bool("predictor")?;
+        if pages.is_empty() {
+            return Err(Error::invalid("nothing to encode: no pages given"));
+        }
+        if predictor {
+            if let Some((i, p)) = pages.iter().enumerate().find(|(_, p)| p.format().sample.is_float()) {
+                return Err(Error::invalid(format!(
+                    "option 'predictor' of codec tiff: the horizontal predictor is for integer samples, but page {i} is {}; leave predictor off for float data",
+                    p.format()
+                )));
+            }
+        }
+        let geometry: Vec<(u64, u32, u32)> = pages
+            .iter()
+            .map(|p| (p.row_bytes() as u64, p.height(), rows_per_strip(p)))
+            .collect();
+        let big = options.bool("bigtiff")? || worst_case_size(&geometry, compression) > u64::from(u32::MAX);
+        let settings = Settings { compression, predictor };
+
+        let mut file = tempfile::SpooledTempFile::new(SPOOL_BYTES);
+        if big {
+            write_all::<TiffKindBig, _>(TEncoder::new_big(&mut file).map_err(enc_err)?, pages, &settings)?;
+        } else {
+            write_all::<TiffKindStandard, _>(TEncoder::new(&mut file).map_err(enc_err)?, pages, &settings)?;
+        }
+        file.seek(SeekFrom::Start(0))?;
+        std::io::copy(&mut (&mut file).take(u64::MAX), out)?;
+        Ok(None)
+    }
+}
+
+/// Worst-case file size for pages given as (row bytes, height, rows per strip), computed up
+/// front: when it could pass 4 GiB the file is written as BigTIFF.
+fn worst_case_size(pages: &[(u64, u32, u32)], compression: Compression) -> u64 {
+    let mut estimate: u64 = 16;
+    for &(row_bytes, height, rps) in pages {
+        let raw = row_bytes.saturating_mul(u64::from(height));
+        let strips = u64::from(height.div_ceil(rps.max(1)));
+        estimate = estimate
+            .saturating_add(compression.worst_case(raw, u64::from(height), strips))
+            .saturating_add(strips * 16 + 1024);
+    }
+    estimate
+}
+
+/// Writes the offsets of strips with the offset type of the TIFF kind.
+trait OffsetTag: TiffKind + Sized {
+    fn write_offsets<W: Write + Seek>(dir: &mut DirectoryEncoder<'_, W, Self>, tag: Tag, v: &[u64]) -> Result<()>;
+}
+
+impl OffsetTag for TiffKindStandard {
+    fn write_offsets<W: Write + Seek>(dir: &mut DirectoryEncoder<'_, W, Self>, tag: Tag, v: &[u64]) -> Result<()> {
+        let v32: Vec<u32> = v
+            .iter()
+            .map(|&x| u32::try_from(x))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|_| enc_err("the file passed 4 GiB; write it with bigtiff=true"))?;
+        dir.write_tag(tag, &v32[..]).map_err(enc_err)
+    }
+}
+
+impl OffsetTag for TiffKindBig {
+    fn write_offsets<W: Write + Seek>(dir: &mut DirectoryEncoder<'_, W, Self>, tag: Tag, v: &[u64]) -> Result<()> {
+        dir.write_tag(tag, v).map_err(enc_err)
+    }
+}
+
+fn write_all<K: OffsetTag, W: Write + Seek>(
+    mut enc: TEncoder<W, K>,
+    pages: &[ImageRef<'_>],
+    s: &Settings,
+) -> Result<()> {
+    for page in pages {
+        let mut dir = enc.image_directory().map_err(enc_err)?;
+        write_page(&mut dir, page, s)?;
+        dir.finish().map_err(enc_err)?;
+    }
+    Ok(())
+}
+
+fn write_page<K: OffsetTag, W: Write + Seek>(
+    dir: &mut DirectoryEncoder<'_, W, K>,
+    page: &ImageRef<'_>,
+    s: &Settings,
+) -> Result<()> {
+    let format = page.format();
+    let ch = format.channels();
+    let size = format.sample.size();
+    let rps = rows_per_strip(page);
+    let rb = page.row_bytes();
+
+    let mut offsets = Vec::new();
+    let mut counts = Vec::new();
+    let mut raw = Vec::with_capacity(rb * rps as usize);
+    let mut packed = Vec::new();
+    let mut y = 0u32;
+    while y < page.height() {
+        let n = rps.min(page.height() - y);
+        raw.clear();
+        for r in y..y + n {
+            let start = raw.len();
+            raw.extend_from_slice(page.row(r));
+            if s.predictor {
+                predict_row(&mut raw[start..], ch, size);
+            }
+        }
+        packed.clear();
+        let data: &[u8] = match s.compression {
+            Compression::None => &raw,
+            Compression::Lzw => {
+                Lzw.write_to(&mut packed, &raw)?;
+                &packed
+            }
+            Compression::Deflate(level) => {
+                let mut z = flate2::write::ZlibEncoder::new(&mut packed, flate2::Compression::new(level));
+                z.write_all(&raw)?;
+                z.finish()?;
+                &packed
+            }
+            Compression::Packbits => {
+                // Each row is packed on its own, as TIFF requires.
+                for row in raw.chunks(rb) {
+                    Packbits.write_to(&mut packed, row)?;
+                }
+                &packed
+            }
+        };
+        let offset = dir.write_data(data).map_err(enc_err)?;
+        offsets.push(offset);
+        counts.push(data.len() as u64);
+        y += n;
+    }
+
+    let photometric: u16 = match format.layout {
+        Layout::Gray | Layout::GrayAlpha => 1,
+        Layout::Rgb | Layout::Rgba => 2,
+        Layout::Cmyk => 5,
+    };
+    let sample_format: u16 = match format.sample {
+        SampleType::U8 | SampleType::U16 | SampleType::U32 | SampleType::U64 => 1,
+        SampleType::I8 | SampleType::I16 | SampleType::I32 | SampleType::I64 => 2,
+        SampleType::F32 | SampleType::F64 => 3,
+    };
+    let bits = vec![format.sample.bits() as u16; ch];
+    let formats = vec![sample_format; ch];
+    let t = |r: tiff::TiffResult<()>| r.map_err(enc_err);
+    t(dir.write_tag(Tag::ImageWidth, page.width()))?;
+    t(dir.write_tag(Tag::ImageLength, page.height()))?;
+    t(dir.write_tag(Tag::BitsPerSample, &bits[..]))?;
+    t(dir.write_tag(Tag::Compression, s.compression.tag()))?;
+    t(dir.write_tag(Tag::PhotometricInterpretation, photometric))?;
+    t(dir.write_tag(Tag::SamplesPerPixel, ch as u16))?;
+    t(dir.write_tag(Tag::RowsPerStrip, rps))?;
+    t(dir.write_tag(Tag::PlanarConfiguration, 1u16))?;
+    t(dir.write_tag(Tag::SampleFormat, &formats[..]))?;
+    if format.layout.has_alpha() {
+        // 2 = unassociated (straight) alpha.
+        t(dir.write_tag(Tag::ExtraSamples, &[2u16][..]))?;
+    }
+    if format.layout == Layout::Cmyk {
+        // InkSet 1 = CMYK.
+        t(dir.write_tag(Tag::Unknown(332), 1u16))?;
+    }
+    if s.predictor {
+        t(dir.write_tag(Tag::Predictor, 2u16))?;
+    }
+    K::write_offsets(dir, Tag::StripOffsets, &offsets)?;
+    K::write_offsets(dir, Tag::StripByteCounts, &counts)?;
+    Ok(())
+}
+
+/// Horizontal differencing (TIFF predictor 2) of one row of native-endian samples, in place.
+fn predict_row(row: &mut [u8], channels: usize, size: usize) {
+    macro_rules! diff {
+        ($t:ty) => {{
+            let n = row.len() / size;
+            for i in (channels..n).rev() {
+                let cur = <$t>::from_ne_bytes(row[i * size..][..size].try_into().expect("sample size"));
+                let prev = <$t>::from_ne_bytes(row[(i - channels) * size..][..size].try_into().expect("sample size"));
+                row[i * size..][..size].copy_from_slice(&cur.wrapping_sub(prev).to_ne_bytes());
+            }
+        }};
+    }
+    match size {
+        1 => diff!(u8),
+        2 => diff!(u16),
+        4 => diff!(u32),
+        _ => diff!(u64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bigtiff_is_chosen_from_the_worst_case_size() {
+        let limit = u64::from(u32::MAX);
+        // 64 pages of 8192 x 8192 U8 = 4 GiB of pixels: BigTIFF for every compression.
+        let pages = vec![(8192u64, 8192u32, 128u32); 64];
+        for c in [
+            Compression::None,
+            Compression::Lzw,
+            Compression::Deflate(6),
+            Compression::Packbits,
+        ] {
+            assert!(worst_case_size(&pages, c) > limit, "{c:?}");
+        }
+        // 3 GiB uncompressed fits a classic TIFF; LZW's worst case (x1.5) does not.
+        let pages = vec![(8192u64, 8192u32, 128u32); 48];
+        assert!(worst_case_size(&pages, Compression::None) < limit);
+        assert!(worst_case_size(&pages, Compression::Lzw) > limit);
+        // A small page is far below.
+        assert!(worst_case_size(&[(21, 5, 5)], Compression::Packbits) < 2048);
+    }
+
+    #[test]
+    fn predictor_differences_wrap_per_channel() {
+        let mut row: Vec<u8> = [10u16, 20, 5, 30, 65535, 0]
+            .iter()
+            .flat_map(|v| v.to_ne_bytes())
+            .collect();
+        predict_row(&mut row, 2, 2);
+        let got: Vec<u16> = row.chunks(2).map(|c| u16::from_ne_bytes([c[0], c[1]])).collect();
+        assert_eq!(got, [10, 20, 65531, 10, 65530, 65506]);
+    }
+}

@@ -1,0 +1,378 @@
+//! A conformance kit for codec authors: checks a codec against its own descriptor and
+//! capability table with real round trips on generated data.
+//!
+//! Call [`check_codec`] from your crate's tests and assert [`KitReport::passed`]:
+//!
+//! ```no_run
+//! # fn my_codec() -> std::sync::Arc<dyn pixcodec::Codec> { unimplemented!() }
+//! let report = pixcodec::testkit::check_codec(my_codec());
+//! assert!(report.passed(), "{report}");
+//! ```
+//!
+//! What is checked:
+//! - the descriptor: a name, a format, lower-case extensions without dots;
+//! - every encode pair marked exact round-trips bit-exactly (1x1, 1xN, Nx1, odd sizes,
+//!   rows with padding) and the report says exact; every lossy pair is reported lossy and
+//!   decodes to the same size and pixel format; decoded formats appear in the decode table;
+//! - decoding into a caller buffer writes the pixels and leaves row padding alone;
+//! - sniffing recognises the codec's own output and rejects empty input and other
+//!   formats' signatures;
+//! - every truncated prefix of a valid file fails with an error, never a panic;
+//! - limits below the image size fail with [`ErrorKind::Limits`] before decoding.
+
+use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+use crate::codec::{Codec, Fidelity, Source};
+use crate::error::ErrorKind;
+use crate::format::PixelFormat;
+use crate::image::{Image, ImageMut, ImageRef};
+use crate::io::DecodeOptions;
+use crate::limits::Limits;
+use crate::options::EncodeOptions;
+use crate::registry::Registry;
+use crate::sample::SampleType;
+
+/// The outcome of one check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// What was checked.
+    pub name: String,
+    /// `None` when it passed, else what went wrong.
+    pub failure: Option<String>,
+}
+
+/// All checks run on one codec.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KitReport {
+    /// Codec name.
+    pub codec: String,
+    /// Every check, in the order run.
+    pub checks: Vec<Check>,
+}
+
+impl KitReport {
+    /// True when every check passed.
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(|c| c.failure.is_none())
+    }
+
+    /// The failed checks.
+    pub fn failures(&self) -> Vec<&Check> {
+        self.checks.iter().filter(|c| c.failure.is_some()).collect()
+    }
+
+    fn record(&mut self, name: String, result: Result<(), String>) {
+        self.checks.push(Check {
+            name,
+            failure: result.err(),
+        });
+    }
+}
+
+impl fmt::Display for KitReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let failed = self.failures();
+        writeln!(
+            f,
+            "codec {}: {} checks, {} failed",
+            self.codec,
+            self.checks.len(),
+            failed.len()
+        )?;
+        for c in failed {
+            writeln!(f, "  FAIL {}: {}", c.name, c.failure.as_deref().unwrap_or(""))?;
+        }
+        Ok(())
+    }
+}
+
+/// Deterministic test pixels (xorshift); floats stay finite.
+pub fn generate(width: u32, height: u32, format: PixelFormat, seed: u64) -> Image {
+    let mut img = Image::new(width, height, format).expect("valid test geometry");
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let size = format.sample.size();
+    for y in 0..height {
+        for chunk in img.row_mut(y).chunks_exact_mut(size) {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            match format.sample {
+                SampleType::F32 => chunk.copy_from_slice(&(((s >> 40) as f32) / 65536.0 - 64.0).to_ne_bytes()),
+                SampleType::F64 => chunk.copy_from_slice(&(((s >> 11) as f64) / 1e6 - 4e6).to_ne_bytes()),
+                _ => chunk.copy_from_slice(&s.to_ne_bytes()[..size]),
+            }
+        }
+    }
+    img
+}
+
+fn no_panic<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|p| {
+        let msg = p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        format!("{what} panicked: {msg}")
+    })
+}
+
+const SHAPES: [(u32, u32, usize); 5] = [(1, 1, 0), (1, 5, 3), (5, 1, 0), (7, 3, 2), (16, 9, 0)];
+const FOREIGN_MAGIC: [&[u8]; 5] = [
+    b"\x89PNG\r\n\x1a\n",
+    b"\xFF\xD8\xFF\xE0",
+    b"II*\x00",
+    b"GIF89a",
+    b"\x93NUMPY\x01\x00",
+];
+
+/// Runs every check on `codec` (in a private registry holding only it).
+pub fn check_codec(codec: Arc<dyn Codec>) -> KitReport {
+    let name = codec.descriptor().name.clone();
+    let mut report = KitReport {
+        codec: name.clone(),
+        checks: Vec::new(),
+    };
+    let reg = Registry::empty();
+    if let Err(e) = reg.register(codec.clone()) {
+        report.record("register".into(), Err(e.to_string()));
+        return report;
+    }
+    report.record("descriptor".into(), check_descriptor(codec.as_ref()));
+    let mut sample_file: Option<(Vec<u8>, Image)> = None;
+    for cap in codec.capabilities().encode.clone() {
+        for (i, &(w, h, pad)) in SHAPES.iter().enumerate() {
+            let img = generate(w, h, cap.format, i as u64 + 1);
+            let label = format!("round trip {} ({}) {w}x{h} pad {pad}", cap.format, cap.fidelity);
+            let r = no_panic(&label, || round_trip(&reg, &name, &img, pad, cap.fidelity)).and_then(|r| r);
+            if let (Ok(bytes), None) = (&r, &sample_file) {
+                if w > 1 && h > 1 {
+                    sample_file = Some((bytes.clone(), img.clone()));
+                }
+            }
+            report.record(label, r.map(|_| ()));
+        }
+    }
+    if let Some((bytes, img)) = sample_file {
+        report.record(
+            "decode_into keeps padding".into(),
+            no_panic("decode_into", || decode_into_padded(&reg, &bytes, &img)).and_then(|r| r),
+        );
+        report.record(
+            "sniffing".into(),
+            no_panic("sniff", || check_sniff(codec.as_ref(), &bytes)).and_then(|r| r),
+        );
+        report.record("truncated input".into(), check_truncated(&reg, &name, &bytes));
+        report.record(
+            "limits".into(),
+            no_panic("limits", || check_limits(&reg, &name, &bytes, &img)).and_then(|r| r),
+        );
+    } else {
+        report.record(
+            "sample file".into(),
+            Err("no encodable format produced a file, so decoding checks could not run".into()),
+        );
+    }
+    report
+}
+
+fn check_descriptor(codec: &dyn Codec) -> Result<(), String> {
+    let d = codec.descriptor();
+    if d.name.trim().is_empty() || d.format.trim().is_empty() {
+        return Err("name and format must be non-empty".into());
+    }
+    if d.extensions.is_empty() {
+        return Err("at least one file extension is needed".into());
+    }
+    if let Some(e) = d
+        .extensions
+        .iter()
+        .find(|e| e.starts_with('.') || e.to_ascii_lowercase() != **e)
+    {
+        return Err(format!("extension '{e}' must be lower-case without a dot"));
+    }
+    for c in &codec.capabilities().encode {
+        if codec
+            .capabilities()
+            .encode
+            .iter()
+            .filter(|x| x.format == c.format)
+            .count()
+            > 1
+        {
+            return Err(format!("{} is listed twice in the encode table", c.format));
+        }
+    }
+    Ok(())
+}
+
+fn padded(img: &Image, pad: usize) -> (Vec<u8>, usize) {
+    let stride = img.row_bytes() + pad * img.format().sample.size();
+    let mut buf = vec![0xA5u8; stride * img.height() as usize];
+    for y in 0..img.height() as usize {
+        buf[y * stride..y * stride + img.row_bytes()].copy_from_slice(img.row(y as u32));
+    }
+    (buf, stride)
+}
+
+fn round_trip(reg: &Registry, name: &str, img: &Image, pad: usize, fidelity: Fidelity) -> Result<Vec<u8>, String> {
+    let (buf, stride) = padded(img, pad);
+    let view = ImageRef::new(&buf, img.width(), img.height(), img.format(), stride).map_err(|e| e.to_string())?;
+    let enc = reg
+        .encode(view, name, &EncodeOptions::new())
+        .map_err(|e| format!("encode failed: {e}"))?;
+    if enc.report.bytes_written as usize != enc.data.len() {
+        return Err(format!(
+            "report says {} bytes, {} were written",
+            enc.report.bytes_written,
+            enc.data.len()
+        ));
+    }
+    match (fidelity, enc.report.exact) {
+        (Fidelity::Exact, false) => {
+            return Err(format!(
+                "table says exact, report says lossy: {:?}",
+                enc.report.lossy_reason
+            ))
+        }
+        (Fidelity::Lossy, true) => return Err("table says lossy, report says exact".into()),
+        _ => {}
+    }
+    let back = reg
+        .decode(&enc.data, &DecodeOptions::new().codec(name))
+        .map_err(|e| format!("decoding own output failed: {e}"))?;
+    let caps = reg.by_name(name).map(|c| c.capabilities().clone()).unwrap_or_default();
+    if caps.decode_fidelity(back.format()).is_none() {
+        return Err(format!("decoded {} is missing from the decode table", back.format()));
+    }
+    if (back.width(), back.height(), back.format()) != (img.width(), img.height(), img.format()) {
+        return Err(format!(
+            "decoded {}x{} {}, encoded {}x{} {}",
+            back.width(),
+            back.height(),
+            back.format(),
+            img.width(),
+            img.height(),
+            img.format()
+        ));
+    }
+    if fidelity == Fidelity::Exact && back != *img {
+        let v = crate::compare::compare(&img.as_ref(), &back.as_ref()).map_err(|e| e.to_string())?;
+        return Err(format!(
+            "table says exact but pixels differ (max difference {})",
+            v.max_abs_diff
+        ));
+    }
+    Ok(enc.data)
+}
+
+fn decode_into_padded(reg: &Registry, bytes: &[u8], img: &Image) -> Result<(), String> {
+    let (mut buf, stride) = padded(img, 3);
+    buf.iter_mut().for_each(|b| *b = 0x5A);
+    let out = ImageMut::new(&mut buf, img.width(), img.height(), img.format(), stride).map_err(|e| e.to_string())?;
+    let name = reg.codecs()[0].descriptor().name.clone();
+    reg.decode_into(bytes, out, &DecodeOptions::new().codec(&name))
+        .map_err(|e| format!("decode_into failed: {e}"))?;
+    let direct = reg
+        .decode(bytes, &DecodeOptions::new().codec(&name))
+        .map_err(|e| e.to_string())?;
+    for y in 0..img.height() as usize {
+        let row = &buf[y * stride..(y + 1) * stride];
+        if &row[..img.row_bytes()] != direct.row(y as u32) {
+            return Err(format!("row {y} differs from a plain decode"));
+        }
+        if row[img.row_bytes()..].iter().any(|&b| b != 0x5A) {
+            return Err(format!("padding of row {y} was overwritten"));
+        }
+    }
+    Ok(())
+}
+
+fn check_sniff(codec: &dyn Codec, bytes: &[u8]) -> Result<(), String> {
+    if !codec.sniff(bytes) {
+        return Err("sniff does not recognise the codec's own output".into());
+    }
+    if codec.sniff(&[]) {
+        return Err("sniff accepts empty input".into());
+    }
+    for magic in FOREIGN_MAGIC {
+        if codec.sniff(magic) && !bytes.starts_with(magic) {
+            return Err(format!("sniff accepts another format's signature {magic:02x?}"));
+        }
+    }
+    Ok(())
+}
+
+fn check_truncated(reg: &Registry, name: &str, bytes: &[u8]) -> Result<(), String> {
+    let step = (bytes.len() / 200).max(1);
+    let mut len = 0;
+    while len < bytes.len() {
+        let prefix = &bytes[..len];
+        let r = no_panic(&format!("decoding a {len}-byte prefix"), || {
+            reg.decode_pages(prefix, &DecodeOptions::new().codec(name))
+        })?;
+        if r.is_ok() {
+            return Err(format!(
+                "a {len}-byte prefix of a {}-byte file decoded without error",
+                bytes.len()
+            ));
+        }
+        len += step;
+    }
+    Ok(())
+}
+
+fn check_limits(reg: &Registry, name: &str, bytes: &[u8], img: &Image) -> Result<(), String> {
+    let codec = reg.by_name(name).ok_or("codec vanished")?;
+    let d = Limits::default();
+    let cases = [
+        (
+            "max_width",
+            Limits {
+                max_width: img.width() - 1,
+                ..d
+            },
+        ),
+        (
+            "max_height",
+            Limits {
+                max_height: img.height() - 1,
+                ..d
+            },
+        ),
+        (
+            "max_pixels",
+            Limits {
+                max_pixels: img.width() as u64 * img.height() as u64 - 1,
+                ..d
+            },
+        ),
+        (
+            "max_alloc_bytes",
+            Limits {
+                max_alloc_bytes: (img.row_bytes() * img.height() as usize) as u64 - 1,
+                ..d
+            },
+        ),
+    ];
+    for (what, limits) in cases {
+        let r = codec.decoder(Source::Bytes(bytes), &limits).and_then(|mut d| {
+            let i = d.info().clone();
+            let mut out = Image::new(i.width, i.height, i.format)?;
+            d.decode_into(out.as_mut())
+        });
+        match r {
+            Err(e) if e.kind() == ErrorKind::Limits => {}
+            Err(e) => {
+                return Err(format!(
+                    "{what} below the image size gave {:?} instead of Limits: {e}",
+                    e.kind()
+                ))
+            }
+            Ok(()) => return Err(format!("{what} below the image size was not enforced")),
+        }
+    }
+    Ok(())
+}

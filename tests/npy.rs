@@ -1,0 +1,105 @@
+//! `.npy` files written by NumPy itself (tests/data/npy, made by make_npy.py) decode to
+//! the expected values; re-encoding C-order little-endian arrays reproduces NumPy's bytes.
+
+use pixcodec::{DecodeOptions, EncodeOptions, ErrorKind, Layout, Registry, SampleType, Volume};
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/npy");
+
+/// (name, pages, height, width, layout, sample, numpy's bytes are reproduced on re-encode)
+const CASES: &[(&str, u32, u32, u32, Layout, SampleType, bool)] = &[
+    ("u1_hw", 1, 5, 7, Layout::Gray, SampleType::U8, true),
+    ("u2be_hwc3", 1, 4, 6, Layout::Rgb, SampleType::U16, false),
+    ("u4_labels_nhw", 3, 5, 9, Layout::Gray, SampleType::U32, true),
+    ("u8_hw", 1, 3, 4, Layout::Gray, SampleType::U64, true),
+    ("i1_hwc2", 1, 3, 5, Layout::GrayAlpha, SampleType::I8, true),
+    ("i2_fortran_hw", 1, 6, 5, Layout::Gray, SampleType::I16, false),
+    ("i4be_hw", 1, 4, 4, Layout::Gray, SampleType::I32, false),
+    ("i8_nhwc1", 2, 3, 3, Layout::Gray, SampleType::I64, true),
+    ("f4_hwc4", 1, 3, 5, Layout::Rgba, SampleType::F32, true),
+    ("f8be_fortran_hwc3", 1, 4, 3, Layout::Rgb, SampleType::F64, false),
+    ("f4_nhwc3_fortran", 2, 3, 5, Layout::Rgb, SampleType::F32, false),
+    ("bool_hw", 1, 4, 7, Layout::Gray, SampleType::U8, false),
+    ("u2_v2", 1, 3, 8, Layout::Gray, SampleType::U16, false),
+    ("u1_v3", 1, 2, 9, Layout::Gray, SampleType::U8, false),
+];
+
+fn le_to_native(bytes: &[u8], sample: SampleType) -> Vec<u8> {
+    let mut v = bytes.to_vec();
+    if cfg!(target_endian = "big") {
+        v.chunks_exact_mut(sample.size()).for_each(|c| c.reverse());
+    }
+    v
+}
+
+#[test]
+fn numpy_written_files_decode_to_expected_values() {
+    let reg = Registry::with_builtins();
+    for &(name, pages, h, w, layout, sample, _) in CASES {
+        let data = std::fs::read(format!("{DIR}/{name}.npy")).unwrap();
+        let expected = le_to_native(&std::fs::read(format!("{DIR}/{name}.bin")).unwrap(), sample);
+        let info = reg.probe(&data, &DecodeOptions::new()).unwrap();
+        assert_eq!(info.codec, "npy", "{name}");
+        assert_eq!((info.pages, info.height, info.width), (pages, h, w), "{name}");
+        assert_eq!((info.format.layout, info.format.sample), (layout, sample), "{name}");
+        let imgs = reg.decode_pages(&data, &DecodeOptions::new()).unwrap();
+        assert_eq!(imgs.len() as u32, pages, "{name}");
+        let got: Vec<u8> = imgs.iter().flat_map(|i| i.as_bytes().to_vec()).collect();
+        assert_eq!(got, expected, "{name}: decoded values differ from NumPy's");
+    }
+}
+
+#[test]
+fn c_order_little_endian_arrays_re_encode_to_numpys_bytes() {
+    let reg = Registry::with_builtins();
+    for &(name, _, _, _, _, _, identical) in CASES.iter().filter(|c| c.6) {
+        let data = std::fs::read(format!("{DIR}/{name}.npy")).unwrap();
+        let vol: Volume = reg.decode_volume(&data, &DecodeOptions::new()).unwrap();
+        let mut out = Vec::new();
+        let report = reg
+            .encode_pages_into(&vol.pages(), "npy", &EncodeOptions::new(), &mut out)
+            .unwrap();
+        assert!(report.exact && identical);
+        assert_eq!(out, data, "{name}: re-encoded bytes differ from numpy.save's");
+    }
+}
+
+#[test]
+fn labels_go_npy_to_tiff_to_npy_with_identical_bytes() {
+    let reg = Registry::with_builtins();
+    let data = std::fs::read(format!("{DIR}/u4_labels_nhw.npy")).unwrap();
+    let vol = reg.decode_volume(&data, &DecodeOptions::new()).unwrap();
+    let mut tiff = Vec::new();
+    reg.encode_pages_into(&vol.pages(), "tiff", &EncodeOptions::new(), &mut tiff)
+        .unwrap();
+    let back = reg.decode_volume(&tiff, &DecodeOptions::new()).unwrap();
+    let mut npy = Vec::new();
+    reg.encode_pages_into(&back.pages(), "npy", &EncodeOptions::new(), &mut npy)
+        .unwrap();
+    assert_eq!(npy, data);
+    let err = reg.encode(vol.page(0), "png", &EncodeOptions::new()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotExact);
+}
+
+#[test]
+fn truncated_and_malformed_npy_are_errors() {
+    let reg = Registry::with_builtins();
+    let data = std::fs::read(format!("{DIR}/f4_hwc4.npy")).unwrap();
+    for len in 0..data.len() {
+        let r = reg.decode_pages(&data[..len], &DecodeOptions::new().codec("npy"));
+        assert!(r.is_err(), "prefix of {len} bytes decoded");
+    }
+    let mut bad = data.clone();
+    bad[6] = 9; // version 9.0
+    assert_eq!(
+        reg.decode(&bad, &DecodeOptions::new()).unwrap_err().kind(),
+        ErrorKind::Unsupported
+    );
+    let mut bomb = b"\x93NUMPY\x01\x00".to_vec();
+    let dict = b"{'descr': '<u4', 'fortran_order': False, 'shape': (100000, 100000), }\n";
+    bomb.extend_from_slice(&(dict.len() as u16).to_le_bytes());
+    bomb.extend_from_slice(dict);
+    assert_eq!(
+        reg.decode(&bomb, &DecodeOptions::new()).unwrap_err().kind(),
+        ErrorKind::Limits
+    );
+}
