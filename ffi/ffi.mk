@@ -58,8 +58,8 @@ ffi-lib:
 ffi-lib-testing:
 	$(CARGO) build --release -p pixcodec-ffi --features testing
 
-# Compiles every test and example; needs ffi-lib-testing first.
-ffi-progs:
+# Compiles every test and example against the testing build of the library.
+ffi-progs: ffi-lib-testing
 	@mkdir -p $(FFI_OUT)
 	@set -e; \
 	for f in $(FFI_C_TESTS) $(FFI_C_EXAMPLES); do \
@@ -86,14 +86,12 @@ ffi-progs:
 FFI_RUN = cd $(FFI_OUT) && set -e; for b in $$(ls | grep -v '\.o$$' | sort); do \
 	  [ -x "$$b" ] || continue; echo "  RUN  $$b"; RUST_BACKTRACE=0 $(1) ./$$b; done
 
-test-c: ffi-lib-testing
-	@$(MAKE) --no-print-directory ffi-progs
+test-c: ffi-progs
 	@$(call FFI_RUN,)
 	@echo "test-c: all C and C++ tests and examples passed"
 
-test-c-memcheck: ffi-lib-testing
+test-c-memcheck: ffi-progs
 	@command -v $(VALGRIND) >/dev/null || { echo "valgrind not found (scripts/install-deps.sh installs it)" >&2; exit 1; }
-	@$(MAKE) --no-print-directory ffi-progs
 	@$(call FFI_RUN,$(VALGRIND) --quiet --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite$(,)indirect --show-leak-kinds=definite$(,)indirect)
 	@echo "test-c-memcheck: no memory errors, no definite or indirect leaks"
 
@@ -109,7 +107,7 @@ install: ffi-lib
 
 test-install:
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	$(MAKE) --no-print-directory install PREFIX=$$tmp >/dev/null; \
+	$(MAKE) --no-print-directory -f ffi/ffi.mk install PREFIX=$$tmp >/dev/null; \
 	export PKG_CONFIG_PATH=$$tmp/lib/pkgconfig; \
 	echo "installed into $$tmp: pixcodec $$(pkg-config --modversion pixcodec)"; \
 	$(CC) $(filter-out -I%,$(FFI_CFLAGS)) examples/c/encode_decode_memory.c -o $$tmp/ex_c \
