@@ -89,7 +89,7 @@ fn encode_options(args: &Args) -> Result<EncodeOptions, Failure> {
     Ok(o)
 }
 
-/// Converts one file; returns the report.
+/// Converts one file; returns the report. Errors name the input and output.
 fn convert_one(
     reg: &Registry,
     input: &Path,
@@ -98,24 +98,25 @@ fn convert_one(
     args: &Args,
     opts: &EncodeOptions,
 ) -> Result<EncodeReport, Failure> {
-    let pages = reg.read_pages(input, &DecodeOptions::new())?;
+    let context = |mut f: Failure| {
+        f.message = format!("{} -> {}: {}", input.display(), output.display(), f.message);
+        f
+    };
+    let pages = reg
+        .read_pages(input, &DecodeOptions::new())
+        .map_err(|e| context(e.into()))?;
     let chosen: Vec<&Image> = match args.page {
         Some(k) => vec![pages.get(k).ok_or_else(|| {
-            Failure::msg(format!(
-                "{} has {} page(s); --page {k} does not exist",
-                input.display(),
+            context(Failure::msg(format!(
+                "the input has {} page(s); --page {k} does not exist",
                 pages.len()
-            ))
+            )))
         })?],
         None => pages.iter().collect(),
     };
     let views: Vec<ImageRef> = chosen.iter().map(|p| p.as_ref()).collect();
-    let report = reg.write_pages_as(&views, output, target, opts).map_err(|e| {
-        let mut f = Failure::from(e);
-        f.message = format!("{} -> {}: {}", input.display(), output.display(), f.message);
-        f
-    })?;
-    Ok(report)
+    reg.write_pages_as(&views, output, target, opts)
+        .map_err(|e| context(e.into()))
 }
 
 fn describe(input: &Path, output: &Path, r: &EncodeReport) -> String {
@@ -204,14 +205,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
                     if r.lossy_reason.is_some() {
                         lossy.fetch_add(1, Ordering::Relaxed);
                     }
-                    bar.println(describe(input, &output, &r));
+                    bar.suspend(|| println!("{}", describe(input, &output, &r)));
                 }
                 Err(f) => {
                     if f.code == crate::EXIT_NOT_EXACT {
                         not_exact.fetch_add(1, Ordering::Relaxed);
                     }
                     failed.fetch_add(1, Ordering::Relaxed);
-                    bar.println(format!("error: {}", f.message));
+                    bar.suspend(|| eprintln!("error: {}", f.message));
                 }
             }
             bar.inc(1);
