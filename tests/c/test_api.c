@@ -262,7 +262,8 @@ static void test_bad_input(pxc_registry *reg) {
     CHECK_MSG_CONTAINS("0x4");
     enc.data[4] = 9;
     /* unknown formats, empty input */
-    CHECK_STATUS(pxc_decode(reg, (const uint8_t *)"GIF89a??", 8, NULL, &img), PXC_STATUS_UNKNOWN_FORMAT);
+    CHECK_STATUS(pxc_decode(reg, (const uint8_t *)"ZQ\x01\x7fzq??", 8, NULL, &img), PXC_STATUS_UNKNOWN_FORMAT);
+    CHECK_MSG_CONTAINS("5a 51 01 7f");
     CHECK_STATUS(pxc_decode(reg, empty, 0, NULL, &img), PXC_STATUS_UNKNOWN_FORMAT);
     CHECK_MSG_CONTAINS("empty");
     CHECK(img == NULL);
