@@ -339,7 +339,10 @@ impl Decoder for JpegTurboDecoder<'_> {
         };
         // SAFETY: valid handle; 1/1, 1/2, 1/4 and 1/8 are among libjpeg-turbo's scaling factors.
         if unsafe { raw::tj3SetScalingFactor(self.handle.0, factor) } != 0 {
-            return Err(decode_err(format!("cannot set the DCT scaling factor 1/{denom}: {}", self.handle.error())));
+            return Err(decode_err(format!(
+                "cannot set the DCT scaling factor 1/{denom}: {}",
+                self.handle.error()
+            )));
         }
         let new = (scaled(w, denom), scaled(h, denom));
         let changed = new != (self.info.width, self.info.height);

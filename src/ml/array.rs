@@ -138,7 +138,9 @@ impl Array {
     pub(crate) fn reshape_within(&mut self, shape: &[usize]) -> Result<()> {
         let bytes = element_count(shape)? * self.dtype.size();
         if bytes > self.words.len() * 8 {
-            return Err(Error::invalid(format!("shape {shape:?} does not fit the array's storage")));
+            return Err(Error::invalid(format!(
+                "shape {shape:?} does not fit the array's storage"
+            )));
         }
         self.shape = shape.to_vec();
         Ok(())
@@ -208,9 +210,27 @@ fn transpose<T: Copy>(src: &[T], dst: &mut [T], hw: usize, c: usize, to_planar: 
 fn transpose_bytes(src: &[u8], dst: &mut [u8], size: usize, hw: usize, c: usize, to_planar: bool) {
     match size {
         1 => transpose::<u8>(src, dst, hw, c, to_planar),
-        2 => transpose::<u16>(bytemuck::cast_slice(src), bytemuck::cast_slice_mut(dst), hw, c, to_planar),
-        4 => transpose::<u32>(bytemuck::cast_slice(src), bytemuck::cast_slice_mut(dst), hw, c, to_planar),
-        _ => transpose::<u64>(bytemuck::cast_slice(src), bytemuck::cast_slice_mut(dst), hw, c, to_planar),
+        2 => transpose::<u16>(
+            bytemuck::cast_slice(src),
+            bytemuck::cast_slice_mut(dst),
+            hw,
+            c,
+            to_planar,
+        ),
+        4 => transpose::<u32>(
+            bytemuck::cast_slice(src),
+            bytemuck::cast_slice_mut(dst),
+            hw,
+            c,
+            to_planar,
+        ),
+        _ => transpose::<u64>(
+            bytemuck::cast_slice(src),
+            bytemuck::cast_slice_mut(dst),
+            hw,
+            c,
+            to_planar,
+        ),
     }
 }
 

@@ -218,7 +218,10 @@ impl DatasetOptions {
     }
     /// Sets the allowed extensions (lower-case, without dot).
     pub fn extensions(mut self, exts: &[&str]) -> Self {
-        self.extensions = exts.iter().map(|e| e.trim_start_matches('.').to_ascii_lowercase()).collect();
+        self.extensions = exts
+            .iter()
+            .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
+            .collect();
         self
     }
 }
@@ -296,7 +299,11 @@ fn walk(top: &Path, follow_links: bool, out: &mut Vec<(PathBuf, Vec<String>)>, i
 fn index_subdirectory(dir: &Path, opts: &DatasetOptions) -> Result<Vec<PathBuf>> {
     let mut folders = Vec::new();
     walk(dir, opts.follow_links, &mut folders, true)?;
-    folders.sort_by(|a, b| a.0.as_os_str().as_encoded_bytes().cmp(b.0.as_os_str().as_encoded_bytes()));
+    folders.sort_by(|a, b| {
+        a.0.as_os_str()
+            .as_encoded_bytes()
+            .cmp(b.0.as_os_str().as_encoded_bytes())
+    });
     let mut out = Vec::new();
     for (root, files) in folders {
         for f in files {
@@ -319,7 +326,9 @@ fn check_options(opts: &DatasetOptions) -> Result<()> {
     }
     if let Some(s) = opts.validation_split {
         if !(s > 0.0 && s < 1.0) {
-            return Err(Error::invalid(format!("validation_split must be between 0 and 1, received: {s}")));
+            return Err(Error::invalid(format!(
+                "validation_split must be between 0 and 1, received: {s}"
+            )));
         }
     }
     if opts.validation_split.is_some() != opts.subset.is_some() {
@@ -340,7 +349,10 @@ fn check_options(opts: &DatasetOptions) -> Result<()> {
         ));
     }
     if !matches!(opts.dtype, SampleType::U8 | SampleType::U16 | SampleType::F32) {
-        return Err(Error::invalid(format!("dataset batches are U8, U16 or F32, not {}", opts.dtype)));
+        return Err(Error::invalid(format!(
+            "dataset batches are U8, U16 or F32, not {}",
+            opts.dtype
+        )));
     }
     Ok(())
 }
@@ -371,8 +383,10 @@ fn index_directory(dir: &Path, opts: &DatasetOptions) -> Result<Inner> {
                 }
                 subdirs = given.clone();
             }
-            let found: Vec<Result<Vec<PathBuf>>> =
-                subdirs.par_iter().map(|s| index_subdirectory(&dir.join(s), opts)).collect();
+            let found: Vec<Result<Vec<PathBuf>>> = subdirs
+                .par_iter()
+                .map(|s| index_subdirectory(&dir.join(s), opts))
+                .collect();
             let mut l = Vec::new();
             for (k, f) in found.into_iter().enumerate() {
                 let f = f?;
@@ -407,7 +421,11 @@ fn index_directory(dir: &Path, opts: &DatasetOptions) -> Result<Inner> {
     let summary = vec![if labels.is_none() {
         format!("Found {} files.", paths.len())
     } else {
-        format!("Found {} files belonging to {} classes.", paths.len(), class_names.len())
+        format!(
+            "Found {} files belonging to {} classes.",
+            paths.len(),
+            class_names.len()
+        )
     }];
     if paths.is_empty() {
         return Err(Error::invalid(format!(
@@ -605,9 +623,10 @@ impl Dataset {
     pub fn fill_batch(&self, index: usize, batch: &mut Batch) -> Result<()> {
         let o = &self.inner.opts;
         let n = self.len();
-        let start = index.checked_mul(o.batch_size).filter(|&s| s < n).ok_or_else(|| {
-            Error::invalid(format!("batch {index} does not exist ({} batches)", self.num_batches()))
-        })?;
+        let start = index
+            .checked_mul(o.batch_size)
+            .filter(|&s| s < n)
+            .ok_or_else(|| Error::invalid(format!("batch {index} does not exist ({} batches)", self.num_batches())))?;
         let end = (start + o.batch_size).min(n);
         let [h, w, c] = self.image_shape();
         let shape = [end - start, h, w, c];

@@ -285,11 +285,7 @@ thread_local! {
 /// so repeated calls do not reallocate. With [`Fit::PadToAspectRatio`] the padding is written as
 /// zeros. When no crop, padding or size change is needed the pixels are copied unchanged
 /// (as Keras, which skips resizing then). `Cmyk` is resized as four plain channels.
-pub fn resize_into(
-    src: &ImageRef<'_>,
-    dst: &mut ImageMut<'_>,
-    opts: &ResizeOptions,
-) -> Result<()> {
+pub fn resize_into(src: &ImageRef<'_>, dst: &mut ImageMut<'_>, opts: &ResizeOptions) -> Result<()> {
     if src.format() != dst.format() {
         return Err(Error::invalid(format!(
             "resize: source is {} but the destination is {}; convert first",
@@ -347,9 +343,7 @@ pub(crate) fn resize_geometry(
             resizer.resize(&src_view, &mut dst_img, &options).map_err(fr_err)
         }
     };
-    let run = |out: &mut [u8]| -> Result<()> {
-        RESIZER.with(|r| run_resize(&mut r.borrow_mut(), out))
-    };
+    let run = |out: &mut [u8]| -> Result<()> { RESIZER.with(|r| run_resize(&mut r.borrow_mut(), out)) };
     let aligned = dst.as_bytes_mut().as_ptr() as usize % format.sample.size() == 0;
     if dst.is_contiguous() && aligned {
         let n = dst.row_bytes() * dst.height() as usize;
