@@ -678,9 +678,10 @@ fn dataset_batches_images_and_every_label_mode() {
     let ds = Dataset::from_directory(dir.path(), &o).unwrap();
     assert_eq!(ds.num_batches(), 3);
     let mut seen = 0;
-    let mut it = ds.batches();
+    let it = ds.batches();
+    let recycler = it.recycler();
     let mut shapes = Vec::new();
-    while let Some(b) = it.next() {
+    for b in it {
         let b = b.unwrap();
         shapes.push(b.images.shape().to_vec());
         assert_eq!(b.images.dtype(), SampleType::F32);
@@ -702,7 +703,7 @@ fn dataset_batches_images_and_every_label_mode() {
             assert_eq!(&b.images.as_slice::<f32>().unwrap()[k * 189..(k + 1) * 189], &one[..]);
         }
         seen += b.indices.len();
-        it.recycle(b);
+        recycler.recycle(b);
     }
     assert_eq!(seen, 9);
     assert_eq!(shapes, [vec![4, 7, 9, 3], vec![4, 7, 9, 3], vec![1, 7, 9, 3]]);

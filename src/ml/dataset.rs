@@ -747,6 +747,22 @@ impl Batches {
     pub fn recycle(&self, batch: Batch) {
         let _ = self.free.try_send(batch);
     }
+
+    /// A handle that recycles batches while the iterator is borrowed by a `for` loop.
+    pub fn recycler(&self) -> Recycler {
+        Recycler(self.free.clone())
+    }
+}
+
+/// Hands consumed batches back to a [`Batches`] iterator (see [`Batches::recycler`]).
+#[derive(Clone)]
+pub struct Recycler(SyncSender<Batch>);
+
+impl Recycler {
+    /// Gives `batch` back for reuse (dropped if the iterator already holds enough spares).
+    pub fn recycle(&self, batch: Batch) {
+        let _ = self.0.try_send(batch);
+    }
 }
 
 impl Iterator for Batches {

@@ -28,6 +28,6 @@ mod mt19937;
 pub mod resize;
 
 pub use array::{from_array, save, save_array, to_array, Array, ChannelOrder, SaveOptions, ScalePolicy};
-pub use dataset::{Batch, Batches, Dataset, DatasetOptions, LabelMode, Labels, OnError, Subset};
+pub use dataset::{Batch, Batches, Dataset, DatasetOptions, LabelMode, Labels, OnError, Recycler, Subset};
 pub use load::{load, load_bytes, load_bytes_with, load_into, LoadOptions};
 pub use resize::{resize, resize_into, ColorMode, Fit, Interpolation, ResizeOptions};

@@ -312,12 +312,29 @@ pub(crate) fn resize_geometry(
         return dst.copy_from(src);
     }
     let format = src.format();
+    if opts.interpolation == Interpolation::Nearest {
+        return nearest(src, dst, g, opts.antialias);
+    }
+    if opts.antialias && format == PixelFormat::new(Layout::Rgba, SampleType::U8) {
+        return pillow_rgba(src, dst, g, opts);
+    }
+    resize_fr(src, dst, g, opts, opts.antialias && format.layout.has_alpha())
+}
+
+/// Filtering without alpha premultiplication.
+fn resize_plain(src: &ImageRef<'_>, dst: &mut ImageMut<'_>, g: &Geometry, opts: &ResizeOptions) -> Result<()> {
+    resize_fr(src, dst, g, opts, false)
+}
+
+/// The `fast_image_resize` path; `alpha` premultiplies by the last channel while filtering.
+fn resize_fr(src: &ImageRef<'_>, dst: &mut ImageMut<'_>, g: &Geometry, opts: &ResizeOptions, alpha: bool) -> Result<()> {
+    let format = src.format();
     let pt = pixel_type(format)?;
     let src_bytes: Cow<'_, [u8]> = src.contiguous_bytes();
     let src_view = fr::images::ImageRef::new(src.width(), src.height(), &src_bytes, pt).map_err(fr_err)?;
     let mut options = fr::ResizeOptions::new()
         .resize_alg(algorithm(opts))
-        .use_alpha(opts.antialias && format.layout.has_alpha());
+        .use_alpha(alpha);
     let (cl, ct, cw, chh) = g.crop;
     if !g.slice && (cl, ct, cw, chh) != (0, 0, src.width(), src.height()) {
         options = options.crop(cl as f64, ct as f64, cw as f64, chh as f64);
@@ -353,6 +370,89 @@ pub(crate) fn resize_geometry(
         run(tmp.as_bytes_mut())?;
         dst.copy_from(&tmp.as_ref())
     }
+}
+
+/// Source index of each output position for nearest neighbour. `pillow`: Pillow's
+/// `ImagingScaleAffine` (start `left + scale / 2` in `f64`, accumulated by repeated addition,
+/// truncated). Otherwise `tf.image.resize` (half-pixel centres: `floor((x + 0.5) * scale)` in
+/// `f32`, clamped to the last pixel).
+fn nearest_table(left: u32, len: u32, out: u32, pillow: bool) -> Vec<usize> {
+    if pillow {
+        let scale = len as f64 / out as f64;
+        let mut xo = left as f64 + scale * 0.5;
+        (0..out)
+            .map(|_| {
+                let v = xo as usize;
+                xo += scale;
+                v
+            })
+            .collect()
+    } else {
+        let scale = len as f32 / out as f32;
+        (0..out)
+            .map(|x| left as usize + (((x as f32 + 0.5) * scale).floor() as usize).min(len as usize - 1))
+            .collect()
+    }
+}
+
+/// Nearest neighbour on any sample type (values are copied, never computed).
+fn nearest(src: &ImageRef<'_>, dst: &mut ImageMut<'_>, g: &Geometry, pillow: bool) -> Result<()> {
+    let (cl, ct, cw, ch) = g.crop;
+    let (dl, dt, dw, dh) = g.content;
+    let bpp = src.format().bytes_per_pixel();
+    let xs = nearest_table(cl, cw, dw, pillow);
+    let ys = nearest_table(ct, ch, dh, pillow);
+    let last_x = src.width() as usize - 1;
+    let last_y = src.height() - 1;
+    for y in 0..dst.height() {
+        let row = dst.row_mut(y);
+        if y < dt || y >= dt + dh {
+            row.fill(0);
+            continue;
+        }
+        let srow = src.row((ys[(y - dt) as usize] as u32).min(last_y));
+        row[..dl as usize * bpp].fill(0);
+        row[(dl + dw) as usize * bpp..].fill(0);
+        for (k, &sx) in xs.iter().enumerate() {
+            let sx = sx.min(last_x);
+            let o = (dl as usize + k) * bpp;
+            row[o..o + bpp].copy_from_slice(&srow[sx * bpp..(sx + 1) * bpp]);
+        }
+    }
+    Ok(())
+}
+
+/// Pillow's RGBA resize: premultiply into 8 bits (`RGBa`, `MULDIV255`), filter the four
+/// channels, then divide back with `CLIP8(255 * c / a)` in integers, so results match
+/// `Image.resize` on RGBA images (whose 8-bit premultiplication loses colour under low alpha).
+fn pillow_rgba(src: &ImageRef<'_>, dst: &mut ImageMut<'_>, g: &Geometry, opts: &ResizeOptions) -> Result<()> {
+    let mut pre = Image::new(src.width(), src.height(), src.format())?;
+    for y in 0..src.height() {
+        for (o, i) in pre.row_mut(y).chunks_exact_mut(4).zip(src.row(y).chunks_exact(4)) {
+            let a = i[3] as u32;
+            for c in 0..3 {
+                let t = i[c] as u32 * a + 128;
+                o[c] = ((t + (t >> 8)) >> 8) as u8;
+            }
+            o[3] = i[3];
+        }
+    }
+    let plain = ResizeOptions { antialias: true, ..*opts };
+    let mut tmp = Image::new(dst.width(), dst.height(), dst.format())?;
+    resize_plain(&pre.as_ref(), &mut tmp.as_mut(), g, &plain)?;
+    for y in 0..dst.height() {
+        for (o, i) in dst.row_mut(y).chunks_exact_mut(4).zip(tmp.row(y).chunks_exact(4)) {
+            let a = i[3] as u32;
+            for c in 0..3 {
+                o[c] = match a {
+                    0 | 255 => i[c],
+                    _ => ((255 * i[c] as u32) / a).min(255) as u8,
+                };
+            }
+            o[3] = i[3];
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
