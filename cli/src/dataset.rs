@@ -99,7 +99,11 @@ fn options(args: &Args) -> Result<DatasetOptions, Failure> {
             "categorical" => LabelMode::Categorical,
             "binary" => LabelMode::Binary,
             "none" => LabelMode::None,
-            m => return Err(bad(format!("unknown --label-mode '{m}' (int, categorical, binary, none)"))),
+            m => {
+                return Err(bad(format!(
+                    "unknown --label-mode '{m}' (int, categorical, binary, none)"
+                )))
+            }
         })
         .dtype(match args.dtype.as_str() {
             "float32" | "f32" => SampleType::F32,

@@ -96,10 +96,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         opts = opts.target_size(h, w);
     }
     let img = ml::load(&args.file, &opts)?;
-    let is_npy = args
-        .output
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("npy"));
+    let is_npy = args.output.extension().is_some_and(|e| e.eq_ignore_ascii_case("npy"));
     if is_npy {
         let dtype = match args.dtype.as_str() {
             "float32" | "f32" => SampleType::F32,

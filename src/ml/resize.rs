@@ -327,14 +327,18 @@ fn resize_plain(src: &ImageRef<'_>, dst: &mut ImageMut<'_>, g: &Geometry, opts: 
 }
 
 /// The `fast_image_resize` path; `alpha` premultiplies by the last channel while filtering.
-fn resize_fr(src: &ImageRef<'_>, dst: &mut ImageMut<'_>, g: &Geometry, opts: &ResizeOptions, alpha: bool) -> Result<()> {
+fn resize_fr(
+    src: &ImageRef<'_>,
+    dst: &mut ImageMut<'_>,
+    g: &Geometry,
+    opts: &ResizeOptions,
+    alpha: bool,
+) -> Result<()> {
     let format = src.format();
     let pt = pixel_type(format)?;
     let src_bytes: Cow<'_, [u8]> = src.contiguous_bytes();
     let src_view = fr::images::ImageRef::new(src.width(), src.height(), &src_bytes, pt).map_err(fr_err)?;
-    let mut options = fr::ResizeOptions::new()
-        .resize_alg(algorithm(opts))
-        .use_alpha(alpha);
+    let mut options = fr::ResizeOptions::new().resize_alg(algorithm(opts)).use_alpha(alpha);
     let (cl, ct, cw, chh) = g.crop;
     if !g.slice && (cl, ct, cw, chh) != (0, 0, src.width(), src.height()) {
         options = options.crop(cl as f64, ct as f64, cw as f64, chh as f64);
@@ -437,7 +441,10 @@ fn pillow_rgba(src: &ImageRef<'_>, dst: &mut ImageMut<'_>, g: &Geometry, opts: &
             o[3] = i[3];
         }
     }
-    let plain = ResizeOptions { antialias: true, ..*opts };
+    let plain = ResizeOptions {
+        antialias: true,
+        ..*opts
+    };
     let mut tmp = Image::new(dst.width(), dst.height(), dst.format())?;
     resize_plain(&pre.as_ref(), &mut tmp.as_mut(), g, &plain)?;
     for y in 0..dst.height() {
