@@ -214,6 +214,18 @@ pub trait Decoder {
     fn next_page(&mut self) -> Result<bool> {
         Ok(false)
     }
+
+    /// Shrink-on-load (like Pillow's `draft`): asks the decoder to produce a smaller image
+    /// that is still at least `min_width` x `min_height`, when it can do so cheaply during
+    /// decoding (JPEG: libjpeg-turbo's DCT scaling by 1/2, 1/4 or 1/8). Returns `true` when
+    /// the output size changed; [`Decoder::info`] then reports the reduced size, which
+    /// [`Decoder::decode_into`] expects. The reduced image is an approximation of the
+    /// full-size one (a downscale), not the file's exact samples. Call it before decoding.
+    /// The default does nothing and returns `false`.
+    fn draft(&mut self, min_width: u32, min_height: u32) -> Result<bool> {
+        let _ = (min_width, min_height);
+        Ok(false)
+    }
 }
 
 /// Writes images in one format.

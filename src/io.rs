@@ -182,6 +182,20 @@ impl Registry {
         Ok(vol)
     }
 
+    /// A decoder for `data`, chosen as [`Registry::decode`] chooses it (sniffed content, or
+    /// `opts.codec`), positioned on the first page with its header read. Use it to inspect
+    /// [`Decoder::info`], ask for shrink-on-load with [`Decoder::draft`], then decode into
+    /// your own memory. Its `info().content_note` is not set (bytes have no extension).
+    pub fn decoder<'a>(&self, data: &'a [u8], opts: &DecodeOptions) -> Result<Box<dyn Decoder + 'a>> {
+        Ok(self.open(Input::Bytes(data), opts)?.decoder)
+    }
+
+    /// [`Registry::decoder`] for a file: the content is sniffed first, the extension is the
+    /// fallback, and the file is read through a buffered reader.
+    pub fn decoder_for_path<'a>(&self, path: &'a Path, opts: &DecodeOptions) -> Result<Box<dyn Decoder + 'a>> {
+        Ok(self.open(Input::Path(path), opts)?.decoder)
+    }
+
     /// Header facts without decoding pixels.
     pub fn probe(&self, data: &[u8], opts: &DecodeOptions) -> Result<ImageInfo> {
         Ok(self.open(Input::Bytes(data), opts)?.info())

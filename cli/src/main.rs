@@ -6,7 +6,9 @@
 mod check;
 mod codecs;
 mod convert;
+mod dataset;
 mod info;
+mod load;
 
 use std::process::ExitCode;
 
@@ -36,6 +38,10 @@ enum Command {
     Codecs(codecs::Args),
     /// Would FILE's pixels survive FORMAT exactly? Answers yes (exit 0) or no (exit 3) and why.
     Check(check::Args),
+    /// Keras-style load_img + img_to_array: decode, convert, resize, write an array (.npy) or image.
+    Load(load::Args),
+    /// Keras-style image_dataset_from_directory: batches (N,H,W,C) and labels as .npy, with speed.
+    Dataset(dataset::Args),
 }
 
 /// A failure with the exit status it maps to.
@@ -77,6 +83,8 @@ fn main() -> ExitCode {
         Command::Convert(a) => convert::run(a),
         Command::Codecs(a) => codecs::run(a),
         Command::Check(a) => check::run(a),
+        Command::Load(a) => load::run(a),
+        Command::Dataset(a) => dataset::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

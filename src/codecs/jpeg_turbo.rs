@@ -20,6 +20,8 @@
 //!   any pixel memory exists; libjpeg-turbo is also given `TJPARAM_MAXPIXELS`,
 //!   `TJPARAM_MAXMEMORY` (from `max_alloc_bytes`) and a progressive scan limit of
 //!   [`MAX_SCANS`] against the "many scans" denial of service.
+//! - Shrink-on-load: [`Decoder::draft`] selects libjpeg-turbo's DCT scaling (1/2, 1/4, 1/8)
+//!   for lossy files, so a large JPEG decodes straight to a smaller size (as Pillow's `draft`).
 //! - Metadata: ICC profile (APP2), pixel density from the JFIF header (as DPI), raw EXIF
 //!   bytes (APP1) and the EXIF orientation tag.
 //!
@@ -196,6 +198,8 @@ pub struct JpegTurboDecoder<'a> {
     handle: Handle,
     info: ImageInfo,
     plan: Plan,
+    /// Size in the file (before any [`Decoder::draft`] scaling).
+    full: (u32, u32),
 }
 
 fn decode_err(msg: impl std::fmt::Display) -> Error {
@@ -275,6 +279,7 @@ impl<'a> JpegTurboDecoder<'a> {
             handle,
             info,
             plan: Plan { bits, pixel_format },
+            full: (width, height),
         })
     }
 
@@ -312,6 +317,37 @@ impl<'a> JpegTurboDecoder<'a> {
 impl Decoder for JpegTurboDecoder<'_> {
     fn info(&self) -> &ImageInfo {
         &self.info
+    }
+
+    /// DCT-domain downscaling (1/2, 1/4 or 1/8, the largest that keeps the output at least
+    /// `min_width` x `min_height`; sizes round up as libjpeg-turbo's `TJSCALED`). Lossy JPEG
+    /// only (8- and 12-bit); lossless JPEG is left at full size (`Ok(false)`). Calling it again
+    /// chooses again from the full size.
+    fn draft(&mut self, min_width: u32, min_height: u32) -> Result<bool> {
+        if !self.info.lossy_source {
+            return Ok(false);
+        }
+        let (w, h) = self.full;
+        let scaled = |v: u32, d: u32| v.div_ceil(d);
+        let denom = [8u32, 4, 2, 1]
+            .into_iter()
+            .find(|&d| scaled(w, d) >= min_width.max(1) && scaled(h, d) >= min_height.max(1))
+            .unwrap_or(1);
+        let factor = raw::tjscalingfactor {
+            num: 1,
+            denom: denom as libc::c_int,
+        };
+        // SAFETY: valid handle; 1/1, 1/2, 1/4 and 1/8 are among libjpeg-turbo's scaling factors.
+        if unsafe { raw::tj3SetScalingFactor(self.handle.0, factor) } != 0 {
+            return Err(decode_err(format!(
+                "cannot set the DCT scaling factor 1/{denom}: {}",
+                self.handle.error()
+            )));
+        }
+        let new = (scaled(w, denom), scaled(h, denom));
+        let changed = new != (self.info.width, self.info.height);
+        (self.info.width, self.info.height) = new;
+        Ok(changed)
     }
 
     fn decode_into(&mut self, mut out: ImageMut<'_>) -> Result<()> {

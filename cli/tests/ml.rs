@@ -1,0 +1,226 @@
+//! `pixcodec load` and `pixcodec dataset`.
+
+use std::path::Path;
+use std::process::Command;
+
+use pixcodec::{EncodeOptions, Image, Layout};
+
+fn pixcodec() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pixcodec"))
+}
+
+fn picture(w: u32, h: u32, seed: u8) -> Image {
+    let mut v = Vec::with_capacity((w * h * 3) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            v.extend_from_slice(&[(x * 255 / w) as u8, (y * 255 / h) as u8, seed]);
+        }
+    }
+    Image::from_samples(w, h, Layout::Rgb, &v).unwrap()
+}
+
+fn write(path: &Path, img: &Image) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    pixcodec::write(img.as_ref(), path, &EncodeOptions::default()).unwrap();
+}
+
+/// (descr, shape) from an .npy header.
+fn npy_shape(path: &Path) -> (String, String) {
+    let b = std::fs::read(path).unwrap();
+    let h = String::from_utf8_lossy(&b[10..10 + u16::from_le_bytes([b[8], b[9]]) as usize]).into_owned();
+    let descr = h
+        .split("'descr': '")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .to_string();
+    let shape = h
+        .split("'shape': ")
+        .nth(1)
+        .unwrap()
+        .split(')')
+        .next()
+        .unwrap()
+        .to_string()
+        + ")";
+    (descr, shape)
+}
+
+#[test]
+fn load_writes_an_img_to_array_npy() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("in.png");
+    write(&src, &picture(40, 30, 7));
+    let out = dir.path().join("o.npy");
+    let r = pixcodec()
+        .args([
+            "load",
+            src.to_str().unwrap(),
+            "--target-size",
+            "16x24",
+            "--interpolation",
+            "bilinear",
+        ])
+        .args(["--color-mode", "rgb", "-o", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert_eq!(npy_shape(&out), ("<f4".to_string(), "(16, 24, 3)".to_string()));
+    let arr = pixcodec::read(&out).unwrap();
+    let expect = pixcodec::ml::load(
+        &src,
+        &pixcodec::ml::LoadOptions::new()
+            .target_size(16, 24)
+            .interpolation(pixcodec::ml::Interpolation::Bilinear),
+    )
+    .unwrap();
+    let expect = pixcodec::convert::cast(&expect.as_ref(), pixcodec::SampleType::F32).unwrap();
+    assert_eq!(arr, expect);
+    // Channels first, gray, the file's own type.
+    let out2 = dir.path().join("c.npy");
+    let r = pixcodec()
+        .args([
+            "load",
+            src.to_str().unwrap(),
+            "--color-mode",
+            "gray",
+            "--channels-first",
+            "--dtype",
+            "keep",
+        ])
+        .args(["-o", out2.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(r.status.success());
+    assert_eq!(npy_shape(&out2), ("|u1".to_string(), "(1, 30, 40)".to_string()));
+    // A bad size is a usage error (exit 2); a missing file exits 1 naming it.
+    let r = pixcodec()
+        .args([
+            "load",
+            src.to_str().unwrap(),
+            "--target-size",
+            "16",
+            "-o",
+            out2.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    let r = pixcodec().args(["load", "nope.png", "-o", "x.npy"]).output().unwrap();
+    assert_eq!(r.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("nope.png"));
+}
+
+#[test]
+fn dataset_writes_batches_labels_and_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("data");
+    for (c, n) in [("dogs", 3), ("cats", 4)] {
+        for i in 0..n {
+            write(
+                &root.join(c).join(format!("{i}.png")),
+                &picture(20 + i * 3, 17, i as u8),
+            );
+        }
+    }
+    let out = dir.path().join("out");
+    let r = pixcodec()
+        .args([
+            "dataset",
+            root.to_str().unwrap(),
+            "--image-size",
+            "8x10",
+            "--batch-size",
+            "3",
+        ])
+        .args([
+            "--shuffle",
+            "--seed",
+            "1337",
+            "--validation-split",
+            "0.3",
+            "--subset",
+            "both",
+        ])
+        .args(["--label-mode", "categorical", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(
+        stdout.starts_with("Found 7 files belonging to 2 classes.\nUsing 5 files for training.\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Using 2 files for validation."));
+    assert!(stdout.contains("images/s"));
+    let t = out.join("training");
+    assert_eq!(
+        npy_shape(&t.join("images_00000.npy")),
+        ("<f4".into(), "(3, 8, 10, 3)".into())
+    );
+    assert_eq!(npy_shape(&t.join("images_00001.npy")).1, "(2, 8, 10, 3)");
+    assert_eq!(npy_shape(&t.join("labels_00001.npy")), ("<f4".into(), "(2, 2)".into()));
+    assert_eq!(
+        std::fs::read_to_string(t.join("class_names.txt")).unwrap(),
+        "cats\ndogs\n"
+    );
+    assert_eq!(npy_shape(&out.join("validation/labels_00000.npy")).1, "(2, 2)");
+
+    // --list prints label and path in dataset order.
+    let r = pixcodec()
+        .args(["dataset", root.to_str().unwrap(), "--image-size", "4x4", "--list"])
+        .output()
+        .unwrap();
+    let listed: Vec<String> = String::from_utf8_lossy(&r.stdout)
+        .lines()
+        .filter(|l| l.contains('\t'))
+        .map(|l| l.to_string())
+        .collect();
+    assert_eq!(listed.len(), 7);
+    assert!(
+        listed[0].starts_with("0\t") && listed[0].ends_with("cats/0.png"),
+        "{listed:?}"
+    );
+    assert!(listed[6].starts_with("1\t") && listed[6].ends_with("dogs/2.png"));
+
+    // int labels are 1-D; a broken file fails naming it, or is skipped with --skip-errors.
+    std::fs::write(root.join("cats/bad.png"), b"\x89PNG\r\n\x1a\nxx").unwrap();
+    let o2 = dir.path().join("o2");
+    let r = pixcodec()
+        .args([
+            "dataset",
+            root.to_str().unwrap(),
+            "--image-size",
+            "8x8",
+            "--dtype",
+            "uint8",
+        ])
+        .args(["--out", o2.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("bad.png"));
+    let r = pixcodec()
+        .args([
+            "dataset",
+            root.to_str().unwrap(),
+            "--image-size",
+            "8x8",
+            "--dtype",
+            "uint8",
+            "--skip-errors",
+        ])
+        .args(["--out", o2.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(r.status.success());
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(err.contains("skipped") && err.contains("bad.png"), "{err}");
+    assert_eq!(
+        npy_shape(&o2.join("images_00000.npy")),
+        ("|u1".into(), "(7, 8, 8, 3)".into())
+    );
+    assert_eq!(npy_shape(&o2.join("labels_00000.npy")), ("<i4".into(), "(7,)".into()));
+}

@@ -1,0 +1,212 @@
+//! `load`: decode, convert the channels, shrink-on-load and resize in one call (Keras'
+//! `load_img`, whose result [`to_array`](super::to_array) turns into an array).
+
+use std::path::Path;
+
+use crate::convert;
+use crate::error::{Error, Result};
+use crate::format::{Layout, PixelFormat};
+use crate::image::{Image, ImageMut};
+use crate::io::DecodeOptions;
+use crate::registry::Registry;
+use crate::sample::SampleType;
+
+use super::resize::{geometry, resize_geometry, ColorMode, Fit, Interpolation, ResizeOptions};
+
+/// What [`load`] does. Defaults follow `keras.utils.load_img`: RGB, no resize, `nearest`,
+/// stretch, antialias on; plus shrink-on-load (on).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LoadOptions {
+    /// Channels of the result (default [`ColorMode::Rgb`]).
+    pub color_mode: ColorMode,
+    /// Target `(height, width)`, Keras' order; `None` keeps the file's size.
+    pub target_size: Option<(u32, u32)>,
+    /// Filter, aspect handling and antialias (defaults: nearest, stretch, antialias on).
+    pub resize: ResizeOptions,
+    /// When resizing to at most half the source in both directions, let the decoder shrink
+    /// while decoding (JPEG: DCT scaling 1/2, 1/4, 1/8, as Pillow's `draft`), then resize the
+    /// rest. Much faster for large JPEGs; the result is close to, not bit-equal with, a full
+    /// decode + resize (turn it off to compare with Keras bit for bit). Default `true`.
+    pub shrink_on_load: bool,
+    /// Limits and codec choice for decoding.
+    pub decode: DecodeOptions,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            color_mode: ColorMode::Rgb,
+            target_size: None,
+            resize: ResizeOptions::new().interpolation(Interpolation::Nearest),
+            shrink_on_load: true,
+            decode: DecodeOptions::default(),
+        }
+    }
+}
+
+impl LoadOptions {
+    /// Keras' `load_img` defaults (see [`LoadOptions`]).
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the colour mode.
+    pub fn color_mode(mut self, m: ColorMode) -> Self {
+        self.color_mode = m;
+        self
+    }
+    /// Resizes to `height` x `width` (Keras' `target_size=(height, width)`).
+    pub fn target_size(mut self, height: u32, width: u32) -> Self {
+        self.target_size = Some((height, width));
+        self
+    }
+    /// Sets the filter.
+    pub fn interpolation(mut self, i: Interpolation) -> Self {
+        self.resize.interpolation = i;
+        self
+    }
+    /// Sets the aspect handling ([`Fit::KeepAspectRatio`] is `keep_aspect_ratio=True`).
+    pub fn fit(mut self, f: Fit) -> Self {
+        self.resize.fit = f;
+        self
+    }
+    /// Sets antialiasing (on: Pillow; off: `tf.image.resize`).
+    pub fn antialias(mut self, on: bool) -> Self {
+        self.resize.antialias = on;
+        self
+    }
+    /// Enables or disables shrink-on-load.
+    pub fn shrink_on_load(mut self, on: bool) -> Self {
+        self.shrink_on_load = on;
+        self
+    }
+    /// Sets the decode options (limits, forced codec).
+    pub fn decode(mut self, d: DecodeOptions) -> Self {
+        self.decode = d;
+        self
+    }
+}
+
+/// Loads a file: reads it, then [`load_bytes`]. Errors name the file.
+pub fn load(path: impl AsRef<Path>, opts: &LoadOptions) -> Result<Image> {
+    let path = path.as_ref();
+    let data = std::fs::read(path).map_err(|e| with_file(Error::Io(e), path))?;
+    load_bytes(&data, opts).map_err(|e| with_file(e, path))
+}
+
+/// Loads an image from memory with the process-wide registry (see [`load_bytes_with`]).
+pub fn load_bytes(data: &[u8], opts: &LoadOptions) -> Result<Image> {
+    load_bytes_with(Registry::global(), data, opts)
+}
+
+/// Decodes the first page of `data`, converts it to [`LoadOptions::color_mode`] and, with a
+/// target size, resizes it (shrinking during decode first when allowed). The sample type stays
+/// the file's own (`U8`, `U16`, `F32`, …): nothing is rescaled. Resizing needs `U8`, `U16` or
+/// `F32` samples; other types load only without a target size (or cast them first and use
+/// [`resize`](super::resize)). `Cmyk` files are refused: converting CMYK needs a colour profile.
+pub fn load_bytes_with(registry: &Registry, data: &[u8], opts: &LoadOptions) -> Result<Image> {
+    let mut dec = registry.decoder(data, &opts.decode)?;
+    let info = dec.info().clone();
+    let (tw, th) = match opts.target_size {
+        Some((h, w)) => (w, h),
+        None => (info.width, info.height),
+    };
+    check_target(tw, th)?;
+    let mut out = Image::new(tw, th, PixelFormat::new(opts.color_mode.layout(), info.format.sample))?;
+    finish(&mut *dec, opts, out.as_mut().reborrow(), opts.target_size.is_some())?;
+    Ok(out)
+}
+
+/// Decodes, converts and resizes `data` straight into caller memory: `out`'s size is the
+/// target size, its layout the colour mode (`Gray`, `Rgb` or `Rgba`) and its sample type
+/// the result's type. The decoded samples are [`cast`](crate::convert::cast) to that type
+/// before resizing, exactly (`U8` and `U16` files into `F32` always fit; `U16` into `U8`
+/// fails naming the first value above 255). [`LoadOptions::color_mode`] and
+/// [`LoadOptions::target_size`] are ignored (`out` says them). Only pixel bytes are written.
+pub fn load_into(registry: &Registry, data: &[u8], out: ImageMut<'_>, opts: &LoadOptions) -> Result<()> {
+    let mut dec = registry.decoder(data, &opts.decode)?;
+    let mode = match out.format().layout {
+        Layout::Gray => ColorMode::Gray,
+        Layout::Rgb => ColorMode::Rgb,
+        Layout::Rgba => ColorMode::Rgba,
+        l => {
+            return Err(Error::invalid(format!(
+                "load_into: the output layout must be Gray, Rgb or Rgba, got {l}"
+            )))
+        }
+    };
+    let opts = LoadOptions {
+        color_mode: mode,
+        ..opts.clone()
+    };
+    finish(&mut *dec, &opts, out, true)
+}
+
+fn check_target(w: u32, h: u32) -> Result<()> {
+    if w == 0 || h == 0 {
+        return Err(Error::invalid(format!("target size {h}x{w} (height x width) is empty")));
+    }
+    Ok(())
+}
+
+/// Adds the file name to an error message (keeping its kind).
+pub(crate) fn with_file(e: Error, path: &Path) -> Error {
+    let p = path.display();
+    match e {
+        Error::Decode { codec, message } => Error::Decode {
+            codec,
+            message: format!("{p}: {message}"),
+        },
+        Error::UnknownFormat(m) => Error::UnknownFormat(format!("{p}: {m}")),
+        Error::Unsupported(m) => Error::Unsupported(format!("{p}: {m}")),
+        Error::NotExact(m) => Error::NotExact(format!("{p}: {m}")),
+        Error::Limits(m) => Error::Limits(format!("{p}: {m}")),
+        Error::InvalidArgument(m) => Error::InvalidArgument(format!("{p}: {m}")),
+        Error::Io(e) => Error::Io(std::io::Error::new(e.kind(), format!("{p}: {e}"))),
+        Error::Encode { codec, message } => Error::Encode {
+            codec,
+            message: format!("{p}: {message}"),
+        },
+        other => other,
+    }
+}
+
+/// The shared pipeline: draft, decode, channels, cast, resize into `out`.
+fn finish(dec: &mut dyn crate::codec::Decoder, opts: &LoadOptions, mut out: ImageMut<'_>, resize: bool) -> Result<()> {
+    let (tw, th) = (out.width(), out.height());
+    check_target(tw, th)?;
+    let full = dec.info().clone();
+    if resize && opts.shrink_on_load {
+        let g = geometry(full.width, full.height, tw, th, opts.resize.fit);
+        let (cw, ch) = g.crop_size();
+        let (_, _, dw, dh) = g.content;
+        // The decoded crop must stay at least as large as the area it is resized into.
+        let min_w = (dw as u64 * full.width as u64).div_ceil(cw.max(1) as u64);
+        let min_h = (dh as u64 * full.height as u64).div_ceil(ch.max(1) as u64);
+        if min_w * 2 <= full.width as u64 && min_h * 2 <= full.height as u64 {
+            dec.draft(min_w as u32, min_h as u32)?;
+        }
+    }
+    let info = dec.info().clone();
+    opts.decode.limits.check_image(info.width, info.height, info.format)?;
+    let mut img = Image::new(info.width, info.height, info.format)?;
+    dec.decode_into(img.as_mut())?;
+    let target_layout = out.format().layout;
+    if img.format().layout != target_layout {
+        img = convert::to_layout(&img.as_ref(), target_layout)?;
+    }
+    let want: SampleType = out.format().sample;
+    if img.format().sample != want {
+        img = convert::cast(&img.as_ref(), want)?;
+    }
+    if !resize {
+        return out.copy_from(&img.as_ref());
+    }
+    let g = geometry(img.width(), img.height(), tw, th, opts.resize.fit);
+    let keras_skip = (img.width(), img.height()) == (tw, th) && opts.resize.fit != Fit::PadToAspectRatio;
+    if keras_skip {
+        // load_img and smart_resize leave an image of the target size untouched.
+        return out.copy_from(&img.as_ref());
+    }
+    resize_geometry(&img.as_ref(), &mut out, &g, &opts.resize)
+}
