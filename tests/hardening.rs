@@ -86,7 +86,11 @@ fn mutants(data: &[u8], seed: u64) -> Vec<Mutant> {
     let flips = (n / 2).clamp(8, 64);
     // Half of the positions in the first 512 bytes (headers, chunk tables), half anywhere.
     for i in 0..flips {
-        let pos = if i % 2 == 0 { rng.below(len.min(512)) } else { rng.below(len) };
+        let pos = if i % 2 == 0 {
+            rng.below(len.min(512))
+        } else {
+            rng.below(len)
+        };
         let bit = rng.below(8);
         let mut d = data.to_vec();
         d[pos] ^= 1 << bit;
@@ -101,7 +105,11 @@ fn mutants(data: &[u8], seed: u64) -> Vec<Mutant> {
         let k = 1 + rng.below(4);
         let mut where_ = Vec::new();
         for _ in 0..k {
-            let pos = if i % 2 == 0 { rng.below(len.min(512)) } else { rng.below(len) };
+            let pos = if i % 2 == 0 {
+                rng.below(len.min(512))
+            } else {
+                rng.below(len)
+            };
             // Interesting values more often than uniform noise: 0, 0xFF, 0x7F, 0x80.
             let v = match rng.below(6) {
                 0 => 0x00,
@@ -162,7 +170,9 @@ fn sweep_one(reg: &Arc<Registry>, label: &str, data: Vec<u8>, seed: u64) -> File
         all.extend(mutants(&data, seed));
         for m in all {
             let t = Instant::now();
-            let r = catch_unwind(AssertUnwindSafe(|| decode_all_ways(&reg2, &names, &m.data, m.force_all)));
+            let r = catch_unwind(AssertUnwindSafe(|| {
+                decode_all_ways(&reg2, &names, &m.data, m.force_all)
+            }));
             let (n, panic) = match r {
                 Ok(n) => (n, None),
                 Err(p) => (
@@ -377,7 +387,11 @@ fn generated_inputs() -> Vec<(String, Vec<u8>)> {
             }
         }
         if caps.multi_page_encode {
-            let exact = caps.encode.iter().find(|c| c.fidelity == Fidelity::Exact).map(|c| c.format);
+            let exact = caps
+                .encode
+                .iter()
+                .find(|c| c.fidelity == Fidelity::Exact)
+                .map(|c| c.format);
             if let Some(f) = exact {
                 let pages: Vec<_> = (0..3).map(|s| generate(9, 5, f, s)).collect();
                 let refs: Vec<_> = pages.iter().map(|p| p.as_ref()).collect();

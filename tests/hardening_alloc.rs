@@ -328,7 +328,10 @@ fn tiff_hostile_headers_stay_under_the_limit() {
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("tiff 2^31 x 2^31", tiff_gray(0x8000_0000, 0x8000_0000, 1, 64)),
         ("tiff 65535 x 65535", tiff_gray(65535, 65535, 65535, 64)),
-        ("tiff 4000x4000 inside the limit, data missing", tiff_gray(4000, 4000, 4000, 16_000_000)),
+        (
+            "tiff 4000x4000 inside the limit, data missing",
+            tiff_gray(4000, 4000, 4000, 16_000_000),
+        ),
         ("tiff 1x1 with a 4 GiB strip", tiff_gray(1, 1, 1, u32::MAX)),
         ("tiff height 2^31 one row per strip", tiff_gray(1, 0x8000_0000, 1, 1)),
         (
@@ -380,14 +383,11 @@ fn tiff_hostile_headers_stay_under_the_limit() {
                 &[0x78, 0x01, 0x03, 0x00, 0, 0, 0, 1],
             ),
         ),
-        (
-            "tiff 65535 entries claimed in a short IFD",
-            {
-                let mut v = b"II*\x00\x08\x00\x00\x00\xFF\xFF".to_vec();
-                v.extend_from_slice(&[0u8; 40]);
-                v
-            },
-        ),
+        ("tiff 65535 entries claimed in a short IFD", {
+            let mut v = b"II*\x00\x08\x00\x00\x00\xFF\xFF".to_vec();
+            v.extend_from_slice(&[0u8; 40]);
+            v
+        }),
         (
             "tiff 8-bit 64-sample pixels at 65535 x 65535",
             tiff(
@@ -465,15 +465,24 @@ fn npy_hostile_headers_stay_under_the_limit() {
     let cases: Vec<(&str, Vec<u8>)> = vec![
         (
             "npy (2^31, 2^31) u1",
-            npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2147483648, 2147483648), }", 64),
+            npy(
+                "{'descr': '|u1', 'fortran_order': False, 'shape': (2147483648, 2147483648), }",
+                64,
+            ),
         ),
         (
             "npy (65535, 65535, 4) f8",
-            npy("{'descr': '<f8', 'fortran_order': False, 'shape': (65535, 65535, 4), }", 64),
+            npy(
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (65535, 65535, 4), }",
+                64,
+            ),
         ),
         (
             "npy (100000, 1000, 1000) u1 pages",
-            npy("{'descr': '|u1', 'fortran_order': False, 'shape': (100000, 1000, 1000), }", 64),
+            npy(
+                "{'descr': '|u1', 'fortran_order': False, 'shape': (100000, 1000, 1000), }",
+                64,
+            ),
         ),
         (
             "npy (2^32, 2^32, 2^32, 4) overflowing product",
@@ -484,7 +493,10 @@ fn npy_hostile_headers_stay_under_the_limit() {
         ),
         (
             "npy shape entry beyond u64",
-            npy("{'descr': '|u1', 'fortran_order': False, 'shape': (99999999999999999999999999, 2), }", 64),
+            npy(
+                "{'descr': '|u1', 'fortran_order': False, 'shape': (99999999999999999999999999, 2), }",
+                64,
+            ),
         ),
         ("npy v2 header length 4 GiB", {
             let mut v = b"\x93NUMPY\x02\x00\xFF\xFF\xFF\xFF".to_vec();
@@ -521,7 +533,12 @@ fn tiny_inputs_decode_quickly() {
                     let ((), peak) = measure(|| {
                         let _ = reg.decode_pages(&d, &opts);
                     });
-                    assert!(one.elapsed() < Duration::from_secs(2), "{} bytes took {:?}", d.len(), one.elapsed());
+                    assert!(
+                        one.elapsed() < Duration::from_secs(2),
+                        "{} bytes took {:?}",
+                        d.len(),
+                        one.elapsed()
+                    );
                     assert!(peak < LIMIT, "{} bytes allocated {peak}", d.len());
                     n += 1;
                 }

@@ -94,7 +94,12 @@ fn writer_failing_after_n_bytes_is_an_error_for_every_codec() {
                     let r = reg.encode_to(img.as_ref(), &name, &o, &mut w);
                     (r, w.inner)
                 }));
-                let (r, got) = r.unwrap_or_else(|_| panic!("{name} {}: panicked when the writer failed after {n} bytes", img.format()));
+                let (r, got) = r.unwrap_or_else(|_| {
+                    panic!(
+                        "{name} {}: panicked when the writer failed after {n} bytes",
+                        img.format()
+                    )
+                });
                 let err = match r {
                     Ok(rep) => panic!(
                         "{name} {}: reported success ({} bytes) although the writer failed after {n} of {} bytes",
@@ -104,7 +109,11 @@ fn writer_failing_after_n_bytes_is_an_error_for_every_codec() {
                     ),
                     Err(e) => e,
                 };
-                assert_eq!(err.kind(), ErrorKind::Io, "{name}: a failing writer must be an I/O error, got {err}");
+                assert_eq!(
+                    err.kind(),
+                    ErrorKind::Io,
+                    "{name}: a failing writer must be an I/O error, got {err}"
+                );
                 assert!(got.len() <= n);
                 assert_eq!(got, full[..got.len()], "{name}: bytes before the failure differ");
                 checked += 1;
@@ -149,8 +158,16 @@ fn disk_full_inside_write_atomic_leaves_destination_and_no_temp_file() {
             });
             let e = r.expect_err("the disk filled up");
             assert_eq!(e.kind(), ErrorKind::Io);
-            assert_eq!(std::fs::read(&dest).unwrap(), b"previous contents", "{name}: destination changed");
-            assert_eq!(leftovers(dir.path()), Vec::<String>::new(), "{name}: temp file left behind");
+            assert_eq!(
+                std::fs::read(&dest).unwrap(),
+                b"previous contents",
+                "{name}: destination changed"
+            );
+            assert_eq!(
+                leftovers(dir.path()),
+                Vec::<String>::new(),
+                "{name}: temp file left behind"
+            );
         }
         // And the same path written for real replaces it atomically.
         reg.write(img.as_ref(), &dest, &opts).unwrap();
@@ -170,7 +187,10 @@ fn refused_encode_writes_no_file() {
     let img = generate(4, 4, PixelFormat::new(Layout::Rgb, SampleType::F64), 1);
     let dest = dir.path().join("x.png");
     let e = reg.write(img.as_ref(), &dest, &EncodeOptions::new()).unwrap_err();
-    assert!(matches!(e.kind(), ErrorKind::NotExact | ErrorKind::UnknownFormat), "{e}");
+    assert!(
+        matches!(e.kind(), ErrorKind::NotExact | ErrorKind::UnknownFormat),
+        "{e}"
+    );
     assert!(!dest.exists());
     assert_eq!(leftovers(dir.path()), Vec::<String>::new());
     // An existing destination survives the refusal.

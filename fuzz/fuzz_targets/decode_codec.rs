@@ -5,7 +5,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&pick, rest)) = data.split_first() else { return };
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
     let codecs = pixcodec_fuzz::registry().codecs();
     let codec = &codecs[pick as usize % codecs.len()];
     pixcodec_fuzz::decode_everything(rest, Some(&codec.descriptor().name));

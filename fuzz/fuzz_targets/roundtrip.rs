@@ -38,7 +38,11 @@ fuzz_target!(|inp: Input| {
     let cap = caps.encode[inp.format as usize % caps.encode.len()];
     let format = cap.format;
     let (w, h) = (1 + inp.width as u32 % 33, 1 + inp.height as u32 % 33);
-    let n_pages = if caps.multi_page_encode { 1 + inp.pages as usize % 3 } else { 1 };
+    let n_pages = if caps.multi_page_encode {
+        1 + inp.pages as usize % 3
+    } else {
+        1
+    };
     let size = format.sample.size();
     let row = w as usize * format.bytes_per_pixel();
     let stride = row + (inp.pad as usize % 3) * size;
@@ -83,12 +87,18 @@ fuzz_target!(|inp: Input| {
     let report = match reg.encode_pages_into(&pages, &name, &opts, &mut data) {
         Ok(r) => r,
         Err(e) => {
-            assert!(!defaults, "{name} lists {format} but failed to encode it with default options: {e}");
+            assert!(
+                !defaults,
+                "{name} lists {format} but failed to encode it with default options: {e}"
+            );
             return;
         }
     };
     if cap.fidelity == Fidelity::Exact && defaults {
-        assert!(report.exact, "{name} lists {format} as exact but reported a lossy encode");
+        assert!(
+            report.exact,
+            "{name} lists {format} as exact but reported a lossy encode"
+        );
     }
     let dopts = DecodeOptions::new().codec(&name).limits(Limits::unlimited());
     let decoded = reg

@@ -45,7 +45,9 @@ pub fn decode_everything(data: &[u8], codec: Option<&str>) {
     let size = info.format.sample.size();
     let row = info.width as usize * info.format.bytes_per_pixel();
     let stride = row + size;
-    let Some(total) = stride.checked_mul(info.height as usize) else { return };
+    let Some(total) = stride.checked_mul(info.height as usize) else {
+        return;
+    };
     if total as u64 > limits().max_alloc_bytes {
         return;
     }
