@@ -83,7 +83,8 @@ struct Header {
 
 /// Parses a dtype string such as `<u4`, `>f8`, `|b1`.
 fn parse_descr(descr: &str) -> Result<(SampleType, bool)> {
-    let (order, rest) = descr.split_at(descr.len().min(1));
+    // `split_at_checked`: the first character may be multi-byte in a hostile header.
+    let (order, rest) = descr.split_at_checked(1).unwrap_or(("", descr));
     let big_endian = match order {
         "<" | "|" => false,
         ">" => true,
@@ -310,7 +311,9 @@ impl Decoder for NpyDecoder<'_> {
             }
             let (s_page, s_y, s_x, s_c) = match shape.len() {
                 2 => (0, strides[0], strides[1], 0),
-                3 if self.pages == 1 => (0, strides[0], strides[1], strides[2]),
+                // The same rule as `geometry`: a last axis of 1..=4 is channels. (Testing
+                // `pages == 1` instead misread an F-order (1, H, W) stack as (H, W, C).)
+                3 if (1..=4).contains(&shape[2]) => (0, strides[0], strides[1], strides[2]),
                 3 => (strides[0], strides[1], strides[2], 0),
                 _ => (strides[0], strides[1], strides[2], strides[3]),
             };
