@@ -1,6 +1,7 @@
 # pixcodec — the commands in the README.
 #   make demo     the main job: the CLI on bundled sample data
 #   make test     every test (installs cmake/nasm/valgrind/cbindgen first when missing)
+#   make fuzz     every fuzz target for FUZZ_SECONDS each (cargo-fuzz, libFuzzer)
 #   make bench    benchmarks against the raw backends and the Python peers (not part of test)
 #   make install PREFIX=/usr/local   libpixcodec.so/.a, headers, pkg-config file
 
@@ -35,3 +36,4 @@ clean:
 	$(CARGO) clean
 
 include ffi/ffi.mk
+include fuzz/fuzz.mk
