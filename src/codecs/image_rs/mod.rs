@@ -788,7 +788,16 @@ fn map_enc_err(codec: &str, e: ImageError) -> Error {
 
 fn encode_gif(pages: &[ImageRef<'_>], out: &mut dyn Write) -> Result<()> {
     let name = ImageRsFormat::Gif.codec_name();
-    let mut enc = image::codecs::gif::GifEncoder::new(out);
+    // The gif encoder writes its trailer when dropped and swallows any error there, so the
+    // file is assembled in memory and written out in one checked call.
+    let mut file = Vec::new();
+    encode_gif_frames(name, pages, &mut file)?;
+    out.write_all(&file)?;
+    Ok(())
+}
+
+fn encode_gif_frames(name: &str, pages: &[ImageRef<'_>], file: &mut Vec<u8>) -> Result<()> {
+    let mut enc = image::codecs::gif::GifEncoder::new(file);
     if pages.len() > 1 {
         enc.set_repeat(image::codecs::gif::Repeat::Infinite)
             .map_err(|e| map_enc_err(name, e))?;
