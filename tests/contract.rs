@@ -248,11 +248,15 @@ fn eight_threads_encode_and_decode_while_codecs_come_and_go() {
             desc.priority = -5;
             let alias: Arc<dyn Codec> = Arc::new(Alias { inner: png, desc });
             let mut n = 0u32;
-            while !stop.load(Ordering::Relaxed) {
+            // At least one full register/unregister cycle, then churn until the workers end.
+            loop {
                 reg.register(alias.clone()).unwrap();
                 assert!(reg.register(alias.clone()).is_err(), "duplicate name accepted");
                 reg.unregister("png-alias").unwrap();
                 n += 1;
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
             }
             n
         })
