@@ -31,6 +31,7 @@ pub mod boundary;
 pub mod ccodec;
 pub mod decode;
 pub mod encode;
+pub mod ml;
 pub mod registry;
 pub mod stream;
 pub mod testing;
