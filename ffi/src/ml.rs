@@ -311,7 +311,7 @@ pub unsafe extern "C" fn pxc_load_options_set_limits(
     })
 }
 
-fn load_options<'a>(opts: *const pxc_load_options, default: &'a LoadOptions) -> &'a LoadOptions {
+unsafe fn load_options(opts: *const pxc_load_options, default: &LoadOptions) -> &LoadOptions {
     if opts.is_null() {
         default
     } else {
@@ -358,7 +358,9 @@ fn load_impl(
         }
         return Err(Failure::new(
             pxc_status::BufferTooSmall,
-            format!("a {width}x{height} {format} result with stride {stride} needs {need} bytes, the buffer has {buf_len}"),
+            format!(
+                "a {width}x{height} {format} result with stride {stride} needs {need} bytes, the buffer has {buf_len}"
+            ),
         ));
     }
     if buf.is_null() {
@@ -410,7 +412,7 @@ pub unsafe extern "C" fn pxc_load_into(
         load_impl(
             unsafe { registry(reg) },
             unsafe { bytes(data, len) },
-            load_options(opts, &default),
+            unsafe { load_options(opts, &default) },
             buf,
             buf_len,
             stride,
@@ -445,7 +447,7 @@ pub unsafe extern "C" fn pxc_load_file_into(
         load_impl(
             unsafe { registry(reg) },
             &data,
-            load_options(opts, &default),
+            unsafe { load_options(opts, &default) },
             buf,
             buf_len,
             stride,
@@ -774,7 +776,7 @@ impl pxc_dataset {
     }
 }
 
-fn dataset_options<'a>(opts: *const pxc_dataset_options, default: &'a DatasetOptions) -> &'a DatasetOptions {
+unsafe fn dataset_options(opts: *const pxc_dataset_options, default: &DatasetOptions) -> &DatasetOptions {
     if opts.is_null() {
         default
     } else {
@@ -796,7 +798,7 @@ pub unsafe extern "C" fn pxc_dataset_open(
 ) -> pxc_status {
     ffi!(nonnull(dir, out_dataset) {
         let default = DatasetOptions::new();
-        let o = dataset_options(opts, &default);
+        let o = unsafe { dataset_options(opts, &default) };
         if o.subset == Some(Subset::Both) {
             return Err(Failure::invalid(
                 "subset BOTH gives two datasets: use pxc_dataset_open_both",
@@ -820,7 +822,7 @@ pub unsafe extern "C" fn pxc_dataset_open_both(
 ) -> pxc_status {
     ffi!(nonnull(dir, out_training, out_validation) {
         let default = DatasetOptions::new();
-        let o = dataset_options(opts, &default);
+        let o = unsafe { dataset_options(opts, &default) };
         if o.validation_split.is_none() {
             return Err(Failure::invalid(
                 "pxc_dataset_open_both needs a validation split (pxc_dataset_options_set_validation_split)",
@@ -1126,4 +1128,70 @@ pub unsafe extern "C" fn pxc_dataset_skipped_reason(
         let t = skipped_text(unsafe { &*ds }, index, true)?;
         unsafe { copy_text(&t, "the reason", buf, cap, out_needed) }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ml_enum_values_never_change_and_only_they_convert() {
+        assert_eq!(
+            [
+                pxc_color_mode::Gray as u32,
+                pxc_color_mode::Rgb as u32,
+                pxc_color_mode::Rgba as u32
+            ],
+            [0, 1, 2]
+        );
+        assert_eq!(
+            [
+                pxc_interpolation::Nearest as u32,
+                pxc_interpolation::Bilinear as u32,
+                pxc_interpolation::Bicubic as u32,
+                pxc_interpolation::Lanczos3 as u32,
+                pxc_interpolation::Box as u32,
+                pxc_interpolation::Hamming as u32
+            ],
+            [0, 1, 2, 3, 4, 5]
+        );
+        assert_eq!(
+            [
+                pxc_fit::Stretch as u32,
+                pxc_fit::KeepAspectRatio as u32,
+                pxc_fit::CropToAspectRatio as u32,
+                pxc_fit::PadToAspectRatio as u32
+            ],
+            [0, 1, 2, 3]
+        );
+        assert_eq!(
+            [
+                pxc_label_mode::Int as u32,
+                pxc_label_mode::Categorical as u32,
+                pxc_label_mode::Binary as u32,
+                pxc_label_mode::None as u32
+            ],
+            [0, 1, 2, 3]
+        );
+        assert_eq!(
+            [
+                pxc_subset::Training as u32,
+                pxc_subset::Validation as u32,
+                pxc_subset::Both as u32
+            ],
+            [0, 1, 2]
+        );
+        assert_eq!(color_mode_from(2).unwrap(), ColorMode::Rgba);
+        assert_eq!(interpolation_from(3).unwrap(), Interpolation::Lanczos3);
+        assert_eq!(fit_from(1).unwrap(), Fit::KeepAspectRatio);
+        assert_eq!(label_mode_from(1).unwrap(), LabelMode::Categorical);
+        assert_eq!(subset_from(1).unwrap(), Subset::Validation);
+        for bad in [color_mode_from(3), color_mode_from(u32::MAX)] {
+            assert_eq!(bad.unwrap_err().status, pxc_status::InvalidArgument);
+        }
+        assert_eq!(interpolation_from(6).unwrap_err().status, pxc_status::InvalidArgument);
+        assert_eq!(fit_from(4).unwrap_err().status, pxc_status::InvalidArgument);
+        assert_eq!(label_mode_from(4).unwrap_err().status, pxc_status::InvalidArgument);
+        assert_eq!(subset_from(3).unwrap_err().status, pxc_status::InvalidArgument);
+    }
 }
