@@ -250,10 +250,201 @@ typedef uint32_t pxc_seek_whence;
 #endif // __cplusplus
 
 /**
+ * Channels of a loaded image (Keras' `color_mode`; values of `uint32_t color_mode`).
+ * Never renumbered.
+ */
+enum pxc_color_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * One channel: colour becomes ITU-R BT.601 luma (as Pillow's `convert("L")`), alpha is
+     * dropped.
+     */
+    PXC_COLOR_MODE_GRAY = 0,
+    /**
+     * Three channels (the default): gray is replicated, alpha is dropped.
+     */
+    PXC_COLOR_MODE_RGB = 1,
+    /**
+     * Four channels: images without alpha get an opaque alpha.
+     */
+    PXC_COLOR_MODE_RGBA = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pxc_color_mode pxc_color_mode;
+#else
+typedef uint32_t pxc_color_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Resampling filters (values of `uint32_t interpolation`). Never renumbered.
+ */
+enum pxc_interpolation
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Nearest neighbour (half-pixel centres, as Pillow and `tf.image.resize`).
+     */
+    PXC_INTERPOLATION_NEAREST = 0,
+    /**
+     * Triangle filter (Pillow `BILINEAR`, TF `bilinear`).
+     */
+    PXC_INTERPOLATION_BILINEAR = 1,
+    /**
+     * Catmull-Rom cubic, a = -0.5 (Pillow `BICUBIC`, TF `bicubic`).
+     */
+    PXC_INTERPOLATION_BICUBIC = 2,
+    /**
+     * Lanczos, 3 lobes (Pillow `LANCZOS`, TF `lanczos3`).
+     */
+    PXC_INTERPOLATION_LANCZOS3 = 3,
+    /**
+     * Box filter (Pillow `BOX`, TF `area`).
+     */
+    PXC_INTERPOLATION_BOX = 4,
+    /**
+     * Hamming filter (Pillow `HAMMING`).
+     */
+    PXC_INTERPOLATION_HAMMING = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pxc_interpolation pxc_interpolation;
+#else
+typedef uint32_t pxc_interpolation;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Aspect-ratio handling when resizing (values of `uint32_t fit`). Never renumbered.
+ */
+enum pxc_fit
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Stretch to the target size (the default).
+     */
+    PXC_FIT_STRETCH = 0,
+    /**
+     * Centre-crop to the target aspect first, with `load_img(keep_aspect_ratio=True)`'s box.
+     */
+    PXC_FIT_KEEP_ASPECT_RATIO = 1,
+    /**
+     * Centre-crop to the target aspect first, with Keras' `smart_resize` arithmetic.
+     */
+    PXC_FIT_CROP_TO_ASPECT_RATIO = 2,
+    /**
+     * Resize to fit and pad with zeros, as `tf.image.resize_with_pad`.
+     */
+    PXC_FIT_PAD_TO_ASPECT_RATIO = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pxc_fit pxc_fit;
+#else
+typedef uint32_t pxc_fit;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How dataset labels are encoded (Keras' `label_mode`; values of `uint32_t label_mode`).
+ * Never renumbered.
+ */
+enum pxc_label_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * One `int32_t` class index per image (the default).
+     */
+    PXC_LABEL_MODE_INT = 0,
+    /**
+     * One-hot `float` rows of `class_count` values per image.
+     */
+    PXC_LABEL_MODE_CATEGORICAL = 1,
+    /**
+     * One `float` 0.0 / 1.0 per image; exactly two classes.
+     */
+    PXC_LABEL_MODE_BINARY = 2,
+    /**
+     * No labels.
+     */
+    PXC_LABEL_MODE_NONE = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pxc_label_mode pxc_label_mode;
+#else
+typedef uint32_t pxc_label_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which part of a validation split (Keras' `subset`; values of `uint32_t subset`). Never
+ * renumbered.
+ */
+enum pxc_subset
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * All but the last `(size_t)(split * n)` files of the (shuffled) list.
+     */
+    PXC_SUBSET_TRAINING = 0,
+    /**
+     * The last `(size_t)(split * n)` files.
+     */
+    PXC_SUBSET_VALIDATION = 1,
+    /**
+     * Both: only with `pxc_dataset_open_both`.
+     */
+    PXC_SUBSET_BOTH = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pxc_subset pxc_subset;
+#else
+typedef uint32_t pxc_subset;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A growable output buffer reused across encodes: once it is large enough, encoding into
  * it allocates nothing. Free with `pxc_buffer_free`.
  */
 typedef struct pxc_buffer pxc_buffer;
+
+/**
+ * An indexed image directory (Keras' `image_dataset_from_directory`): no image is decoded
+ * until `pxc_dataset_fill_batch`. Free with `pxc_dataset_free`.
+ *
+ * Thread safety: a handle is internally synchronised. Any function may be called on it
+ * from several threads at once; concurrent `pxc_dataset_fill_batch` calls on one handle
+ * run one after the other (each already decodes its images in parallel on all cores), and
+ * the skipped-file list describes the most recent fill. Use one handle per thread for
+ * independent skipped lists.
+ */
+typedef struct pxc_dataset pxc_dataset;
+
+/**
+ * Options of `pxc_dataset_open`. Defaults are Keras' `image_dataset_from_directory`:
+ * 256x256, batches of 32, RGB, shuffle on without a fixed seed, no validation split, INT
+ * labels inferred from the sub-folders, bilinear without antialias, stretch, symlinked
+ * folders not followed, F32 batches holding 0..255, extensions bmp gif jpeg jpg png tif
+ * tiff, unreadable files fail the batch, shrink-on-load on, default limits. Free with
+ * `pxc_dataset_options_free`.
+ */
+typedef struct pxc_dataset_options pxc_dataset_options;
 
 /**
  * Encode options: codec choice, exactness demands and codec options by name. Unknown
@@ -279,6 +470,13 @@ typedef struct pxc_image_list pxc_image_list;
  * (1 Mi pixels per side, 256 Mi pixels per page, 2 GiB, 10 000 pages).
  */
 typedef struct pxc_limits pxc_limits;
+
+/**
+ * What `pxc_load_into` does. Defaults follow `keras.utils.load_img`: RGB, no resize,
+ * nearest, stretch, antialias on; plus shrink-on-load on and pixcodec's default limits.
+ * Free with `pxc_load_options_free`. Read-only use from several threads is safe.
+ */
+typedef struct pxc_load_options pxc_load_options;
 
 /**
  * A set of codecs. Either the process-wide default registry (borrowed, see
@@ -1025,6 +1223,363 @@ enum pxc_status pxc_encode_to_callback(const struct pxc_registry *reg,
                                        pxc_write_fn write,
                                        void *user_data,
                                        struct pxc_encode_report *out_report);
+
+/**
+ * New load options with the defaults (see `pxc_load_options`).
+ */
+struct pxc_load_options *pxc_load_options_new(void);
+
+/**
+ * Frees load options (NULL is ignored).
+ */
+void pxc_load_options_free(struct pxc_load_options *opts);
+
+/**
+ * Channels of the result: a `pxc_color_mode` value (default RGB).
+ */
+enum pxc_status pxc_load_options_set_color_mode(struct pxc_load_options *opts, uint32_t color_mode);
+
+/**
+ * Resizes to `height` x `width` (Keras' `target_size=(height, width)`); `0, 0` keeps the
+ * file's size (the default). Only one of them 0: `PXC_STATUS_INVALID_ARGUMENT`.
+ */
+enum pxc_status pxc_load_options_set_target_size(struct pxc_load_options *opts,
+                                                 uint32_t height,
+                                                 uint32_t width);
+
+/**
+ * Resize filter: a `pxc_interpolation` value (default NEAREST, as `load_img`).
+ */
+enum pxc_status pxc_load_options_set_interpolation(struct pxc_load_options *opts, uint32_t interpolation);
+
+/**
+ * Aspect handling: a `pxc_fit` value (default STRETCH; KEEP_ASPECT_RATIO is
+ * `load_img(keep_aspect_ratio=True)`).
+ */
+enum pxc_status pxc_load_options_set_fit(struct pxc_load_options *opts, uint32_t fit);
+
+/**
+ * Antialiasing when downscaling (default true: Pillow / `load_img`; false:
+ * `tf.image.resize`).
+ */
+enum pxc_status pxc_load_options_set_antialias(struct pxc_load_options *opts, bool antialias);
+
+/**
+ * Shrink-on-load (default true): when the target is at most half the source in both
+ * directions, JPEG decodes at a DCT scale (1/2, 1/4, 1/8) first, as Pillow's `draft`. The
+ * result is close to, not bit-equal with, a full decode + resize.
+ */
+enum pxc_status pxc_load_options_set_shrink_on_load(struct pxc_load_options *opts, bool shrink_on_load);
+
+/**
+ * Decoding limits, copied (`limits` NULL: the defaults).
+ */
+enum pxc_status pxc_load_options_set_limits(struct pxc_load_options *opts, const struct pxc_limits *limits);
+
+/**
+ * Decodes the first page of `data`, converts it to the colour mode, casts it to `sample`
+ * (a `pxc_sample` value) and resizes it, straight into `buf` (`buf_len` bytes, `stride`
+ * bytes per row, 0: tightly packed). Only the pixel bytes of each row are written.
+ *
+ * The result is `(height, width, channels)` channels-last: the target size of `opts` (or
+ * the file's size without one), 1, 3 or 4 channels by colour mode. The cast is exact, as
+ * in Rust's `ml::load_into`: nothing is rescaled (F32 from an 8-bit file holds 0..255), and
+ * a type that cannot hold the file's values (16-bit data into U8) fails with
+ * `PXC_STATUS_NOT_EXACT` naming the first such value. Resizing needs U8, U16 or F32; other
+ * types load only at the file's size.
+ *
+ * Two-phase use: with `buf` NULL and `buf_len` 0 (or any too-small buffer) the call returns
+ * `PXC_STATUS_BUFFER_TOO_SMALL` and, as the documented exception to "out-parameters only on
+ * success", writes the needed size to `*out_needed` and the result's facts to `*out_info`
+ * (width, height, layout and sample of the result; pages, lossy_source, codec and format of
+ * the file). `reg`, `opts` (defaults), `out_info` and `out_needed` may be NULL.
+ */
+enum pxc_status pxc_load_into(const struct pxc_registry *reg,
+                              const uint8_t *data,
+                              size_t len,
+                              const struct pxc_load_options *opts,
+                              void *buf,
+                              size_t buf_len,
+                              size_t stride,
+                              uint32_t sample,
+                              struct pxc_info *out_info,
+                              size_t *out_needed);
+
+/**
+ * `pxc_load_into` on the contents of the file at `path`; error messages name the file.
+ */
+enum pxc_status pxc_load_file_into(const struct pxc_registry *reg,
+                                   const char *path,
+                                   const struct pxc_load_options *opts,
+                                   void *buf,
+                                   size_t buf_len,
+                                   size_t stride,
+                                   uint32_t sample,
+                                   struct pxc_info *out_info,
+                                   size_t *out_needed);
+
+/**
+ * New dataset options with Keras' defaults (see `pxc_dataset_options`).
+ */
+struct pxc_dataset_options *pxc_dataset_options_new(void);
+
+/**
+ * Frees dataset options (NULL is ignored).
+ */
+void pxc_dataset_options_free(struct pxc_dataset_options *opts);
+
+/**
+ * `height` x `width` of every image in a batch (default 256x256; 0 is refused at open).
+ */
+enum pxc_status pxc_dataset_options_set_image_size(struct pxc_dataset_options *opts,
+                                                   uint32_t height,
+                                                   uint32_t width);
+
+/**
+ * Images per batch (default 32; the last batch may be shorter; 0 is refused at open).
+ */
+enum pxc_status pxc_dataset_options_set_batch_size(struct pxc_dataset_options *opts, size_t batch_size);
+
+/**
+ * Channels of the batches: a `pxc_color_mode` value (default RGB).
+ */
+enum pxc_status pxc_dataset_options_set_color_mode(struct pxc_dataset_options *opts, uint32_t color_mode);
+
+/**
+ * Shuffle the file list once at open with NumPy's `RandomState(seed)` permutation, so the
+ * same seed gives Keras' order (default true).
+ */
+enum pxc_status pxc_dataset_options_set_shuffle(struct pxc_dataset_options *opts, bool shuffle);
+
+/**
+ * Shuffle seed (default: none, a time-based seed). Required with shuffle and a split.
+ */
+enum pxc_status pxc_dataset_options_set_seed(struct pxc_dataset_options *opts, uint32_t seed);
+
+/**
+ * Validation split: `split` is the fraction of files for validation (0 < split < 1,
+ * checked at open) and `subset` a `pxc_subset` value. `split` 0 removes the split (the
+ * default; `subset` is then ignored). The split comes after the seeded shuffle:
+ * validation = the last `(size_t)(split * n)` files, as Keras does.
+ */
+enum pxc_status pxc_dataset_options_set_validation_split(struct pxc_dataset_options *opts,
+                                                         double split,
+                                                         uint32_t subset);
+
+/**
+ * Label encoding: a `pxc_label_mode` value (default INT).
+ */
+enum pxc_status pxc_dataset_options_set_label_mode(struct pxc_dataset_options *opts, uint32_t label_mode);
+
+/**
+ * Uses these class sub-folders, in this order (label = position). `count` 0 goes back to
+ * every sub-folder in sorted order (the default). Each must be UTF-8; unknown folders fail
+ * at open.
+ */
+enum pxc_status pxc_dataset_options_set_class_names(struct pxc_dataset_options *opts,
+                                                    const char *const *names,
+                                                    size_t count);
+
+/**
+ * Allowed file extensions, without dot, matched case-insensitively (default bmp gif jpeg
+ * jpg png tif tiff).
+ */
+enum pxc_status pxc_dataset_options_set_extensions(struct pxc_dataset_options *opts,
+                                                   const char *const *extensions,
+                                                   size_t count);
+
+/**
+ * Resize filter: a `pxc_interpolation` value (default BILINEAR).
+ */
+enum pxc_status pxc_dataset_options_set_interpolation(struct pxc_dataset_options *opts,
+                                                      uint32_t interpolation);
+
+/**
+ * Aspect handling: a `pxc_fit` value (default STRETCH; CROP_TO_ASPECT_RATIO and
+ * PAD_TO_ASPECT_RATIO are Keras' `crop_to_aspect_ratio` / `pad_to_aspect_ratio`).
+ */
+enum pxc_status pxc_dataset_options_set_fit(struct pxc_dataset_options *opts, uint32_t fit);
+
+/**
+ * Antialiasing when downscaling (default false, as `tf.image.resize` in Keras' datasets).
+ */
+enum pxc_status pxc_dataset_options_set_antialias(struct pxc_dataset_options *opts, bool antialias);
+
+/**
+ * Enter symlinked folders while indexing (default false).
+ */
+enum pxc_status pxc_dataset_options_set_follow_links(struct pxc_dataset_options *opts, bool follow_links);
+
+/**
+ * Sample type of the batches: a `pxc_sample` value (default F32, holding 0..255 for 8-bit
+ * files as Keras). The cast is exact: U8 batches from 16-bit files fail (NOT_EXACT) rather
+ * than narrow. Resizing needs U8, U16 or F32.
+ */
+enum pxc_status pxc_dataset_options_set_dtype(struct pxc_dataset_options *opts, uint32_t sample);
+
+/**
+ * Unreadable files: false (the default) fails the batch with an error naming the file;
+ * true leaves the file out of its batch (which is then shorter) and lists it (see
+ * `pxc_dataset_skipped_count`).
+ */
+enum pxc_status pxc_dataset_options_set_skip_errors(struct pxc_dataset_options *opts, bool skip_errors);
+
+/**
+ * Shrink-on-load for JPEG (default true; see `pxc_load_options_set_shrink_on_load`).
+ */
+enum pxc_status pxc_dataset_options_set_shrink_on_load(struct pxc_dataset_options *opts, bool shrink_on_load);
+
+/**
+ * Decoding limits for each file, copied (`limits` NULL: the defaults).
+ */
+enum pxc_status pxc_dataset_options_set_limits(struct pxc_dataset_options *opts,
+                                               const struct pxc_limits *limits);
+
+/**
+ * Indexes the directory `dir` as `image_dataset_from_directory` does (class sub-folders in
+ * sorted order, files sorted, the seeded shuffle, the split) and returns the whole set or
+ * the chosen subset in `*out_dataset`. Subset BOTH needs `pxc_dataset_open_both`. `opts`
+ * may be NULL (Keras' defaults). No image is decoded here; `pxc_dataset_summary` gives
+ * Keras' "Found N files belonging to K classes." line.
+ */
+enum pxc_status pxc_dataset_open(const char *dir,
+                                 const struct pxc_dataset_options *opts,
+                                 struct pxc_dataset **out_dataset);
+
+/**
+ * The training and validation subsets from one index (Keras' `subset="both"`); needs a
+ * validation split (its `subset` argument is ignored here). Both handles are set only on
+ * success and are freed separately.
+ */
+enum pxc_status pxc_dataset_open_both(const char *dir,
+                                      const struct pxc_dataset_options *opts,
+                                      struct pxc_dataset **out_training,
+                                      struct pxc_dataset **out_validation);
+
+/**
+ * Frees a dataset and its reused batch memory (NULL is ignored).
+ */
+void pxc_dataset_free(struct pxc_dataset *ds);
+
+/**
+ * Number of files in the dataset.
+ */
+enum pxc_status pxc_dataset_len(const struct pxc_dataset *ds, size_t *out_len);
+
+/**
+ * Number of batches, `ceil(len / batch_size)`.
+ */
+enum pxc_status pxc_dataset_num_batches(const struct pxc_dataset *ds, size_t *out_count);
+
+/**
+ * Number of classes (0 with label mode NONE).
+ */
+enum pxc_status pxc_dataset_class_count(const struct pxc_dataset *ds, size_t *out_count);
+
+/**
+ * Copies the name of class `index` (label value `index`) into `buf` (`cap` bytes) with a
+ * NUL. `*out_needed` (may be NULL) receives the size needed, NUL included, also on
+ * `PXC_STATUS_BUFFER_TOO_SMALL` (then `buf` may be NULL with `cap` 0). An index out of
+ * range is `PXC_STATUS_INVALID_ARGUMENT`.
+ */
+enum pxc_status pxc_dataset_class_name(const struct pxc_dataset *ds,
+                                       size_t index,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_needed);
+
+/**
+ * Copies the path of file `index` (dataset order, after shuffle and split) like
+ * `pxc_dataset_class_name`.
+ */
+enum pxc_status pxc_dataset_file_path(const struct pxc_dataset *ds,
+                                      size_t index,
+                                      char *buf,
+                                      size_t cap,
+                                      size_t *out_needed);
+
+/**
+ * The integer label (class index) of file `index`; `PXC_STATUS_INVALID_ARGUMENT` when the
+ * dataset has no labels or the index is out of range.
+ */
+enum pxc_status pxc_dataset_file_label(const struct pxc_dataset *ds, size_t index, int32_t *out_label);
+
+/**
+ * Shape of one image in a batch, `(height, width, channels)`, and its `pxc_sample` value.
+ */
+enum pxc_status pxc_dataset_image_shape(const struct pxc_dataset *ds,
+                                        size_t *out_height,
+                                        size_t *out_width,
+                                        size_t *out_channels,
+                                        uint32_t *out_sample);
+
+/**
+ * Labels of one image: `*out_per_image` values (1 for INT and BINARY, the class count for
+ * CATEGORICAL, 0 without labels) of `pxc_sample` `*out_sample` (I32 for INT, F32 otherwise).
+ */
+enum pxc_status pxc_dataset_label_shape(const struct pxc_dataset *ds,
+                                        size_t *out_per_image,
+                                        uint32_t *out_sample);
+
+/**
+ * Copies Keras' messages ("Found N files belonging to K classes." and, with a split,
+ * "Using M files for training." on a second line) like `pxc_dataset_class_name`.
+ */
+enum pxc_status pxc_dataset_summary(const struct pxc_dataset *ds, char *buf, size_t cap, size_t *out_needed);
+
+/**
+ * Decodes batch `index` (0 .. num_batches - 1) and writes it into caller memory: the
+ * images as one contiguous `(N, H, W, C)` array of the dataset's sample type into
+ * `images_buf` (`images_len` bytes), the labels (see `pxc_dataset_label_shape`) into
+ * `labels_buf` (`labels_len` bytes), and N into `*out_count`. Every image is read,
+ * decoded, converted and resized in parallel into a batch kept inside the handle and
+ * reused by every call (no reallocation once it has reached the largest batch), then
+ * copied out.
+ *
+ * Sizes: `*out_needed_images` and `*out_needed_labels` (each may be NULL) receive the
+ * bytes a full batch `index` needs, before any file is read. When either buffer is
+ * smaller the call returns `PXC_STATUS_BUFFER_TOO_SMALL` having written both sizes (the
+ * documented exception to "out-parameters only on success"); `images_buf` may then be
+ * NULL with `images_len` 0. `labels_buf` may be NULL when no labels are needed.
+ *
+ * A file that cannot be read or decoded fails the call with an error naming it; with
+ * skip-errors it is left out instead, N is smaller than the batch size, and
+ * `pxc_dataset_skipped_count` / `_path` / `_reason` list it until the next fill.
+ */
+enum pxc_status pxc_dataset_fill_batch(const struct pxc_dataset *ds,
+                                       size_t index,
+                                       void *images_buf,
+                                       size_t images_len,
+                                       void *labels_buf,
+                                       size_t labels_len,
+                                       size_t *out_count,
+                                       size_t *out_needed_images,
+                                       size_t *out_needed_labels);
+
+/**
+ * Number of files left out of the most recent fill (always 0 without skip-errors).
+ */
+enum pxc_status pxc_dataset_skipped_count(const struct pxc_dataset *ds, size_t *out_count);
+
+/**
+ * Copies the path of skipped file `index` of the most recent fill like
+ * `pxc_dataset_class_name`.
+ */
+enum pxc_status pxc_dataset_skipped_path(const struct pxc_dataset *ds,
+                                         size_t index,
+                                         char *buf,
+                                         size_t cap,
+                                         size_t *out_needed);
+
+/**
+ * Copies why skipped file `index` of the most recent fill was left out (the error
+ * message, naming the file) like `pxc_dataset_class_name`.
+ */
+enum pxc_status pxc_dataset_skipped_reason(const struct pxc_dataset *ds,
+                                           size_t index,
+                                           char *buf,
+                                           size_t cap,
+                                           size_t *out_needed);
 
 /**
  * The process-wide default registry (built-in codecs; codecs may be registered into it).

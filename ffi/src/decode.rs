@@ -83,7 +83,7 @@ pub unsafe extern "C" fn pxc_limits_set_max_pages(limits: *mut pxc_limits, value
 }
 
 /// Decode options from a nullable limits handle (NULL: defaults).
-unsafe fn options(limits: *const pxc_limits) -> DecodeOptions {
+pub(crate) unsafe fn options(limits: *const pxc_limits) -> DecodeOptions {
     if limits.is_null() {
         DecodeOptions::new()
     } else {
@@ -232,7 +232,7 @@ fn boxed_list(pages: Vec<Image>) -> *mut pxc_image_list {
 }
 
 /// A file path from C (bytes, not necessarily UTF-8).
-unsafe fn path<'a>(p: *const c_char) -> &'a Path {
+pub(crate) unsafe fn path<'a>(p: *const c_char) -> &'a Path {
     use std::os::unix::ffi::OsStrExt;
     // SAFETY: non-NULL, NUL-terminated per the caller's contract.
     Path::new(std::ffi::OsStr::from_bytes(unsafe { CStr::from_ptr(p) }.to_bytes()))

@@ -1,6 +1,10 @@
 /* NULL for every pointer argument of every function: a status (or a documented
  * default / no-op), never a crash. Arguments documented as optional are exercised as
  * NULL too. */
+#define _POSIX_C_SOURCE 200809L
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "testutil.h"
 
 #define NULLARG(expr, argname)                                                          \
@@ -26,7 +30,7 @@ int main(void) {
     pxc_encode_report rep;
     pxc_capability cap;
     char name[PXC_NAME_MAX];
-    size_t n = 0;
+    size_t n = 0, data_len = 0;
     uint32_t fid = 0;
     pxc_encode_options *opts = pxc_encode_options_new();
     pxc_limits *lim = pxc_limits_new();
@@ -37,6 +41,7 @@ int main(void) {
     CHECK_OK(pxc_registry_register_codec(reg, &vt));
     CHECK_OK(pxc_encode(reg, &v, "rawc", NULL, &bytes, NULL));
     memcpy(data, bytes.data, bytes.len < sizeof data ? bytes.len : sizeof data);
+    data_len = bytes.len;
 
     /* free functions: NULL is a no-op */
     pxc_registry_free(NULL);
@@ -47,6 +52,9 @@ int main(void) {
     pxc_bytes_free(NULL);
     pxc_buffer_free(NULL);
     pxc_codec_set_error(NULL);
+    pxc_load_options_free(NULL);
+    pxc_dataset_options_free(NULL);
+    pxc_dataset_free(NULL);
 
     /* errors and version */
     CHECK(pxc_status_str(PXC_STATUS_NULL_ARGUMENT) != NULL);
@@ -184,6 +192,154 @@ int main(void) {
     CHECK_OK(pxc_encode_to_callback(reg, &v, "rawc", NULL, wr, NULL, NULL));
     CHECK_OK(pxc_encode_to_buffer(reg, &v, "rawc", NULL, buf, NULL));
     CHECK(bytes.data == NULL);
+
+
+    /* ML: load options, load into, dataset options, datasets */
+    {
+        pxc_load_options *lo = pxc_load_options_new();
+        pxc_dataset_options *dso = pxc_dataset_options_new();
+        pxc_dataset *ds = NULL, *ds2 = NULL;
+        const char *names[1] = {NULL};
+        char tmpl[] = "/tmp/pxc-test-null-ml-XXXXXX";
+        char dir[64], sub[80], file[96], bad[96], txt[96];
+        uint8_t out[16];
+        size_t len = 0;
+        uint32_t s32 = 0;
+        int32_t lab = 0;
+        float fout[16];
+        CHECK(lo != NULL && dso != NULL);
+        NULLARG(pxc_load_options_set_color_mode(NULL, 0), "opts");
+        NULLARG(pxc_load_options_set_target_size(NULL, 1, 1), "opts");
+        NULLARG(pxc_load_options_set_interpolation(NULL, 0), "opts");
+        NULLARG(pxc_load_options_set_fit(NULL, 0), "opts");
+        NULLARG(pxc_load_options_set_antialias(NULL, true), "opts");
+        NULLARG(pxc_load_options_set_shrink_on_load(NULL, true), "opts");
+        NULLARG(pxc_load_options_set_limits(NULL, lim), "opts");
+        CHECK_OK(pxc_load_options_set_limits(lo, NULL)); /* NULL limits: defaults */
+        NULLARG(pxc_load_into(reg, NULL, 4, lo, out, sizeof out, 0, PXC_SAMPLE_U8, &info, &n), "data");
+        NULLARG(pxc_load_file_into(reg, NULL, lo, out, sizeof out, 0, PXC_SAMPLE_U8, &info, &n), "path");
+        /* buf NULL with a large buf_len: NULL_ARGUMENT after the size check */
+        CHECK_OK(pxc_load_options_set_color_mode(lo, PXC_COLOR_MODE_GRAY));
+        NULLARG(pxc_load_into(reg, data, data_len, lo, NULL, 64, 0, PXC_SAMPLE_U8, &info, &n), "buf");
+        /* optional pointers: reg, opts, out_info, out_needed */
+        CHECK_OK(pxc_load_into(reg, data, data_len, lo, out, sizeof out, 0, PXC_SAMPLE_U8, NULL, NULL));
+        CHECK(memcmp(out, px, 4) == 0);
+        CHECK_OK(pxc_load_into(reg, data, data_len, NULL, fout, sizeof fout, 0, PXC_SAMPLE_F32, NULL, NULL));
+        CHECK(fout[0] == 1.0f && fout[3] == 2.0f); /* RGB by default: gray replicated */
+
+        NULLARG(pxc_dataset_options_set_image_size(NULL, 1, 1), "opts");
+        NULLARG(pxc_dataset_options_set_batch_size(NULL, 1), "opts");
+        NULLARG(pxc_dataset_options_set_color_mode(NULL, 0), "opts");
+        NULLARG(pxc_dataset_options_set_shuffle(NULL, false), "opts");
+        NULLARG(pxc_dataset_options_set_seed(NULL, 1), "opts");
+        NULLARG(pxc_dataset_options_set_validation_split(NULL, 0.5, 0), "opts");
+        NULLARG(pxc_dataset_options_set_label_mode(NULL, 0), "opts");
+        NULLARG(pxc_dataset_options_set_class_names(NULL, NULL, 0), "opts");
+        NULLARG(pxc_dataset_options_set_class_names(dso, NULL, 1), "names");
+        NULLARG(pxc_dataset_options_set_class_names(dso, names, 1), "names[0]");
+        CHECK_OK(pxc_dataset_options_set_class_names(dso, NULL, 0)); /* NULL with count 0: all folders */
+        NULLARG(pxc_dataset_options_set_extensions(NULL, NULL, 0), "opts");
+        NULLARG(pxc_dataset_options_set_extensions(dso, NULL, 1), "extensions");
+        NULLARG(pxc_dataset_options_set_extensions(dso, names, 1), "extensions[0]");
+        NULLARG(pxc_dataset_options_set_interpolation(NULL, 0), "opts");
+        NULLARG(pxc_dataset_options_set_fit(NULL, 0), "opts");
+        NULLARG(pxc_dataset_options_set_antialias(NULL, true), "opts");
+        NULLARG(pxc_dataset_options_set_follow_links(NULL, true), "opts");
+        NULLARG(pxc_dataset_options_set_dtype(NULL, PXC_SAMPLE_U8), "opts");
+        NULLARG(pxc_dataset_options_set_skip_errors(NULL, true), "opts");
+        NULLARG(pxc_dataset_options_set_shrink_on_load(NULL, true), "opts");
+        NULLARG(pxc_dataset_options_set_limits(NULL, lim), "opts");
+        CHECK_OK(pxc_dataset_options_set_limits(dso, NULL));
+
+        /* a one-class dataset of one 2x2 PNG, when the png codec is built in */
+        CHECK(mkdtemp(tmpl) != NULL);
+        snprintf(dir, sizeof dir, "%s", tmpl);
+        snprintf(sub, sizeof sub, "%s/k", dir);
+        snprintf(file, sizeof file, "%s/k/one.png", dir);
+        snprintf(bad, sizeof bad, "%s/k/bad.png", dir);
+        NULLARG(pxc_dataset_open(NULL, dso, &ds), "dir");
+        NULLARG(pxc_dataset_open(dir, dso, NULL), "out_dataset");
+        NULLARG(pxc_dataset_open_both(NULL, dso, &ds, &ds2), "dir");
+        NULLARG(pxc_dataset_open_both(dir, dso, NULL, &ds2), "out_training");
+        NULLARG(pxc_dataset_open_both(dir, dso, &ds, NULL), "out_validation");
+        NULLARG(pxc_dataset_len(NULL, &len), "ds");
+        NULLARG(pxc_dataset_num_batches(NULL, &len), "ds");
+        NULLARG(pxc_dataset_class_count(NULL, &len), "ds");
+        NULLARG(pxc_dataset_class_name(NULL, 0, txt, sizeof txt, &len), "ds");
+        NULLARG(pxc_dataset_file_path(NULL, 0, txt, sizeof txt, &len), "ds");
+        NULLARG(pxc_dataset_file_label(NULL, 0, &lab), "ds");
+        NULLARG(pxc_dataset_image_shape(NULL, &len, &len, &len, &s32), "ds");
+        NULLARG(pxc_dataset_label_shape(NULL, &len, &s32), "ds");
+        NULLARG(pxc_dataset_summary(NULL, txt, sizeof txt, &len), "ds");
+        NULLARG(pxc_dataset_fill_batch(NULL, 0, fout, sizeof fout, out, sizeof out, &len, NULL, NULL), "ds");
+        NULLARG(pxc_dataset_skipped_count(NULL, &len), "ds");
+        NULLARG(pxc_dataset_skipped_path(NULL, 0, txt, sizeof txt, &len), "ds");
+        NULLARG(pxc_dataset_skipped_reason(NULL, 0, txt, sizeof txt, &len), "ds");
+        if (has_codec(NULL, "png")) {
+            pxc_image_view g = v;
+            CHECK(mkdir(sub, 0700) == 0);
+            CHECK_OK(pxc_encode_to_file(NULL, &g, file, NULL, NULL, NULL));
+            CHECK_OK(pxc_dataset_options_set_image_size(dso, 2, 2));
+            CHECK_OK(pxc_dataset_options_set_color_mode(dso, PXC_COLOR_MODE_GRAY));
+            CHECK_OK(pxc_dataset_open(dir, dso, &ds));
+            NULLARG(pxc_dataset_len(ds, NULL), "out_len");
+            NULLARG(pxc_dataset_num_batches(ds, NULL), "out_count");
+            NULLARG(pxc_dataset_class_count(ds, NULL), "out_count");
+            NULLARG(pxc_dataset_class_name(ds, 0, NULL, 8, &len), "buf");
+            NULLARG(pxc_dataset_file_path(ds, 0, NULL, 64, &len), "buf");
+            NULLARG(pxc_dataset_file_label(ds, 0, NULL), "out_label");
+            NULLARG(pxc_dataset_image_shape(ds, NULL, &len, &len, &s32), "out_height");
+            NULLARG(pxc_dataset_image_shape(ds, &len, NULL, &len, &s32), "out_width");
+            NULLARG(pxc_dataset_image_shape(ds, &len, &len, NULL, &s32), "out_channels");
+            NULLARG(pxc_dataset_image_shape(ds, &len, &len, &len, NULL), "out_sample");
+            NULLARG(pxc_dataset_label_shape(ds, NULL, &s32), "out_per_image");
+            NULLARG(pxc_dataset_label_shape(ds, &len, NULL), "out_sample");
+            NULLARG(pxc_dataset_summary(ds, NULL, 64, &len), "buf");
+            NULLARG(pxc_dataset_fill_batch(ds, 0, fout, sizeof fout, out, sizeof out, NULL, NULL, NULL),
+                    "out_count");
+            NULLARG(pxc_dataset_fill_batch(ds, 0, NULL, sizeof fout, out, sizeof out, &len, NULL, NULL),
+                    "images_buf");
+            NULLARG(pxc_dataset_fill_batch(ds, 0, fout, sizeof fout, NULL, sizeof out, &len, NULL, NULL),
+                    "labels_buf");
+            NULLARG(pxc_dataset_skipped_count(ds, NULL), "out_count");
+            /* optional pointers: out_needed of the text copies and of fill_batch */
+            CHECK_OK(pxc_dataset_class_name(ds, 0, txt, sizeof txt, NULL));
+            CHECK(strcmp(txt, "k") == 0);
+            CHECK_OK(pxc_dataset_fill_batch(ds, 0, fout, sizeof fout, &lab, sizeof lab, &len, NULL, NULL));
+            CHECK(len == 1 && lab == 0 && fout[0] == 1.0f && fout[3] == 4.0f);
+            CHECK_OK(pxc_dataset_skipped_count(ds, &len));
+            CHECK(len == 0);
+            pxc_dataset_free(ds);
+            /* a skipped file, for the NULL buffers of the skipped-file copies */
+            {
+                FILE *f = fopen(bad, "wb");
+                CHECK(f != NULL);
+                if (f) {
+                    fputs("junk", f);
+                    fclose(f);
+                }
+            }
+            CHECK_OK(pxc_dataset_options_set_skip_errors(dso, true));
+            CHECK_OK(pxc_dataset_open(dir, dso, &ds));
+            CHECK_OK(pxc_dataset_fill_batch(ds, 0, fout, sizeof fout, out, sizeof out, &len, NULL, NULL));
+            CHECK(len == 1);
+            CHECK_OK(pxc_dataset_skipped_count(ds, &len));
+            CHECK(len == 1);
+            NULLARG(pxc_dataset_skipped_path(ds, 0, NULL, 64, &len), "buf");
+            NULLARG(pxc_dataset_skipped_reason(ds, 0, NULL, 600, &len), "buf");
+            CHECK_OK(pxc_dataset_skipped_path(ds, 0, txt, sizeof txt, NULL));
+            CHECK(strcmp(txt, bad) == 0);
+            pxc_dataset_free(ds);
+            CHECK(unlink(bad) == 0);
+            CHECK_OK(pxc_dataset_open(dir, NULL, &ds)); /* NULL options: Keras' defaults */
+            pxc_dataset_free(ds);
+            CHECK(unlink(file) == 0);
+            CHECK(rmdir(sub) == 0);
+        }
+        CHECK(rmdir(dir) == 0);
+        pxc_dataset_options_free(dso);
+        pxc_load_options_free(lo);
+    }
 
     pxc_image_free(img);
     pxc_buffer_free(buf);
