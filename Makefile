@@ -21,6 +21,7 @@ build: deps
 lint: deps
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p pixcodec -p pixcodec-cli
 
 test-rust: deps
 	$(CARGO) test --workspace

@@ -103,7 +103,7 @@ pub fn load_bytes(data: &[u8], opts: &LoadOptions) -> Result<Image> {
 /// target size, resizes it (shrinking during decode first when allowed). The sample type stays
 /// the file's own (`U8`, `U16`, `F32`, …): nothing is rescaled. Resizing needs `U8`, `U16` or
 /// `F32` samples; other types load only without a target size (or cast them first and use
-/// [`resize`](super::resize)). `Cmyk` files are refused: converting CMYK needs a colour profile.
+/// [`resize`](fn@super::resize)). `Cmyk` files are refused: converting CMYK needs a colour profile.
 pub fn load_bytes_with(registry: &Registry, data: &[u8], opts: &LoadOptions) -> Result<Image> {
     let mut dec = registry.decoder(data, &opts.decode)?;
     let info = dec.info().clone();

@@ -1,7 +1,7 @@
 //! Keras-style loading for machine learning: [`load`](load::load) (`load_img` +
-//! `img_to_array`), [`to_array`](array::to_array) / [`from_array`](array::from_array)
-//! (`img_to_array` / `array_to_img`), [`save`](array::save) (`save_img`) and
-//! [`Dataset`](dataset::Dataset) (`image_dataset_from_directory`), built on the exact core.
+//! `img_to_array`), [`to_array`] / [`from_array`]
+//! (`img_to_array` / `array_to_img`), [`save`] (`save_img`) and
+//! [`Dataset`] (`image_dataset_from_directory`), built on the exact core.
 //!
 //! The same meaning as Keras where Keras is right, and safe defaults where it is not:
 //!
