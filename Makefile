@@ -1,6 +1,8 @@
 # pixcodec — the commands in the README.
-#   make demo    the main job on bundled sample data
-#   make test    every test (installs cmake/nasm first when missing)
+#   make demo     the main job: the CLI on bundled sample data
+#   make test     every test (installs cmake/nasm/valgrind/cbindgen first when missing)
+#   make bench    benchmarks against the raw backends and the Python peers (not part of test)
+#   make install PREFIX=/usr/local   libpixcodec.so/.a, headers, pkg-config file
 
 CARGO ?= cargo
 PREFIX ?= /usr/local
@@ -22,10 +24,14 @@ lint: deps
 test-rust: deps
 	$(CARGO) test --workspace
 
-test: lint test-rust
+# Rust tests, then the C ABI: header drift, C/C++ tests and examples, the same under
+# valgrind, and an example built against an installed copy through pkg-config.
+test: lint test-rust header-check test-c test-c-memcheck test-install
 
 demo: deps
 	./scripts/demo.sh
 
 clean:
 	$(CARGO) clean
+
+include ffi/ffi.mk

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use crate::codec::Codec;
 
+#[cfg(feature = "image-rs")]
+pub mod image_rs;
 #[cfg(feature = "jpeg-turbo")]
 pub mod jpeg_turbo;
 pub mod npy;
@@ -23,5 +25,9 @@ pub fn builtins() -> Vec<Arc<dyn Codec>> {
     #[cfg(feature = "tiff")]
     v.push(Arc::new(tiff::TiffCodec::new()));
     v.push(Arc::new(npy::NpyCodec::new()));
+    #[cfg(feature = "image-rs")]
+    for c in image_rs::ImageRsCodec::all() {
+        v.push(Arc::new(c));
+    }
     v
 }

@@ -1,0 +1,210 @@
+//! Unit tests of the boundary: status values, NULL handling, last error, panics, and the
+//! version macros of the committed header.
+
+use std::ffi::{c_char, CStr};
+use std::ptr::{null, null_mut};
+
+use crate::boundary::{last_error, pxc_status};
+use crate::decode::{pxc_decode, pxc_image, pxc_image_free, pxc_image_width};
+use crate::encode::{pxc_bytes, pxc_bytes_free, pxc_encode};
+use crate::registry::{pxc_registry_free, pxc_registry_new, registry};
+use crate::types::{pxc_image_view, pxc_layout, pxc_sample};
+use crate::*;
+
+#[test]
+fn status_values_never_change() {
+    assert_eq!(pxc_status::Ok as i32, 0);
+    assert_eq!(pxc_status::NullArgument as i32, 1);
+    assert_eq!(pxc_status::InvalidArgument as i32, 2);
+    assert_eq!(pxc_status::UnknownFormat as i32, 3);
+    assert_eq!(pxc_status::Unsupported as i32, 4);
+    assert_eq!(pxc_status::NotExact as i32, 5);
+    assert_eq!(pxc_status::Decode as i32, 6);
+    assert_eq!(pxc_status::Encode as i32, 7);
+    assert_eq!(pxc_status::Limits as i32, 8);
+    assert_eq!(pxc_status::Io as i32, 9);
+    assert_eq!(pxc_status::BufferTooSmall as i32, 10);
+    assert_eq!(pxc_status::Panic as i32, 11);
+    assert_eq!(pxc_status::ALL.len(), 12);
+    for (i, s) in pxc_status::ALL.iter().enumerate() {
+        assert_eq!(*s as usize, i);
+        assert_eq!(pxc_status::from_raw(i as i64), Some(*s));
+    }
+    assert_eq!(pxc_status::from_raw(12), None);
+    assert_eq!(pxc_status::from_raw(-1), None);
+}
+
+#[test]
+fn enum_values_never_change() {
+    assert_eq!(
+        [
+            pxc_layout::Gray,
+            pxc_layout::GrayAlpha,
+            pxc_layout::Rgb,
+            pxc_layout::Rgba,
+            pxc_layout::Cmyk
+        ]
+        .map(|l| l as u32),
+        [0, 1, 2, 3, 4]
+    );
+    assert_eq!(pxc_sample::U8 as u32, 0);
+    assert_eq!(pxc_sample::I8 as u32, 4);
+    assert_eq!(pxc_sample::F64 as u32, 9);
+    for (i, s) in pixcodec::SampleType::ALL.into_iter().enumerate() {
+        assert_eq!(types::sample_to(s), i as u32);
+        assert_eq!(types::sample_from(i as u32).unwrap(), s);
+    }
+    assert_eq!(types::sample_from(10).unwrap_err().status, pxc_status::InvalidArgument);
+    assert_eq!(types::layout_from(5).unwrap_err().status, pxc_status::InvalidArgument);
+}
+
+#[test]
+fn every_error_kind_maps_to_its_status() {
+    use pixcodec::Error;
+    let cases: Vec<(Error, pxc_status)> = vec![
+        (Error::UnknownFormat("x".into()), pxc_status::UnknownFormat),
+        (Error::Unsupported("x".into()), pxc_status::Unsupported),
+        (Error::NotExact("x".into()), pxc_status::NotExact),
+        (Error::decode("c", "x"), pxc_status::Decode),
+        (Error::encode("c", "x"), pxc_status::Encode),
+        (Error::Limits("x".into()), pxc_status::Limits),
+        (Error::Io(std::io::Error::other("x")), pxc_status::Io),
+        (Error::invalid("x"), pxc_status::InvalidArgument),
+        (Error::BufferTooSmall { needed: 2, got: 1 }, pxc_status::BufferTooSmall),
+    ];
+    for (e, s) in cases {
+        let msg = e.to_string();
+        let f = boundary::Failure::from(e);
+        assert_eq!(f.status, s);
+        assert_eq!(f.message, msg);
+    }
+}
+
+fn message() -> String {
+    let mut needed = 0usize;
+    let mut buf = vec![0 as c_char; 1024];
+    assert_eq!(
+        unsafe { pxc_last_error_message(buf.as_mut_ptr(), buf.len(), &mut needed) },
+        pxc_status::Ok
+    );
+    let s = unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned();
+    assert_eq!(s.len() + 1, needed);
+    s
+}
+
+#[test]
+fn null_arguments_are_named_and_out_params_untouched() {
+    let sentinel = std::ptr::dangling_mut::<pxc_image>();
+    let mut img = sentinel; // must stay as is
+    let st = unsafe { pxc_decode(null(), null(), 4, null(), &mut img) };
+    assert_eq!(st, pxc_status::NullArgument);
+    assert_eq!(img, sentinel);
+    assert_eq!(message(), "argument 'data' must not be NULL");
+    let st = unsafe { pxc_decode(null(), b"abcd".as_ptr(), 4, null(), null_mut()) };
+    assert_eq!(st, pxc_status::NullArgument);
+    assert!(message().contains("'out_image'"));
+    assert_eq!(unsafe { pxc_image_width(null()) }, 0);
+    assert!(last_error().contains("'image'"));
+    unsafe { pxc_image_free(null_mut()) };
+    unsafe { pxc_bytes_free(null_mut()) };
+    unsafe { pxc_registry_free(null_mut()) };
+}
+
+#[test]
+fn last_error_is_truncated_safely_and_per_thread() {
+    let st = unsafe { pxc_decode(null(), b"\x01\x02\x03".as_ptr(), 3, null(), &mut null_mut()) };
+    assert_eq!(st, pxc_status::UnknownFormat);
+    let full = message();
+    let mut small = [0x7f as c_char; 6];
+    let mut needed = 0;
+    assert_eq!(
+        unsafe { pxc_last_error_message(small.as_mut_ptr(), small.len(), &mut needed) },
+        pxc_status::Ok
+    );
+    assert_eq!(needed, full.len() + 1);
+    assert_eq!(small[5], 0);
+    assert_eq!(
+        unsafe { CStr::from_ptr(small.as_ptr()) }.to_bytes(),
+        &full.as_bytes()[..5]
+    );
+    // Another thread has its own (empty) message.
+    let other = std::thread::spawn(last_error).join().unwrap();
+    assert_eq!(other, "");
+    assert_eq!(last_error(), full);
+}
+
+#[test]
+fn status_str_is_static_and_total() {
+    for s in pxc_status::ALL {
+        let p = pxc_status_str(s as i32);
+        assert!(!unsafe { CStr::from_ptr(p) }.to_bytes().is_empty());
+    }
+    assert_eq!(
+        unsafe { CStr::from_ptr(pxc_status_str(77)) }.to_str().unwrap(),
+        "unknown status"
+    );
+}
+
+#[test]
+fn panic_in_a_rust_codec_becomes_panic_status_and_the_process_goes_on() {
+    let reg = pxc_registry_new(false);
+    unsafe { registry(reg) }
+        .register(std::sync::Arc::new(testing::PanickingCodec::default()))
+        .unwrap();
+    for _ in 0..2 {
+        let mut img = null_mut();
+        let data = b"PXCPANIC and more";
+        let st = unsafe { pxc_decode(reg, data.as_ptr(), data.len(), null(), &mut img) };
+        assert_eq!(st, pxc_status::Panic);
+        assert!(img.is_null());
+        assert!(message().contains("deliberate panic in Decoder::info"), "{}", message());
+    }
+    let px = [1u8, 2, 3, 4];
+    let view = pxc_image_view {
+        data: px.as_ptr().cast(),
+        stride: 0,
+        width: 2,
+        height: 2,
+        layout: 0,
+        sample: 0,
+    };
+    let mut out = pxc_bytes {
+        data: null_mut(),
+        len: 0,
+        capacity: 0,
+    };
+    let st = unsafe { pxc_encode(reg, &view, c"panic".as_ptr(), null(), &mut out, null_mut()) };
+    assert_eq!(st, pxc_status::Panic);
+    assert!(out.data.is_null());
+    unsafe { pxc_registry_free(reg) };
+}
+
+#[test]
+fn version_macros_in_the_committed_header_match_cargo_toml() {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../include/pixcodec.h"))
+        .expect("include/pixcodec.h is committed");
+    for (name, value) in [
+        ("PXC_VERSION_MAJOR", env!("CARGO_PKG_VERSION_MAJOR")),
+        ("PXC_VERSION_MINOR", env!("CARGO_PKG_VERSION_MINOR")),
+        ("PXC_VERSION_PATCH", env!("CARGO_PKG_VERSION_PATCH")),
+    ] {
+        let line = format!("#define {name} {value}\n");
+        assert!(header.contains(&line), "header lacks `{}`", line.trim());
+    }
+    let v = unsafe { CStr::from_ptr(pxc_version_string()) }.to_str().unwrap();
+    assert_eq!(v, env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        format!("{PXC_VERSION_MAJOR}.{PXC_VERSION_MINOR}.{PXC_VERSION_PATCH}"),
+        env!("CARGO_PKG_VERSION")
+    );
+}
+
+#[test]
+fn vtable_struct_size_is_checked_before_reading_the_rest() {
+    // Only the first 4 bytes are valid: a struct_size that does not match must be refused
+    // without reading further.
+    let short: [u32; 2] = [8, ccodec::PXC_CODEC_ABI_VERSION];
+    let st = unsafe { ccodec::pxc_registry_register_codec(null_mut(), short.as_ptr().cast()) };
+    assert_eq!(st, pxc_status::InvalidArgument);
+    assert!(message().contains("struct_size is 8"));
+}

@@ -1,0 +1,195 @@
+/* NULL for every pointer argument of every function: a status (or a documented
+ * default / no-op), never a crash. Arguments documented as optional are exercised as
+ * NULL too. */
+#include "testutil.h"
+
+#define NULLARG(expr, argname)                                                          \
+    do {                                                                                \
+        CHECK_STATUS(expr, PXC_STATUS_NULL_ARGUMENT);                                   \
+        CHECK_MSG_CONTAINS("'" argname "'");                                            \
+    } while (0)
+
+static int rd(void *u, uint8_t *b, size_t c, size_t *n) { (void)u; (void)b; (void)c; *n = 0; return 0; }
+static int wr(void *u, const uint8_t *d, size_t n) { (void)u; (void)d; (void)n; return 0; }
+
+int main(void) {
+    pxc_registry *reg = pxc_registry_new(false);
+    rawc_state st = {0};
+    pxc_codec_vtable vt = rawc_vtable(&st);
+    uint8_t px[4] = {1, 2, 3, 4};
+    uint8_t data[32];
+    pxc_image_view v;
+    pxc_info info;
+    pxc_image *img = NULL;
+    pxc_image_list *list = NULL;
+    pxc_bytes bytes = {0};
+    pxc_encode_report rep;
+    pxc_capability cap;
+    char name[PXC_NAME_MAX];
+    size_t n = 0;
+    uint32_t fid = 0;
+    pxc_encode_options *opts = pxc_encode_options_new();
+    pxc_limits *lim = pxc_limits_new();
+    pxc_buffer *buf = pxc_buffer_new(16);
+    const char *path = "/tmp/pxc-test-null.rawc";
+
+    v.data = px; v.stride = 0; v.width = 2; v.height = 2; v.layout = PXC_LAYOUT_GRAY; v.sample = PXC_SAMPLE_U8;
+    CHECK_OK(pxc_registry_register_codec(reg, &vt));
+    CHECK_OK(pxc_encode(reg, &v, "rawc", NULL, &bytes, NULL));
+    memcpy(data, bytes.data, bytes.len < sizeof data ? bytes.len : sizeof data);
+
+    /* free functions: NULL is a no-op */
+    pxc_registry_free(NULL);
+    pxc_limits_free(NULL);
+    pxc_image_free(NULL);
+    pxc_image_list_free(NULL);
+    pxc_encode_options_free(NULL);
+    pxc_bytes_free(NULL);
+    pxc_buffer_free(NULL);
+    pxc_codec_set_error(NULL);
+
+    /* errors and version */
+    CHECK(pxc_status_str(PXC_STATUS_NULL_ARGUMENT) != NULL);
+    NULLARG(pxc_last_error_message(NULL, 10, &n), "buf");
+    CHECK_OK(pxc_last_error_message(NULL, 0, NULL));
+
+    /* registry */
+    NULLARG(pxc_registry_register_codec(reg, NULL), "vtable");
+    NULLARG(pxc_registry_codec_count(reg, NULL), "out_count");
+    CHECK_OK(pxc_registry_codec_count(NULL, &n)); /* NULL reg: default registry */
+    NULLARG(pxc_registry_codec_info(reg, 0, NULL), "out_info");
+    NULLARG(pxc_registry_codec_capability(reg, NULL, true, 0, &cap), "codec_name");
+    NULLARG(pxc_registry_codec_capability(reg, "rawc", true, 0, NULL), "out_capability");
+    NULLARG(pxc_registry_can_encode(reg, NULL, 0, 0, &fid), "codec_name");
+    NULLARG(pxc_registry_can_encode(reg, "rawc", 0, 0, NULL), "out_fidelity");
+    NULLARG(pxc_registry_can_decode(reg, NULL, 0, 0, &fid), "codec_name");
+    NULLARG(pxc_registry_can_decode(reg, "rawc", 0, 0, NULL), "out_fidelity");
+    NULLARG(pxc_registry_find_by_name(reg, NULL, name, sizeof name), "name");
+    NULLARG(pxc_registry_find_by_name(reg, "rawc", NULL, sizeof name), "out_name");
+    NULLARG(pxc_registry_find_by_extension(reg, NULL, name, sizeof name), "extension");
+    NULLARG(pxc_registry_find_by_extension(reg, "rawc", NULL, sizeof name), "out_name");
+    NULLARG(pxc_registry_find_by_mime(reg, NULL, name, sizeof name), "mime");
+    NULLARG(pxc_registry_find_by_mime(reg, "image/x-rawc", NULL, sizeof name), "out_name");
+    NULLARG(pxc_registry_find_by_content(reg, NULL, 4, name, sizeof name), "data");
+    NULLARG(pxc_registry_find_by_content(reg, data, 4, NULL, sizeof name), "out_name");
+    NULLARG(pxc_registry_unregister(reg, NULL), "name");
+#ifdef PXC_TESTING
+    {
+        pxc_registry *r2 = pxc_registry_new(false);
+        CHECK_OK(pxc_testing_register_panicking_codec(r2));
+        pxc_registry_free(r2);
+    }
+#endif
+
+    /* vtable fields */
+    vt = rawc_vtable(&st); vt.name = NULL;
+    NULLARG(pxc_registry_register_codec(reg, &vt), "vtable->name");
+    vt = rawc_vtable(&st); vt.format = NULL;
+    NULLARG(pxc_registry_register_codec(reg, &vt), "vtable->format");
+    vt = rawc_vtable(&st); vt.decode = NULL;
+    NULLARG(pxc_registry_register_codec(reg, &vt), "vtable->decode");
+    vt = rawc_vtable(&st); vt.decode_capabilities = NULL;
+    NULLARG(pxc_registry_register_codec(reg, &vt), "vtable->decode_capabilities");
+    vt = rawc_vtable(&st); vt.signature = NULL; vt.signature_len = 3;
+    NULLARG(pxc_registry_register_codec(reg, &vt), "vtable->signature");
+
+    /* limits */
+    NULLARG(pxc_limits_set_max_width(NULL, 1), "limits");
+    NULLARG(pxc_limits_set_max_height(NULL, 1), "limits");
+    NULLARG(pxc_limits_set_max_pixels(NULL, 1), "limits");
+    NULLARG(pxc_limits_set_max_alloc_bytes(NULL, 1), "limits");
+    NULLARG(pxc_limits_set_max_pages(NULL, 1), "limits");
+
+    /* image accessors: 0 / NULL and a NULL_ARGUMENT last error */
+    CHECK(pxc_image_width(NULL) == 0); CHECK_MSG_CONTAINS("'image'");
+    CHECK(pxc_image_height(NULL) == 0);
+    CHECK(pxc_image_layout(NULL) == 0);
+    CHECK(pxc_image_sample(NULL) == 0);
+    CHECK(pxc_image_stride(NULL) == 0);
+    CHECK(pxc_image_size(NULL) == 0);
+    CHECK(pxc_image_data(NULL) == NULL);
+    NULLARG(pxc_image_view_of(NULL, &v), "image");
+    CHECK(pxc_image_list_len(NULL) == 0); CHECK_MSG_CONTAINS("'list'");
+    CHECK(pxc_image_list_get(NULL, 0) == NULL); CHECK_MSG_CONTAINS("'list'");
+    CHECK_OK(pxc_decode(reg, bytes.data, bytes.len, NULL, &img));
+    NULLARG(pxc_image_view_of(img, NULL), "out_view");
+
+    /* decode */
+    NULLARG(pxc_probe(reg, NULL, 4, NULL, &info), "data");
+    NULLARG(pxc_probe(reg, data, bytes.len, NULL, NULL), "out_info");
+    NULLARG(pxc_probe_file(reg, NULL, NULL, &info), "path");
+    NULLARG(pxc_probe_file(reg, path, NULL, NULL), "out_info");
+    NULLARG(pxc_decode(reg, NULL, 4, lim, &img), "data");
+    NULLARG(pxc_decode(reg, data, bytes.len, lim, NULL), "out_image");
+    NULLARG(pxc_decode_file(reg, NULL, NULL, &img), "path");
+    NULLARG(pxc_decode_file(reg, path, NULL, NULL), "out_image");
+    NULLARG(pxc_decode_pages(reg, NULL, 4, NULL, &list), "data");
+    NULLARG(pxc_decode_pages(reg, data, bytes.len, NULL, NULL), "out_list");
+    NULLARG(pxc_decode_pages_file(reg, NULL, NULL, &list), "path");
+    NULLARG(pxc_decode_pages_file(reg, path, NULL, NULL), "out_list");
+    NULLARG(pxc_decode_callbacks(reg, NULL, NULL, NULL, NULL, &img), "read");
+    NULLARG(pxc_decode_callbacks(reg, rd, NULL, NULL, NULL, NULL), "out_image");
+    NULLARG(pxc_decode_pages_callbacks(reg, NULL, NULL, NULL, NULL, &list), "read");
+    NULLARG(pxc_decode_pages_callbacks(reg, rd, NULL, NULL, NULL, NULL), "out_list");
+    NULLARG(pxc_required_size(1, 1, 0, 0, 0, NULL), "out_size");
+    NULLARG(pxc_decode_into(reg, NULL, 4, NULL, px, 4, 0, NULL, NULL), "data");
+    /* optional pointers: reg, limits, out_info, out_needed */
+    {
+        uint8_t out[4];
+        CHECK_OK(pxc_decode_into(reg, data, bytes.len, NULL, out, sizeof out, 0, NULL, NULL));
+        CHECK(memcmp(out, px, 4) == 0);
+    }
+
+    /* encode options */
+    NULLARG(pxc_encode_options_set_codec(NULL, "rawc"), "opts");
+    CHECK_OK(pxc_encode_options_set_codec(opts, NULL)); /* NULL codec: automatic */
+    NULLARG(pxc_encode_options_set_require_exact(NULL, true), "opts");
+    NULLARG(pxc_encode_options_set_verify(NULL, true), "opts");
+    NULLARG(pxc_encode_options_set_quality(NULL, 90), "opts");
+    NULLARG(pxc_encode_options_set_level(NULL, 6), "opts");
+    NULLARG(pxc_encode_options_set_subsampling(NULL, "420"), "opts");
+    NULLARG(pxc_encode_options_set_subsampling(opts, NULL), "value");
+    NULLARG(pxc_encode_options_set_compression(NULL, "lzw"), "opts");
+    NULLARG(pxc_encode_options_set_compression(opts, NULL), "value");
+    NULLARG(pxc_encode_options_set_predictor(NULL, true), "opts");
+    NULLARG(pxc_encode_options_set_progressive(NULL, true), "opts");
+    NULLARG(pxc_encode_options_set(NULL, "k", "v"), "opts");
+    NULLARG(pxc_encode_options_set(opts, NULL, "v"), "key");
+    NULLARG(pxc_encode_options_set(opts, "k", NULL), "value");
+
+    /* buffers */
+    CHECK(pxc_buffer_data(NULL) == NULL); CHECK_MSG_CONTAINS("'buf'");
+    CHECK(pxc_buffer_len(NULL) == 0);
+    CHECK(pxc_buffer_capacity(NULL) == 0);
+
+    /* encode */
+    pxc_bytes_free(&bytes);
+    NULLARG(pxc_encode(reg, NULL, "rawc", NULL, &bytes, &rep), "image");
+    NULLARG(pxc_encode(reg, &v, "rawc", NULL, NULL, &rep), "out_bytes");
+    NULLARG(pxc_encode(reg, &v, NULL, NULL, &bytes, &rep), "target");
+    v.data = NULL;
+    NULLARG(pxc_encode(reg, &v, "rawc", NULL, &bytes, &rep), "image->data");
+    v.data = px;
+    NULLARG(pxc_encode_pages(reg, NULL, 1, "rawc", NULL, &bytes, &rep), "pages");
+    NULLARG(pxc_encode_pages(reg, &v, 1, "rawc", NULL, NULL, &rep), "out_bytes");
+    NULLARG(pxc_encode_to_buffer(reg, NULL, "rawc", NULL, buf, &rep), "image");
+    NULLARG(pxc_encode_to_buffer(reg, &v, "rawc", NULL, NULL, &rep), "buf");
+    NULLARG(pxc_encode_to_file(reg, NULL, path, NULL, NULL, NULL), "image");
+    NULLARG(pxc_encode_to_file(reg, &v, NULL, NULL, NULL, NULL), "path");
+    NULLARG(pxc_encode_pages_to_file(reg, NULL, 1, path, NULL, NULL, NULL), "pages");
+    NULLARG(pxc_encode_pages_to_file(reg, &v, 1, NULL, NULL, NULL, NULL), "path");
+    NULLARG(pxc_encode_to_callback(reg, NULL, "rawc", NULL, wr, NULL, NULL), "image");
+    NULLARG(pxc_encode_to_callback(reg, &v, "rawc", NULL, NULL, NULL, NULL), "write");
+    /* optional pointers: opts, out_report, user_data */
+    CHECK_OK(pxc_encode_to_callback(reg, &v, "rawc", NULL, wr, NULL, NULL));
+    CHECK_OK(pxc_encode_to_buffer(reg, &v, "rawc", NULL, buf, NULL));
+    CHECK(bytes.data == NULL);
+
+    pxc_image_free(img);
+    pxc_buffer_free(buf);
+    pxc_limits_free(lim);
+    pxc_encode_options_free(opts);
+    pxc_registry_free(reg);
+    CHECK(st.destroyed == 1);
+    return finish("test_null");
+}
