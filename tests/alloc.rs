@@ -85,10 +85,7 @@ fn png_encode_into_a_reused_buffer_allocates_nothing() {
         PixelFormat::new(Layout::Rgba, SampleType::U16),
         PixelFormat::new(Layout::Gray, SampleType::U8),
     ] {
-        for opts in [
-            EncodeOptions::new(),
-            EncodeOptions::new().level(1).set("filter", "up"),
-        ] {
+        for opts in [EncodeOptions::new(), EncodeOptions::new().level(1).set("filter", "up")] {
             let (n, bytes) = encoder_allocs("png", format, opts);
             assert_eq!((n, bytes), (0, 0), "{format}: allocations in 5 warm encodes");
         }
@@ -97,9 +94,16 @@ fn png_encode_into_a_reused_buffer_allocates_nothing() {
 
 #[test]
 fn jpeg_encode_into_a_reused_buffer_allocates_only_the_lossy_reason() {
-    let (n, bytes) = encoder_allocs("jpeg-turbo", PixelFormat::new(Layout::Rgb, SampleType::U8), EncodeOptions::new());
+    let (n, bytes) = encoder_allocs(
+        "jpeg-turbo",
+        PixelFormat::new(Layout::Rgb, SampleType::U8),
+        EncodeOptions::new(),
+    );
     // One small String per call: the lossy reason the Encoder trait returns by value.
-    assert!(n <= 5 && bytes <= 5 * 64, "{n} allocations, {bytes} bytes in 5 warm encodes");
+    assert!(
+        n <= 5 && bytes <= 5 * 64,
+        "{n} allocations, {bytes} bytes in 5 warm encodes"
+    );
 }
 
 #[test]
@@ -122,5 +126,8 @@ fn registry_encode_into_allocations_do_not_grow_with_the_image() {
     let large = per_call(640, 480);
     assert_eq!(small.0, large.0, "allocation count depends on the image size");
     assert!(large.1 < 16 * 1024, "{} bytes allocated per call", large.1);
-    eprintln!("registry encode_into(png): {} allocations, {} bytes per call", large.0, large.1);
+    eprintln!(
+        "registry encode_into(png): {} allocations, {} bytes per call",
+        large.0, large.1
+    );
 }

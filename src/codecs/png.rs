@@ -442,6 +442,17 @@ impl Scratch {
         ihdr[8] = p.depth as u8;
         ihdr[9] = p.color as u8;
         write_chunk(out, b"IHDR", &ihdr)?;
+        let raw_len = (rb as u64 + 1) * u64::from(image.height());
+        if raw_len >= PARALLEL_MIN_BYTES && rayon::current_num_threads() > 1 && image.height() > 1 {
+            self.idat.clear();
+            parallel_zlib(image, p, &mut self.idat)?;
+            for chunk in self.idat.chunks(IDAT_CHUNK) {
+                write_chunk(out, b"IDAT", chunk)?;
+            }
+            self.idat.clear();
+            write_chunk(out, b"IEND", &[])?;
+            return Ok(None);
+        }
 
         let compress = match &mut self.deflate {
             Some((level, c)) if *level == p.level => {
@@ -497,6 +508,183 @@ impl Scratch {
         write_chunk(out, b"IEND", &[])?;
         Ok(None)
     }
+}
+
+/// Images with at least this many filtered bytes are deflated in parallel segments.
+const PARALLEL_MIN_BYTES: u64 = 1 << 20;
+/// The deflate window: each segment is primed with this much of the data before it.
+const WINDOW: usize = 32 * 1024;
+
+/// Per-thread buffers of the parallel path: filtered rows and one raw deflate stream.
+#[derive(Default)]
+struct SegmentScratch {
+    filtered: Vec<u8>,
+    cur: Vec<u8>,
+    prev: Vec<u8>,
+    deflate: Option<(u32, flate2::Compress)>,
+}
+
+thread_local! {
+    static SEGMENT: std::cell::RefCell<SegmentScratch> = std::cell::RefCell::new(SegmentScratch::default());
+}
+
+/// The whole zlib stream of the filtered image in `out`, made as pigz does: rows are split into
+/// segments filtered and deflated on all cores, each primed with the 32 KiB of filtered data
+/// before it (so matches reach back as far as one stream would) and ended by a sync flush;
+/// the segments concatenate into one valid stream whose Adler-32 is combined from the parts.
+fn parallel_zlib(image: &ImageRef<'_>, p: &EncodeParams, out: &mut Vec<u8>) -> Result<()> {
+    use rayon::prelude::*;
+    let h = image.height();
+    let rb = image.row_bytes();
+    let raw_len = (rb + 1) * h as usize;
+    let threads = rayon::current_num_threads();
+    let segments = (threads * 2).min(raw_len.div_ceil(256 * 1024)).clamp(2, h as usize);
+    let rows_per = h.div_ceil(segments as u32);
+    let bounds: Vec<(u32, u32)> = (0..h)
+        .step_by(rows_per as usize)
+        .map(|y| (y, (y + rows_per).min(h)))
+        .collect();
+    let last = bounds.len() - 1;
+    let parts: Vec<Result<(Vec<u8>, u32, usize)>> = bounds
+        .par_iter()
+        .enumerate()
+        .map(|(i, &(y0, y1))| {
+            SEGMENT.with(|cell| {
+                let mut sc = cell.borrow_mut();
+                segment(&mut sc, image, p, y0, y1, i == last)
+            })
+        })
+        .collect();
+    let level = p.level;
+    out.push(0x78);
+    out.push(match level {
+        0 | 1 => 0x01,
+        2..=5 => 0x5e,
+        6 => 0x9c,
+        _ => 0xda,
+    });
+    let mut adler = 1u32;
+    for part in parts {
+        let (data, part_adler, len) = part?;
+        out.extend_from_slice(&data);
+        adler = adler32_combine(adler, part_adler, len);
+    }
+    out.extend_from_slice(&adler.to_be_bytes());
+    Ok(())
+}
+
+/// Filters rows `y0..y1` (plus, as dictionary, enough rows before `y0` for one window) and
+/// deflates them as one raw segment; returns it with the Adler-32 and length of its input.
+fn segment(
+    sc: &mut SegmentScratch,
+    image: &ImageRef<'_>,
+    p: &EncodeParams,
+    y0: u32,
+    y1: u32,
+    last: bool,
+) -> Result<(Vec<u8>, u32, usize)> {
+    let rb = image.row_bytes();
+    let bpp = image.format().bytes_per_pixel();
+    let swap = p.depth == BitDepth::Sixteen && cfg!(target_endian = "little");
+    let dict_rows = (WINDOW.div_ceil(rb + 1) as u32).min(y0);
+    let start = y0 - dict_rows;
+    let mut cand: [Vec<u8>; 5] = Default::default();
+    for v in cand.iter_mut() {
+        v.resize(rb + 1, 0);
+    }
+    sc.filtered.clear();
+    sc.cur.resize(rb, 0);
+    sc.prev.resize(rb, 0);
+    let load = |dst: &mut Vec<u8>, y: u32| {
+        let row = image.row(y);
+        if swap {
+            for (d, s) in dst.chunks_exact_mut(2).zip(row.chunks_exact(2)) {
+                d[0] = s[1];
+                d[1] = s[0];
+            }
+        } else {
+            dst.copy_from_slice(row);
+        }
+    };
+    if start > 0 {
+        load(&mut sc.prev, start - 1);
+    }
+    for y in start..y1 {
+        load(&mut sc.cur, y);
+        let prev: &[u8] = if y == 0 { &[] } else { &sc.prev };
+        let chosen = filter_row(p.filter, &sc.cur, prev, bpp, &mut cand);
+        sc.filtered.extend_from_slice(&cand[chosen]);
+        std::mem::swap(&mut sc.cur, &mut sc.prev);
+    }
+    let dict_len = dict_rows as usize * (rb + 1);
+    let (dict, data) = sc.filtered.split_at(dict_len);
+    let c = match &mut sc.deflate {
+        Some((l, c)) if *l == p.level => {
+            c.reset();
+            c
+        }
+        slot => {
+            &mut slot
+                .insert((p.level, flate2::Compress::new(flate2::Compression::new(p.level), false)))
+                .1
+        }
+    };
+    if !dict.is_empty() {
+        c.set_dictionary(&dict[dict.len().saturating_sub(WINDOW)..])
+            .map_err(deflate_err)?;
+    }
+    let flush = if last {
+        flate2::FlushCompress::Finish
+    } else {
+        flate2::FlushCompress::Sync
+    };
+    let mut packed = Vec::with_capacity(data.len() + data.len() / 1000 + 1024);
+    loop {
+        let consumed = c.total_in() as usize;
+        let before_out = packed.len();
+        let st = c
+            .compress_vec(&data[consumed..], &mut packed, flush)
+            .map_err(deflate_err)?;
+        let done = if last {
+            st == flate2::Status::StreamEnd
+        } else {
+            c.total_in() as usize == data.len() && packed.len() < packed.capacity()
+        };
+        if done {
+            break;
+        }
+        if packed.len() == packed.capacity() || packed.len() == before_out {
+            packed.reserve(packed.capacity().max(4096));
+        }
+    }
+    Ok((packed, adler32(data), data.len()))
+}
+
+/// Adler-32 of `data` (RFC 1950).
+fn adler32(data: &[u8]) -> u32 {
+    const MOD: u32 = 65521;
+    let (mut a, mut b) = (1u32, 0u32);
+    for chunk in data.chunks(5552) {
+        for &x in chunk {
+            a += u32::from(x);
+            b += a;
+        }
+        a %= MOD;
+        b %= MOD;
+    }
+    (b << 16) | a
+}
+
+/// The Adler-32 of the concatenation of two inputs from their checksums and the second's
+/// length (zlib's `adler32_combine`).
+fn adler32_combine(adler1: u32, adler2: u32, len2: usize) -> u32 {
+    const MOD: u64 = 65521;
+    let rem = (len2 as u64) % MOD;
+    let (a1, b1) = (u64::from(adler1 & 0xffff), u64::from(adler1 >> 16));
+    let (a2, b2) = (u64::from(adler2 & 0xffff), u64::from(adler2 >> 16));
+    let a = (a1 + a2 + MOD - 1) % MOD;
+    let b = (b1 + b2 + rem * a1 + MOD * 2 - rem) % MOD;
+    ((b << 16) | a) as u32
 }
 
 /// Compresses `input` into the IDAT staging buffer, writing a chunk whenever it fills; with
@@ -634,6 +822,19 @@ mod tests {
                 }
                 assert_eq!(v * (255 / max), rep, "bits {bits} value {v}");
             }
+        }
+    }
+
+    #[test]
+    fn adler_combine_matches_one_pass() {
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i * 31 % 251) as u8).collect();
+        for split in [0, 1, 5552, 65521, 100_000, 200_000] {
+            let (x, y) = data.split_at(split);
+            assert_eq!(
+                adler32_combine(adler32(x), adler32(y), y.len()),
+                adler32(&data),
+                "{split}"
+            );
         }
     }
 
