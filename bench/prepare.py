@@ -92,7 +92,9 @@ def main():
             if pred:
                 kw["predictor"] = True
             photometric = "rgb" if arr.ndim == 3 else "minisblack"
-            tifffile.imwrite(b, arr, photometric=photometric, **kw)
+            # Strips of ~256 KiB (as pixcodec writes them) so readers can spread them over cores.
+            row = arr.shape[1] * arr.itemsize * (arr.shape[2] if arr.ndim == 3 else 1)
+            tifffile.imwrite(b, arr, photometric=photometric, rowsperstrip=max(1, (1 << 18) // row), **kw)
             path = ref(f"{name}_{variant}.tif", b.getvalue())
             tiff_opts = {"compression": "deflate" if comp == "zlib" else (comp or "none"), "predictor": pred}
             if comp == "zlib":
