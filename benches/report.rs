@@ -16,7 +16,10 @@ use pixcodec::{EncodeOptions, Image, ImageRef, Layout, SampleType};
 use serde_json::{json, Value};
 
 fn budget() -> Duration {
-    let s: f64 = std::env::var("BENCH_BUDGET").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0);
+    let s: f64 = std::env::var("BENCH_BUDGET")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1.0);
     Duration::from_secs_f64(s)
 }
 
@@ -89,7 +92,9 @@ fn raw_png(op: &str, case: &Value, img: &Image, file: &[u8]) -> Option<(f64, u64
     if op == "decode" {
         let mut buf = vec![0u8; img.as_bytes().len()];
         let s = time(|| {
-            let mut r = png::Decoder::new(std::io::Cursor::new(file)).read_info().expect("png header");
+            let mut r = png::Decoder::new(std::io::Cursor::new(file))
+                .read_info()
+                .expect("png header");
             r.next_frame(&mut buf).expect("png decode");
         });
         Some((s, 0))
@@ -218,10 +223,15 @@ fn main() {
         let mpix = f64::from(img.width()) * f64::from(img.height()) / 1e6;
         let file = case["file"].as_str().map(|p| std::fs::read(p).expect("reference file"));
         let mut push = |tool: &str, secs: f64, bytes: u64| {
-            eprintln!("{format:5} {op:6} {name:22} {variant:13} {tool:18} {:8.1} MP/s", mpix / secs);
-            rows.push(json!({"format": format, "op": op, "image": name, "variant": variant, "tool": tool,
+            eprintln!(
+                "{format:5} {op:6} {name:22} {variant:13} {tool:18} {:8.1} MP/s",
+                mpix / secs
+            );
+            rows.push(
+                json!({"format": format, "op": op, "image": name, "variant": variant, "tool": tool,
                              "lang": "rust", "threads": threads, "seconds": secs, "mpix_s": mpix / secs,
-                             "bytes": bytes, "mpix": mpix}));
+                             "bytes": bytes, "mpix": mpix}),
+            );
         };
         // pixcodec through the Rust API, into reused buffers.
         if op == "decode" {
@@ -232,7 +242,10 @@ fn main() {
             });
             let back = pixcodec::decode(data).expect("decode");
             if format != "jpeg" {
-                assert!(back.as_ref().pixels_eq(&img.as_ref()), "{name} {variant}: decode differs from the input");
+                assert!(
+                    back.as_ref().pixels_eq(&img.as_ref()),
+                    "{name} {variant}: decode differs from the input"
+                );
             }
             push("pixcodec", s, 0);
         } else {
