@@ -322,13 +322,6 @@ fn png_color(layout: Layout) -> Option<ColorType> {
     }
 }
 
-fn encode_error(e: png::EncodingError) -> Error {
-    match e {
-        png::EncodingError::IoError(io) => Error::Io(io),
-        other => Error::encode(NAME, other),
-    }
-}
-
 fn filter_from_name(name: &str) -> Result<png::Filter> {
     Ok(match name {
         "none" => png::Filter::NoFilter,
@@ -376,45 +369,438 @@ impl Encoder for PngEncoder {
             )));
         };
         let level = options.int("level")?;
-        let compression = match level {
-            0 => png::DeflateCompression::NoCompression,
-            1..=9 => png::DeflateCompression::Level(level as u8),
-            _ => {
-                return Err(Error::invalid(format!(
-                    "option 'level' of codec png: {level} is out of range (expected int 0..=9)"
-                )))
+        if !(0..=9).contains(&level) {
+            return Err(Error::invalid(format!(
+                "option 'level' of codec png: {level} is out of range (expected int 0..=9)"
+            )));
+        }
+        let filter = filter_from_name(options.str("filter")?)?;
+        let params = EncodeParams {
+            color,
+            depth,
+            level: level as u32,
+            filter,
+        };
+        // One scratch per thread, reused across calls: after the first image of a given row
+        // size no allocation happens. A writer that re-enters the encoder gets a fresh one.
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => scratch.encode(image, &params, out),
+            Err(_) => Scratch::default().encode(image, &params, out),
+        })
+    }
+}
+
+/// What one encode call writes.
+struct EncodeParams {
+    color: ColorType,
+    depth: BitDepth,
+    level: u32,
+    filter: png::Filter,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// Reused encoder state: the deflate stream (zlib-rs through `flate2`), the previous and current
+/// rows, one buffer per candidate filter and the IDAT staging buffer.
+#[derive(Default)]
+struct Scratch {
+    deflate: Option<(u32, flate2::Compress)>,
+    prev: Vec<u8>,
+    cur: Vec<u8>,
+    /// Filtered candidates, each with its filter-type byte first.
+    cand: [Vec<u8>; 5],
+    idat: Vec<u8>,
+}
+
+/// Writes one PNG chunk (length, type, data, CRC).
+fn write_chunk(out: &mut dyn Write, kind: &[u8; 4], data: &[u8]) -> Result<()> {
+    let len = u32::try_from(data.len()).map_err(|_| Error::encode(NAME, "PNG chunk larger than 4 GiB"))?;
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(kind);
+    crc.update(data);
+    out.write_all(&len.to_be_bytes())?;
+    out.write_all(kind)?;
+    out.write_all(data)?;
+    out.write_all(&crc.finalize().to_be_bytes())?;
+    Ok(())
+}
+
+fn deflate_err(e: impl std::fmt::Display) -> Error {
+    Error::encode(NAME, format!("deflate failed: {e}"))
+}
+
+impl Scratch {
+    fn encode(&mut self, image: &ImageRef<'_>, p: &EncodeParams, out: &mut dyn Write) -> Result<Option<String>> {
+        let rb = image.row_bytes();
+        let bpp = image.format().bytes_per_pixel();
+        out.write_all(SIGNATURE)?;
+        let mut ihdr = [0u8; 13];
+        ihdr[0..4].copy_from_slice(&image.width().to_be_bytes());
+        ihdr[4..8].copy_from_slice(&image.height().to_be_bytes());
+        ihdr[8] = p.depth as u8;
+        ihdr[9] = p.color as u8;
+        write_chunk(out, b"IHDR", &ihdr)?;
+        let raw_len = (rb as u64 + 1) * u64::from(image.height());
+        if raw_len >= PARALLEL_MIN_BYTES && rayon::current_num_threads() > 1 && image.height() > 1 {
+            self.idat.clear();
+            parallel_zlib(image, p, &mut self.idat)?;
+            for chunk in self.idat.chunks(IDAT_CHUNK) {
+                write_chunk(out, b"IDAT", chunk)?;
+            }
+            self.idat.clear();
+            write_chunk(out, b"IEND", &[])?;
+            return Ok(None);
+        }
+
+        let compress = match &mut self.deflate {
+            Some((level, c)) if *level == p.level => {
+                c.reset();
+                c
+            }
+            slot => {
+                let c = flate2::Compress::new(flate2::Compression::new(p.level), true);
+                &mut slot.insert((p.level, c)).1
             }
         };
-        let filter = filter_from_name(options.str("filter")?)?;
-
-        let mut enc = png::Encoder::new(out, image.width(), image.height());
-        enc.set_color(color);
-        enc.set_depth(depth);
-        enc.set_deflate_compression(compression);
-        enc.set_filter(filter);
-        let mut writer = enc.write_header().map_err(encode_error)?;
-        {
-            let mut stream = writer.stream_writer_with_size(IDAT_CHUNK).map_err(encode_error)?;
-            if depth == BitDepth::Sixteen && cfg!(target_endian = "little") {
-                let mut be = vec![0u8; image.row_bytes()];
-                for row in image.rows() {
-                    for (dst, src) in be.chunks_exact_mut(2).zip(row.chunks_exact(2)) {
-                        dst[0] = src[1];
-                        dst[1] = src[0];
-                    }
-                    stream.write_all(&be)?;
-                }
-            } else if image.is_contiguous() {
-                stream.write_all(image.as_bytes())?;
-            } else {
-                for row in image.rows() {
-                    stream.write_all(row)?;
-                }
-            }
-            stream.finish().map_err(encode_error)?;
+        for v in [&mut self.prev, &mut self.cur] {
+            v.clear();
+            v.resize(rb, 0);
         }
-        writer.finish().map_err(encode_error)?;
+        for v in self.cand.iter_mut() {
+            v.clear();
+            v.resize(rb + 1, 0);
+        }
+        self.idat.clear();
+        self.idat.reserve(IDAT_CHUNK);
+        let swap = p.depth == BitDepth::Sixteen && cfg!(target_endian = "little");
+        for (y, row) in image.rows().enumerate() {
+            let row: &[u8] = if swap {
+                for (d, s) in self.cur.chunks_exact_mut(2).zip(row.chunks_exact(2)) {
+                    d[0] = s[1];
+                    d[1] = s[0];
+                }
+                &self.cur
+            } else {
+                row
+            };
+            let prev: &[u8] = if y == 0 { &[] } else { &self.prev };
+            let chosen = filter_row(p.filter, row, prev, bpp, &mut self.cand);
+            feed(
+                compress,
+                &self.cand[chosen],
+                &mut self.idat,
+                out,
+                flate2::FlushCompress::None,
+            )?;
+            if swap {
+                std::mem::swap(&mut self.prev, &mut self.cur);
+            } else {
+                self.prev.copy_from_slice(row);
+            }
+        }
+        feed(compress, &[], &mut self.idat, out, flate2::FlushCompress::Finish)?;
+        if !self.idat.is_empty() {
+            write_chunk(out, b"IDAT", &self.idat)?;
+            self.idat.clear();
+        }
+        write_chunk(out, b"IEND", &[])?;
         Ok(None)
+    }
+}
+
+/// Images with at least this many filtered bytes are deflated in parallel segments.
+const PARALLEL_MIN_BYTES: u64 = 1 << 20;
+/// The deflate window: each segment is primed with this much of the data before it.
+const WINDOW: usize = 32 * 1024;
+
+/// Per-thread buffers of the parallel path: filtered rows and one raw deflate stream.
+#[derive(Default)]
+struct SegmentScratch {
+    filtered: Vec<u8>,
+    cur: Vec<u8>,
+    prev: Vec<u8>,
+    deflate: Option<(u32, flate2::Compress)>,
+}
+
+thread_local! {
+    static SEGMENT: std::cell::RefCell<SegmentScratch> = std::cell::RefCell::new(SegmentScratch::default());
+}
+
+/// The whole zlib stream of the filtered image in `out`, made as pigz does: rows are split into
+/// segments filtered and deflated on all cores, each primed with the 32 KiB of filtered data
+/// before it (so matches reach back as far as one stream would) and ended by a sync flush;
+/// the segments concatenate into one valid stream whose Adler-32 is combined from the parts.
+fn parallel_zlib(image: &ImageRef<'_>, p: &EncodeParams, out: &mut Vec<u8>) -> Result<()> {
+    use rayon::prelude::*;
+    let h = image.height();
+    let rb = image.row_bytes();
+    let raw_len = (rb + 1) * h as usize;
+    let threads = rayon::current_num_threads();
+    let segments = (threads * 2).min(raw_len.div_ceil(256 * 1024)).clamp(2, h as usize);
+    let rows_per = h.div_ceil(segments as u32);
+    let bounds: Vec<(u32, u32)> = (0..h)
+        .step_by(rows_per as usize)
+        .map(|y| (y, (y + rows_per).min(h)))
+        .collect();
+    let last = bounds.len() - 1;
+    let parts: Vec<Result<(Vec<u8>, u32, usize)>> = bounds
+        .par_iter()
+        .enumerate()
+        .map(|(i, &(y0, y1))| {
+            SEGMENT.with(|cell| {
+                let mut sc = cell.borrow_mut();
+                segment(&mut sc, image, p, y0, y1, i == last)
+            })
+        })
+        .collect();
+    let level = p.level;
+    out.push(0x78);
+    out.push(match level {
+        0 | 1 => 0x01,
+        2..=5 => 0x5e,
+        6 => 0x9c,
+        _ => 0xda,
+    });
+    let mut adler = 1u32;
+    for part in parts {
+        let (data, part_adler, len) = part?;
+        out.extend_from_slice(&data);
+        adler = adler32_combine(adler, part_adler, len);
+    }
+    out.extend_from_slice(&adler.to_be_bytes());
+    Ok(())
+}
+
+/// Filters rows `y0..y1` (plus, as dictionary, enough rows before `y0` for one window) and
+/// deflates them as one raw segment; returns it with the Adler-32 and length of its input.
+fn segment(
+    sc: &mut SegmentScratch,
+    image: &ImageRef<'_>,
+    p: &EncodeParams,
+    y0: u32,
+    y1: u32,
+    last: bool,
+) -> Result<(Vec<u8>, u32, usize)> {
+    let rb = image.row_bytes();
+    let bpp = image.format().bytes_per_pixel();
+    let swap = p.depth == BitDepth::Sixteen && cfg!(target_endian = "little");
+    let dict_rows = (WINDOW.div_ceil(rb + 1) as u32).min(y0);
+    let start = y0 - dict_rows;
+    let mut cand: [Vec<u8>; 5] = Default::default();
+    for v in cand.iter_mut() {
+        v.resize(rb + 1, 0);
+    }
+    sc.filtered.clear();
+    sc.cur.resize(rb, 0);
+    sc.prev.resize(rb, 0);
+    let load = |dst: &mut Vec<u8>, y: u32| {
+        let row = image.row(y);
+        if swap {
+            for (d, s) in dst.chunks_exact_mut(2).zip(row.chunks_exact(2)) {
+                d[0] = s[1];
+                d[1] = s[0];
+            }
+        } else {
+            dst.copy_from_slice(row);
+        }
+    };
+    if start > 0 {
+        load(&mut sc.prev, start - 1);
+    }
+    for y in start..y1 {
+        load(&mut sc.cur, y);
+        let prev: &[u8] = if y == 0 { &[] } else { &sc.prev };
+        let chosen = filter_row(p.filter, &sc.cur, prev, bpp, &mut cand);
+        sc.filtered.extend_from_slice(&cand[chosen]);
+        std::mem::swap(&mut sc.cur, &mut sc.prev);
+    }
+    let dict_len = dict_rows as usize * (rb + 1);
+    let (dict, data) = sc.filtered.split_at(dict_len);
+    let c = match &mut sc.deflate {
+        Some((l, c)) if *l == p.level => {
+            c.reset();
+            c
+        }
+        slot => {
+            &mut slot
+                .insert((p.level, flate2::Compress::new(flate2::Compression::new(p.level), false)))
+                .1
+        }
+    };
+    if !dict.is_empty() {
+        c.set_dictionary(&dict[dict.len().saturating_sub(WINDOW)..])
+            .map_err(deflate_err)?;
+    }
+    let flush = if last {
+        flate2::FlushCompress::Finish
+    } else {
+        flate2::FlushCompress::Sync
+    };
+    let mut packed = Vec::with_capacity(data.len() + data.len() / 1000 + 1024);
+    loop {
+        let consumed = c.total_in() as usize;
+        let before_out = packed.len();
+        let st = c
+            .compress_vec(&data[consumed..], &mut packed, flush)
+            .map_err(deflate_err)?;
+        let done = if last {
+            st == flate2::Status::StreamEnd
+        } else {
+            c.total_in() as usize == data.len() && packed.len() < packed.capacity()
+        };
+        if done {
+            break;
+        }
+        if packed.len() == packed.capacity() || packed.len() == before_out {
+            packed.reserve(packed.capacity().max(4096));
+        }
+    }
+    Ok((packed, adler32(data), data.len()))
+}
+
+/// Adler-32 of `data` (RFC 1950).
+fn adler32(data: &[u8]) -> u32 {
+    const MOD: u32 = 65521;
+    let (mut a, mut b) = (1u32, 0u32);
+    for chunk in data.chunks(5552) {
+        for &x in chunk {
+            a += u32::from(x);
+            b += a;
+        }
+        a %= MOD;
+        b %= MOD;
+    }
+    (b << 16) | a
+}
+
+/// The Adler-32 of the concatenation of two inputs from their checksums and the second's
+/// length (zlib's `adler32_combine`).
+fn adler32_combine(adler1: u32, adler2: u32, len2: usize) -> u32 {
+    const MOD: u64 = 65521;
+    let rem = (len2 as u64) % MOD;
+    let (a1, b1) = (u64::from(adler1 & 0xffff), u64::from(adler1 >> 16));
+    let (a2, b2) = (u64::from(adler2 & 0xffff), u64::from(adler2 >> 16));
+    let a = (a1 + a2 + MOD - 1) % MOD;
+    let b = (b1 + b2 + rem * a1 + MOD * 2 - rem) % MOD;
+    ((b << 16) | a) as u32
+}
+
+/// Compresses `input` into the IDAT staging buffer, writing a chunk whenever it fills; with
+/// `Finish`, runs until the zlib stream ends.
+fn feed(
+    c: &mut flate2::Compress,
+    mut input: &[u8],
+    idat: &mut Vec<u8>,
+    out: &mut dyn Write,
+    flush: flate2::FlushCompress,
+) -> Result<()> {
+    let finish = flush == flate2::FlushCompress::Finish;
+    loop {
+        if idat.len() == idat.capacity() {
+            write_chunk(out, b"IDAT", idat)?;
+            idat.clear();
+        }
+        let before = c.total_in();
+        let status = c.compress_vec(input, idat, flush).map_err(deflate_err)?;
+        input = &input[(c.total_in() - before) as usize..];
+        if finish {
+            if status == flate2::Status::StreamEnd {
+                return Ok(());
+            }
+        } else if input.is_empty() {
+            return Ok(());
+        }
+    }
+}
+
+/// Fills the candidate buffers needed by `filter` for `row` and returns the index of the one
+/// to write (0 none, 1 sub, 2 up, 3 average, 4 Paeth). `prev` is empty on the first row.
+/// Adaptive picks the smallest sum of absolute values (bytes as signed), as libpng does.
+fn filter_row(filter: png::Filter, row: &[u8], prev: &[u8], bpp: usize, cand: &mut [Vec<u8>; 5]) -> usize {
+    let which: &[usize] = match filter {
+        png::Filter::NoFilter => &[0],
+        png::Filter::Sub => &[1],
+        png::Filter::Up => &[2],
+        png::Filter::Avg => &[3],
+        png::Filter::Paeth => &[4],
+        _ => &[0, 1, 2, 3, 4],
+    };
+    let mut best = (u64::MAX, 0);
+    for &f in which {
+        let dst = &mut cand[f];
+        dst[0] = f as u8;
+        let d = &mut dst[1..];
+        apply_filter(f, row, prev, bpp, d);
+        if which.len() > 1 {
+            let score: u64 = d.iter().map(|&b| u64::from((b as i8).unsigned_abs())).sum();
+            if score < best.0 {
+                best = (score, f);
+            }
+        } else {
+            best = (0, f);
+        }
+    }
+    best.1
+}
+
+/// Writes filter `f` of `row` into `d` (same length); an empty `prev` is the all-zero row.
+fn apply_filter(f: usize, row: &[u8], prev: &[u8], bpp: usize, d: &mut [u8]) {
+    let n = row.len();
+    let bpp = bpp.min(n);
+    match (f, prev.is_empty()) {
+        (0, _) | (2, true) => d.copy_from_slice(row),
+        (1, _) | (4, true) => {
+            // Paeth with a zero row above is Sub.
+            d[..bpp].copy_from_slice(&row[..bpp]);
+            for i in bpp..n {
+                d[i] = row[i].wrapping_sub(row[i - bpp]);
+            }
+        }
+        (2, false) => {
+            for ((o, &a), &b) in d.iter_mut().zip(row).zip(prev) {
+                *o = a.wrapping_sub(b);
+            }
+        }
+        (3, true) => {
+            d[..bpp].copy_from_slice(&row[..bpp]);
+            for i in bpp..n {
+                d[i] = row[i].wrapping_sub(row[i - bpp] >> 1);
+            }
+        }
+        (3, false) => {
+            for i in 0..bpp {
+                d[i] = row[i].wrapping_sub(prev[i] >> 1);
+            }
+            for i in bpp..n {
+                let avg = ((u16::from(row[i - bpp]) + u16::from(prev[i])) >> 1) as u8;
+                d[i] = row[i].wrapping_sub(avg);
+            }
+        }
+        _ => {
+            for i in 0..bpp {
+                d[i] = row[i].wrapping_sub(prev[i]);
+            }
+            for i in bpp..n {
+                d[i] = row[i].wrapping_sub(paeth(row[i - bpp], prev[i], prev[i - bpp]));
+            }
+        }
+    }
+}
+
+/// The Paeth predictor (PNG specification, section 9.4).
+#[inline(always)]
+fn paeth(a: u8, b: u8, c: u8) -> u8 {
+    let (ia, ib, ic) = (i16::from(a), i16::from(b), i16::from(c));
+    let p = ia + ib - ic;
+    let (pa, pb, pc) = ((p - ia).abs(), (p - ib).abs(), (p - ic).abs());
+    if pa <= pb && pa <= pc {
+        a
+    } else if pb <= pc {
+        b
+    } else {
+        c
     }
 }
 
@@ -436,6 +822,19 @@ mod tests {
                 }
                 assert_eq!(v * (255 / max), rep, "bits {bits} value {v}");
             }
+        }
+    }
+
+    #[test]
+    fn adler_combine_matches_one_pass() {
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i * 31 % 251) as u8).collect();
+        for split in [0, 1, 5552, 65521, 100_000, 200_000] {
+            let (x, y) = data.split_at(split);
+            assert_eq!(
+                adler32_combine(adler32(x), adler32(y), y.len()),
+                adler32(&data),
+                "{split}"
+            );
         }
     }
 

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::io::{Read, Seek, SeekFrom};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use rayon::prelude::*;
 use tiff::decoder::Decoder as TDecoder;
 use tiff::tags::Tag;
 
@@ -371,6 +372,204 @@ impl TiffDecoder<'_> {
     }
 }
 
+/// Where the strips of a plain chunky page are and how they are coded: what the fast path
+/// of [`TiffDecoder::read_strips`] needs.
+struct StripPlan {
+    offsets: Vec<u64>,
+    counts: Vec<u64>,
+    rows_per_strip: u32,
+    predictor: bool,
+    swap: bool,
+}
+
+/// Per-thread LZW decoder and deflate stream, reused across strips and calls.
+#[derive(Default)]
+struct InflateScratch {
+    lzw: Option<weezl::decode::Decoder>,
+    inflate: Option<flate2::Decompress>,
+}
+
+thread_local! {
+    static INFLATE: std::cell::RefCell<InflateScratch> = std::cell::RefCell::new(InflateScratch::default());
+}
+
+impl TiffDecoder<'_> {
+    /// The strip layout of the current page when pixcodec's own parallel strip reader handles
+    /// it (chunky, strips, 8..64-bit samples, no or LZW or Deflate compression, predictor 1 or 2,
+    /// not WhiteIsZero), else `None` and the `tiff` crate reads the page.
+    fn strip_plan(&mut self) -> Result<Option<StripPlan>> {
+        let p = self.page;
+        if p.planar || p.bits < 8 || p.white_is_zero || self.dec.get_chunk_type() != tiff::decoder::ChunkType::Strip {
+            return Ok(None);
+        }
+        let predictor = match tag_u16(&mut self.dec, Tag::Predictor, 1)? {
+            1 => false,
+            2 if !p.format.sample.is_float() => true,
+            _ => return Ok(None),
+        };
+        let rows_per_strip = guarded(|| self.dec.find_tag_unsigned::<u32>(Tag::RowsPerStrip))?
+            .unwrap_or(p.height)
+            .clamp(1, p.height.max(1));
+        let offsets = guarded(|| self.dec.find_tag_unsigned_vec::<u64>(Tag::StripOffsets))?;
+        let counts = guarded(|| self.dec.find_tag_unsigned_vec::<u64>(Tag::StripByteCounts))?;
+        let (Some(offsets), Some(counts)) = (offsets, counts) else {
+            return Ok(None);
+        };
+        let strips = p.height.div_ceil(rows_per_strip) as usize;
+        if offsets.len() != strips || counts.len() != strips {
+            return Ok(None);
+        }
+        if p.compression == 5 && self.is_old_style_lzw() {
+            return Err(unsupported(
+                "old-style LZW compression (pre-1992 libtiff 'compat' LZW with LSB-first codes)",
+            ));
+        }
+        let native_le = cfg!(target_endian = "little");
+        let file_le = self.dec.byte_order() == tiff::tags::ByteOrder::LittleEndian;
+        let swap = p.format.sample.size() > 1 && native_le != file_le;
+        Ok(Some(StripPlan {
+            offsets,
+            counts,
+            rows_per_strip,
+            predictor,
+            swap,
+        }))
+    }
+
+    /// Reads every strip of the page into `buf` (the packed page in native byte order).
+    /// Uncompressed strips are read straight into `buf`; compressed strips are read into one
+    /// buffer and decoded in parallel on all cores, each into its own rows of `buf`.
+    fn read_strips(&mut self, plan: &StripPlan, buf: &mut [u8]) -> Result<()> {
+        let p = self.page;
+        let row_bytes = p.width as usize * p.format.bytes_per_pixel();
+        let strip_bytes = row_bytes * plan.rows_per_strip as usize;
+        let reader = self.dec.inner();
+        let compression = p.compression;
+        if compression == 1 {
+            for (i, dst) in buf.chunks_mut(strip_bytes.max(1)).enumerate() {
+                if plan.counts[i] < dst.len() as u64 {
+                    return Err(Error::decode(
+                        NAME,
+                        format!("strip {i} holds {} bytes, {} expected", plan.counts[i], dst.len()),
+                    ));
+                }
+                reader.seek(SeekFrom::Start(plan.offsets[i]))?;
+                reader
+                    .read_exact(dst)
+                    .map_err(|e| Error::decode(NAME, format!("truncated TIFF data in strip {i}: {e}")))?;
+            }
+        } else {
+            let total = plan.counts.iter().try_fold(0u64, |a, &c| a.checked_add(c));
+            let total = total.ok_or_else(|| Error::decode(NAME, "strip byte counts overflow"))?;
+            self.limits.check_alloc(total)?;
+            let total = usize::try_from(total).map_err(|_| Error::Limits("strips too large".into()))?;
+            let mut packed = Vec::new();
+            packed
+                .try_reserve_exact(total)
+                .map_err(|_| Error::Limits(format!("cannot allocate {total} bytes for the TIFF strips")))?;
+            packed.resize(total, 0u8);
+            let mut ranges = Vec::with_capacity(plan.counts.len());
+            let mut at = 0usize;
+            for (i, (&off, &count)) in plan.offsets.iter().zip(&plan.counts).enumerate() {
+                let c = count as usize;
+                reader.seek(SeekFrom::Start(off))?;
+                reader
+                    .read_exact(&mut packed[at..at + c])
+                    .map_err(|e| Error::decode(NAME, format!("truncated TIFF data in strip {i}: {e}")))?;
+                ranges.push(at..at + c);
+                at += c;
+            }
+            buf.par_chunks_mut(strip_bytes.max(1))
+                .zip(ranges.into_par_iter())
+                .enumerate()
+                .try_for_each(|(i, (dst, range))| {
+                    INFLATE.with(|sc| decode_strip(&mut sc.borrow_mut(), compression, &packed[range], dst, i))
+                })?;
+        }
+        let size = p.format.sample.size();
+        let channels = p.format.channels();
+        if plan.swap || plan.predictor {
+            buf.par_chunks_mut(row_bytes.max(1) * 16).for_each(|rows| {
+                if plan.swap {
+                    rows.chunks_exact_mut(size).for_each(|s| s.reverse());
+                }
+                if plan.predictor {
+                    rows.chunks_mut(row_bytes.max(1))
+                        .for_each(|r| unpredict_row(r, channels, size));
+                }
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Decompresses one strip into `dst`, which it must fill exactly (a short strip is an error,
+/// extra data after the strip's rows is ignored, as libtiff does).
+fn decode_strip(sc: &mut InflateScratch, compression: u16, src: &[u8], dst: &mut [u8], i: usize) -> Result<()> {
+    let filled = if compression == 5 {
+        let dec = sc
+            .lzw
+            .get_or_insert_with(|| weezl::decode::Decoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8));
+        dec.reset();
+        let mut filled = 0;
+        let mut input = src;
+        loop {
+            let r = dec.decode_bytes(input, &mut dst[filled..]);
+            filled += r.consumed_out;
+            input = &input[r.consumed_in..];
+            match r.status {
+                Ok(weezl::LzwStatus::Ok) if filled < dst.len() && (r.consumed_in > 0 || r.consumed_out > 0) => {}
+                Ok(_) => break,
+                Err(e) => return Err(Error::decode(NAME, format!("corrupt LZW data in strip {i}: {e}"))),
+            }
+        }
+        filled
+    } else {
+        let z = sc.inflate.get_or_insert_with(|| flate2::Decompress::new(true));
+        z.reset(true);
+        match z.decompress(src, dst, flate2::FlushDecompress::Finish) {
+            Ok(_) => z.total_out() as usize,
+            Err(e) => return Err(Error::decode(NAME, format!("corrupt Deflate data in strip {i}: {e}"))),
+        }
+    };
+    if filled < dst.len() {
+        return Err(Error::decode(
+            NAME,
+            format!("strip {i} decodes to {filled} bytes, {} expected", dst.len()),
+        ));
+    }
+    Ok(())
+}
+
+/// Undoes horizontal differencing (TIFF predictor 2) on one row of native-endian samples.
+fn unpredict_row(row: &mut [u8], channels: usize, size: usize) {
+    macro_rules! undo {
+        ($t:ty) => {{
+            match bytemuck::try_cast_slice_mut::<u8, $t>(row) {
+                Ok(v) => {
+                    for i in channels..v.len() {
+                        v[i] = v[i].wrapping_add(v[i - channels]);
+                    }
+                }
+                Err(_) => {
+                    let n = row.len() / size;
+                    for i in channels..n {
+                        let prev = <$t>::from_ne_bytes(row[(i - channels) * size..][..size].try_into().expect("size"));
+                        let cur = <$t>::from_ne_bytes(row[i * size..][..size].try_into().expect("size"));
+                        row[i * size..][..size].copy_from_slice(&cur.wrapping_add(prev).to_ne_bytes());
+                    }
+                }
+            }
+        }};
+    }
+    match size {
+        1 => undo!(u8),
+        2 => undo!(u16),
+        4 => undo!(u32),
+        _ => undo!(u64),
+    }
+}
+
 impl TiffDecoder<'_> {
     /// True when the first chunk starts like libtiff's old-style LZW (a zero byte followed by
     /// a byte with its low bit set), the test libtiff itself uses.
@@ -402,7 +601,13 @@ impl Decoder for TiffDecoder<'_> {
         self.limits.check_image(p.width, p.height, p.format)?;
         let sub_byte = p.bits < 8;
         if !p.planar && !sub_byte && out.is_contiguous() {
-            // Straight into caller memory; the crate converts to native byte order.
+            if p.compression != 1 && p.compression != 5 && p.compression != 8 && p.compression != 32946 {
+                // Straight into caller memory; the crate converts to native byte order.
+                return self.read_raw(out.as_bytes_mut());
+            }
+            if let Some(plan) = self.strip_plan()? {
+                return self.read_strips(&plan, out.as_bytes_mut());
+            }
             return self.read_raw(out.as_bytes_mut());
         }
         let layout = guarded(|| self.dec.image_buffer_layout())?;

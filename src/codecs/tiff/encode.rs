@@ -3,7 +3,8 @@
 
 use std::io::{Read, Seek, SeekFrom, Write};
 
-use tiff::encoder::compression::{CompressionAlgorithm, Lzw, Packbits};
+use rayon::prelude::*;
+use tiff::encoder::compression::{CompressionAlgorithm, Packbits};
 use tiff::encoder::{DirectoryEncoder, TiffEncoder as TEncoder, TiffKind, TiffKindBig, TiffKindStandard};
 use tiff::tags::Tag;
 
@@ -15,8 +16,9 @@ use crate::image::ImageRef;
 use crate::options::ResolvedOptions;
 use crate::sample::SampleType;
 
-/// Target uncompressed bytes per strip.
-const STRIP_BYTES: usize = 1 << 20;
+/// Target uncompressed bytes per strip: small enough that a 1920x1080 RGB page has a dozen
+/// strips to spread over the cores, large enough that deflate and LZW lose nothing measurable.
+const STRIP_BYTES: usize = 1 << 18;
 /// Output larger than this stays in memory only up to here, then spills to a temporary file.
 const SPOOL_BYTES: usize = 64 << 20;
 
@@ -173,50 +175,37 @@ fn write_page<K: OffsetTag, W: Write + Seek>(
 ) -> Result<()> {
     let format = page.format();
     let ch = format.channels();
-    let size = format.sample.size();
     let rps = rows_per_strip(page);
     let rb = page.row_bytes();
 
     let mut offsets = Vec::new();
     let mut counts = Vec::new();
-    let mut raw = Vec::with_capacity(rb * rps as usize);
-    let mut packed = Vec::new();
-    let mut y = 0u32;
-    while y < page.height() {
-        let n = rps.min(page.height() - y);
-        raw.clear();
-        for r in y..y + n {
-            let start = raw.len();
-            raw.extend_from_slice(page.row(r));
-            if s.predictor {
-                predict_row(&mut raw[start..], ch, size);
+    let strips: Vec<(u32, u32)> = (0..page.height())
+        .step_by(rps as usize)
+        .map(|y| (y, rps.min(page.height() - y)))
+        .collect();
+    if s.compression == Compression::None && !s.predictor && page.is_contiguous() {
+        // Uncompressed strips are the image bytes themselves: written straight from the caller.
+        for &(y, n) in &strips {
+            let data = &page.as_bytes()[y as usize * rb..(y + n) as usize * rb];
+            offsets.push(dir.write_data(data).map_err(enc_err)?);
+            counts.push(data.len() as u64);
+        }
+    } else {
+        // Strips are independent: coded in parallel on all cores, then written in order. Each
+        // batch holds at most a few strips per thread so the coded data in memory stays bounded.
+        let batch = rayon::current_num_threads().max(1) * 4;
+        for group in strips.chunks(batch) {
+            let coded: Vec<Result<Vec<u8>>> = group
+                .par_iter()
+                .map(|&(y, n)| STRIP_SCRATCH.with(|c| code_strip(&mut c.borrow_mut(), page, y, n, s)))
+                .collect();
+            for data in coded {
+                let data = data?;
+                offsets.push(dir.write_data(&data[..]).map_err(enc_err)?);
+                counts.push(data.len() as u64);
             }
         }
-        packed.clear();
-        let data: &[u8] = match s.compression {
-            Compression::None => &raw,
-            Compression::Lzw => {
-                Lzw.write_to(&mut packed, &raw)?;
-                &packed
-            }
-            Compression::Deflate(level) => {
-                let mut z = flate2::write::ZlibEncoder::new(&mut packed, flate2::Compression::new(level));
-                z.write_all(&raw)?;
-                z.finish()?;
-                &packed
-            }
-            Compression::Packbits => {
-                // Each row is packed on its own, as TIFF requires.
-                for row in raw.chunks(rb) {
-                    Packbits.write_to(&mut packed, row)?;
-                }
-                &packed
-            }
-        };
-        let offset = dir.write_data(data).map_err(enc_err)?;
-        offsets.push(offset);
-        counts.push(data.len() as u64);
-        y += n;
     }
 
     let photometric: u16 = match format.layout {
@@ -255,6 +244,82 @@ fn write_page<K: OffsetTag, W: Write + Seek>(
     K::write_offsets(dir, Tag::StripOffsets, &offsets)?;
     K::write_offsets(dir, Tag::StripByteCounts, &counts)?;
     Ok(())
+}
+
+/// Per-thread strip buffers and deflate stream, reused across strips and calls.
+#[derive(Default)]
+struct StripScratch {
+    raw: Vec<u8>,
+    deflate: Option<(u32, flate2::Compress)>,
+    lzw: Option<weezl::encode::Encoder>,
+}
+
+thread_local! {
+    static STRIP_SCRATCH: std::cell::RefCell<StripScratch> = std::cell::RefCell::new(StripScratch::default());
+}
+
+/// Codes rows `y..y + n` of `page` into one strip (predictor, then compression).
+fn code_strip(sc: &mut StripScratch, page: &ImageRef<'_>, y: u32, n: u32, s: &Settings) -> Result<Vec<u8>> {
+    let format = page.format();
+    let (ch, size) = (format.channels(), format.sample.size());
+    let rb = page.row_bytes();
+    let raw = &mut sc.raw;
+    raw.clear();
+    for r in y..y + n {
+        let start = raw.len();
+        raw.extend_from_slice(page.row(r));
+        if s.predictor {
+            predict_row(&mut raw[start..], ch, size);
+        }
+    }
+    let raw: &[u8] = raw;
+    Ok(match s.compression {
+        Compression::None => raw.to_vec(),
+        Compression::Lzw => {
+            let enc = sc
+                .lzw
+                .get_or_insert_with(|| weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8));
+            enc.reset();
+            let mut packed = Vec::with_capacity(raw.len() / 2 + 64);
+            let r = enc.into_vec(&mut packed).encode_all(raw);
+            r.status.map_err(|e| enc_err(format!("LZW: {e}")))?;
+            packed
+        }
+        Compression::Deflate(level) => {
+            let c = match &mut sc.deflate {
+                Some((l, c)) if *l == level => {
+                    c.reset();
+                    c
+                }
+                slot => {
+                    &mut slot
+                        .insert((level, flate2::Compress::new(flate2::Compression::new(level), true)))
+                        .1
+                }
+            };
+            // zlib's deflateBound: the stream always fits, so one call finishes it.
+            let mut packed = Vec::with_capacity(raw.len() + (raw.len() >> 12) + (raw.len() >> 14) + 64);
+            loop {
+                let consumed = c.total_in() as usize;
+                let st = c
+                    .compress_vec(&raw[consumed..], &mut packed, flate2::FlushCompress::Finish)
+                    .map_err(|e| enc_err(format!("deflate: {e}")))?;
+                if st == flate2::Status::StreamEnd {
+                    break;
+                }
+                packed.reserve(packed.capacity().max(4096));
+            }
+            packed
+        }
+        Compression::Packbits => {
+            // Each row is packed on its own, as TIFF requires.
+            let mut packed = Vec::with_capacity(raw.len() + raw.len() / 128 + 2 * n as usize);
+            for row in raw.chunks(rb) {
+                Packbits.write_to(&mut packed, row)?;
+            }
+            packed
+        }
+    })
 }
 
 /// Horizontal differencing (TIFF predictor 2) of one row of native-endian samples, in place.

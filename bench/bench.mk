@@ -1,0 +1,35 @@
+# `make bench`: pixcodec (Rust API, C ABI), the raw backend crates and the Python peers on the
+# same inputs in one run; writes target/bench/report.md and report.json. Included by the
+# top-level Makefile. Not part of `make test`. Knobs: BENCH_BUDGET (seconds per case and tool,
+# default 1.0), BENCH_ONLY (jpeg|png|tiff), BENCH_QUICK=1 (no 4000x3000 inputs).
+
+BENCH_DIR := target/bench
+BENCH_VENV := $(BENCH_DIR)/venv
+BENCH_PY := $(BENCH_VENV)/bin/python
+BENCH_CORPUS ?= $(or $(PIXCODEC_CORPUS),../shared/corpus)
+BENCH_TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+
+.PHONY: bench bench-venv
+
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --upgrade pip
+	$(BENCH_VENV)/bin/pip install -q -r bench/requirements.txt
+	touch $@
+
+bench-venv: $(BENCH_VENV)/.installed
+
+bench: deps bench-venv
+	@mkdir -p $(BENCH_DIR)
+	rm -f $(BENCH_DIR)/rows-*.json $(BENCH_DIR)/peak.json $(BENCH_DIR)/alloc.txt
+	$(BENCH_PY) bench/prepare.py $(BENCH_CORPUS) $(BENCH_DIR)/inputs
+	$(CARGO) build --release -p pixcodec-ffi
+	cc -O2 -std=c99 -Wall -Iinclude bench/c_abi_bench.c -o $(BENCH_DIR)/c_abi_bench \
+	  -L$(BENCH_TARGET_DIR)/release -lpixcodec -Wl,-rpath,$(abspath $(BENCH_TARGET_DIR))/release -lpthread -lm
+	$(CARGO) bench --bench report -- $(abspath $(BENCH_DIR))/inputs/manifest.json $(abspath $(BENCH_DIR))/rows-rust.json
+	$(BENCH_PY) bench/cabi.py $(BENCH_DIR)/c_abi_bench $(BENCH_DIR)/inputs/manifest.json $(BENCH_DIR)/rows-cabi.json
+	$(BENCH_PY) bench/peers.py $(BENCH_DIR)/inputs/manifest.json $(BENCH_DIR)/rows-peers.json
+	$(CARGO) bench --bench report -- --peak-rss $(abspath $(BENCH_DIR))/inputs/rgb8_4000x3000.jpg > $(BENCH_DIR)/peak.json
+	if $(CARGO) test --release --test alloc >$(BENCH_DIR)/alloc.log 2>&1; then echo ok; else echo failed; fi > $(BENCH_DIR)/alloc.txt
+	$(BENCH_PY) bench/report.py $(BENCH_DIR)
+	@echo "wrote $(BENCH_DIR)/report.md and $(BENCH_DIR)/report.json"
