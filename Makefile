@@ -38,3 +38,4 @@ clean:
 
 include ffi/ffi.mk
 include fuzz/fuzz.mk
+include bench/bench.mk
