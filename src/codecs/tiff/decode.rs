@@ -445,6 +445,17 @@ impl TiffDecoder<'_> {
         let strip_bytes = row_bytes * plan.rows_per_strip as usize;
         let reader = self.dec.inner();
         let compression = p.compression;
+        // Every strip must lie inside the file: a strip that claims more bytes than the file
+        // holds means a corrupt or truncated file, even when fewer bytes would be enough.
+        let file_len = reader.seek(SeekFrom::End(0))?;
+        for (i, (&off, &count)) in plan.offsets.iter().zip(&plan.counts).enumerate() {
+            if off.checked_add(count).is_none_or(|end| end > file_len) {
+                return Err(Error::decode(
+                    NAME,
+                    format!("strip {i} claims {count} bytes at offset {off}, past the end of the {file_len}-byte file"),
+                ));
+            }
+        }
         if compression == 1 {
             for (i, dst) in buf.chunks_mut(strip_bytes.max(1)).enumerate() {
                 if plan.counts[i] < dst.len() as u64 {
