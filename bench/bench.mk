@@ -2,6 +2,7 @@
 # same inputs in one run; writes target/bench/report.md and report.json. Included by the
 # top-level Makefile. Not part of `make test`. Knobs: BENCH_BUDGET (seconds per case and tool,
 # default 1.0), BENCH_ONLY (jpeg|png|tiff), BENCH_QUICK=1 (no 4000x3000 inputs).
+# `make bench-ml` runs only the ML loader's rows (issue 5) and regenerates the report.
 
 BENCH_DIR := target/bench
 BENCH_VENV := $(BENCH_DIR)/venv
@@ -9,7 +10,7 @@ BENCH_PY := $(BENCH_VENV)/bin/python
 BENCH_CORPUS ?= $(or $(PIXCODEC_CORPUS),../shared/corpus)
 BENCH_TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: bench bench-venv
+.PHONY: bench bench-venv bench-ml
 
 $(BENCH_VENV)/.installed: bench/requirements.txt
 	python3 -m venv $(BENCH_VENV)
@@ -18,6 +19,20 @@ $(BENCH_VENV)/.installed: bench/requirements.txt
 	touch $@
 
 bench-venv: $(BENCH_VENV)/.installed
+
+# ML loader (issue 5): benches/ml.rs makes its inputs once (the dataset in $(BENCH_DIR)/ml_dataset)
+# and times pixcodec; bench/ml_peers.py times the Python peers and adds the target rows.
+define BENCH_ML
+$(CARGO) bench --bench ml -- $(abspath $(BENCH_CORPUS)) $(abspath $(BENCH_DIR)) $(abspath $(BENCH_DIR))/ml-rust.json
+$(BENCH_PY) bench/ml_peers.py $(BENCH_DIR)/ml-rust.json $(BENCH_DIR)/rows-ml.json
+endef
+
+bench-ml: deps bench-venv
+	@mkdir -p $(BENCH_DIR)
+	rm -f $(BENCH_DIR)/rows-ml.json $(BENCH_DIR)/ml-rust.json
+	$(BENCH_ML)
+	$(BENCH_PY) bench/report.py $(BENCH_DIR)
+	@echo "wrote $(BENCH_DIR)/rows-ml.json, $(BENCH_DIR)/report.md and $(BENCH_DIR)/report.json"
 
 bench: deps bench-venv
 	@mkdir -p $(BENCH_DIR)
@@ -30,6 +45,7 @@ bench: deps bench-venv
 	$(BENCH_PY) bench/cabi.py $(BENCH_DIR)/c_abi_bench $(BENCH_DIR)/inputs/manifest.json $(BENCH_DIR)/rows-cabi.json
 	$(BENCH_PY) bench/peers.py $(BENCH_DIR)/inputs/manifest.json $(BENCH_DIR)/rows-peers.json
 	$(CARGO) bench --bench report -- --peak-rss $(abspath $(BENCH_DIR))/inputs/rgb8_4000x3000.jpg > $(BENCH_DIR)/peak.json
+	$(BENCH_ML)
 	if $(CARGO) test --release --test alloc >$(BENCH_DIR)/alloc.log 2>&1; then echo ok; else echo failed; fi > $(BENCH_DIR)/alloc.txt
 	$(BENCH_PY) bench/report.py $(BENCH_DIR)
 	@echo "wrote $(BENCH_DIR)/report.md and $(BENCH_DIR)/report.json"
