@@ -18,39 +18,18 @@
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use pixcodec::ml::{self, Dataset, DatasetOptions, Interpolation, LoadOptions, ResizeOptions};
 use pixcodec::{EncodeOptions, ImageRef, SampleType};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
+mod common;
+use common::time;
+
 const CLASSES: [&str; 4] = ["kodim02", "kodim07", "kodim17", "kodim23"];
 const FILES: usize = 1000;
 const SIDE: u32 = 224;
-
-fn budget() -> Duration {
-    let s: f64 = std::env::var("BENCH_BUDGET")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1.0);
-    Duration::from_secs_f64(s)
-}
-
-/// Median seconds of `f`: one warm-up, then until the budget, at least 3 and at most 30 calls.
-fn time(mut f: impl FnMut()) -> f64 {
-    f();
-    let budget = budget();
-    let start = Instant::now();
-    let mut v = Vec::new();
-    while v.len() < 3 || (start.elapsed() < budget && v.len() < 30) {
-        let t = Instant::now();
-        f();
-        v.push(t.elapsed().as_secs_f64());
-    }
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
 
 fn jpeg_opts() -> EncodeOptions {
     EncodeOptions::new().set("quality", 90i64).set("subsampling", "420")

@@ -10,33 +10,12 @@
 //! (`bench/peers.py`) and the C ABI driver (`bench/c_abi_bench.c`) use the same rule.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use pixcodec::{EncodeOptions, Image, ImageRef, Layout, SampleType};
 use serde_json::{json, Value};
 
-fn budget() -> Duration {
-    let s: f64 = std::env::var("BENCH_BUDGET")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1.0);
-    Duration::from_secs_f64(s)
-}
-
-/// Median seconds of `f` (see the module documentation for the rule).
-fn time(mut f: impl FnMut()) -> f64 {
-    f();
-    let budget = budget();
-    let start = Instant::now();
-    let mut v = Vec::new();
-    while v.len() < 3 || (start.elapsed() < budget && v.len() < 30) {
-        let t = Instant::now();
-        f();
-        v.push(t.elapsed().as_secs_f64());
-    }
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
+mod common;
+use common::time;
 
 fn opts_of(case: &Value) -> EncodeOptions {
     let mut o = EncodeOptions::new();
