@@ -302,11 +302,8 @@ impl Registry {
             return Err(Error::NotExact(format!(
                 "{name} is lossy for {} and require_exact is set; nothing was written. Use {} for an exact file",
                 first.format(),
-                self.exact_encoders_for(first.format())
-                    .iter()
-                    .map(|c| c.descriptor().name.clone())
-                    .collect::<Vec<_>>()
-                    .join(" or ")
+                self.exact_formats_text(first.format())
+                    .unwrap_or_else(|| "an exact format".to_string())
             )));
         }
         let resolved = opts.resolve(&name, codec.encode_options())?;

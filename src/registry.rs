@@ -154,6 +154,26 @@ impl Registry {
         self.filter(|c| c.capabilities().encode_fidelity(format) == Some(Fidelity::Exact))
     }
 
+    /// Formats (not codec names) that can store `format` exactly, highest priority first,
+    /// joined for messages: `"npy, png or tiff"`; `None` when no registered codec can.
+    pub fn exact_formats_text(&self, format: PixelFormat) -> Option<String> {
+        let mut names: Vec<String> = Vec::new();
+        for c in self.exact_encoders_for(format) {
+            let f = &c.descriptor().format;
+            if !names.contains(f) {
+                names.push(f.clone());
+            }
+        }
+        match names.len() {
+            0 => None,
+            1 => Some(names.remove(0)),
+            n => {
+                let last = names.remove(n - 1);
+                Some(format!("{} or {last}", names.join(", ")))
+            }
+        }
+    }
+
     /// Chooses the encoder for `target` (see [`Registry::resolve`]) and pixel `format`:
     /// `codec` (a name) wins when given; otherwise the highest-priority codec of the target
     /// that can encode the format. Fails with [`Error::NotExact`] naming the pixel format,
@@ -179,15 +199,9 @@ impl Registry {
     /// which codecs could, and the explicit conversions that would make it fit.
     pub fn cannot_hold_message(&self, codec: &dyn Codec, format: PixelFormat) -> String {
         let d = codec.descriptor();
-        let others: Vec<String> = self
-            .exact_encoders_for(format)
-            .iter()
-            .map(|c| c.descriptor().name.clone())
-            .collect();
-        let alt = if others.is_empty() {
-            "no registered codec stores it exactly".to_string()
-        } else {
-            format!("use {} instead (stores {format} exactly)", others.join(" or "))
+        let alt = match self.exact_formats_text(format) {
+            Some(formats) => format!("use {formats} instead (they store {format} exactly)"),
+            None => "no registered codec stores it exactly".to_string(),
         };
         format!(
             "{} cannot store {format} pixels exactly; it can hold: {}. To keep the data, {alt}; or convert explicitly first (convert::cast / convert::narrow checks every value fits, convert::scale rescales on purpose)",
