@@ -8,7 +8,7 @@
 # generated with every built-in encoder. Crashes land in fuzz/artifacts/<target>/.
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= decode_png decode_jpeg_turbo decode_tiff decode_npy decode_codec decode_ffi sniff roundtrip
+FUZZ_TARGETS ?= decode_png decode_jpeg_turbo decode_tiff decode_npy decode_bmp decode_gif decode_pnm decode_qoi decode_webp decode_jpeg_image_rs decode_codec decode_ffi sniff roundtrip
 FUZZ_BUILD_FLAGS ?= -O
 FUZZ_MAX_LEN ?= 65536
 FUZZ_RSS_MB ?= 2048
