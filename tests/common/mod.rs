@@ -16,34 +16,9 @@ pub fn corpus_dir() -> Option<std::path::PathBuf> {
     }
 }
 
-/// A deterministic pseudo-random image (xorshift), with finite values for floats.
+/// A deterministic pseudo-random image (the conformance kit's generator; floats stay finite).
 pub fn random_image(width: u32, height: u32, format: PixelFormat, seed: u64) -> Image {
-    let mut img = Image::new(width, height, format).unwrap();
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = || {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        s
-    };
-    let size = format.sample.size();
-    for y in 0..height {
-        for chunk in img.row_mut(y).chunks_exact_mut(size) {
-            let r = next();
-            match format.sample {
-                pixcodec::SampleType::F32 => {
-                    let v = ((r >> 11) as f64 / (1u64 << 53) as f64 * 2000.0 - 1000.0) as f32;
-                    chunk.copy_from_slice(&v.to_ne_bytes())
-                }
-                pixcodec::SampleType::F64 => {
-                    let v = (r >> 11) as f64 / (1u64 << 53) as f64 * 2e6 - 1e6;
-                    chunk.copy_from_slice(&v.to_ne_bytes())
-                }
-                _ => chunk.copy_from_slice(&r.to_ne_bytes()[..size]),
-            }
-        }
-    }
-    img
+    pixcodec::testkit::generate(width, height, format, seed)
 }
 
 /// Copies `img` into a buffer whose rows carry `pad` extra bytes filled with 0xA5.
