@@ -431,7 +431,11 @@ fn code_strip(sc: &mut StripScratch, page: &ImageRef<'_>, y: u32, n: u32, s: &Se
         Compression::Deflate(level) => {
             let c = match &mut sc.deflate {
                 Some((l, c)) if *l == level => c,
-                slot => &mut slot.insert((level, libdeflater::Compressor::new(libdeflate_level(level)))).1,
+                slot => {
+                    &mut slot
+                        .insert((level, libdeflater::Compressor::new(libdeflate_level(level))))
+                        .1
+                }
             };
             let bound = c.zlib_compress_bound(raw.len());
             if sc.packed.len() < bound {

@@ -71,7 +71,10 @@ pub(super) fn undo_any<T: Wrapping>(row: &mut [u8], channels: usize) {
 
 /// Writes the predictor differences of the row `src` into `dst` (same length).
 pub(super) fn apply_into<T: Wrapping>(src: &[u8], dst: &mut [u8], channels: usize) {
-    match (bytemuck::try_cast_slice::<u8, T>(src), bytemuck::try_cast_slice_mut::<u8, T>(dst)) {
+    match (
+        bytemuck::try_cast_slice::<u8, T>(src),
+        bytemuck::try_cast_slice_mut::<u8, T>(dst),
+    ) {
         (Ok(s), Ok(d)) => {
             let c = channels.min(s.len());
             d[..c].copy_from_slice(&s[..c]);
@@ -98,7 +101,13 @@ mod tests {
     /// The obvious per-sample loops, which the fast paths must match.
     fn reference_apply(row: &[u16], ch: usize) -> Vec<u16> {
         (0..row.len())
-            .map(|i| if i < ch { row[i] } else { row[i].wrapping_sub(row[i - ch]) })
+            .map(|i| {
+                if i < ch {
+                    row[i]
+                } else {
+                    row[i].wrapping_sub(row[i - ch])
+                }
+            })
             .collect()
     }
 
