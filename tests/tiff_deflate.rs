@@ -100,6 +100,8 @@ fn many_strip_pages_padded_input_multi_page_and_bigtiff_read_identically() {
         PixelFormat::new(Layout::Cmyk, SampleType::U8),
         PixelFormat::new(Layout::GrayAlpha, SampleType::I32),
     ];
+    let dir = std::env::temp_dir().join(format!("pixcodec-tiff-pages-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
     for (k, format) in formats.into_iter().enumerate() {
         // Several 256 KiB strips and a short last one; an odd-sized second page so the next
         // IFD needs its word-alignment byte.
@@ -120,12 +122,20 @@ fn many_strip_pages_padded_input_multi_page_and_bigtiff_read_identically() {
                         .set("bigtiff", bigtiff);
                     let what = format!("{format} {compression} bigtiff {bigtiff} predictor {predictor}");
                     let data = check(&pages, &opts, &what);
+                    // The reader path (strips read from a file, not borrowed from memory).
+                    let path = dir.join("page.tif");
+                    std::fs::write(&path, &data).unwrap();
+                    let first = Registry::global()
+                        .read(&path, &DecodeOptions::default())
+                        .expect("read file");
+                    assert!(first.as_ref().pixels_eq(&pages[0]), "{what}: read from a file");
                     let kind: u16 = if bigtiff { 43 } else { 42 };
                     assert_eq!(data[2..4], kind.to_ne_bytes(), "{what}: header kind");
                 }
             }
         }
     }
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
