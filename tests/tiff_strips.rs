@@ -111,7 +111,7 @@ fn truncated_compressed_strips_are_decode_errors() {
     let img = pattern(300, 900, PixelFormat::new(Layout::Rgb, SampleType::U8));
     for compression in ["lzw", "deflate"] {
         let enc = pixcodec::encode(img.as_ref(), "tiff", &EncodeOptions::new().compression(compression)).unwrap();
-        // Corrupt the middle of the strip data (the IFD is at the end of the file).
+        // Corrupt the middle of the strip data (the IFD is at the start of the file).
         let mut bad = enc.data.clone();
         let mid = bad.len() / 2;
         bad[mid..mid + 64].iter_mut().for_each(|b| *b = 0xff);

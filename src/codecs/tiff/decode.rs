@@ -40,6 +40,8 @@ struct Page {
 /// Decoder over one TIFF file; pages follow the main IFD chain.
 pub(super) struct TiffDecoder<'a> {
     dec: TDecoder<Reader<'a>>,
+    /// The whole file when it was given in memory: strips are then decoded straight from it.
+    bytes: Option<&'a [u8]>,
     limits: Limits,
     page: Page,
     info: ImageInfo,
@@ -71,6 +73,10 @@ fn crate_limits(limits: &Limits) -> tiff::decoder::Limits {
 
 impl<'a> TiffDecoder<'a> {
     pub(super) fn new(source: Source<'a>, limits: &Limits) -> Result<Self> {
+        let bytes = match source {
+            Source::Bytes(b) => Some(b),
+            Source::Reader(_) => None,
+        };
         let mut reader = source.into_reader();
         reader.seek(SeekFrom::Start(0))?;
         let mut dec = guarded(|| TDecoder::new(reader))?.with_limits(crate_limits(limits));
@@ -82,6 +88,7 @@ impl<'a> TiffDecoder<'a> {
         info.metadata = metadata(&mut dec);
         Ok(TiffDecoder {
             dec,
+            bytes,
             limits: *limits,
             page,
             info,
@@ -382,10 +389,13 @@ struct StripPlan {
     swap: bool,
 }
 
-/// Per-thread LZW decoder and deflate stream, reused across strips and calls.
+/// Per-thread LZW decoder and deflate decoders, reused across strips and calls.
 #[derive(Default)]
 struct InflateScratch {
     lzw: Option<weezl::decode::Decoder>,
+    /// libdeflate: the fast path for whole zlib streams.
+    libdeflate: Option<libdeflater::Decompressor>,
+    /// zlib-rs streaming inflate: the fallback for strips libdeflate refuses (see [`inflate`]).
     inflate: Option<flate2::Decompress>,
 }
 
@@ -437,17 +447,21 @@ impl TiffDecoder<'_> {
     }
 
     /// Reads every strip of the page into `buf` (the packed page in native byte order).
-    /// Uncompressed strips are read straight into `buf`; compressed strips are read into one
-    /// buffer and decoded in parallel on all cores, each into its own rows of `buf`.
+    /// Uncompressed strips are copied straight into `buf`. Compressed strips are decoded in
+    /// parallel on all cores, each into its own rows of `buf`, straight from the caller's bytes
+    /// when the file is in memory (else the strips are read into one buffer first); the byte
+    /// swap and the predictor are undone inside each strip's job while its rows are in cache.
     fn read_strips(&mut self, plan: &StripPlan, buf: &mut [u8]) -> Result<()> {
         let p = self.page;
         let row_bytes = p.width as usize * p.format.bytes_per_pixel();
         let strip_bytes = row_bytes * plan.rows_per_strip as usize;
-        let reader = self.dec.inner();
         let compression = p.compression;
+        let file_len = match self.bytes {
+            Some(b) => b.len() as u64,
+            None => self.dec.inner().seek(SeekFrom::End(0))?,
+        };
         // Every strip must lie inside the file: a strip that claims more bytes than the file
         // holds means a corrupt or truncated file, even when fewer bytes would be enough.
-        let file_len = reader.seek(SeekFrom::End(0))?;
         for (i, (&off, &count)) in plan.offsets.iter().zip(&plan.counts).enumerate() {
             if off.checked_add(count).is_none_or(|end| end > file_len) {
                 return Err(Error::decode(
@@ -457,6 +471,7 @@ impl TiffDecoder<'_> {
             }
         }
         if compression == 1 {
+            // One thread: the copy is memory-bound, and splitting it over threads measured slower.
             for (i, dst) in buf.chunks_mut(strip_bytes.max(1)).enumerate() {
                 if plan.counts[i] < dst.len() as u64 {
                     return Err(Error::decode(
@@ -464,53 +479,85 @@ impl TiffDecoder<'_> {
                         format!("strip {i} holds {} bytes, {} expected", plan.counts[i], dst.len()),
                     ));
                 }
-                reader.seek(SeekFrom::Start(plan.offsets[i]))?;
-                reader
-                    .read_exact(dst)
-                    .map_err(|e| Error::decode(NAME, format!("truncated TIFF data in strip {i}: {e}")))?;
-            }
-        } else {
-            let total = plan.counts.iter().try_fold(0u64, |a, &c| a.checked_add(c));
-            let total = total.ok_or_else(|| Error::decode(NAME, "strip byte counts overflow"))?;
-            self.limits.check_alloc(total)?;
-            let total = usize::try_from(total).map_err(|_| Error::Limits("strips too large".into()))?;
-            let mut packed = Vec::new();
-            packed
-                .try_reserve_exact(total)
-                .map_err(|_| Error::Limits(format!("cannot allocate {total} bytes for the TIFF strips")))?;
-            packed.resize(total, 0u8);
-            let mut ranges = Vec::with_capacity(plan.counts.len());
-            let mut at = 0usize;
-            for (i, (&off, &count)) in plan.offsets.iter().zip(&plan.counts).enumerate() {
-                let c = count as usize;
-                reader.seek(SeekFrom::Start(off))?;
-                reader
-                    .read_exact(&mut packed[at..at + c])
-                    .map_err(|e| Error::decode(NAME, format!("truncated TIFF data in strip {i}: {e}")))?;
-                ranges.push(at..at + c);
-                at += c;
-            }
-            buf.par_chunks_mut(strip_bytes.max(1))
-                .zip(ranges.into_par_iter())
-                .enumerate()
-                .try_for_each(|(i, (dst, range))| {
-                    INFLATE.with(|sc| decode_strip(&mut sc.borrow_mut(), compression, &packed[range], dst, i))
-                })?;
-        }
-        let size = p.format.sample.size();
-        let channels = p.format.channels();
-        if plan.swap || plan.predictor {
-            buf.par_chunks_mut(row_bytes.max(1) * 16).for_each(|rows| {
-                if plan.swap {
-                    rows.chunks_exact_mut(size).for_each(|s| s.reverse());
+                match self.bytes {
+                    Some(b) => {
+                        let at = plan.offsets[i] as usize;
+                        dst.copy_from_slice(&b[at..at + dst.len()]);
+                    }
+                    None => {
+                        let reader = self.dec.inner();
+                        reader.seek(SeekFrom::Start(plan.offsets[i]))?;
+                        reader
+                            .read_exact(dst)
+                            .map_err(|e| Error::decode(NAME, format!("truncated TIFF data in strip {i}: {e}")))?;
+                    }
                 }
-                if plan.predictor {
-                    rows.chunks_mut(row_bytes.max(1))
-                        .for_each(|r| unpredict_row(r, channels, size));
-                }
-            });
+            }
+            if plan.swap || plan.predictor {
+                buf.par_chunks_mut(strip_bytes.max(1))
+                    .for_each(|rows| finish_rows(rows, row_bytes, p.format, plan));
+            }
+            return Ok(());
         }
-        Ok(())
+        let packed;
+        let (file, ranges): (&[u8], Vec<std::ops::Range<usize>>) = match self.bytes {
+            Some(b) => {
+                let ranges = plan
+                    .offsets
+                    .iter()
+                    .zip(&plan.counts)
+                    .map(|(&off, &count)| off as usize..(off + count) as usize)
+                    .collect();
+                (b, ranges)
+            }
+            None => {
+                let total = plan.counts.iter().try_fold(0u64, |a, &c| a.checked_add(c));
+                let total = total.ok_or_else(|| Error::decode(NAME, "strip byte counts overflow"))?;
+                self.limits.check_alloc(total)?;
+                let total = usize::try_from(total).map_err(|_| Error::Limits("strips too large".into()))?;
+                let mut v = Vec::new();
+                v.try_reserve_exact(total)
+                    .map_err(|_| Error::Limits(format!("cannot allocate {total} bytes for the TIFF strips")))?;
+                v.resize(total, 0u8);
+                let mut ranges = Vec::with_capacity(plan.counts.len());
+                let mut at = 0usize;
+                let reader = self.dec.inner();
+                for (i, (&off, &count)) in plan.offsets.iter().zip(&plan.counts).enumerate() {
+                    let c = count as usize;
+                    reader.seek(SeekFrom::Start(off))?;
+                    reader
+                        .read_exact(&mut v[at..at + c])
+                        .map_err(|e| Error::decode(NAME, format!("truncated TIFF data in strip {i}: {e}")))?;
+                    ranges.push(at..at + c);
+                    at += c;
+                }
+                packed = v;
+                (&packed[..], ranges)
+            }
+        };
+        buf.par_chunks_mut(strip_bytes.max(1))
+            .zip(ranges.into_par_iter())
+            .enumerate()
+            .try_for_each(|(i, (dst, range))| {
+                INFLATE.with(|sc| decode_strip(&mut sc.borrow_mut(), compression, &file[range], dst, i))?;
+                finish_rows(dst, row_bytes, p.format, plan);
+                Ok(())
+            })
+    }
+}
+
+/// Restores native byte order and undoes the horizontal predictor on whole rows of a strip.
+fn finish_rows(rows: &mut [u8], row_bytes: usize, format: PixelFormat, plan: &StripPlan) {
+    let size = format.sample.size();
+    if plan.swap {
+        match size {
+            2 => rows.chunks_exact_mut(2).for_each(|s| s.swap(0, 1)),
+            _ => rows.chunks_exact_mut(size).for_each(|s| s.reverse()),
+        }
+    }
+    if plan.predictor {
+        rows.chunks_mut(row_bytes.max(1))
+            .for_each(|r| unpredict_row(r, format.channels(), size));
     }
 }
 
@@ -536,12 +583,7 @@ fn decode_strip(sc: &mut InflateScratch, compression: u16, src: &[u8], dst: &mut
         }
         filled
     } else {
-        let z = sc.inflate.get_or_insert_with(|| flate2::Decompress::new(true));
-        z.reset(true);
-        match z.decompress(src, dst, flate2::FlushDecompress::Finish) {
-            Ok(_) => z.total_out() as usize,
-            Err(e) => return Err(Error::decode(NAME, format!("corrupt Deflate data in strip {i}: {e}"))),
-        }
+        inflate(sc, src, dst, i)?
     };
     if filled < dst.len() {
         return Err(Error::decode(
@@ -552,32 +594,42 @@ fn decode_strip(sc: &mut InflateScratch, compression: u16, src: &[u8], dst: &mut
     Ok(())
 }
 
+/// Inflates one zlib strip into `dst` and returns how many bytes it filled.
+///
+/// libdeflate decodes a whole stream in one call (the fast path). It refuses a stream that
+/// decodes to more than `dst` (writers that pad the last strip to full height) or that lacks
+/// its end or checksum; such strips go through zlib-rs's streaming inflate, which stops when
+/// `dst` is full and so reads them exactly as before libdeflate was added.
+fn inflate(sc: &mut InflateScratch, src: &[u8], dst: &mut [u8], i: usize) -> Result<usize> {
+    let fast = sc.libdeflate.get_or_insert_with(libdeflater::Decompressor::new);
+    if let Ok(n) = fast.zlib_decompress(src, dst) {
+        return Ok(n);
+    }
+    let z = sc.inflate.get_or_insert_with(|| flate2::Decompress::new(true));
+    z.reset(true);
+    match z.decompress(src, dst, flate2::FlushDecompress::Finish) {
+        Ok(_) => Ok(z.total_out() as usize),
+        Err(e) => Err(Error::decode(NAME, format!("corrupt Deflate data in strip {i}: {e}"))),
+    }
+}
+
 /// Undoes horizontal differencing (TIFF predictor 2) on one row of native-endian samples.
 fn unpredict_row(row: &mut [u8], channels: usize, size: usize) {
-    macro_rules! undo {
-        ($t:ty) => {{
-            match bytemuck::try_cast_slice_mut::<u8, $t>(row) {
-                Ok(v) => {
-                    for i in channels..v.len() {
-                        v[i] = v[i].wrapping_add(v[i - channels]);
-                    }
-                }
-                Err(_) => {
-                    let n = row.len() / size;
-                    for i in channels..n {
-                        let prev = <$t>::from_ne_bytes(row[(i - channels) * size..][..size].try_into().expect("size"));
-                        let cur = <$t>::from_ne_bytes(row[i * size..][..size].try_into().expect("size"));
-                        row[i * size..][..size].copy_from_slice(&cur.wrapping_add(prev).to_ne_bytes());
-                    }
-                }
-            }
-        }};
+    use super::predict::{undo, undo_any, Wrapping};
+    fn by_channels<T: Wrapping>(row: &mut [u8], channels: usize) {
+        match channels {
+            1 => undo::<T, 1>(row),
+            2 => undo::<T, 2>(row),
+            3 => undo::<T, 3>(row),
+            4 => undo::<T, 4>(row),
+            _ => undo_any::<T>(row, channels),
+        }
     }
     match size {
-        1 => undo!(u8),
-        2 => undo!(u16),
-        4 => undo!(u32),
-        _ => undo!(u64),
+        1 => by_channels::<u8>(row, channels),
+        2 => by_channels::<u16>(row, channels),
+        4 => by_channels::<u32>(row, channels),
+        _ => by_channels::<u64>(row, channels),
     }
 }
 

@@ -43,9 +43,27 @@
 //! by deflate), `predictor` (horizontal differencing, integer samples only, default false)
 //! and `bigtiff` (default false; BigTIFF is also chosen automatically when the data could
 //! not fit below 4 GiB).
+//!
+//! Deflate `level` n is libdeflate's level n: the same speed/size ladder as zlib's levels,
+//! each compressing smaller and faster than zlib's (libdeflate's slow near-optimal levels
+//! 10..=12 are not used). Level 6 writes the same size as tifffile, which uses libdeflate too.
+//!
+//! # Performance
+//!
+//! Plain chunky strip pages (the common case) are read by pixcodec itself: Deflate strips
+//! are inflated by libdeflate (`libdeflater`), one whole zlib stream per call, on all cores,
+//! straight from the caller's bytes into the caller's buffer, with the byte swap and the
+//! predictor undone in the same per-strip job. Single-thread, same run, 256 KiB strips of
+//! the bench images (MB/s of output, libdeflate vs zlib-rs): inflate 387 vs 252 (RGB8 photo),
+//! 6662 vs 1301 (U32 labels); level 6 deflate 56 vs 40 (RGB8, 2.7% smaller), 445 vs 283
+//! (labels), 80 vs 44 (U16). Strips libdeflate refuses (a stream decoding to more rows than
+//! the page needs, or lacking its end) go through zlib-rs's streaming inflate, as before.
+//! The encoder lays the file out itself and writes it front to back with no spooling, so an
+//! uncompressed page is one write of the caller's pixels.
 
 mod decode;
 mod encode;
+mod predict;
 
 use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
 use crate::error::{Error, Result};
