@@ -141,7 +141,7 @@ impl Registry {
                                 .any(|m| m.eq_ignore_ascii_case(target))
                         },
                     ];
-                    let group = groups.iter().find(|g| list.iter().any(|e| g(e)))?;
+                    let group = groups.iter().find(|g| list.iter().any(g))?;
                     list.iter().filter(|e| group(e)).find(can)
                 }
             },

@@ -50,10 +50,13 @@ fn image(format: PixelFormat) -> Image {
     img
 }
 
+/// Target, pixel format, options as (key, value) text.
+type Case = (&'static CStr, PixelFormat, &'static [(&'static CStr, &'static CStr)]);
+
 #[test]
 fn encode_to_buffer_allocates_nothing_after_the_first_call() {
     let rgb8 = PixelFormat::new(Layout::Rgb, SampleType::U8);
-    let cases: [(&CStr, PixelFormat, &[(&CStr, &CStr)]); 5] = [
+    let cases: [Case; 5] = [
         (c"png", rgb8, &[]),
         (
             c"png",
