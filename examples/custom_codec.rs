@@ -85,7 +85,7 @@ impl Encoder for FarbfeldEncoder {
         pages: &[ImageRef<'_>],
         _options: &ResolvedOptions,
         out: &mut dyn Write,
-    ) -> pixcodec::Result<Option<String>> {
+    ) -> pixcodec::Result<Option<std::sync::Arc<str>>> {
         let img = &pages[0];
         out.write_all(MAGIC)?;
         out.write_all(&img.width().to_be_bytes())?;

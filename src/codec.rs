@@ -2,6 +2,7 @@
 //! publishes about itself ([`CodecDescriptor`], [`Capabilities`]).
 
 use std::io::{Read, Seek, Write};
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::format::{Layout, PixelFormat};
@@ -232,13 +233,18 @@ pub trait Decoder {
 pub trait Encoder {
     /// Encodes `pages` (one, or several for multi-page formats) to `out`. The caller has
     /// already checked the formats against the capability table and validated `options`.
-    /// Returns `Some(reason)` when the result is lossy, `None` when exact.
+    /// Returns `Some(reason)` when the result is lossy, `None` when exact. The reason is
+    /// shared text: an encoder called again with the same settings can hand out a clone
+    /// of the same `Arc` instead of formatting (and allocating) it anew.
+    ///
+    /// When the codec's [`Codec::reusable_encoder`] is true, the registry calls this many
+    /// times on one encoder; each call must then write one complete, independent file.
     fn encode(
         &mut self,
         pages: &[ImageRef<'_>],
         options: &ResolvedOptions,
         out: &mut dyn Write,
-    ) -> Result<Option<String>>;
+    ) -> Result<Option<Arc<str>>>;
 }
 
 /// A codec backend: descriptor, capability table, options, decoder and encoder factories.
@@ -269,16 +275,28 @@ pub trait Codec: Send + Sync {
             self.descriptor().name
         )))
     }
+
+    /// True when an encoder from [`Codec::encoder`] may be kept and reused: every
+    /// [`Encoder::encode`] call writes an independent file whatever earlier calls did, and
+    /// the encoder holds nothing that must be released promptly (keeping it must not delay
+    /// any clean-up of the codec). The registry then keeps one encoder per codec and thread,
+    /// with its validated options, so that encoding into a reused buffer allocates nothing
+    /// after the first call. The default, `false`, makes a new encoder for every encode.
+    fn reusable_encoder(&self) -> bool {
+        false
+    }
 }
 
-/// What an encode did: codec used, bytes written, exact or lossy and why.
+/// What an encode did: codec used, bytes written, exact or lossy and why. The texts are
+/// shared (`Arc<str>`, cloned from the registry and the encoder), so making a report
+/// allocates nothing; compare them as `&*report.codec == "png"`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EncodeReport {
     /// Codec that wrote the data.
-    pub codec: String,
+    pub codec: Arc<str>,
     /// Format written.
-    pub format: String,
+    pub format: Arc<str>,
     /// Bytes written.
     pub bytes_written: u64,
     /// Pages written.
@@ -286,7 +304,7 @@ pub struct EncodeReport {
     /// True when decoding the output gives back the input bit for bit.
     pub exact: bool,
     /// Why the result is lossy (None when exact).
-    pub lossy_reason: Option<String>,
+    pub lossy_reason: Option<Arc<str>>,
     /// Outcome of `verify`, when requested.
     pub verification: Option<Verification>,
 }

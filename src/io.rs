@@ -1,18 +1,21 @@
 //! Decoding and encoding through a [`Registry`]: memory, files (atomic writes) and
 //! streams, plus the short free functions over the process-wide registry.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
+use std::sync::{Arc, Weak};
 
-use crate::codec::{Codec, Decoder, EncodeReport, Fidelity, Source};
+use crate::codec::{Codec, Decoder, EncodeReport, Encoder, Fidelity, Source};
 use crate::compare::compare;
 use crate::error::{Error, Result};
+use crate::format::PixelFormat;
 use crate::image::{Image, ImageMut, ImageRef, Volume};
 use crate::info::ImageInfo;
 use crate::limits::Limits;
-use crate::options::EncodeOptions;
-use crate::registry::Registry;
+use crate::options::{EncodeOptions, ResolvedOptions};
+use crate::registry::{Entry, Registry};
 
 /// How to decode: limits and an optional forced codec.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -260,6 +263,11 @@ impl Registry {
 
     /// Encodes pages to a writer. `target` is a codec name, format, extension or MIME type.
     /// Fails before writing anything when the pixels cannot be stored as asked.
+    ///
+    /// For a codec whose [`Codec::reusable_encoder`] is true (the built-in codecs), the
+    /// encoder and the options validated for it are kept per thread and reused by the next
+    /// call with the same codec and options, and the report's texts are shared: encoding
+    /// into a reused buffer then allocates nothing after the first call (see tests/alloc.rs).
     pub fn encode_pages_to(
         &self,
         pages: &[ImageRef<'_>],
@@ -270,8 +278,22 @@ impl Registry {
         let first = pages
             .first()
             .ok_or_else(|| Error::invalid("nothing to encode: no pages given"))?;
-        let codec = self.choose_encoder(target, opts.codec.as_deref(), first.format())?;
-        let name = codec.descriptor().name.clone();
+        let entry = match self.find_encoder(target, opts.codec.as_deref(), first.format()) {
+            Some(e) => e,
+            // Not found: choose_encoder explains why (it fails here, or, should a codec have
+            // been registered in between, finds it).
+            None => {
+                let codec = self.choose_encoder(target, opts.codec.as_deref(), first.format())?;
+                let d = codec.descriptor();
+                Entry {
+                    name: d.name.as_str().into(),
+                    format: d.format.as_str().into(),
+                    codec,
+                }
+            }
+        };
+        let codec = &entry.codec;
+        let name = &*entry.name;
         let caps = codec.capabilities();
         let mut lossy = false;
         for p in pages {
@@ -306,15 +328,16 @@ impl Registry {
                     .unwrap_or_else(|| "an exact format".to_string())
             )));
         }
-        let resolved = opts.resolve(&name, codec.encode_options())?;
-        let mut encoder = codec.encoder()?;
+        let mut slot = EncoderSlot::take(codec, opts)?;
+        let encoder = &mut slot.encoder;
+        let resolved = &slot.options.as_ref().expect("EncoderSlot::take resolves the options").1;
         let (bytes_written, reason, verification) = if opts.verify {
             let mut buf = Vec::new();
-            let reason = encoder.encode(pages, &resolved, &mut buf)?;
+            let reason = encoder.encode(pages, resolved, &mut buf)?;
             let v = verify(codec.as_ref(), pages, &buf)?;
             if reason.is_none() && !lossy && !v.identical {
                 return Err(Error::encode(
-                    &name,
+                    name,
                     format!(
                         "verify failed: {name} claims exact output but decoding it differs (max difference {})",
                         v.max_abs_diff
@@ -325,17 +348,19 @@ impl Registry {
             (buf.len() as u64, reason, Some(v))
         } else {
             let mut counter = CountingWriter { inner: out, count: 0 };
-            let reason = encoder.encode(pages, &resolved, &mut counter)?;
+            let reason = encoder.encode(pages, resolved, &mut counter)?;
             (counter.count, reason, None)
         };
         let lossy_reason = match (reason, lossy) {
             (Some(r), _) => Some(r),
-            (None, true) => Some(format!("{name} is lossy for {}", first.format())),
+            (None, true) => Some(slot.generic_reason(name, first.format())),
             (None, false) => None,
         };
+        // Kept for the next call only after a successful encode.
+        slot.put_back();
         Ok(EncodeReport {
-            codec: name,
-            format: codec.descriptor().format.clone(),
+            codec: entry.name.clone(),
+            format: entry.format.clone(),
             bytes_written,
             pages: pages.len() as u32,
             exact: lossy_reason.is_none(),
@@ -484,6 +509,87 @@ pub fn write_atomic<R>(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<R>)
     };
     tmp.persist(path).map_err(|e| Error::Io(e.error))?;
     Ok(result)
+}
+
+/// How many (codec, encoder) pairs each thread keeps: enough for every built-in codec.
+const ENCODER_CACHE_SLOTS: usize = 8;
+
+thread_local! {
+    /// Encoders kept for reuse on this thread, least recently used first.
+    static ENCODERS: RefCell<Vec<EncoderSlot>> = RefCell::new(Vec::with_capacity(ENCODER_CACHE_SLOTS + 1));
+}
+
+/// An encoder of one codec with the options last validated for it. While an encode runs,
+/// the slot is out of the thread's cache (so a nested encode on the same thread simply makes
+/// its own); it goes back only after a successful encode of a reusable codec.
+struct EncoderSlot {
+    /// The codec, held weakly: the cache never keeps a codec alive, and the weak count
+    /// keeps its address from being reused while the slot exists.
+    codec: Weak<dyn Codec>,
+    reusable: bool,
+    encoder: Box<dyn Encoder>,
+    /// The caller's options and their validated form.
+    options: Option<(EncodeOptions, ResolvedOptions)>,
+    /// The report text used when the codec is lossy for a format but gave no reason.
+    generic_reason: Option<(PixelFormat, Arc<str>)>,
+}
+
+impl EncoderSlot {
+    /// The cached slot of `codec` with `opts` validated, or a new one.
+    fn take(codec: &Arc<dyn Codec>, opts: &EncodeOptions) -> Result<EncoderSlot> {
+        let cached = ENCODERS
+            .try_with(|c| {
+                let mut c = c.try_borrow_mut().ok()?;
+                let i = c
+                    .iter()
+                    .position(|s| std::ptr::addr_eq(s.codec.as_ptr(), Arc::as_ptr(codec)))?;
+                Some(c.remove(i))
+            })
+            .ok()
+            .flatten();
+        let mut slot = match cached {
+            Some(s) => s,
+            None => EncoderSlot {
+                codec: Arc::downgrade(codec),
+                reusable: codec.reusable_encoder(),
+                encoder: codec.encoder()?,
+                options: None,
+                generic_reason: None,
+            },
+        };
+        if !matches!(&slot.options, Some((o, _)) if o == opts) {
+            let resolved = opts.resolve(&codec.descriptor().name, codec.encode_options())?;
+            slot.options = Some((opts.clone(), resolved));
+        }
+        Ok(slot)
+    }
+
+    /// `"{codec} is lossy for {format}"`, made once per format.
+    fn generic_reason(&mut self, name: &str, format: PixelFormat) -> Arc<str> {
+        match &self.generic_reason {
+            Some((f, r)) if *f == format => r.clone(),
+            _ => {
+                let r: Arc<str> = format!("{name} is lossy for {format}").into();
+                self.generic_reason = Some((format, r.clone()));
+                r
+            }
+        }
+    }
+
+    /// Returns a reusable slot to this thread's cache (evicting the least recently used).
+    fn put_back(self) {
+        if !self.reusable {
+            return;
+        }
+        let _ = ENCODERS.try_with(|c| {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                if c.len() >= ENCODER_CACHE_SLOTS {
+                    c.remove(0);
+                }
+                c.push(self);
+            }
+        });
+    }
 }
 
 struct CountingWriter<'a> {

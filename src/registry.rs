@@ -10,7 +10,26 @@ use crate::format::PixelFormat;
 /// A set of codecs. Lookups clone `Arc`s out under a short read lock, so concurrent
 /// lookups, decodes and encodes are safe while another thread registers or removes.
 pub struct Registry {
-    codecs: RwLock<Vec<Arc<dyn Codec>>>,
+    codecs: RwLock<Vec<Entry>>,
+}
+
+/// A registered codec with its name and format as shared text (cloned into encode reports
+/// without allocating).
+#[derive(Clone)]
+pub(crate) struct Entry {
+    /// The codec.
+    pub(crate) codec: Arc<dyn Codec>,
+    /// `descriptor().name`.
+    pub(crate) name: Arc<str>,
+    /// `descriptor().format`.
+    pub(crate) format: Arc<str>,
+}
+
+/// True when `ext` (with or without a leading dot, any case) names `known` the way
+/// `norm_ext(ext) == known` does, without allocating.
+fn ext_matches(ext: &str, known: &str) -> bool {
+    let ext = ext.trim_start_matches('.');
+    ext.len() == known.len() && ext.bytes().zip(known.bytes()).all(|(a, b)| a.to_ascii_lowercase() == b)
 }
 
 impl std::fmt::Debug for Registry {
@@ -62,12 +81,17 @@ impl Registry {
             return Err(Error::invalid("a codec needs a non-empty name"));
         }
         let mut list = self.codecs.write().unwrap_or_else(|e| e.into_inner());
-        if list.iter().any(|c| c.descriptor().name == name) {
+        if list.iter().any(|c| c.codec.descriptor().name == name) {
             return Err(Error::invalid(format!("a codec named '{name}' is already registered")));
         }
-        list.push(codec);
+        let format: Arc<str> = codec.descriptor().format.as_str().into();
+        list.push(Entry {
+            codec,
+            name: name.into(),
+            format,
+        });
         list.sort_by(|a, b| {
-            let (da, db) = (a.descriptor(), b.descriptor());
+            let (da, db) = (a.codec.descriptor(), b.codec.descriptor());
             db.priority.cmp(&da.priority).then_with(|| da.name.cmp(&db.name))
         });
         Ok(())
@@ -78,14 +102,51 @@ impl Registry {
         let mut list = self.codecs.write().unwrap_or_else(|e| e.into_inner());
         let pos = list
             .iter()
-            .position(|c| c.descriptor().name == name)
+            .position(|c| c.codec.descriptor().name == name)
             .ok_or_else(|| Error::UnknownFormat(format!("no codec named '{name}' is registered")))?;
-        Ok(list.remove(pos))
+        Ok(list.remove(pos).codec)
     }
 
     /// All codecs, highest priority first.
     pub fn codecs(&self) -> Vec<Arc<dyn Codec>> {
-        self.codecs.read().unwrap_or_else(|e| e.into_inner()).clone()
+        let list = self.codecs.read().unwrap_or_else(|e| e.into_inner());
+        list.iter().map(|e| e.codec.clone()).collect()
+    }
+
+    /// [`Registry::choose_encoder`] without allocating: the entry of the codec it would
+    /// return, or `None` when it would fail (the caller then calls it for the error). The
+    /// read lock is held only while scanning the list; nothing is cloned but one entry.
+    pub(crate) fn find_encoder(&self, target: &str, codec: Option<&str>, format: PixelFormat) -> Option<Entry> {
+        let list = self.codecs.read().unwrap_or_else(|e| e.into_inner());
+        let can = |e: &&Entry| e.codec.capabilities().encode_fidelity(format).is_some();
+        let by_name = |name: &str| {
+            list.iter()
+                .find(|e| e.codec.descriptor().name.eq_ignore_ascii_case(name))
+        };
+        let found = match codec {
+            Some(name) => by_name(name).filter(can),
+            None => match by_name(target) {
+                Some(e) => Some(e).filter(can),
+                None => {
+                    // The first non-empty group of by_format, by_extension, by_mime (as in
+                    // `resolve`), then the first codec of that group that can encode.
+                    let groups: [&dyn Fn(&Entry) -> bool; 3] = [
+                        &|e| e.format.eq_ignore_ascii_case(target),
+                        &|e| e.codec.descriptor().extensions.iter().any(|x| ext_matches(target, x)),
+                        &|e| {
+                            e.codec
+                                .descriptor()
+                                .mime_types
+                                .iter()
+                                .any(|m| m.eq_ignore_ascii_case(target))
+                        },
+                    ];
+                    let group = groups.iter().find(|g| list.iter().any(g))?;
+                    list.iter().filter(|e| group(e)).find(can)
+                }
+            },
+        };
+        found.cloned()
     }
 
     fn filter(&self, pred: impl Fn(&dyn Codec) -> bool) -> Vec<Arc<dyn Codec>> {
@@ -208,5 +269,52 @@ impl Registry {
             d.name,
             codec.capabilities().encode_list()
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::Layout;
+    use crate::sample::SampleType;
+
+    /// The allocation-free lookup of the encode path picks exactly what `choose_encoder`
+    /// picks, and fails exactly when it fails, for names, formats, extensions (any case,
+    /// with dots) and MIME types over every layout and sample type.
+    #[test]
+    fn find_encoder_agrees_with_choose_encoder() {
+        let reg = Registry::with_builtins();
+        let mut targets: Vec<String> = ["", "nope", ".", "..png", "image/x-nope"].map(String::from).to_vec();
+        for c in reg.codecs() {
+            let d = c.descriptor();
+            targets.push(d.name.clone());
+            targets.push(d.name.to_ascii_uppercase());
+            targets.push(d.format.clone());
+            targets.push(d.format.to_ascii_uppercase());
+            for e in &d.extensions {
+                targets.push(e.clone());
+                targets.push(format!(".{}", e.to_ascii_uppercase()));
+            }
+            targets.extend(d.mime_types.iter().cloned());
+        }
+        let mut checked = 0;
+        for layout in Layout::ALL {
+            for sample in SampleType::ALL {
+                let format = PixelFormat::new(layout, sample);
+                for t in &targets {
+                    for codec in [None, Some(t.as_str()), Some("png"), Some("nope")] {
+                        let slow = reg.choose_encoder(t, codec, format).ok();
+                        let fast = reg.find_encoder(t, codec, format).map(|e| e.codec);
+                        match (&slow, &fast) {
+                            (None, None) => {}
+                            (Some(a), Some(b)) => assert!(Arc::ptr_eq(a, b), "{t} {codec:?} {format}"),
+                            _ => panic!("{t} {codec:?} {format}: {} vs {}", slow.is_some(), fast.is_some()),
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000);
     }
 }

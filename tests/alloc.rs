@@ -93,41 +93,163 @@ fn png_encode_into_a_reused_buffer_allocates_nothing() {
 }
 
 #[test]
-fn jpeg_encode_into_a_reused_buffer_allocates_only_the_lossy_reason() {
-    let (n, bytes) = encoder_allocs(
-        "jpeg-turbo",
-        PixelFormat::new(Layout::Rgb, SampleType::U8),
-        EncodeOptions::new(),
+fn jpeg_encode_into_a_reused_buffer_allocates_nothing() {
+    // The encoder keeps its libjpeg-turbo compressor, its output buffer and the lossy
+    // reason it reported last (shared text, handed out again while the settings stay).
+    for layout in [Layout::Rgb, Layout::Gray] {
+        let (n, bytes) = encoder_allocs(
+            "jpeg-turbo",
+            PixelFormat::new(layout, SampleType::U8),
+            EncodeOptions::new(),
+        );
+        assert_eq!((n, bytes), (0, 0), "{layout}: allocations in 5 warm encodes");
+    }
+}
+
+/// Allocations of 5 calls of `pixcodec::encode_into` (global registry, reused buffer) after
+/// two warm-up calls, and the report of the last call.
+fn registry_allocs(target: &str, img: &Image, opts: &EncodeOptions) -> ((u64, u64), pixcodec::EncodeReport) {
+    let mut buf = Vec::new();
+    for _ in 0..2 {
+        pixcodec::encode_into(img.as_ref(), target, opts, &mut buf).unwrap();
+    }
+    let mut report = None;
+    let n = counted(|| {
+        for _ in 0..5 {
+            report = Some(pixcodec::encode_into(img.as_ref(), target, opts, &mut buf).unwrap());
+        }
+    });
+    let report = report.unwrap();
+    let back = pixcodec::decode(&buf).unwrap();
+    assert_eq!(
+        (back.width(), back.height(), back.format()),
+        (img.width(), img.height(), img.format())
     );
-    // One small String per call: the lossy reason the Encoder trait returns by value.
-    assert!(
-        n <= 5 && bytes <= 5 * 64,
-        "{n} allocations, {bytes} bytes in 5 warm encodes"
-    );
+    if report.exact {
+        assert!(back.as_ref().pixels_eq(&img.as_ref()), "{target}: round trip differs");
+    }
+    (n, report)
 }
 
 #[test]
-fn registry_encode_into_allocations_do_not_grow_with_the_image() {
-    // Through the registry, each call does a constant amount of bookkeeping (codec lookup,
-    // option resolution, the report's strings); none of it depends on the pixels.
+fn registry_encode_into_allocates_nothing_after_the_first_call() {
+    // The whole public path: codec lookup (under the registry's read lock, no snapshot),
+    // the per-thread encoder and validated options, the report's shared texts.
+    let rgb8 = PixelFormat::new(Layout::Rgb, SampleType::U8);
+    let cases: Vec<(&str, PixelFormat, EncodeOptions)> = vec![
+        ("png", rgb8, EncodeOptions::new()),
+        (
+            "png",
+            PixelFormat::new(Layout::Gray, SampleType::U16),
+            EncodeOptions::new().level(1),
+        ),
+        (".PNG", rgb8, EncodeOptions::new().set("filter", "up")),
+        ("image/png", rgb8, EncodeOptions::new().level(1)),
+        ("jpeg", rgb8, EncodeOptions::new()),
+        (
+            "jpg",
+            PixelFormat::new(Layout::Gray, SampleType::U8),
+            EncodeOptions::new().quality(75),
+        ),
+        (
+            "jpeg",
+            rgb8,
+            EncodeOptions::new().quality(80).subsampling("444").progressive(true),
+        ),
+        ("npy", rgb8, EncodeOptions::new()),
+        (
+            "npy",
+            PixelFormat::new(Layout::Gray, SampleType::F32),
+            EncodeOptions::new(),
+        ),
+    ];
+    for (target, format, opts) in cases {
+        let img = image(320, 240, format);
+        let ((n, bytes), report) = registry_allocs(target, &img, &opts);
+        assert_eq!(
+            (n, bytes),
+            (0, 0),
+            "{target} {format} {opts:?}: allocations in 5 warm encode_into calls"
+        );
+        assert_eq!(report.exact, report.lossy_reason.is_none());
+        assert!(report.bytes_written > 0);
+    }
+}
+
+#[test]
+fn registry_reuses_encoders_without_carrying_state_between_calls() {
+    // A reused encoder must write what a fresh one writes, whatever the previous call
+    // asked for: alternate settings through the registry and compare with new encoders.
+    let reg = Registry::global();
+    let rgb = image(97, 61, PixelFormat::new(Layout::Rgb, SampleType::U8));
+    let gray16 = image(97, 61, PixelFormat::new(Layout::Gray, SampleType::U16));
+    let cases: Vec<(&str, &Image, EncodeOptions)> = vec![
+        (
+            "jpeg-turbo",
+            &rgb,
+            EncodeOptions::new().progressive(true).set("arithmetic", true),
+        ),
+        ("jpeg-turbo", &rgb, EncodeOptions::new()),
+        (
+            "jpeg-turbo",
+            &rgb,
+            EncodeOptions::new().set("optimize", true).quality(40),
+        ),
+        ("jpeg-turbo", &rgb, EncodeOptions::new().subsampling("444")),
+        ("png", &rgb, EncodeOptions::new().level(9).set("filter", "paeth")),
+        ("png", &gray16, EncodeOptions::new()),
+        ("png", &rgb, EncodeOptions::new().level(1).set("filter", "sub")),
+        (
+            "tiff",
+            &gray16,
+            EncodeOptions::new().compression("deflate").predictor(true),
+        ),
+        ("tiff", &rgb, EncodeOptions::new()),
+        ("tiff", &rgb, EncodeOptions::new().compression("lzw")),
+        ("npy", &gray16, EncodeOptions::new()),
+        ("npy", &rgb, EncodeOptions::new()),
+    ];
+    let mut buf = Vec::new();
+    for round in 0..2 {
+        for (codec, img, opts) in &cases {
+            let report = pixcodec::encode_into(img.as_ref(), codec, opts, &mut buf).unwrap();
+            let c = reg.by_name(codec).unwrap();
+            let resolved = opts.resolve(codec, c.encode_options()).unwrap();
+            let mut fresh = Vec::new();
+            let reason = c
+                .encoder()
+                .unwrap()
+                .encode(&[img.as_ref()], &resolved, &mut fresh)
+                .unwrap();
+            assert!(
+                buf == fresh,
+                "round {round}, {codec} {opts:?}: reused encoder wrote other bytes"
+            );
+            assert_eq!(report.lossy_reason, reason, "{codec} {opts:?}");
+            assert_eq!(&*report.codec, *codec);
+            assert_eq!(report.bytes_written, buf.len() as u64);
+        }
+    }
+}
+
+#[test]
+fn registry_tiff_encode_into_allocation_count_does_not_grow_with_the_image() {
+    // TIFF is the one built-in codec that still allocates per call, and cannot stop without
+    // a TIFF writer of its own: the `tiff` crate's directory encoder builds each IFD in owned
+    // maps and vectors (tags, strip offsets and byte counts), and the file is assembled in a
+    // spooled temporary buffer (the crate needs `Seek`, the caller's writer may not) that is
+    // then copied out. The lookup, encoder, options and report cost nothing, as for the
+    // other codecs; what remains is a fixed number of allocations per call (one strip set).
     let fmt = PixelFormat::new(Layout::Rgb, SampleType::U8);
+    let opts = EncodeOptions::new();
     let per_call = |w, h| {
         let img = image(w, h, fmt);
-        let mut buf = Vec::new();
-        let opts = EncodeOptions::new();
-        for _ in 0..2 {
-            pixcodec::encode_into(img.as_ref(), "png", &opts, &mut buf).unwrap();
-        }
-        counted(|| {
-            pixcodec::encode_into(img.as_ref(), "png", &opts, &mut buf).unwrap();
-        })
+        let ((n, bytes), _) = registry_allocs("tiff", &img, &opts);
+        (n / 5, bytes / 5)
     };
     let small = per_call(64, 48);
-    let large = per_call(640, 480);
+    let large = per_call(320, 240);
+    eprintln!("registry encode_into(tiff): {small:?} / {large:?} (allocations, bytes) per call");
     assert_eq!(small.0, large.0, "allocation count depends on the image size");
-    assert!(large.1 < 16 * 1024, "{} bytes allocated per call", large.1);
-    eprintln!(
-        "registry encode_into(png): {} allocations, {} bytes per call",
-        large.0, large.1
-    );
+    assert!(large.0 <= 32, "{} allocations per call", large.0);
 }

@@ -19,7 +19,7 @@ fn tiny_rgb_through_jpeg_is_reported_lossy_and_changes() {
     let reg = Registry::with_builtins();
     let img = rgb2x2();
     let enc = reg.encode(img.as_ref(), "jpeg", &EncodeOptions::new()).unwrap();
-    assert_eq!(enc.report.codec, "jpeg-turbo");
+    assert_eq!(&*enc.report.codec, "jpeg-turbo");
     assert!(!enc.report.exact);
     assert!(enc.report.lossy_reason.as_deref().unwrap().contains("lossy"));
     let back = reg.decode(&enc.data, &DecodeOptions::new()).unwrap();
@@ -273,7 +273,7 @@ fn eight_threads_encode_and_decode_while_codecs_come_and_go() {
                     };
                     let img = common::random_image(9 + t, 5, PixelFormat::new(Layout::Rgb, sample), i);
                     let enc = reg.encode(img.as_ref(), target, &EncodeOptions::new()).unwrap();
-                    assert_eq!(enc.report.codec, reg.resolve(target).unwrap()[0].descriptor().name);
+                    assert_eq!(*enc.report.codec, *reg.resolve(target).unwrap()[0].descriptor().name);
                     let back = reg.decode(&enc.data, &DecodeOptions::new()).unwrap();
                     assert_eq!(back.format(), img.format());
                     if target != "jpeg" {

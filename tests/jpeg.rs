@@ -355,10 +355,10 @@ fn two_by_two_rgb_is_reported_lossy_and_changes() {
     let px: [u8; 12] = [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255];
     let img = Image::from_samples(2, 2, Layout::Rgb, &px).unwrap();
     let enc = encode(&img, EncodeOptions::new()).unwrap();
-    assert_eq!(enc.report.codec, "jpeg-turbo");
+    assert_eq!(&*enc.report.codec, "jpeg-turbo");
     assert!(!enc.report.exact);
     let reason = enc.report.lossy_reason.clone().unwrap();
-    assert_eq!(reason, "JPEG is lossy (quality 90, 4:2:0)");
+    assert_eq!(&*reason, "JPEG is lossy (quality 90, 4:2:0)");
     assert_eq!(enc.report.bytes_written, enc.data.len() as u64);
     assert_eq!(&enc.data[..3], &[0xFF, 0xD8, 0xFF]);
     let back = decode(&enc.data).unwrap();
@@ -408,14 +408,14 @@ fn gray_and_cmyk_round_trip_at_q95() {
         assert_eq!((marker, w, h), (0xC0, 96, 64));
         assert_eq!(comps.len(), layout.channels());
         match layout {
-            Layout::Gray => assert_eq!(reason, "JPEG is lossy (quality 95, grayscale)"),
+            Layout::Gray => assert_eq!(&*reason, "JPEG is lossy (quality 95, grayscale)"),
             Layout::Cmyk => {
-                assert_eq!(reason, "JPEG is lossy (quality 95, 4:2:0, YCCK)");
+                assert_eq!(&*reason, "JPEG is lossy (quality 95, 4:2:0, YCCK)");
                 // Adobe APP14 marker with transform 2 (YCCK), values stored as given
                 let at = enc.data.windows(5).position(|w| w == b"Adobe").expect("Adobe marker");
                 assert_eq!(enc.data[at + 11], 2);
             }
-            _ => assert_eq!(reason, "JPEG is lossy (quality 95, 4:2:0)"),
+            _ => assert_eq!(&*reason, "JPEG is lossy (quality 95, 4:2:0)"),
         }
         let back = decode(&enc.data).unwrap();
         assert_eq!(back.format(), img.format());
@@ -459,8 +459,8 @@ fn subsampling_progressive_arithmetic_and_optimize() {
         let enc = encode(&img, o).unwrap();
         assert_eq!(sof(&enc.data).0, marker, "{label}");
         assert_eq!(
-            enc.report.lossy_reason.unwrap(),
-            format!("JPEG is lossy (quality 90, 4:2:0, {label})")
+            *enc.report.lossy_reason.unwrap(),
+            *format!("JPEG is lossy (quality 90, 4:2:0, {label})")
         );
         let back = decode(&enc.data).unwrap();
         assert_eq!((back.width(), back.height()), (67, 45));

@@ -166,7 +166,7 @@ fn generated(w: u32, h: u32, layout: Layout, sample: SampleType, seed: u64) -> I
 fn encode(img: ImageRef<'_>, opts: &EncodeOptions) -> pixcodec::Result<Vec<u8>> {
     let enc = Registry::with_builtins().encode(img, "png", opts)?;
     assert!(enc.report.exact, "png must report exact output");
-    assert_eq!(enc.report.codec, "png");
+    assert_eq!(&*enc.report.codec, "png");
     assert_eq!(enc.report.bytes_written as usize, enc.data.len());
     Ok(enc.data)
 }

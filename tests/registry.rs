@@ -92,7 +92,7 @@ impl Encoder for RawGrayEncoder {
         pages: &[ImageRef<'_>],
         _options: &ResolvedOptions,
         out: &mut dyn Write,
-    ) -> pixcodec::Result<Option<String>> {
+    ) -> pixcodec::Result<Option<std::sync::Arc<str>>> {
         let p = &pages[0];
         out.write_all(b"RAWG")?;
         out.write_all(&p.width().to_le_bytes())?;
@@ -150,7 +150,7 @@ fn runtime_codec_registers_decodes_by_sniffing_and_encodes_by_extension() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.rawg");
     let report = reg.write(img.as_ref(), &path, &EncodeOptions::new()).unwrap();
-    assert_eq!(report.codec, "rawg");
+    assert_eq!(&*report.codec, "rawg");
     assert_eq!(report.bytes_written, 12 + 15);
     let bytes = std::fs::read(&path).unwrap();
     assert_eq!(&bytes[..4], b"RAWG");
@@ -192,11 +192,11 @@ fn priority_decides_between_codecs_of_one_format_and_per_call_choice_overrides()
     assert_eq!(names, ["rawg-high", "rawg-low"]);
     let img = gray(3, 3);
     let enc = reg.encode(img.as_ref(), "rawg", &EncodeOptions::new()).unwrap();
-    assert_eq!(enc.report.codec, "rawg-high");
+    assert_eq!(&*enc.report.codec, "rawg-high");
     let enc = reg
         .encode(img.as_ref(), "raw", &EncodeOptions::new().codec("rawg-low"))
         .unwrap();
-    assert_eq!(enc.report.codec, "rawg-low");
+    assert_eq!(&*enc.report.codec, "rawg-low");
     let info = reg.probe(&enc.data, &DecodeOptions::new()).unwrap();
     assert_eq!(info.codec, "rawg-high");
     let info = reg.probe(&enc.data, &DecodeOptions::new().codec("rawg-low")).unwrap();

@@ -328,7 +328,7 @@ impl Encoder for CEncoder {
         pages: &[ImageRef<'_>],
         _options: &ResolvedOptions,
         out: &mut dyn Write,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<std::sync::Arc<str>>> {
         let [page] = pages else {
             return Err(Error::Unsupported(format!(
                 "codec {} stores one image per file, {} pages given",

@@ -417,6 +417,8 @@ pub unsafe extern "C" fn pxc_required_size(
     })
 }
 
+/// `pxc_decode_into`: the input is opened (sniffed, header parsed) once, and the same
+/// decoder writes the pixels, as `Registry::decode_into` does for Rust callers.
 fn decode_into_impl(
     reg: &Registry,
     data: &[u8],
@@ -426,35 +428,37 @@ fn decode_into_impl(
     stride: usize,
     needed: *mut usize,
 ) -> FfiResult<pxc_info> {
-    let info = reg.probe(data, opts)?;
-    opts.limits.check_image(info.width, info.height, info.format)?;
+    let mut decoder = reg.decoder(data, opts)?;
+    let info = decoder.info();
+    let (width, height, format) = (info.width, info.height, info.format);
+    opts.limits.check_image(width, height, format)?;
     let stride = if stride == 0 {
-        info.packed_len() / info.height.max(1) as usize
+        info.packed_len() / height.max(1) as usize
     } else {
         stride
     };
-    let need = pixcodec::image::required_len(info.width, info.height, info.format, stride)?;
+    let need = pixcodec::image::required_len(width, height, format, stride)?;
     if buf_len < need {
         // SAFETY: `needed` is NULL or writable per the caller's contract.
         unsafe { put(needed, need) };
         return Err(Failure::new(
             pxc_status::BufferTooSmall,
             format!(
-                "a {}x{} {} image with stride {stride} needs {need} bytes, the buffer has {buf_len}",
-                info.width, info.height, info.format
+                "a {width}x{height} {format} image with stride {stride} needs {need} bytes, the buffer has {buf_len}"
             ),
         ));
     }
     if buf.is_null() {
         return Err(Failure::null("buf"));
     }
+    let c_info = pxc_info::from_info(info);
     // SAFETY: the caller guarantees `buf` holds `buf_len` writable bytes.
     let slice = unsafe { std::slice::from_raw_parts_mut(buf as *mut u8, buf_len) };
-    let out = ImageMut::new(slice, info.width, info.height, info.format, stride)?;
-    let info = reg.decode_into(data, out, opts)?;
+    let out = ImageMut::new(slice, width, height, format, stride)?;
+    decoder.decode_into(out)?;
     // SAFETY: as above.
     unsafe { put(needed, need) };
-    Ok(pxc_info::from_info(&info))
+    Ok(c_info)
 }
 
 /// Decodes the first page into caller memory: `buf` (`buf_len` bytes) with `stride` bytes

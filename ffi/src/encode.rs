@@ -1,6 +1,7 @@
 //! Encoding: `pxc_encode_options`, `pxc_bytes`, the reusable `pxc_buffer`, the encode
 //! report, and encode to memory, buffers, files and write callbacks.
 
+use std::borrow::Cow;
 use std::ffi::{c_char, c_int, c_void};
 
 use pixcodec::{EncodeOptions, EncodeReport, ImageRef, OptionValue, Registry};
@@ -290,12 +291,14 @@ pub unsafe extern "C" fn pxc_buffer_capacity(buf: *const pxc_buffer) -> usize {
     ffi!(or 0; nonnull(buf) { Ok(unsafe { &*buf }.inner.capacity()) })
 }
 
-fn options(opts: *const pxc_encode_options) -> EncodeOptions {
+/// The options behind a nullable handle, borrowed (no copy per encode: the encode path
+/// allocates nothing once warm, see `pxc_encode_to_buffer`).
+fn options<'a>(opts: *const pxc_encode_options) -> Cow<'a, EncodeOptions> {
     if opts.is_null() {
-        EncodeOptions::new()
+        Cow::Owned(EncodeOptions::new())
     } else {
         // SAFETY: a live handle per the caller's contract.
-        unsafe { &*opts }.inner.clone()
+        Cow::Borrowed(&unsafe { &*opts }.inner)
     }
 }
 

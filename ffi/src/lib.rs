@@ -111,4 +111,6 @@ pub unsafe extern "C" fn pxc_last_error_message(buf: *mut c_char, cap: usize, ou
 }
 
 #[cfg(test)]
+mod alloc_tests;
+#[cfg(test)]
 mod tests;

@@ -60,7 +60,7 @@ impl Encoder for PanickingEncoder {
         _pages: &[ImageRef<'_>],
         _o: &ResolvedOptions,
         _out: &mut dyn Write,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<std::sync::Arc<str>>> {
         panic!("testing-panic codec: deliberate panic in Encoder::encode")
     }
 }

@@ -127,6 +127,10 @@ impl Codec for JpegTurboCodec {
     fn encoder(&self) -> Result<Box<dyn Encoder>> {
         Ok(Box::new(JpegTurboEncoder::new()?))
     }
+
+    fn reusable_encoder(&self) -> bool {
+        true
+    }
 }
 
 /// An owned TurboJPEG instance (the safe `Decompressor` hides the parameters we need:
@@ -464,7 +468,13 @@ fn exif_orientation(tiff: &[u8]) -> Option<u16> {
 pub struct JpegTurboEncoder {
     compressor: turbojpeg::Compressor,
     out: turbojpeg::OutputBuf<'static>,
+    /// The lossy reason of the last call and the settings it describes: a reused encoder
+    /// hands out the same text without formatting it again.
+    reason: Option<(ReasonKey, std::sync::Arc<str>)>,
 }
+
+/// Quality, subsampling label, layout, progressive, arithmetic, optimize.
+type ReasonKey = (i64, &'static str, Layout, bool, bool, bool);
 
 fn encode_err(e: impl std::fmt::Display) -> Error {
     Error::encode(NAME, e)
@@ -476,6 +486,7 @@ impl JpegTurboEncoder {
         Ok(JpegTurboEncoder {
             compressor: turbojpeg::Compressor::new().map_err(encode_err)?,
             out: turbojpeg::OutputBuf::new_owned(),
+            reason: None,
         })
     }
 }
@@ -486,7 +497,7 @@ impl Encoder for JpegTurboEncoder {
         pages: &[ImageRef<'_>],
         options: &ResolvedOptions,
         out: &mut dyn Write,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<std::sync::Arc<str>>> {
         let [image] = pages else {
             return Err(Error::Unsupported(format!(
                 "JPEG stores one image per file but {} pages were given",
@@ -549,6 +560,12 @@ impl Encoder for JpegTurboEncoder {
         c.compress(input, &mut self.out).map_err(encode_err)?;
         out.write_all(&self.out)?;
 
+        let key: ReasonKey = (quality, label, format.layout, progressive, arithmetic, optimize);
+        if let Some((k, r)) = &self.reason {
+            if *k == key {
+                return Ok(Some(r.clone()));
+            }
+        }
         let mut reason = format!("JPEG is lossy (quality {quality}, {label}");
         if format.layout == Layout::Cmyk {
             reason.push_str(", YCCK");
@@ -564,6 +581,8 @@ impl Encoder for JpegTurboEncoder {
             }
         }
         reason.push(')');
+        let reason: std::sync::Arc<str> = reason.into();
+        self.reason = Some((key, reason.clone()));
         Ok(Some(reason))
     }
 }

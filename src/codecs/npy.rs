@@ -398,12 +398,30 @@ impl Codec for NpyCodec {
     fn encoder(&self) -> Result<Box<dyn Encoder>> {
         Ok(Box::new(NpyEncoder))
     }
+
+    fn reusable_encoder(&self) -> bool {
+        true
+    }
 }
 
 struct NpyEncoder;
 
-/// The header exactly as `numpy.save` lays it out.
-fn header_bytes(sample: SampleType, shape: &[usize]) -> Vec<u8> {
+/// An npy header built on the stack (encoding allocates nothing): at most 4 dimensions of
+/// at most 20 digits keep the dictionary under 150 bytes, the header under 256.
+struct NpyHeader {
+    buf: [u8; 256],
+    len: usize,
+}
+
+impl std::ops::Deref for NpyHeader {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+/// The header exactly as `numpy.save` lays it out, for up to 4 dimensions.
+fn header_bytes(sample: SampleType, shape: &[usize]) -> NpyHeader {
     let kind = if sample.is_float() {
         'f'
     } else if sample.is_signed_int() {
@@ -418,17 +436,27 @@ fn header_bytes(sample: SampleType, shape: &[usize]) -> Vec<u8> {
     } else {
         '<'
     };
-    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
-    let shape_txt = if dims.len() == 1 {
-        format!("({},)", dims[0])
-    } else {
-        format!("({})", dims.join(", "))
+    let mut dict = [0u8; 192];
+    let dict_len = {
+        let mut w: &mut [u8] = &mut dict;
+        let before = w.len();
+        // Writing into the fixed array cannot fail for at most 4 dimensions (see above).
+        let _ = write!(
+            w,
+            "{{'descr': '{order}{kind}{}', 'fortran_order': False, 'shape': (",
+            sample.size()
+        );
+        for (i, d) in shape.iter().enumerate() {
+            let _ = if i == 0 { write!(w, "{d}") } else { write!(w, ", {d}") };
+        }
+        let _ = w.write_all(if shape.len() == 1 { b",), }" } else { b"), }" });
+        before - w.len()
     };
-    let dict = format!(
-        "{{'descr': '{order}{kind}{}', 'fortran_order': False, 'shape': {shape_txt}, }}",
-        sample.size()
-    );
-    let mut out = Vec::with_capacity(128);
+    let dict = &dict[..dict_len];
+    let mut out = NpyHeader {
+        buf: [b' '; 256],
+        len: 0,
+    };
     let v1_total = (10 + dict.len() + 1).div_ceil(64) * 64;
     let (version, prefix) = if v1_total - 10 <= u16::MAX as usize {
         (1u8, 10)
@@ -437,16 +465,16 @@ fn header_bytes(sample: SampleType, shape: &[usize]) -> Vec<u8> {
     };
     let total = (prefix + dict.len() + 1).div_ceil(64) * 64;
     let hlen = total - prefix;
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&[version, 0]);
+    out.buf[..6].copy_from_slice(MAGIC);
+    out.buf[6..8].copy_from_slice(&[version, 0]);
     if version == 1 {
-        out.extend_from_slice(&(hlen as u16).to_le_bytes());
+        out.buf[8..10].copy_from_slice(&(hlen as u16).to_le_bytes());
     } else {
-        out.extend_from_slice(&(hlen as u32).to_le_bytes());
+        out.buf[8..12].copy_from_slice(&(hlen as u32).to_le_bytes());
     }
-    out.extend_from_slice(dict.as_bytes());
-    out.resize(total - 1, b' ');
-    out.push(b'\n');
+    out.buf[prefix..prefix + dict.len()].copy_from_slice(dict);
+    out.buf[total - 1] = b'\n';
+    out.len = total;
     out
 }
 
@@ -456,7 +484,7 @@ impl Encoder for NpyEncoder {
         pages: &[ImageRef<'_>],
         _options: &ResolvedOptions,
         out: &mut dyn Write,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<std::sync::Arc<str>>> {
         let first = pages.first().ok_or_else(|| Error::invalid("no pages to encode"))?;
         for (i, p) in pages.iter().enumerate() {
             if (p.width(), p.height(), p.format()) != (first.width(), first.height(), first.format()) {
@@ -476,13 +504,14 @@ impl Encoder for NpyEncoder {
             first.width() as usize,
             first.format().channels(),
         );
-        let shape: Vec<usize> = match (pages.len(), c) {
-            (1, 1) => vec![h, w],
-            (1, _) => vec![h, w, c],
-            (n, 1) if w > 4 => vec![n, h, w],
-            (n, _) => vec![n, h, w, c],
+        let dims = [pages.len(), h, w, c];
+        let shape: &[usize] = match (pages.len(), c) {
+            (1, 1) => &dims[1..3],
+            (1, _) => &dims[1..4],
+            (_, 1) if w > 4 => &dims[0..3],
+            (_, _) => &dims[0..4],
         };
-        out.write_all(&header_bytes(first.format().sample, &shape))?;
+        out.write_all(&header_bytes(first.format().sample, shape))?;
         for p in pages {
             if p.is_contiguous() {
                 out.write_all(p.as_bytes())?;
@@ -512,6 +541,20 @@ mod tests {
         assert_eq!(h[127], b'\n');
         let h = header_bytes(SampleType::U8, &[3, 4]);
         assert!(String::from_utf8_lossy(&h).contains("'descr': '|u1'"));
+        for (shape, text) in [
+            (&[7][..], "'shape': (7,), }"),
+            (&[2, 3, 4, 5][..], "'shape': (2, 3, 4, 5), }"),
+            (
+                &[usize::MAX; 4][..],
+                "'shape': (18446744073709551615, 18446744073709551615, 18446744073709551615, 18446744073709551615), }",
+            ),
+        ] {
+            let h = header_bytes(SampleType::F64, shape);
+            let t = String::from_utf8_lossy(&h);
+            assert!(t.contains(text), "{t}");
+            assert!(h.len() % 64 == 0 && h[h.len() - 1] == b'\n', "{t}");
+            assert_eq!(u16::from_le_bytes([h[8], h[9]]) as usize, h.len() - 10);
+        }
     }
 
     #[test]

@@ -143,6 +143,10 @@ impl Codec for PngCodec {
     fn encoder(&self) -> Result<Box<dyn Encoder>> {
         Ok(Box::new(PngEncoder))
     }
+
+    fn reusable_encoder(&self) -> bool {
+        true
+    }
 }
 
 /// A buffered, seekable input for the `png` crate.
@@ -345,7 +349,7 @@ impl Encoder for PngEncoder {
         pages: &[ImageRef<'_>],
         options: &ResolvedOptions,
         out: &mut dyn Write,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<std::sync::Arc<str>>> {
         let image = match pages {
             [one] => one,
             [] => return Err(Error::invalid("nothing to encode: no pages given")),
@@ -432,7 +436,12 @@ fn deflate_err(e: impl std::fmt::Display) -> Error {
 }
 
 impl Scratch {
-    fn encode(&mut self, image: &ImageRef<'_>, p: &EncodeParams, out: &mut dyn Write) -> Result<Option<String>> {
+    fn encode(
+        &mut self,
+        image: &ImageRef<'_>,
+        p: &EncodeParams,
+        out: &mut dyn Write,
+    ) -> Result<Option<std::sync::Arc<str>>> {
         let rb = image.row_bytes();
         let bpp = image.format().bytes_per_pixel();
         out.write_all(SIGNATURE)?;

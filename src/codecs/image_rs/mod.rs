@@ -824,7 +824,7 @@ impl Encoder for ImageRsEncoder {
         pages: &[ImageRef<'_>],
         _options: &ResolvedOptions,
         out: &mut dyn Write,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<std::sync::Arc<str>>> {
         let name = self.format.codec_name();
         if self.format == ImageRsFormat::Gif {
             encode_gif(pages, out)?;

@@ -86,7 +86,7 @@ impl Encoder for TiffEncoder {
         pages: &[ImageRef<'_>],
         options: &ResolvedOptions,
         out: &mut dyn Write,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<std::sync::Arc<str>>> {
         let compression = match options.str("compression")? {
             "none" => Compression::None,
             "lzw" => Compression::Lzw,

@@ -162,6 +162,10 @@ impl Codec for TiffCodec {
     fn encoder(&self) -> Result<Box<dyn Encoder>> {
         Ok(Box::new(encode::TiffEncoder))
     }
+
+    fn reusable_encoder(&self) -> bool {
+        true
+    }
 }
 
 /// Maps a `tiff` crate error onto pixcodec's error kinds.
