@@ -46,6 +46,7 @@
 
 mod decode;
 mod encode;
+mod lzw;
 
 use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
 use crate::error::{Error, Result};
