@@ -12,8 +12,17 @@
 //! data (`cargo test --release --lib codecs::tiff::lzw -- --ignored --nocapture`):
 //!
 //! ```text
-//! MEASUREMENTS
+//! bench image (raw bytes)     encode ours  weezl   decode ours  weezl
+//! rgb8_1920x1080                 142      50           269    132
+//! gray16_1024x768               221      50           430    138
+//! field32f_1024x768             205      48           341    139
+//! labels32_1024x768             196     158          2235    628
 //! ```
+//!
+//! End to end (`BENCH_ONLY=tiff` report, 2 threads, loaded machine, old then new build back to
+//! back, MP/s): LZW decode rgb8 41.7 -> 70.6..80.6, gray16 63.2 -> 182..200, field32f
+//! 32.7 -> 46..85, labels32 147 -> 545..585; LZW encode rgb8 17.4 -> 41.6..52.8, gray16
+//! 24.6 -> 68..99, field32f 11.7 -> 32..47, labels32 38.0 -> 44..49.
 //!
 //! Behaviour matches the weezl-based strip decoder it replaces (checked by differential tests):
 //! a stream may start without a ClearCode; a code past the next free one, or a first code
