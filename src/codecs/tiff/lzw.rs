@@ -292,7 +292,9 @@ impl Encoder {
             let mut ent = u32::from(first);
             'bytes: for &b in rest {
                 let key = ((ent << 8) | u32::from(b)) + 1;
-                let mut h = (key.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) as usize;
+                // The prefix code feeds the next lookup, so it only gets one xor; the byte,
+                // read ahead, is spread over all bits by a multiply.
+                let mut h = (((u32::from(b) + 1).wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) ^ (ent << 2)) as usize;
                 loop {
                     let e = table[h];
                     if e & 0xF_FFFF == key {
