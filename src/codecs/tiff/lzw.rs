@@ -9,20 +9,22 @@
 //! per code and copies each string from earlier output (one 8-byte word for short ones); the encoder is a
 //! single open-addressing hash table of `(prefix code, byte) -> code`, cleared with one
 //! `memset` per table reset. Same run, one thread, 2 cores shared with other jobs, MB/s of raw
-//! data (`cargo test --release --lib codecs::tiff::lzw -- --ignored --nocapture`):
+//! data in 256 KiB strips (`cargo test --release --lib codecs::tiff::lzw -- --ignored
+//! --nocapture`; over three runs the ratios stayed within encode 2.4-4.0x on the noisy images
+//! and 1.7-2.0x on labels, decode 1.7-3.6x and 5.3-5.6x):
 //!
 //! ```text
-//! bench image (raw bytes)     encode ours  weezl   decode ours  weezl
-//! rgb8_1920x1080                 142      50           269    132
-//! gray16_1024x768               221      50           430    138
-//! field32f_1024x768             205      48           341    139
-//! labels32_1024x768             196     158          2235    628
+//! bench image             encode ours  weezl   decode ours  weezl
+//! rgb8_1920x1080                 123      52           322    134
+//! gray16_1024x768                212      49           482    136
+//! field32f_1024x768              192      46           398    138
+//! labels32_1024x768              279     159          3283    614
 //! ```
 //!
-//! End to end (`BENCH_ONLY=tiff` report, 2 threads, loaded machine, old then new build back to
-//! back, MP/s): LZW decode rgb8 41.7 -> 70.6..80.6, gray16 63.2 -> 182..200, field32f
-//! 32.7 -> 46..85, labels32 147 -> 545..585; LZW encode rgb8 17.4 -> 41.6..52.8, gray16
-//! 24.6 -> 68..99, field32f 11.7 -> 32..47, labels32 38.0 -> 44..49.
+//! End to end (`BENCH_ONLY=tiff` report, loaded machine, old and new build alternated twice,
+//! MP/s, 2 threads): LZW decode rgb8 33-43 -> 91-100, gray16 41-65 -> 218-231, field32f
+//! 22-27 -> 87-101, labels32 with predictor 120-145 -> 801-989; LZW encode rgb8 14-16 -> 51,
+//! gray16 19-24 -> 80-94, field32f 9-13 -> 35-36, labels32 32-33 -> 36-39.
 //!
 //! Behaviour matches the weezl-based strip decoder it replaces (checked by differential tests):
 //! a stream may start without a ClearCode; a code past the next free one, or a first code
@@ -292,7 +294,7 @@ impl Encoder {
             let mut ent = u32::from(first);
             'bytes: for &b in rest {
                 let key = ((ent << 8) | u32::from(b)) + 1;
-                // The prefix code feeds the next lookup, so it only gets one xor; the byte,
+                // The prefix code feeds the next lookup, so it only gets a shift and an xor; the byte,
                 // read ahead, is spread over all bits by a multiply.
                 let mut h = (((u32::from(b) + 1).wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) ^ (ent << 2)) as usize;
                 loop {
