@@ -6,12 +6,12 @@
 //! size, either bit order, streaming through an internal buffer, string tables walked byte by
 //! byte) and the TIFF case is narrow: a strip always decodes into one contiguous buffer, so a
 //! code's string is an earlier substring of that buffer. The decoder keeps (offset, length)
-//! per code and copies each string from earlier output (one 8-byte word for short ones); the encoder is a
-//! single open-addressing hash table of `(prefix code, byte) -> code`, cleared with one
-//! `memset` per table reset. Same run, one thread, 2 cores shared with other jobs, MB/s of raw
+//! per code and copies each string from earlier output (one 8-byte word for short ones); the
+//! encoder is a single open-addressing hash table of `(prefix code, byte) -> code`, cleared
+//! with one `memset` per table reset. Same run, one thread, 2 cores shared with other jobs, MB/s of raw
 //! data in 256 KiB strips (`cargo test --release --lib codecs::tiff::lzw -- --ignored
-//! --nocapture`; over three runs the ratios stayed within encode 2.4-4.0x on the noisy images
-//! and 1.7-2.0x on labels, decode 1.7-3.6x and 5.3-5.6x):
+//! --nocapture`; over three runs the ratios stayed within encode 2.4-4.3x on the noisy images
+//! and 1.8-2.0x on labels, decode 1.7-4.3x and 5.3-5.4x):
 //!
 //! ```text
 //! bench image             encode ours  weezl   decode ours  weezl
