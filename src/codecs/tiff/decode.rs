@@ -392,7 +392,7 @@ struct StripPlan {
 /// Per-thread LZW decoder and deflate decoders, reused across strips and calls.
 #[derive(Default)]
 struct InflateScratch {
-    lzw: Option<weezl::decode::Decoder>,
+    lzw: Option<super::lzw::Decoder>,
     /// libdeflate: the fast path for whole zlib streams.
     libdeflate: Option<libdeflater::Decompressor>,
     /// zlib-rs streaming inflate: the fallback for strips libdeflate refuses (see [`inflate`]).
@@ -565,23 +565,9 @@ fn finish_rows(rows: &mut [u8], row_bytes: usize, format: PixelFormat, plan: &St
 /// extra data after the strip's rows is ignored, as libtiff does).
 fn decode_strip(sc: &mut InflateScratch, compression: u16, src: &[u8], dst: &mut [u8], i: usize) -> Result<()> {
     let filled = if compression == 5 {
-        let dec = sc
-            .lzw
-            .get_or_insert_with(|| weezl::decode::Decoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8));
-        dec.reset();
-        let mut filled = 0;
-        let mut input = src;
-        loop {
-            let r = dec.decode_bytes(input, &mut dst[filled..]);
-            filled += r.consumed_out;
-            input = &input[r.consumed_in..];
-            match r.status {
-                Ok(weezl::LzwStatus::Ok) if filled < dst.len() && (r.consumed_in > 0 || r.consumed_out > 0) => {}
-                Ok(_) => break,
-                Err(e) => return Err(Error::decode(NAME, format!("corrupt LZW data in strip {i}: {e}"))),
-            }
-        }
-        filled
+        let dec = sc.lzw.get_or_insert_with(super::lzw::Decoder::new);
+        dec.decode(src, dst)
+            .map_err(|e| Error::decode(NAME, format!("corrupt LZW data in strip {i}: {e}")))?
     } else {
         inflate(sc, src, dst, i)?
     };

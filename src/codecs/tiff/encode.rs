@@ -380,7 +380,7 @@ struct StripScratch {
     /// The compressed strip before it is copied out at its exact size.
     packed: Vec<u8>,
     deflate: Option<(u32, libdeflater::Compressor)>,
-    lzw: Option<weezl::encode::Encoder>,
+    lzw: Option<super::lzw::Encoder>,
 }
 
 thread_local! {
@@ -420,13 +420,10 @@ fn code_strip(sc: &mut StripScratch, page: &ImageRef<'_>, y: u32, n: u32, s: &Se
     Ok(match s.compression {
         Compression::None => raw.to_vec(),
         Compression::Lzw => {
-            let enc = sc
-                .lzw
-                .get_or_insert_with(|| weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8));
-            enc.reset();
-            let mut packed = Vec::with_capacity(raw.len() / 2 + 64);
-            let r = enc.into_vec(&mut packed).encode_all(raw);
-            r.status.map_err(|e| enc_err(format!("LZW: {e}")))?;
+            let mut packed = Vec::new();
+            sc.lzw
+                .get_or_insert_with(super::lzw::Encoder::new)
+                .encode(raw, &mut packed);
             packed
         }
         Compression::Deflate(level) => {

@@ -64,6 +64,7 @@
 mod decode;
 mod encode;
 mod predict;
+mod lzw;
 
 use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
 use crate::error::{Error, Result};
