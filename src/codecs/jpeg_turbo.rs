@@ -102,6 +102,11 @@ impl JpegTurboCodec {
                 OptionSpec::bool("progressive", false, "write a progressive JPEG (SOF2)"),
                 OptionSpec::bool("optimize", false, "compute optimal Huffman tables (smaller, slower)"),
                 OptionSpec::bool("arithmetic", false, "use arithmetic entropy coding (SOF9/SOF10)"),
+                OptionSpec::bool(
+                    "parallel",
+                    true,
+                    "encode large baseline images as bands on all cores, joined by restart markers (same pixels, a few bytes larger)",
+                ),
             ],
         }
     }
@@ -460,10 +465,11 @@ fn exif_orientation(tiff: &[u8]) -> Option<u16> {
     })
 }
 
-/// Encoder holding one reusable libjpeg-turbo compressor and its output buffer.
+/// Encoder for `Gray`, `Rgb` and `Cmyk` U8. It holds no state of its own: every encode takes
+/// libjpeg-turbo compressors (with the output buffers they grew) from a small process-wide
+/// pool, so a new encoder per call costs no allocation once the pool is warm.
 pub struct JpegTurboEncoder {
-    compressor: turbojpeg::Compressor,
-    out: turbojpeg::OutputBuf<'static>,
+    _private: (),
 }
 
 fn encode_err(e: impl std::fmt::Display) -> Error {
@@ -471,13 +477,226 @@ fn encode_err(e: impl std::fmt::Display) -> Error {
 }
 
 impl JpegTurboEncoder {
-    /// A new encoder (creates the TurboJPEG compressor).
+    /// A new encoder.
     pub fn new() -> Result<Self> {
-        Ok(JpegTurboEncoder {
+        Ok(JpegTurboEncoder { _private: () })
+    }
+}
+
+/// Images of at least twice this many pixels are encoded as parallel bands (with
+/// `parallel=true`, baseline Huffman coding only), each band holding about this many pixels.
+/// The band layout depends on the image size alone, never on the number of threads, so the
+/// file bytes are the same on every machine. Measurements: see the module documentation.
+pub const PARALLEL_BAND_PIXELS: u64 = 1 << 18;
+
+/// Pooled compressors kept for reuse (each with its output buffer).
+const POOL_MAX: usize = 16;
+/// A compressor whose last output was larger than this is freed instead of pooled, so the
+/// pool never pins the buffers of a few huge encodes.
+const POOL_MAX_OUTPUT: usize = 16 << 20;
+
+/// One TurboJPEG compressor and the output buffer it reuses (libjpeg-turbo grows the buffer
+/// as needed and keeps it with the instance).
+struct Slot {
+    compressor: turbojpeg::Compressor,
+    out: turbojpeg::OutputBuf<'static>,
+}
+
+// SAFETY: the compressor is `Send`; the output buffer is an owned heap allocation (tj3Alloc)
+// used only by the slot's owner, and moving it between threads moves only the pointer.
+unsafe impl Send for Slot {}
+
+static POOL: std::sync::Mutex<Vec<Box<Slot>>> = std::sync::Mutex::new(Vec::new());
+
+impl Slot {
+    fn take() -> Result<Box<Slot>> {
+        if let Some(slot) = POOL.lock().ok().and_then(|mut p| p.pop()) {
+            return Ok(slot);
+        }
+        Ok(Box::new(Slot {
             compressor: turbojpeg::Compressor::new().map_err(encode_err)?,
             out: turbojpeg::OutputBuf::new_owned(),
-        })
+        }))
     }
+
+    /// Returns the slot to the pool (called only after a successful encode; a slot whose
+    /// encode failed is dropped).
+    fn give_back(self: Box<Slot>) {
+        if self.out.len() <= POOL_MAX_OUTPUT {
+            if let Ok(mut pool) = POOL.lock() {
+                if pool.len() < POOL_MAX {
+                    pool.push(self);
+                }
+            }
+        }
+    }
+
+    /// Compresses `height` rows starting at `pixels` with every setting of `s` applied afresh
+    /// (libjpeg-turbo resets all other compression state for each image).
+    fn compress(&mut self, s: &Settings, pixels: &[u8], pitch: usize, height: u32) -> Result<()> {
+        let c = &mut self.compressor;
+        c.set_quality(s.quality).map_err(encode_err)?;
+        c.set_subsamp(s.subsamp).map_err(encode_err)?;
+        c.set_progressive(s.progressive).map_err(encode_err)?;
+        c.set_optimize(s.optimize).map_err(encode_err)?;
+        c.set_arithmetic(s.arithmetic).map_err(encode_err)?;
+        let input = turbojpeg::Image {
+            pixels,
+            width: s.width as usize,
+            pitch,
+            height: height as usize,
+            format: s.pixel_format,
+        };
+        c.compress(input, &mut self.out).map_err(encode_err)
+    }
+}
+
+/// Everything one `tj3Compress8` call needs besides the pixels.
+struct Settings {
+    quality: i32,
+    subsamp: turbojpeg::Subsamp,
+    progressive: bool,
+    optimize: bool,
+    arithmetic: bool,
+    width: u32,
+    pixel_format: turbojpeg::PixelFormat,
+}
+
+/// MCU width and height in pixels for a subsampling mode.
+fn mcu_size(subsamp: turbojpeg::Subsamp) -> (u32, u32) {
+    match subsamp {
+        turbojpeg::Subsamp::Sub2x1 => (16, 8),
+        turbojpeg::Subsamp::Sub2x2 => (16, 16),
+        turbojpeg::Subsamp::Sub1x2 => (8, 16),
+        turbojpeg::Subsamp::Sub4x1 => (32, 8),
+        _ => (8, 8),
+    }
+}
+
+/// Rows per band for a parallel encode, or `None` when the image is encoded in one piece:
+/// too small, or a mode whose bands could not be joined (progressive, optimized Huffman
+/// tables or arithmetic coding give each band its own tables or coder state).
+fn band_rows(s: &Settings, height: u32) -> Option<u32> {
+    if s.progressive || s.optimize || s.arithmetic {
+        return None;
+    }
+    let pixels = u64::from(s.width) * u64::from(height);
+    if pixels < 2 * PARALLEL_BAND_PIXELS {
+        return None;
+    }
+    let (mcu_w, mcu_h) = mcu_size(s.subsamp);
+    let mcus_per_row = u64::from(s.width.div_ceil(mcu_w));
+    let mcu_rows = u64::from(height.div_ceil(mcu_h));
+    let want = PARALLEL_BAND_PIXELS.div_ceil(u64::from(s.width) * u64::from(mcu_h)).max(1);
+    // The restart interval (MCUs per band) is a 16-bit field.
+    let band_mcu_rows = want.min(u64::from(u16::MAX) / mcus_per_row);
+    if band_mcu_rows == 0 || band_mcu_rows >= mcu_rows {
+        return None;
+    }
+    Some(band_mcu_rows as u32 * mcu_h)
+}
+
+/// Where the parts of a single-scan JPEG written by libjpeg-turbo are: the frame's height
+/// field, the SOS marker and the first entropy-coded byte; the entropy-coded data runs to the
+/// final EOI marker (the last two bytes).
+struct ScanLayout {
+    height_at: usize,
+    sos_at: usize,
+    data_at: usize,
+}
+
+fn scan_layout(jpeg: &[u8]) -> Option<ScanLayout> {
+    if !jpeg.starts_with(&[0xFF, 0xD8]) || !jpeg.ends_with(&[0xFF, 0xD9]) {
+        return None;
+    }
+    let mut i = 2;
+    let mut height_at = None;
+    loop {
+        if *jpeg.get(i)? != 0xFF {
+            return None;
+        }
+        let marker = *jpeg.get(i + 1)?;
+        let len = usize::from(u16::from_be_bytes([*jpeg.get(i + 2)?, *jpeg.get(i + 3)?]));
+        match marker {
+            // A restart interval already present would clash with the one added.
+            0xDD => return None,
+            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => height_at = Some(i + 5),
+            0xDA => {
+                let data_at = i + 2 + len;
+                return (data_at <= jpeg.len() - 2).then_some(ScanLayout {
+                    height_at: height_at?,
+                    sos_at: i,
+                    data_at,
+                });
+            }
+            _ => {}
+        }
+        i += 2 + len;
+    }
+}
+
+/// Encodes horizontal bands of `rows` rows on rayon's pool and joins them into one baseline
+/// JPEG with a restart interval of one band. Every band is an independent JPEG with the same
+/// tables, and the entropy-coded data of an independent encode is exactly a restart segment
+/// (DC predictions start at 0, the last byte is padded with 1-bits); bands start on MCU rows
+/// and the chroma downsampling is local to an MCU, so the joined file holds the very
+/// coefficients a single encode computes (`tests/jpeg.rs` checks it byte for byte against
+/// libjpeg-turbo's own restart-interval encode). Returns `Ok(false)`, having written nothing,
+/// if the band headers differ (which libjpeg-turbo never does).
+fn encode_bands(s: &Settings, image: &ImageRef<'_>, rows: u32, out: &mut dyn Write) -> Result<bool> {
+    use rayon::prelude::*;
+    let height = image.height();
+    let stride = image.stride();
+    let bytes = image.as_bytes();
+    let count = height.div_ceil(rows) as usize;
+    let slots = (0..count)
+        .into_par_iter()
+        .map(|k| {
+            let y0 = k as u32 * rows;
+            let mut slot = Slot::take()?;
+            slot.compress(s, &bytes[y0 as usize * stride..], stride, rows.min(height - y0))?;
+            Ok(slot)
+        })
+        .collect::<Result<Vec<Box<Slot>>>>()?;
+    let Some(layouts) = slots
+        .iter()
+        .map(|slot| scan_layout(&slot.out))
+        .collect::<Option<Vec<ScanLayout>>>()
+    else {
+        return Ok(false);
+    };
+    let (first, l0) = (&slots[0].out[..], &layouts[0]);
+    let same_header = slots.iter().zip(&layouts).all(|(slot, l)| {
+        let b = &slot.out[..];
+        l.height_at == l0.height_at
+            && l.data_at == l0.data_at
+            && b[..l.height_at] == first[..l0.height_at]
+            && b[l.height_at + 2..l.data_at] == first[l0.height_at + 2..l0.data_at]
+    });
+    let (mcu_w, mcu_h) = mcu_size(s.subsamp);
+    let Ok(interval) = u16::try_from(s.width.div_ceil(mcu_w) * (rows / mcu_h)) else {
+        return Ok(false);
+    };
+    if !same_header {
+        return Ok(false);
+    }
+    out.write_all(&first[..l0.height_at])?;
+    out.write_all(&(height as u16).to_be_bytes())?;
+    out.write_all(&first[l0.height_at + 2..l0.sos_at])?;
+    let [hi, lo] = interval.to_be_bytes();
+    out.write_all(&[0xFF, 0xDD, 0x00, 0x04, hi, lo])?;
+    out.write_all(&first[l0.sos_at..l0.data_at])?;
+    for (k, (slot, l)) in slots.iter().zip(&layouts).enumerate() {
+        if k > 0 {
+            out.write_all(&[0xFF, 0xD0 + ((k - 1) % 8) as u8])?;
+        }
+        out.write_all(&slot.out[l.data_at..slot.out.len() - 2])?;
+    }
+    out.write_all(&[0xFF, 0xD9])?;
+    for slot in slots {
+        slot.give_back();
+    }
+    Ok(true)
 }
 
 impl Encoder for JpegTurboEncoder {
@@ -533,21 +752,30 @@ impl Encoder for JpegTurboEncoder {
         let progressive = options.bool("progressive")?;
         let optimize = options.bool("optimize")?;
         let arithmetic = options.bool("arithmetic")?;
-        let c = &mut self.compressor;
-        c.set_quality(quality as i32).map_err(encode_err)?;
-        c.set_subsamp(subsamp).map_err(encode_err)?;
-        c.set_progressive(progressive).map_err(encode_err)?;
-        c.set_optimize(optimize).map_err(encode_err)?;
-        c.set_arithmetic(arithmetic).map_err(encode_err)?;
-        let input = turbojpeg::Image {
-            pixels: image.as_bytes(),
-            width: image.width() as usize,
-            pitch: image.stride(),
-            height: image.height() as usize,
-            format: pixel_format,
+        let settings = Settings {
+            quality: quality as i32,
+            subsamp,
+            progressive,
+            optimize,
+            arithmetic,
+            width: image.width(),
+            pixel_format,
         };
-        c.compress(input, &mut self.out).map_err(encode_err)?;
-        out.write_all(&self.out)?;
+        let bands = if options.bool("parallel")? {
+            band_rows(&settings, image.height())
+        } else {
+            None
+        };
+        let joined = match bands {
+            Some(rows) => encode_bands(&settings, image, rows, out)?,
+            None => false,
+        };
+        if !joined {
+            let mut slot = Slot::take()?;
+            slot.compress(&settings, image.as_bytes(), image.stride(), image.height())?;
+            out.write_all(&slot.out)?;
+            slot.give_back();
+        }
 
         let mut reason = format!("JPEG is lossy (quality {quality}, {label}");
         if format.layout == Layout::Cmyk {
