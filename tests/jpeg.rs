@@ -3,7 +3,7 @@
 
 mod common;
 
-use pixcodec::codecs::jpeg_turbo::JpegTurboCodec;
+use pixcodec::codecs::jpeg_turbo::{JpegTurboCodec, PARALLEL_MIN_PIXELS};
 use pixcodec::compare::compare;
 use pixcodec::{
     Codec, DecodeOptions, EncodeOptions, Error, Fidelity, Image, ImageMut, ImageRef, Layout, Limits, PixelFormat,
@@ -138,12 +138,20 @@ fn descriptor_capabilities_and_options() {
     let names: Vec<&str> = c.encode_options().iter().map(|o| o.name.as_str()).collect();
     assert_eq!(
         names,
-        ["quality", "subsampling", "progressive", "optimize", "arithmetic"]
+        [
+            "quality",
+            "subsampling",
+            "progressive",
+            "optimize",
+            "arithmetic",
+            "parallel"
+        ]
     );
     let r = EncodeOptions::new().resolve("jpeg-turbo", c.encode_options()).unwrap();
     assert_eq!(r.int("quality").unwrap(), 90);
     assert_eq!(r.str("subsampling").unwrap(), "420");
     assert!(!r.bool("progressive").unwrap() && !r.bool("optimize").unwrap() && !r.bool("arithmetic").unwrap());
+    assert!(r.bool("parallel").unwrap());
     assert!(reg()
         .by_extension("jfif")
         .iter()
@@ -645,4 +653,314 @@ fn exif_orientation_and_density_are_reported() {
     assert_eq!(decode(&with_exif).unwrap(), decode(&jpg).unwrap());
     // the encoder's JFIF header has density 1:1 in unknown units: no DPI
     assert_eq!(reg().probe(&jpg, &opts()).unwrap().metadata.dpi, None);
+}
+
+// ---- parallel band encoding (restart intervals) and compressor reuse ----
+
+/// A photo-like picture: the smooth gradients plus pseudo-random texture of amplitude 48.
+fn textured(w: u32, h: u32, layout: Layout, seed: u64) -> Image {
+    let mut img = smooth(w, h, layout);
+    let noise = common::random_image(w, h, img.format(), seed);
+    for y in 0..h {
+        let n = noise.row(y).to_vec();
+        for (p, r) in img.row_mut(y).iter_mut().zip(n) {
+            *p = p.saturating_add(r % 48);
+        }
+    }
+    img
+}
+
+/// Offset of the first entropy-coded byte (just past the SOS header).
+fn scan_start(data: &[u8]) -> usize {
+    let mut i = 2;
+    loop {
+        assert_eq!(data[i], 0xFF, "marker expected at {i}");
+        let len = u16::from_be_bytes([data[i + 2], data[i + 3]]) as usize;
+        if data[i + 1] == 0xDA {
+            return i + 2 + len;
+        }
+        i += 2 + len;
+    }
+}
+
+/// The restart interval from the DRI marker (if any) and the number of RSTn markers in the
+/// entropy-coded data.
+fn restarts(data: &[u8]) -> (Option<u16>, usize) {
+    let mut i = 2;
+    let mut interval = None;
+    while data[i + 1] != 0xDA {
+        if data[i + 1] == 0xDD {
+            interval = Some(u16::from_be_bytes([data[i + 4], data[i + 5]]));
+        }
+        i += 2 + u16::from_be_bytes([data[i + 2], data[i + 3]]) as usize;
+    }
+    let scan = &data[scan_start(data)..];
+    let rst = scan
+        .windows(2)
+        .filter(|w| w[0] == 0xFF && (0xD0..=0xD7).contains(&w[1]))
+        .count();
+    (interval, rst)
+}
+
+/// libjpeg-turbo's own single-threaded encode with a restart interval of `interval` MCUs
+/// (raw API with a fresh instance, so nothing of pixcodec is involved).
+fn libjpeg_restart_encode(img: &Image, quality: i32, subsamp: raw::TJSAMP, interval: u16) -> Vec<u8> {
+    let pf = match img.format().layout {
+        Layout::Gray => raw::TJPF_TJPF_GRAY,
+        Layout::Rgb => raw::TJPF_TJPF_RGB,
+        _ => raw::TJPF_TJPF_CMYK,
+    } as libc::c_int;
+    // SAFETY: test helper; every pointer refers to live buffers of the stated sizes.
+    unsafe {
+        let hd = raw::tj3Init(raw::TJINIT_TJINIT_COMPRESS as libc::c_int);
+        assert!(!hd.is_null());
+        let set = |p: raw::TJPARAM, v: i32| assert_eq!(raw::tj3Set(hd, p as libc::c_int, v), 0);
+        set(raw::TJPARAM_TJPARAM_SUBSAMP, subsamp);
+        set(raw::TJPARAM_TJPARAM_QUALITY, quality);
+        set(raw::TJPARAM_TJPARAM_RESTARTBLOCKS, i32::from(interval));
+        let mut buf: *mut libc::c_uchar = std::ptr::null_mut();
+        let mut size: raw::size_t = 0;
+        let (w, h) = (img.width() as i32, img.height() as i32);
+        let rc = raw::tj3Compress8(hd, img.as_bytes().as_ptr(), w, 0, h, pf, &mut buf, &mut size);
+        assert_eq!(
+            rc,
+            0,
+            "{}",
+            std::ffi::CStr::from_ptr(raw::tj3GetErrorStr(hd)).to_string_lossy()
+        );
+        let v = std::slice::from_raw_parts(buf, size as usize).to_vec();
+        raw::tj3Free(buf.cast());
+        raw::tj3Destroy(hd);
+        v
+    }
+}
+
+fn subsamp_code(s: &str) -> raw::TJSAMP {
+    match s {
+        "444" => raw::TJSAMP_TJSAMP_444,
+        "422" => raw::TJSAMP_TJSAMP_422,
+        "420" => raw::TJSAMP_TJSAMP_420,
+        "440" => raw::TJSAMP_TJSAMP_440,
+        "411" => raw::TJSAMP_TJSAMP_411,
+        _ => raw::TJSAMP_TJSAMP_GRAY,
+    }
+}
+
+#[test]
+fn parallel_encode_is_libjpeg_restart_encode_and_decodes_like_a_single_encode() {
+    // Odd sizes, sizes that are and are not multiples of the MCU, every subsampling,
+    // gray and CMYK (YCCK), several qualities; all large enough to be split into bands.
+    let cases: &[(u32, u32, Layout, &str, i64)] = &[
+        (1024, 600, Layout::Rgb, "420", 90),
+        (1921, 1081, Layout::Rgb, "420", 90),
+        (777, 1001, Layout::Rgb, "420", 75),
+        (4099, 130, Layout::Rgb, "420", 95),
+        (513, 1031, Layout::Rgb, "444", 90),
+        (1000, 999, Layout::Rgb, "422", 50),
+        (801, 803, Layout::Rgb, "440", 100),
+        (1203, 509, Layout::Rgb, "411", 85),
+        (1283, 457, Layout::Gray, "420", 90),
+        (725, 733, Layout::Gray, "444", 30),
+        (769, 700, Layout::Cmyk, "420", 90),
+        (741, 745, Layout::Cmyk, "444", 80),
+    ];
+    for (i, &(w, h, layout, sub, q)) in cases.iter().enumerate() {
+        let what = format!("{w}x{h} {layout:?} {sub} q{q}");
+        let img = textured(w, h, layout, 7 + i as u64);
+        let o = EncodeOptions::new().subsampling(sub).quality(q as u8);
+        let par = encode(&img, o.clone()).unwrap().data;
+        let single = encode(&img, o.set("parallel", false)).unwrap().data;
+        let (interval, rst) = restarts(&par);
+        let interval = interval.unwrap_or_else(|| panic!("{what}: not encoded in bands"));
+        assert_eq!(restarts(&single), (None, 0), "{what}");
+        // Byte for byte what libjpeg-turbo writes itself with that restart interval.
+        let sub = if layout == Layout::Gray { "gray" } else { sub };
+        let reference = libjpeg_restart_encode(&img, q as i32, subsamp_code(sub), interval);
+        assert!(par == reference, "{what}: differs from libjpeg-turbo's restart encode");
+        // The same pixels as a single-threaded encode, through three decoders.
+        let a = decode(&par).unwrap();
+        let b = decode(&single).unwrap();
+        assert!(a.as_ref().pixels_eq(&b.as_ref()), "{what}: decoded pixels differ");
+        if layout != Layout::Cmyk {
+            let pf = if layout == Layout::Gray {
+                turbojpeg::PixelFormat::GRAY
+            } else {
+                turbojpeg::PixelFormat::RGB
+            };
+            let t = turbojpeg::decompress(&par, pf).unwrap();
+            assert_eq!(t.pixels, a.as_bytes(), "{what}: turbojpeg crate");
+            #[cfg(feature = "image-rs")]
+            {
+                let zp = image::load_from_memory_with_format(&par, image::ImageFormat::Jpeg).unwrap();
+                let zs = image::load_from_memory_with_format(&single, image::ImageFormat::Jpeg).unwrap();
+                assert_eq!(zp.as_bytes(), zs.as_bytes(), "{what}: image crate (zune-jpeg)");
+            }
+        }
+        // Size: DRI (6 bytes) plus per band an RST marker, its 1-padding and a restarted DC.
+        let bands = rst + 1;
+        let extra = par.len() as i64 - single.len() as i64;
+        eprintln!(
+            "{what}: {bands} bands, {} vs {} bytes (+{extra})",
+            par.len(),
+            single.len()
+        );
+        assert!(
+            extra <= 6 + 32 * (bands as i64 - 1),
+            "{what}: {extra} extra bytes for {bands} bands"
+        );
+    }
+}
+
+#[test]
+fn small_or_non_baseline_encodes_are_not_split() {
+    // The threshold: 511x511 is one piece, 512x512 is two bands (of 16 MCU rows each).
+    assert_eq!(PARALLEL_MIN_PIXELS, 512 * 512);
+    let img = textured(511, 511, Layout::Rgb, 1);
+    assert_eq!(restarts(&encode(&img, EncodeOptions::new()).unwrap().data), (None, 0));
+    let img = textured(512, 512, Layout::Rgb, 1);
+    assert_eq!(
+        restarts(&encode(&img, EncodeOptions::new()).unwrap().data),
+        (Some(32 * 16), 1)
+    );
+    let big = textured(1100, 700, Layout::Rgb, 2);
+    for (name, opts) in [
+        ("progressive", EncodeOptions::new().progressive(true)),
+        ("optimize", EncodeOptions::new().set("optimize", true)),
+        ("arithmetic", EncodeOptions::new().set("arithmetic", true)),
+    ] {
+        let a = encode(&big, opts.clone()).unwrap().data;
+        let b = encode(&big, opts.set("parallel", false)).unwrap().data;
+        assert_eq!(a, b, "{name}");
+        assert_eq!(restarts(&a).0, None, "{name}");
+    }
+}
+
+#[test]
+fn parallel_encode_bytes_do_not_depend_on_the_thread_count() {
+    let img = textured(1500, 900, Layout::Rgb, 3);
+    let (buf, stride) = common::padded_copy(&img, 5);
+    let view = ImageRef::new(&buf, 1500, 900, img.format(), stride).unwrap();
+    let reference = encode(&img, EncodeOptions::new()).unwrap().data;
+    assert!(restarts(&reference).1 > 0);
+    for threads in [1, 2, 3, 7] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let a = pool.install(|| encode(&img, EncodeOptions::new()).unwrap().data);
+        let b = pool.install(|| reg().encode(view, "jpeg", &EncodeOptions::new()).unwrap().data);
+        assert!(a == reference && b == reference, "{threads} threads");
+    }
+}
+
+#[test]
+fn pooled_compressors_reset_every_setting_between_encodes() {
+    // Interleave settings on the pooled compressors (on this thread and rayon's) and compare
+    // each result with a fresh compressor of the turbojpeg crate.
+    let rgb = textured(300, 200, Layout::Rgb, 4);
+    let gray = textured(200, 120, Layout::Gray, 5);
+    let big = textured(1100, 700, Layout::Rgb, 6);
+    let fresh = |img: &Image, q: i32, sub: turbojpeg::Subsamp, prog: bool, opt: bool, ari: bool| {
+        let mut c = turbojpeg::Compressor::new().unwrap();
+        c.set_quality(q).unwrap();
+        c.set_subsamp(sub).unwrap();
+        c.set_progressive(prog).unwrap();
+        c.set_optimize(opt).unwrap();
+        c.set_arithmetic(ari).unwrap();
+        let pf = if img.format().layout == Layout::Gray {
+            turbojpeg::PixelFormat::GRAY
+        } else {
+            turbojpeg::PixelFormat::RGB
+        };
+        let input = turbojpeg::Image {
+            pixels: img.as_bytes(),
+            width: img.width() as usize,
+            pitch: img.row_bytes(),
+            height: img.height() as usize,
+            format: pf,
+        };
+        c.compress_to_vec(input).unwrap()
+    };
+    use turbojpeg::Subsamp as S;
+    for round in 0..2 {
+        let seq: Vec<(&Image, EncodeOptions, Vec<u8>)> = vec![
+            (
+                &rgb,
+                EncodeOptions::new().progressive(true).quality(40),
+                fresh(&rgb, 40, S::Sub2x2, true, false, false),
+            ),
+            (
+                &gray,
+                EncodeOptions::new().set("arithmetic", true),
+                fresh(&gray, 90, S::Gray, false, false, true),
+            ),
+            (
+                &rgb,
+                EncodeOptions::new().subsampling("444").set("optimize", true),
+                fresh(&rgb, 90, S::None, false, true, false),
+            ),
+            (
+                &big,
+                EncodeOptions::new().set("parallel", false),
+                fresh(&big, 90, S::Sub2x2, false, false, false),
+            ),
+            (
+                &rgb,
+                EncodeOptions::new(),
+                fresh(&rgb, 90, S::Sub2x2, false, false, false),
+            ),
+        ];
+        for (k, (img, o, want)) in seq.into_iter().enumerate() {
+            assert!(encode(img, o).unwrap().data == want, "round {round} step {k}");
+            // A refused encode in between changes nothing.
+            assert!(encode(&rgb, EncodeOptions::new().subsampling("gray")).is_err());
+            // A parallel encode in between uses (and returns) several pooled compressors.
+            assert!(restarts(&encode(&big, EncodeOptions::new()).unwrap().data).0.is_some());
+        }
+    }
+}
+
+#[test]
+fn decoding_inherits_nothing_from_earlier_decodes() {
+    // Interleaved decodes (different files, sizes, draft scaling) on one thread give what a
+    // first decode gives; a file whose quantization tables were cut out is refused even right
+    // after a file that had them (libjpeg keeps tables in a reused decompressor).
+    let a = encode(&textured(300, 200, Layout::Rgb, 8), EncodeOptions::new())
+        .unwrap()
+        .data;
+    let b = encode(&textured(97, 61, Layout::Gray, 9), EncodeOptions::new().quality(50))
+        .unwrap()
+        .data;
+    let first_a = decode(&a).unwrap();
+    let first_b = decode(&b).unwrap();
+    let mut d = reg().decoder(&a, &opts()).unwrap();
+    assert!(d.draft(80, 50).unwrap());
+    let small_a = {
+        let info = d.info().clone();
+        let mut img = Image::new(info.width, info.height, info.format).unwrap();
+        d.decode_into(img.as_mut()).unwrap();
+        img
+    };
+    // cut the DQT segment(s) out of `a`
+    let mut no_dqt = a[..2].to_vec();
+    let mut i = 2;
+    while a[i + 1] != 0xDA {
+        let len = u16::from_be_bytes([a[i + 2], a[i + 3]]) as usize;
+        if a[i + 1] != 0xDB {
+            no_dqt.extend_from_slice(&a[i..i + 2 + len]);
+        }
+        i += 2 + len;
+    }
+    no_dqt.extend_from_slice(&a[i..]);
+    for _ in 0..3 {
+        assert!(decode(&a).unwrap().as_ref().pixels_eq(&first_a.as_ref()));
+        assert!(
+            matches!(decode(&no_dqt), Err(Error::Decode { .. })),
+            "no DQT must be refused"
+        );
+        assert!(decode(&a[..a.len() / 2]).is_err());
+        assert!(decode(&b).unwrap().as_ref().pixels_eq(&first_b.as_ref()));
+        let mut d = reg().decoder(&a, &opts()).unwrap();
+        assert!(d.draft(80, 50).unwrap());
+        let mut img = Image::new(small_a.width(), small_a.height(), small_a.format()).unwrap();
+        d.decode_into(img.as_mut()).unwrap();
+        assert!(img.as_ref().pixels_eq(&small_a.as_ref()));
+    }
 }
