@@ -15,7 +15,6 @@
 use std::io::Write;
 
 use rayon::prelude::*;
-use tiff::encoder::compression::{CompressionAlgorithm, Packbits};
 
 use super::predict::{apply_into, Wrapping};
 use super::NAME;
@@ -63,8 +62,39 @@ impl Compression {
     }
 }
 
-/// The encoder; stateless, options arrive with each call.
-pub(super) struct TiffEncoder;
+/// The encoder. Options arrive with each call; what it keeps between calls are its buffers
+/// (strip list, coded strips, IFD), so a reused encoder writing into a reused `Vec` makes no
+/// allocation per call once warm (`tests/alloc.rs`).
+#[derive(Default)]
+pub(super) struct TiffEncoder {
+    page: PageBuffers,
+}
+
+/// Buffers of one page, reused by the next page and the next call.
+#[derive(Default)]
+struct PageBuffers {
+    /// (first row, rows) of each strip.
+    strips: Vec<(u32, u32)>,
+    /// Coded strips (compressed or predicted); unused for uncompressed pages.
+    coded: Vec<Vec<u8>>,
+    counts: Vec<u64>,
+    offsets: Vec<u64>,
+    ifd: Ifd,
+    /// The IFD as written.
+    ifd_bytes: Vec<u8>,
+}
+
+/// Coded strip buffers larger than this in total are freed after a call rather than kept,
+/// so a cached encoder does not pin the memory of one huge image.
+const KEEP_CODED_BYTES: usize = 64 << 20;
+
+impl PageBuffers {
+    fn trim(&mut self) {
+        if self.coded.iter().map(Vec::capacity).sum::<usize>() > KEEP_CODED_BYTES {
+            self.coded = Vec::new();
+        }
+    }
+}
 
 struct Settings {
     compression: Compression,
@@ -110,18 +140,20 @@ impl Encoder for TiffEncoder {
                 )));
             }
         }
-        let geometry: Vec<(u64, u32, u32)> = pages
+        let geometry = pages
             .iter()
-            .map(|p| (p.row_bytes() as u64, p.height(), rows_per_strip(p)))
-            .collect();
-        let big = options.bool("bigtiff")? || worst_case_size(&geometry, compression) > u64::from(u32::MAX);
+            .map(|p| (p.row_bytes() as u64, p.height(), rows_per_strip(p)));
+        let big = options.bool("bigtiff")? || worst_case_size(geometry, compression) > u64::from(u32::MAX);
         let settings = Settings { compression, predictor };
 
         let mut w = Out { w: out, pos: 0, big };
         w.header()?;
-        for (i, page) in pages.iter().enumerate() {
-            write_page(&mut w, page, &settings, i + 1 == pages.len())?;
-        }
+        let result = pages
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, page)| write_page(&mut w, &mut self.page, page, &settings, i + 1 == pages.len()));
+        self.page.trim();
+        result?;
         w.w.flush()?;
         Ok(None)
     }
@@ -129,9 +161,9 @@ impl Encoder for TiffEncoder {
 
 /// Worst-case file size for pages given as (row bytes, height, rows per strip), computed up
 /// front: when it could pass 4 GiB the file is written as BigTIFF.
-fn worst_case_size(pages: &[(u64, u32, u32)], compression: Compression) -> u64 {
+fn worst_case_size(pages: impl IntoIterator<Item = (u64, u32, u32)>, compression: Compression) -> u64 {
     let mut estimate: u64 = 16;
-    for &(row_bytes, height, rps) in pages {
+    for (row_bytes, height, rps) in pages {
         let raw = row_bytes.saturating_mul(u64::from(height));
         let strips = u64::from(height.div_ceil(rps.max(1)));
         estimate = estimate
@@ -158,17 +190,20 @@ impl Out<'_> {
     /// The header in native byte order, pointing at the first IFD right after it.
     fn header(&mut self) -> Result<()> {
         let order = if cfg!(target_endian = "little") { b"II" } else { b"MM" };
-        let mut h = order.to_vec();
-        if self.big {
-            h.extend_from_slice(&43u16.to_ne_bytes());
-            h.extend_from_slice(&8u16.to_ne_bytes());
-            h.extend_from_slice(&0u16.to_ne_bytes());
-            h.extend_from_slice(&16u64.to_ne_bytes());
+        let mut h = [0u8; 16];
+        h[..2].copy_from_slice(order);
+        let len = if self.big {
+            h[2..4].copy_from_slice(&43u16.to_ne_bytes());
+            h[4..6].copy_from_slice(&8u16.to_ne_bytes());
+            h[6..8].copy_from_slice(&0u16.to_ne_bytes());
+            h[8..16].copy_from_slice(&16u64.to_ne_bytes());
+            16
         } else {
-            h.extend_from_slice(&42u16.to_ne_bytes());
-            h.extend_from_slice(&8u32.to_ne_bytes());
-        }
-        self.put(&h)
+            h[2..4].copy_from_slice(&42u16.to_ne_bytes());
+            h[4..8].copy_from_slice(&8u32.to_ne_bytes());
+            8
+        };
+        self.put(&h[..len])
     }
 }
 
@@ -177,37 +212,86 @@ const SHORT: u16 = 3;
 const LONG: u16 = 4;
 const LONG8: u16 = 16;
 
-/// One IFD under construction: entries of (tag, field type, count, native-endian values).
+/// One IFD entry: tag, field type, count and where its native-endian value bytes are in
+/// [`Ifd::values`].
+#[derive(Clone, Copy)]
+struct Entry {
+    tag: u16,
+    ty: u16,
+    count: u64,
+    start: usize,
+    len: usize,
+}
+
+/// One IFD under construction; its buffers are reused from page to page.
+#[derive(Default)]
 struct Ifd {
     big: bool,
-    entries: Vec<(u16, u16, u64, Vec<u8>)>,
+    entries: Vec<Entry>,
+    values: Vec<u8>,
+    /// Out-of-line values while writing.
+    extra: Vec<u8>,
 }
 
 impl Ifd {
-    fn shorts(&mut self, tag: u16, v: &[u16]) {
-        let bytes = v.iter().flat_map(|x| x.to_ne_bytes()).collect();
-        self.entries.push((tag, SHORT, v.len() as u64, bytes));
+    fn reset(&mut self, big: bool) {
+        self.big = big;
+        self.entries.clear();
+        self.values.clear();
+    }
+
+    fn push(&mut self, tag: u16, ty: u16, count: u64, start: usize) {
+        let len = self.values.len() - start;
+        self.entries.push(Entry {
+            tag,
+            ty,
+            count,
+            start,
+            len,
+        });
+    }
+
+    /// `n` SHORT values all equal to `v`.
+    fn shorts(&mut self, tag: u16, v: u16, n: usize) {
+        let start = self.values.len();
+        for _ in 0..n {
+            self.values.extend_from_slice(&v.to_ne_bytes());
+        }
+        self.push(tag, SHORT, n as u64, start);
+    }
+
+    fn short(&mut self, tag: u16, v: u16) {
+        self.shorts(tag, v, 1);
     }
 
     fn long(&mut self, tag: u16, v: u32) {
-        self.entries.push((tag, LONG, 1, v.to_ne_bytes().to_vec()));
+        let start = self.values.len();
+        self.values.extend_from_slice(&v.to_ne_bytes());
+        self.push(tag, LONG, 1, start);
     }
 
     /// Strip offsets or byte counts: LONG in classic TIFF, LONG8 in BigTIFF.
     fn offsets(&mut self, tag: u16, v: &[u64]) -> Result<()> {
-        let bytes = if self.big {
-            v.iter().flat_map(|x| x.to_ne_bytes()).collect()
+        let start = self.values.len();
+        if self.big {
+            for &x in v {
+                self.values.extend_from_slice(&x.to_ne_bytes());
+            }
         } else {
-            let mut b = Vec::with_capacity(v.len() * 4);
             for &x in v {
                 let x = u32::try_from(x).map_err(|_| enc_err("the file passed 4 GiB; write it with bigtiff=true"))?;
-                b.extend_from_slice(&x.to_ne_bytes());
+                self.values.extend_from_slice(&x.to_ne_bytes());
             }
-            b
-        };
-        self.entries
-            .push((tag, if self.big { LONG8 } else { LONG }, v.len() as u64, bytes));
+        }
+        self.push(tag, if self.big { LONG8 } else { LONG }, v.len() as u64, start);
         Ok(())
+    }
+
+    /// Removes the last entry (and its value bytes).
+    fn pop(&mut self) {
+        if let Some(e) = self.entries.pop() {
+            self.values.truncate(e.start);
+        }
     }
 
     /// Bytes of the value field inside an entry (values up to this size are stored inline).
@@ -225,22 +309,23 @@ impl Ifd {
         let extra: usize = self
             .entries
             .iter()
-            .filter(|e| e.3.len() > self.inline())
-            .map(|e| e.3.len().next_multiple_of(2))
+            .filter(|e| e.len > self.inline())
+            .map(|e| e.len.next_multiple_of(2))
             .sum();
         (head + entry * self.entries.len() + next + extra) as u64
     }
 
-    /// The IFD as written at file offset `at` (even), followed by its out-of-line values;
-    /// `next` is the offset of the next IFD (0 for the last).
-    fn bytes(mut self, at: u64, next: u64) -> Vec<u8> {
-        self.entries.sort_by_key(|e| e.0);
+    /// Writes into `out` the IFD as placed at file offset `at` (even), followed by its
+    /// out-of-line values; `next` is the offset of the next IFD (0 for the last).
+    fn write(&mut self, at: u64, next: u64, out: &mut Vec<u8>) {
+        self.entries.sort_unstable_by_key(|e| e.tag);
         let inline = self.inline();
-        let (head, entry, next_len) = if self.big { (8, 20, 8) } else { (2, 12, 4) };
+        let big = self.big;
+        let (head, entry, next_len) = if big { (8, 20, 8) } else { (2, 12, 4) };
         let mut extra_at = at + (head + entry * self.entries.len() + next_len) as u64;
-        let mut out = Vec::with_capacity(self.len() as usize);
-        let mut extra = Vec::new();
-        let word = |out: &mut Vec<u8>, v: u64, big: bool| {
+        out.clear();
+        self.extra.clear();
+        let word = |out: &mut Vec<u8>, v: u64| {
             if big {
                 out.extend_from_slice(&v.to_ne_bytes());
             } else {
@@ -248,59 +333,70 @@ impl Ifd {
                 out.extend_from_slice(&(v as u32).to_ne_bytes());
             }
         };
-        if self.big {
+        if big {
             out.extend_from_slice(&(self.entries.len() as u64).to_ne_bytes());
         } else {
             out.extend_from_slice(&(self.entries.len() as u16).to_ne_bytes());
         }
-        for (tag, ty, count, value) in &self.entries {
-            out.extend_from_slice(&tag.to_ne_bytes());
-            out.extend_from_slice(&ty.to_ne_bytes());
-            word(&mut out, *count, self.big);
+        for e in &self.entries {
+            let value = &self.values[e.start..e.start + e.len];
+            out.extend_from_slice(&e.tag.to_ne_bytes());
+            out.extend_from_slice(&e.ty.to_ne_bytes());
+            word(out, e.count);
             if value.len() <= inline {
                 out.extend_from_slice(value);
                 out.resize(out.len() + inline - value.len(), 0);
             } else {
-                word(&mut out, extra_at, self.big);
-                extra.extend_from_slice(value);
+                word(out, extra_at);
+                self.extra.extend_from_slice(value);
                 if value.len() % 2 == 1 {
-                    extra.push(0);
+                    self.extra.push(0);
                 }
                 extra_at += value.len().next_multiple_of(2) as u64;
             }
         }
-        word(&mut out, next, self.big);
-        out.extend_from_slice(&extra);
-        out
+        word(out, next);
+        out.extend_from_slice(&self.extra);
     }
 }
 
-fn write_page(w: &mut Out<'_>, page: &ImageRef<'_>, s: &Settings, last: bool) -> Result<()> {
+fn write_page(w: &mut Out<'_>, b: &mut PageBuffers, page: &ImageRef<'_>, s: &Settings, last: bool) -> Result<()> {
     let format = page.format();
     let ch = format.channels();
     let rps = rows_per_strip(page);
     let rb = page.row_bytes();
 
-    let strips: Vec<(u32, u32)> = (0..page.height())
-        .step_by(rps as usize)
-        .map(|y| (y, rps.min(page.height() - y)))
-        .collect();
+    b.strips.clear();
+    b.strips.extend(
+        (0..page.height())
+            .step_by(rps as usize)
+            .map(|y| (y, rps.min(page.height() - y))),
+    );
     // Uncompressed strips are the caller's rows themselves, written straight through; other
-    // strips are independent, so they are coded in parallel on all cores.
+    // strips are independent, so they are coded in parallel on all cores (one strip is coded
+    // on the calling thread).
     let direct = s.compression == Compression::None && !s.predictor;
-    let coded: Vec<Vec<u8>> = if direct {
-        Vec::new()
+    let n = b.strips.len();
+    b.counts.clear();
+    if direct {
+        b.counts.extend(b.strips.iter().map(|&(_, n)| n as u64 * rb as u64));
     } else {
-        strips
-            .par_iter()
-            .map(|&(y, n)| STRIP_SCRATCH.with(|c| code_strip(&mut c.borrow_mut(), page, y, n, s)))
-            .collect::<Result<_>>()?
-    };
-    let counts: Vec<u64> = if direct {
-        strips.iter().map(|&(_, n)| n as u64 * rb as u64).collect()
-    } else {
-        coded.iter().map(|c| c.len() as u64).collect()
-    };
+        if b.coded.len() < n {
+            b.coded.resize_with(n, Vec::new);
+        }
+        let code = |(dst, &(y, rows)): (&mut Vec<u8>, &(u32, u32))| {
+            STRIP_SCRATCH.with(|c| code_strip(&mut c.borrow_mut(), page, y, rows, s, dst))
+        };
+        if n == 1 {
+            code((&mut b.coded[0], &b.strips[0]))?;
+        } else {
+            b.coded[..n]
+                .par_iter_mut()
+                .zip(b.strips.par_iter())
+                .try_for_each(code)?;
+        }
+        b.counts.extend(b.coded[..n].iter().map(|c| c.len() as u64));
+    }
 
     let photometric: u16 = match format.layout {
         Layout::Gray | Layout::GrayAlpha => 1,
@@ -312,45 +408,45 @@ fn write_page(w: &mut Out<'_>, page: &ImageRef<'_>, s: &Settings, last: bool) ->
         SampleType::I8 | SampleType::I16 | SampleType::I32 | SampleType::I64 => 2,
         SampleType::F32 | SampleType::F64 => 3,
     };
-    let mut ifd = Ifd {
-        big: w.big,
-        entries: Vec::with_capacity(14),
-    };
+    let ifd = &mut b.ifd;
+    ifd.reset(w.big);
     ifd.long(256, page.width()); // ImageWidth
     ifd.long(257, page.height()); // ImageLength
-    ifd.shorts(258, &vec![format.sample.bits() as u16; ch]); // BitsPerSample
-    ifd.shorts(259, &[s.compression.tag()]); // Compression
-    ifd.shorts(262, &[photometric]); // PhotometricInterpretation
-    ifd.shorts(277, &[ch as u16]); // SamplesPerPixel
+    ifd.shorts(258, format.sample.bits() as u16, ch); // BitsPerSample
+    ifd.short(259, s.compression.tag()); // Compression
+    ifd.short(262, photometric); // PhotometricInterpretation
+    ifd.short(277, ch as u16); // SamplesPerPixel
     ifd.long(278, rps); // RowsPerStrip
-    ifd.shorts(284, &[1]); // PlanarConfiguration: chunky
-    ifd.shorts(339, &vec![sample_format; ch]); // SampleFormat
+    ifd.short(284, 1); // PlanarConfiguration: chunky
+    ifd.shorts(339, sample_format, ch); // SampleFormat
     if format.layout.has_alpha() {
-        ifd.shorts(338, &[2]); // ExtraSamples: 2 = unassociated (straight) alpha
+        ifd.short(338, 2); // ExtraSamples: 2 = unassociated (straight) alpha
     }
     if format.layout == Layout::Cmyk {
-        ifd.shorts(332, &[1]); // InkSet: 1 = CMYK
+        ifd.short(332, 1); // InkSet: 1 = CMYK
     }
     if s.predictor {
-        ifd.shorts(317, &[2]); // Predictor: horizontal differencing
+        ifd.short(317, 2); // Predictor: horizontal differencing
     }
     // The offsets depend on the IFD's size, which depends only on how many there are.
-    ifd.offsets(279, &counts)?; // StripByteCounts
-    ifd.offsets(273, &vec![0; counts.len()])?; // StripOffsets (placeholder of the right size)
+    ifd.offsets(279, &b.counts)?; // StripByteCounts
+    b.offsets.clear();
+    b.offsets.resize(n, 0);
+    ifd.offsets(273, &b.offsets)?; // StripOffsets (placeholder of the right size)
     let at = w.pos;
-    let mut offsets = Vec::with_capacity(counts.len());
     let mut end = at + ifd.len();
-    for &c in &counts {
-        offsets.push(end);
+    for (o, &c) in b.offsets.iter_mut().zip(&b.counts) {
+        *o = end;
         end += c;
     }
-    ifd.entries.pop();
-    ifd.offsets(273, &offsets)?;
+    ifd.pop();
+    ifd.offsets(273, &b.offsets)?;
     let next = if last { 0 } else { end + end % 2 };
     if !w.big && u32::try_from(next).is_err() {
         return Err(enc_err("the file passed 4 GiB; write it with bigtiff=true"));
     }
-    w.put(&ifd.bytes(at, next))?;
+    ifd.write(at, next, &mut b.ifd_bytes);
+    w.put(&b.ifd_bytes)?;
 
     if direct {
         let h = page.height() as usize;
@@ -362,7 +458,7 @@ fn write_page(w: &mut Out<'_>, page: &ImageRef<'_>, s: &Settings, last: bool) ->
             }
         }
     } else {
-        for c in &coded {
+        for c in &b.coded[..n] {
             w.put(c)?;
         }
     }
@@ -373,12 +469,10 @@ fn write_page(w: &mut Out<'_>, page: &ImageRef<'_>, s: &Settings, last: bool) ->
     Ok(())
 }
 
-/// Per-thread strip buffers and deflate compressor, reused across strips and calls.
+/// Per-thread strip buffer and compressors, reused across strips and calls.
 #[derive(Default)]
 struct StripScratch {
     raw: Vec<u8>,
-    /// The compressed strip before it is copied out at its exact size.
-    packed: Vec<u8>,
     deflate: Option<(u32, libdeflater::Compressor)>,
     lzw: Option<super::lzw::Encoder>,
 }
@@ -396,38 +490,41 @@ fn libdeflate_level(level: u32) -> libdeflater::CompressionLvl {
     libdeflater::CompressionLvl::new(level.clamp(1, 9) as i32).unwrap_or_default()
 }
 
-/// Codes rows `y..y + n` of `page` into one strip (predictor, then compression).
-fn code_strip(sc: &mut StripScratch, page: &ImageRef<'_>, y: u32, n: u32, s: &Settings) -> Result<Vec<u8>> {
+/// Codes rows `y..y + n` of `page` into one strip (predictor, then compression), replacing
+/// the contents of `dst` and reusing its capacity.
+fn code_strip(
+    sc: &mut StripScratch,
+    page: &ImageRef<'_>,
+    y: u32,
+    n: u32,
+    s: &Settings,
+    dst: &mut Vec<u8>,
+) -> Result<()> {
     let format = page.format();
     let (ch, size) = (format.channels(), format.sample.size());
     let rb = page.row_bytes();
+    let StripScratch { raw: buf, deflate, lzw } = sc;
     let raw: &[u8] = if !s.predictor && page.is_contiguous() {
         // The rows are already one packed strip in the caller's memory.
         &page.as_bytes()[y as usize * rb..(y + n) as usize * rb]
     } else {
-        let buf = &mut sc.raw;
         buf.clear();
         buf.resize(n as usize * rb, 0);
-        for (r, dst) in (y..y + n).zip(buf.chunks_exact_mut(rb.max(1))) {
+        for (r, row) in (y..y + n).zip(buf.chunks_exact_mut(rb.max(1))) {
             if s.predictor {
-                predict_row(page.row(r), dst, ch, size);
+                predict_row(page.row(r), row, ch, size);
             } else {
-                dst.copy_from_slice(page.row(r));
+                row.copy_from_slice(page.row(r));
             }
         }
-        &sc.raw
+        buf
     };
-    Ok(match s.compression {
-        Compression::None => raw.to_vec(),
-        Compression::Lzw => {
-            let mut packed = Vec::new();
-            sc.lzw
-                .get_or_insert_with(super::lzw::Encoder::new)
-                .encode(raw, &mut packed);
-            packed
-        }
+    dst.clear();
+    match s.compression {
+        Compression::None => dst.extend_from_slice(raw),
+        Compression::Lzw => lzw.get_or_insert_with(super::lzw::Encoder::new).encode(raw, dst),
         Compression::Deflate(level) => {
-            let c = match &mut sc.deflate {
+            let c = match deflate {
                 Some((l, c)) if *l == level => c,
                 slot => {
                     &mut slot
@@ -435,24 +532,46 @@ fn code_strip(sc: &mut StripScratch, page: &ImageRef<'_>, y: u32, n: u32, s: &Se
                         .1
                 }
             };
-            let bound = c.zlib_compress_bound(raw.len());
-            if sc.packed.len() < bound {
-                sc.packed.resize(bound, 0);
-            }
+            dst.resize(c.zlib_compress_bound(raw.len()), 0);
             let len = c
-                .zlib_compress(raw, &mut sc.packed)
+                .zlib_compress(raw, dst)
                 .map_err(|e| enc_err(format!("deflate: {e}")))?;
-            sc.packed[..len].to_vec()
+            dst.truncate(len);
         }
         Compression::Packbits => {
             // Each row is packed on its own, as TIFF requires.
-            let mut packed = Vec::with_capacity(raw.len() + raw.len() / 128 + 2 * n as usize);
-            for row in raw.chunks(rb) {
-                Packbits.write_to(&mut packed, row)?;
+            dst.reserve(raw.len() + raw.len() / 128 + 2 * n as usize);
+            for row in raw.chunks(rb.max(1)) {
+                packbits_row(row, dst);
             }
-            packed
         }
-    })
+    }
+    Ok(())
+}
+
+/// Appends the PackBits coding of one row to `out`: runs of 2..=128 equal bytes as
+/// (1 - length, byte), everything else as literal packets of up to 128 bytes, which end where
+/// a run of three starts. Hand-written (a dozen lines) because the `tiff` crate's encoder
+/// allocates a buffer per row, and a warm encode here allocates nothing.
+fn packbits_row(row: &[u8], out: &mut Vec<u8>) {
+    let n = row.len();
+    let mut i = 0;
+    while i < n {
+        let run = row[i..n.min(i + 128)].iter().take_while(|&&b| b == row[i]).count();
+        if run >= 2 {
+            out.push((1 - run as i32) as u8);
+            out.push(row[i]);
+            i += run;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < n && i - start < 128 && !(i + 2 < n && row[i] == row[i + 1] && row[i] == row[i + 2]) {
+            i += 1;
+        }
+        out.push((i - start - 1) as u8);
+        out.extend_from_slice(&row[start..i]);
+    }
 }
 
 /// Horizontal differencing (TIFF predictor 2) of the row `src` of native-endian samples into
@@ -484,14 +603,66 @@ mod tests {
             Compression::Deflate(6),
             Compression::Packbits,
         ] {
-            assert!(worst_case_size(&pages, c) > limit, "{c:?}");
+            assert!(worst_case_size(pages.iter().copied(), c) > limit, "{c:?}");
         }
         // 3 GiB uncompressed fits a classic TIFF; LZW's worst case (x1.5) does not.
         let pages = vec![(8192u64, 8192u32, 128u32); 48];
-        assert!(worst_case_size(&pages, Compression::None) < limit);
-        assert!(worst_case_size(&pages, Compression::Lzw) > limit);
+        assert!(worst_case_size(pages.iter().copied(), Compression::None) < limit);
+        assert!(worst_case_size(pages.iter().copied(), Compression::Lzw) > limit);
         // A small page is far below.
-        assert!(worst_case_size(&[(21, 5, 5)], Compression::Packbits) < 2048);
+        assert!(worst_case_size([(21, 5, 5)], Compression::Packbits) < 2048);
+    }
+
+    /// PackBits decoding as TIFF 6.0 section 9 gives it.
+    fn unpackbits(mut src: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        while let Some((&h, rest)) = src.split_first() {
+            let h = h as i8;
+            if h >= 0 {
+                let n = h as usize + 1;
+                out.extend_from_slice(&rest[..n]);
+                src = &rest[n..];
+            } else if h != -128 {
+                out.extend(std::iter::repeat_n(rest[0], 1 - h as isize as usize));
+                src = &rest[1..];
+            } else {
+                src = rest;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn packbits_rows_decode_back_and_compress_runs() {
+        let mut state = 1u32;
+        let mut rows: Vec<Vec<u8>> = vec![
+            vec![],
+            vec![7],
+            vec![7, 7],
+            vec![1, 2],
+            vec![5; 300],
+            (0..=255).collect(),
+        ];
+        for _ in 0..200 {
+            let len = (state >> 20) as usize % 700;
+            let row = (0..len)
+                .map(|_| {
+                    state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    // Short alphabets make runs of every length.
+                    (state >> 28) as u8 % 3
+                })
+                .collect();
+            rows.push(row);
+        }
+        for row in &rows {
+            let mut packed = Vec::new();
+            packbits_row(row, &mut packed);
+            assert_eq!(unpackbits(&packed), *row);
+            assert!(packed.len() <= row.len() + row.len().div_ceil(128));
+        }
+        let mut packed = Vec::new();
+        packbits_row(&[9; 300], &mut packed);
+        assert_eq!(packed, [129, 9, 129, 9, 213, 9]);
     }
 
     #[test]

@@ -63,8 +63,8 @@
 
 mod decode;
 mod encode;
-mod predict;
 mod lzw;
+mod predict;
 
 use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
 use crate::error::{Error, Result};
@@ -161,7 +161,7 @@ impl Codec for TiffCodec {
     }
 
     fn encoder(&self) -> Result<Box<dyn Encoder>> {
-        Ok(Box::new(encode::TiffEncoder))
+        Ok(Box::new(encode::TiffEncoder::default()))
     }
 
     fn reusable_encoder(&self) -> bool {
