@@ -623,7 +623,7 @@ mod tests {
                 out.extend_from_slice(&rest[..n]);
                 src = &rest[n..];
             } else if h != -128 {
-                out.extend(std::iter::repeat_n(rest[0], 1 - h as isize as usize));
+                out.extend(std::iter::repeat_n(rest[0], (1 - h as isize) as usize));
                 src = &rest[1..];
             } else {
                 src = rest;
