@@ -1,6 +1,6 @@
 /* The C ABI rows of `make bench`: pxc_decode_into into a reused buffer and
  * pxc_encode_to_buffer into a reused pxc_buffer, timed with the rule of benches/report.rs
- * (one warm-up, repeats until BENCH_BUDGET seconds, at least 3, at most 30; the median).
+ * (one warm-up, repeats until BENCH_BUDGET seconds, at least 3, at most 200; the median).
  *
  *   c_abi_bench decode FILE
  *   c_abi_bench encode INPUT.npy TARGET [key=value ...]
@@ -48,11 +48,11 @@ typedef int (*op_fn)(void *ctx);
 
 static double timed(op_fn f, void *ctx) {
     double budget = getenv("BENCH_BUDGET") ? atof(getenv("BENCH_BUDGET")) : 1.0;
-    double runs[30];
+    double runs[200];
     int n = 0;
     if (f(ctx)) return -1;
     double start = now();
-    while (n < 3 || (now() - start < budget && n < 30)) {
+    while (n < 3 || (now() - start < budget && n < 200)) {
         double t = now();
         if (f(ctx)) return -1;
         runs[n++] = now() - t;

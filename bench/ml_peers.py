@@ -11,7 +11,7 @@ on the same files in the same run:
 - ``tf-image_dataset_from_directory``: only when tensorflow is importable (never installed here).
 
 Timing rule as benches/report.rs: one warm-up, then repeats until BENCH_BUDGET seconds, at
-least 3 and at most 30; median.
+least 3 and at most 200; median.
 """
 
 import importlib.util
@@ -31,7 +31,7 @@ def timed(f):
     budget = float(os.environ.get("BENCH_BUDGET", "1.0"))
     f()
     v, start = [], time.perf_counter()
-    while len(v) < 3 or (time.perf_counter() - start < budget and len(v) < 30):
+    while len(v) < 3 or (time.perf_counter() - start < budget and len(v) < 200):
         t = time.perf_counter()
         f()
         v.append(time.perf_counter() - t)

@@ -1,6 +1,6 @@
 """The Python peers of `make bench`: Pillow, OpenCV, simplejpeg, imagecodecs and tifffile on
 the cases of ``manifest.json``, timed with the rule of ``benches/report.rs`` (one warm-up,
-then repeats until BENCH_BUDGET seconds, at least 3, at most 30; the median).
+then repeats until BENCH_BUDGET seconds, at least 3, at most 200; the median).
 
 Usage: python peers.py MANIFEST OUT.json
 """
@@ -27,7 +27,7 @@ cv2.setNumThreads(1)
 def timed(f):
     f()
     runs, start = [], time.perf_counter()
-    while len(runs) < 3 or (time.perf_counter() - start < BUDGET and len(runs) < 30):
+    while len(runs) < 3 or (time.perf_counter() - start < BUDGET and len(runs) < 200):
         t = time.perf_counter()
         f()
         runs.append(time.perf_counter() - t)

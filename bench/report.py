@@ -154,7 +154,7 @@ def main():
         ok = open(alloc_path).read().strip() == "ok"
         targets.append({"target": "encode_into with a reused buffer allocates nothing per call (tests/alloc.rs)",
                         "ratio": None, "goal": "0 allocations", "met": ok,
-                        "detail": "PNG and JPEG encoders, after the first call" + ("" if ok else ": FAILED")})
+                        "detail": "pixcodec::encode_into (registry path) for PNG, JPEG, TIFF and npy, after the first call on a thread" + ("" if ok else ": FAILED")})
     for t in extra_targets:
         hib = t.get("higher_is_better", True)
         target(t["target"], t["ratio"], t["goal"], t.get("detail", ""), hib)

@@ -14,7 +14,7 @@
 //!   target rows and writes `rows-ml.json`.
 //!
 //! Timing: the same rule as `benches/report.rs` (one warm-up, then repeats until `BENCH_BUDGET`
-//! seconds, at least 3 and at most 30; median).
+//! seconds, at least 3 and at most 200; median).
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};

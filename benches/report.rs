@@ -6,7 +6,7 @@
 //! (run in a fresh process so the high-water mark belongs to that decode alone).
 //!
 //! Timing: one warm-up call, then repeated calls until `BENCH_BUDGET` seconds (default 1.0)
-//! have passed, at least 3 and at most 30; the median is reported. The Python peers
+//! have passed, at least 3 and at most 200; the median is reported. The Python peers
 //! (`bench/peers.py`) and the C ABI driver (`bench/c_abi_bench.c`) use the same rule.
 
 use std::hint::black_box;

@@ -1,5 +1,5 @@
 //! The timing rule shared by the report benches (`report.rs`, `ml.rs`): one warm-up call,
-//! then the median of at least 3 and at most 30 calls within `BENCH_BUDGET` seconds (default 1).
+//! then the median of at least 3 and at most 200 calls within `BENCH_BUDGET` seconds (default 1).
 
 use std::time::{Duration, Instant};
 
@@ -18,7 +18,7 @@ pub fn time(mut f: impl FnMut()) -> f64 {
     let budget = budget();
     let start = Instant::now();
     let mut v = Vec::new();
-    while v.len() < 3 || (start.elapsed() < budget && v.len() < 30) {
+    while v.len() < 3 || (start.elapsed() < budget && v.len() < 200) {
         let t = Instant::now();
         f();
         v.push(t.elapsed().as_secs_f64());
