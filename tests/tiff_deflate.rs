@@ -11,23 +11,11 @@ use proptest::prelude::*;
 
 /// The tiff crate's decode of every page, as native-endian bytes.
 fn crate_pages(data: &[u8]) -> Vec<Vec<u8>> {
-    use tiff::decoder::{Decoder, DecodingResult as D};
-    let mut dec = Decoder::new(std::io::Cursor::new(data)).expect("tiff crate reads the header");
+    let mut dec = tiff::decoder::Decoder::new(std::io::Cursor::new(data)).expect("tiff crate reads the header");
     let mut pages = Vec::new();
     loop {
-        let v = match dec.read_image().expect("tiff crate decodes the page") {
-            D::U8(v) => v,
-            D::U16(v) => bytemuck::cast_slice(&v).to_vec(),
-            D::U32(v) => bytemuck::cast_slice(&v).to_vec(),
-            D::U64(v) => bytemuck::cast_slice(&v).to_vec(),
-            D::I8(v) => bytemuck::cast_slice(&v).to_vec(),
-            D::I16(v) => bytemuck::cast_slice(&v).to_vec(),
-            D::I32(v) => bytemuck::cast_slice(&v).to_vec(),
-            D::I64(v) => bytemuck::cast_slice(&v).to_vec(),
-            D::F32(v) => bytemuck::cast_slice(&v).to_vec(),
-            D::F64(v) => bytemuck::cast_slice(&v).to_vec(),
-            other => panic!("unexpected tiff crate result {:?}", std::mem::discriminant(&other)),
-        };
+        let v = common::tiff_crate_bytes(dec.read_image().expect("tiff crate decodes the page"))
+            .expect("a pixcodec sample type");
         pages.push(v);
         if !dec.more_images() {
             return pages;

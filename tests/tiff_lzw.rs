@@ -9,36 +9,10 @@ use pixcodec::{EncodeOptions, Image, Layout, PixelFormat, SampleType};
 use proptest::prelude::*;
 use tiff::encoder::{colortype, Compression, Predictor, TiffEncoder};
 
-const SAMPLES: [SampleType; 10] = [
-    SampleType::U8,
-    SampleType::U16,
-    SampleType::U32,
-    SampleType::U64,
-    SampleType::I8,
-    SampleType::I16,
-    SampleType::I32,
-    SampleType::I64,
-    SampleType::F32,
-    SampleType::F64,
-];
-
 /// The tiff crate's decode of the first page, as native-endian bytes.
 fn crate_bytes(data: &[u8]) -> Vec<u8> {
-    use tiff::decoder::{Decoder, DecodingResult as D};
-    let mut dec = Decoder::new(std::io::Cursor::new(data)).expect("tiff crate opens");
-    match dec.read_image().expect("tiff crate decodes") {
-        D::U8(v) => v,
-        D::U16(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::U32(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::U64(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::I8(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::I16(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::I32(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::I64(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::F32(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::F64(v) => bytemuck::cast_slice(&v).to_vec(),
-        _ => panic!("unexpected sample type"),
-    }
+    let mut dec = tiff::decoder::Decoder::new(std::io::Cursor::new(data)).expect("tiff crate opens");
+    common::tiff_crate_bytes(dec.read_image().expect("tiff crate decodes")).expect("a pixcodec sample type")
 }
 
 /// A gray image of `sample` written by the tiff crate with LZW (and the predictor for
@@ -100,7 +74,7 @@ fn contents(width: u32, height: u32, format: PixelFormat, seed: u64) -> Vec<(&'s
 
 #[test]
 fn every_sample_type_both_directions() {
-    for sample in SAMPLES {
+    for sample in SampleType::ALL {
         let format = PixelFormat::new(Layout::Gray, sample);
         // Several 256 KiB strips with a short last one.
         let (w, h) = (613, 3 + (1 << 19) as u32 / (613 * sample.size() as u32));
@@ -155,12 +129,12 @@ proptest! {
     fn random_images_round_trip(
         w in 1u32..300,
         h in 1u32..300,
-        sample in 0usize..SAMPLES.len(),
+        sample in 0usize..SampleType::ALL.len(),
         seed in any::<u64>(),
         alphabet in 1u8..=255,
         predictor in any::<bool>(),
     ) {
-        let sample = SAMPLES[sample];
+        let sample = SampleType::ALL[sample];
         let format = PixelFormat::new(Layout::Gray, sample);
         let mut img = common::random_image(w, h, format, seed);
         let size = sample.size();

@@ -7,21 +7,8 @@ use pixcodec::{EncodeOptions, Image, Layout, PixelFormat, SampleType};
 
 /// The tiff crate's own decode of the first page, as native-endian bytes.
 fn crate_bytes(data: &[u8]) -> Option<Vec<u8>> {
-    use tiff::decoder::{Decoder, DecodingResult as D};
-    let mut dec = Decoder::new(std::io::Cursor::new(data)).ok()?;
-    Some(match dec.read_image().ok()? {
-        D::U8(v) => v,
-        D::U16(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::U32(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::U64(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::I8(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::I16(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::I32(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::I64(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::F32(v) => bytemuck::cast_slice(&v).to_vec(),
-        D::F64(v) => bytemuck::cast_slice(&v).to_vec(),
-        _ => return None,
-    })
+    let mut dec = tiff::decoder::Decoder::new(std::io::Cursor::new(data)).ok()?;
+    common::tiff_crate_bytes(dec.read_image().ok()?)
 }
 
 fn pattern(width: u32, height: u32, format: PixelFormat) -> Image {

@@ -31,3 +31,22 @@ pub fn padded_copy(img: &Image, pad: usize) -> (Vec<u8>, usize) {
     }
     (buf, stride)
 }
+
+/// A `tiff` crate decode result as native-endian bytes (None for types pixcodec has no
+/// counterpart of), for the differential TIFF tests.
+pub fn tiff_crate_bytes(result: tiff::decoder::DecodingResult) -> Option<Vec<u8>> {
+    use tiff::decoder::DecodingResult as D;
+    Some(match result {
+        D::U8(v) => v,
+        D::U16(v) => bytemuck::cast_slice(&v).to_vec(),
+        D::U32(v) => bytemuck::cast_slice(&v).to_vec(),
+        D::U64(v) => bytemuck::cast_slice(&v).to_vec(),
+        D::I8(v) => bytemuck::cast_slice(&v).to_vec(),
+        D::I16(v) => bytemuck::cast_slice(&v).to_vec(),
+        D::I32(v) => bytemuck::cast_slice(&v).to_vec(),
+        D::I64(v) => bytemuck::cast_slice(&v).to_vec(),
+        D::F32(v) => bytemuck::cast_slice(&v).to_vec(),
+        D::F64(v) => bytemuck::cast_slice(&v).to_vec(),
+        _ => return None,
+    })
+}
