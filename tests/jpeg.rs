@@ -267,16 +267,7 @@ fn compress_high(samples: &[u16], w: i32, h: i32, gray: bool, precision: i32, lo
         } else {
             raw::tj3Compress12(hd, samples.as_ptr().cast(), w, 0, h, pf, &mut buf, &mut size)
         };
-        assert_eq!(
-            rc,
-            0,
-            "{}",
-            std::ffi::CStr::from_ptr(raw::tj3GetErrorStr(hd)).to_string_lossy()
-        );
-        let v = std::slice::from_raw_parts(buf, size as usize).to_vec();
-        raw::tj3Free(buf.cast());
-        raw::tj3Destroy(hd);
-        v
+        take_raw_output(hd, rc, buf, size)
     }
 }
 
@@ -722,16 +713,7 @@ fn libjpeg_restart_encode(img: &Image, quality: i32, subsamp: raw::TJSAMP, inter
         let mut size: raw::size_t = 0;
         let (w, h) = (img.width() as i32, img.height() as i32);
         let rc = raw::tj3Compress8(hd, img.as_bytes().as_ptr(), w, 0, h, pf, &mut buf, &mut size);
-        assert_eq!(
-            rc,
-            0,
-            "{}",
-            std::ffi::CStr::from_ptr(raw::tj3GetErrorStr(hd)).to_string_lossy()
-        );
-        let v = std::slice::from_raw_parts(buf, size as usize).to_vec();
-        raw::tj3Free(buf.cast());
-        raw::tj3Destroy(hd);
-        v
+        take_raw_output(hd, rc, buf, size)
     }
 }
 
@@ -963,4 +945,28 @@ fn decoding_inherits_nothing_from_earlier_decodes() {
         d.decode_into(img.as_mut()).unwrap();
         assert!(img.as_ref().pixels_eq(&small_a.as_ref()));
     }
+}
+
+/// Checks a raw `tj3Compress*` return code, copies out the JPEG it wrote and frees the
+/// output buffer and the handle.
+///
+/// # Safety
+/// `hd` is a live TurboJPEG handle and `buf`/`size` are what the compress call set.
+unsafe fn take_raw_output(
+    hd: turbojpeg::raw::tjhandle,
+    rc: libc::c_int,
+    buf: *mut libc::c_uchar,
+    size: turbojpeg::raw::size_t,
+) -> Vec<u8> {
+    use turbojpeg::raw;
+    assert_eq!(
+        rc,
+        0,
+        "{}",
+        std::ffi::CStr::from_ptr(raw::tj3GetErrorStr(hd)).to_string_lossy()
+    );
+    let v = std::slice::from_raw_parts(buf, size as usize).to_vec();
+    raw::tj3Free(buf.cast());
+    raw::tj3Destroy(hd);
+    v
 }
