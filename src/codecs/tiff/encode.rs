@@ -504,24 +504,22 @@ fn code_strip(
     let (ch, size) = (format.channels(), format.sample.size());
     let rb = page.row_bytes();
     let StripScratch { raw: buf, deflate, lzw } = sc;
+    if s.compression == Compression::None {
+        // Predicted but uncompressed: the predicted rows are the strip itself.
+        strip_rows(page, y, n, s.predictor, ch, size, dst);
+        return Ok(());
+    }
     let raw: &[u8] = if !s.predictor && page.is_contiguous() {
         // The rows are already one packed strip in the caller's memory.
         &page.as_bytes()[y as usize * rb..(y + n) as usize * rb]
     } else {
-        buf.clear();
-        buf.resize(n as usize * rb, 0);
-        for (r, row) in (y..y + n).zip(buf.chunks_exact_mut(rb.max(1))) {
-            if s.predictor {
-                predict_row(page.row(r), row, ch, size);
-            } else {
-                row.copy_from_slice(page.row(r));
-            }
-        }
+        strip_rows(page, y, n, s.predictor, ch, size, buf);
         buf
     };
     dst.clear();
     match s.compression {
-        Compression::None => dst.extend_from_slice(raw),
+        // Written straight into `dst` above.
+        Compression::None => {}
         Compression::Lzw => lzw.get_or_insert_with(super::lzw::Encoder::new).encode(raw, dst),
         Compression::Deflate(level) => {
             let c = match deflate {
@@ -547,6 +545,21 @@ fn code_strip(
         }
     }
     Ok(())
+}
+
+/// Replaces the contents of `out` with rows `y..y + n` of `page`, packed, with the predictor
+/// differences when `predictor` is set.
+fn strip_rows(page: &ImageRef<'_>, y: u32, n: u32, predictor: bool, ch: usize, size: usize, out: &mut Vec<u8>) {
+    let rb = page.row_bytes();
+    out.clear();
+    out.resize(n as usize * rb, 0);
+    for (r, row) in (y..y + n).zip(out.chunks_exact_mut(rb.max(1))) {
+        if predictor {
+            predict_row(page.row(r), row, ch, size);
+        } else {
+            row.copy_from_slice(page.row(r));
+        }
+    }
 }
 
 /// Appends the PackBits coding of one row to `out`: runs of 2..=128 equal bytes as
