@@ -2,9 +2,9 @@
 # same inputs in one run; writes target/bench/report.md and report.json. Included by the
 # top-level Makefile. Not part of `make test`. Knobs: BENCH_BUDGET (seconds per case and tool,
 # default 1.0), BENCH_ONLY (jpeg|png|tiff), BENCH_QUICK=1 (no 4000x3000 inputs),
-# BENCH_ROUNDS (default 2): the Rust, C ABI and peer rows are timed in that many rounds, the
-# order of the three reversed every other round so no tool always runs first (when the machine is
-# coolest) or last; the report keeps each tool's best round per case.
+# BENCH_ROUNDS (default 2): case by case (bench/rounds.py), the Rust, C ABI and peer drivers time
+# the case that many times each, back to back, the order of the three reversed every other round
+# so no tool always runs first; the report keeps each tool's best round per case.
 # `make bench-ml` runs only the ML loader's rows (issue 5) and regenerates the report.
 
 BENCH_DIR := target/bench
@@ -45,14 +45,9 @@ bench: deps bench-venv
 	$(CARGO) build --release -p pixcodec-ffi
 	cc -O2 -std=c99 -Wall -Iinclude bench/c_abi_bench.c -o $(BENCH_DIR)/c_abi_bench \
 	  -L$(BENCH_TARGET_DIR)/release -lpixcodec -Wl,-rpath,$(abspath $(BENCH_TARGET_DIR))/release -lpthread -lm
-	$(CARGO) bench --bench report --no-run
-	for r in $$(seq 1 $(BENCH_ROUNDS)); do \
-	  rust="$(CARGO) bench --bench report -- $(abspath $(BENCH_DIR))/inputs/manifest.json $(abspath $(BENCH_DIR))/rows-rust-r$$r.json"; \
-	  cabi="$(BENCH_PY) bench/cabi.py $(BENCH_DIR)/c_abi_bench $(BENCH_DIR)/inputs/manifest.json $(BENCH_DIR)/rows-cabi-r$$r.json"; \
-	  peers="$(BENCH_PY) bench/peers.py $(BENCH_DIR)/inputs/manifest.json $(BENCH_DIR)/rows-peers-r$$r.json"; \
-	  echo "== round $$r of $(BENCH_ROUNDS)"; \
-	  if [ $$((r % 2)) = 1 ]; then $$rust && $$cabi && $$peers; else $$peers && $$cabi && $$rust; fi || exit 1; \
-	done
+	$(CARGO) bench --bench report --no-run --message-format=json > $(BENCH_DIR)/report-build.json
+	$(BENCH_PY) bench/rounds.py $(BENCH_DIR)/inputs/manifest.json $(BENCH_ROUNDS) $(BENCH_DIR) \
+	  $(BENCH_DIR)/report-build.json $(BENCH_DIR)/c_abi_bench
 	if [ -f $(BENCH_DIR)/inputs/rgb8_4000x3000.jpg ]; then \
 	  $(CARGO) bench --bench report -- --peak-rss $(abspath $(BENCH_DIR))/inputs/rgb8_4000x3000.jpg > $(BENCH_DIR)/peak.json; fi
 	$(BENCH_ML)

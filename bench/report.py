@@ -167,7 +167,8 @@ def main():
           "All rows come from the same run of `make bench`. MP/s = megapixels per second (median; see "
           "benches/report.rs for the timing rule). pixcodec and the C ABI use every core for TIFF strips; "
           "`-1thread` rows pin pixcodec to one thread; peers are single-threaded unless named `-2threads`.",
-          f"Every tool was timed in {rounds} round(s), the order of Rust / C ABI / peers reversed every other "
+          f"Every tool was timed in {rounds} round(s), case by case: the rounds of the Rust, C ABI and peer "
+          "drivers on one case run back to back (bench/rounds.py), the order of the three reversed every other "
           "round; each row is the tool's fastest round, `spread` is how much slower its slowest round was.", "",
           "## Targets", "", "| target | measured | goal | met | detail |", "|---|---|---|---|---|"]
     for t in targets:
