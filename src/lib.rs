@@ -20,6 +20,7 @@ pub mod image;
 pub mod info;
 pub mod io;
 pub mod limits;
+mod memcopy;
 pub mod ml;
 pub mod options;
 pub mod registry;

@@ -297,7 +297,7 @@ impl Decoder for NpyDecoder<'_> {
             let start = self.page * h * row;
             for y in 0..h {
                 let dst = out.row_mut(y as u32);
-                dst.copy_from_slice(&body[start + y * row..start + (y + 1) * row]);
+                crate::memcopy::copy(dst, &body[start + y * row..start + (y + 1) * row]);
                 if swap {
                     dst.chunks_exact_mut(size).for_each(|s| s.reverse());
                 }

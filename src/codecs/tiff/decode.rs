@@ -482,7 +482,7 @@ impl TiffDecoder<'_> {
                 match self.bytes {
                     Some(b) => {
                         let at = plan.offsets[i] as usize;
-                        dst.copy_from_slice(&b[at..at + dst.len()]);
+                        crate::memcopy::copy(dst, &b[at..at + dst.len()]);
                     }
                     None => {
                         let reader = self.dec.inner();
