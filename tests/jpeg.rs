@@ -970,3 +970,87 @@ unsafe fn take_raw_output(
     raw::tj3Destroy(hd);
     v
 }
+
+/// A decode from outside rayon's pool runs as two bands (`tj3SetCroppingRegion`); a decode on
+/// a one-thread pool runs as one pass. Both must give the same pixels for every subsampling,
+/// gray and CMYK, restart markers or none, into packed and padded rows (padding untouched),
+/// and a truncated file must fail both ways.
+#[test]
+fn band_decode_matches_a_single_pass_decode() {
+    // The band path needs a pool of at least two threads (the test machine has two cores).
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(2).build_global();
+    assert!(
+        rayon::current_num_threads() >= 2,
+        "the band decode needs a pool of two threads"
+    );
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let mut files = Vec::new();
+    let rgb = common::random_image(700, 613, PixelFormat::new(Layout::Rgb, SampleType::U8), 11);
+    for sub in ["444", "422", "420", "440", "411"] {
+        for parallel in [false, true] {
+            let o = EncodeOptions::new().set("subsampling", sub).set("parallel", parallel);
+            files.push((
+                format!("rgb {sub} parallel={parallel}"),
+                pixcodec::encode(rgb.as_ref(), "jpeg", &o).unwrap().data,
+            ));
+        }
+    }
+    for layout in [Layout::Gray, Layout::Cmyk] {
+        let img = common::random_image(640, 480, PixelFormat::new(layout, SampleType::U8), 12);
+        files.push((
+            format!("{layout:?}"),
+            pixcodec::encode(img.as_ref(), "jpeg", &EncodeOptions::new())
+                .unwrap()
+                .data,
+        ));
+    }
+    if let Some(dir) = common::corpus_dir() {
+        let photo = pixcodec::read(dir.join("photos/kodim23.png")).unwrap();
+        files.push((
+            "kodim23".into(),
+            pixcodec::encode(photo.as_ref(), "jpeg", &EncodeOptions::new())
+                .unwrap()
+                .data,
+        ));
+    }
+    for (name, file) in &files {
+        let single = one.install(|| pixcodec::decode(file)).unwrap();
+        assert!(
+            u64::from(single.width()) * u64::from(single.height()) >= PARALLEL_MIN_PIXELS,
+            "{name}"
+        );
+        let banded = pixcodec::decode(file).unwrap();
+        assert!(
+            banded.as_ref().pixels_eq(&single.as_ref()),
+            "{name}: band decode differs"
+        );
+        let (mut store, stride) = common::padded_copy(&single, 5);
+        store.iter_mut().enumerate().for_each(|(i, b)| {
+            if i % stride >= single.row_bytes() {
+                *b = 0xA5
+            } else {
+                *b = 0
+            }
+        });
+        let out = ImageMut::new(&mut store, single.width(), single.height(), single.format(), stride).unwrap();
+        pixcodec::decode_into(file, out).unwrap();
+        for y in 0..single.height() as usize {
+            let row = &store[y * stride..][..stride.min(store.len() - y * stride)];
+            assert_eq!(
+                &row[..single.row_bytes()],
+                single.as_ref().row(y as u32),
+                "{name}: padded row {y}"
+            );
+            assert!(
+                row[single.row_bytes()..].iter().all(|&b| b == 0xA5),
+                "{name}: padding of row {y} written"
+            );
+        }
+        let cut = &file[..file.len() * 3 / 4];
+        assert!(pixcodec::decode(cut).is_err(), "{name}: truncated file decoded (bands)");
+        assert!(
+            one.install(|| pixcodec::decode(cut)).is_err(),
+            "{name}: truncated file decoded (single)"
+        );
+    }
+}
