@@ -427,7 +427,7 @@ impl<'a> JpegTurboDecoder<'a> {
         let h = self.handle.0;
         let pf = self.plan.pixel_format as libc::c_int;
         let buf = out.as_bytes_mut();
-        if self.plan.bits == Bits::Eight && self.band_decode() {
+        if self.band_decode() {
             return self.decompress_bands(buf, stride);
         }
         // SAFETY (all arms): `buf` holds stride * (height - 1) + width * bytes_per_pixel bytes
