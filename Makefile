@@ -18,10 +18,15 @@ deps:
 build: deps
 	$(CARGO) build --release --workspace
 
+# One package per call: the CLI's binary is also named `pixcodec`, and documenting both in
+# one call makes two rustdoc jobs write target/doc/pixcodec/ at once (cargo#6313), which
+# failed a fresh-clone CI run with "No such file or directory". The library goes last, so
+# target/doc/pixcodec/ holds its pages.
 lint: deps
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p pixcodec -p pixcodec-cli
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p pixcodec-cli
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p pixcodec
 
 test-rust: deps
 	$(CARGO) test --workspace
