@@ -48,6 +48,7 @@ unsafe fn backward_avx2(dst: &mut [u8], src: &[u8]) {
 
 /// Copies from the last 64-byte block to the first: each block is loaded whole before it is
 /// stored, so no load reads a page offset that a store has just written.
+#[cfg(any(target_arch = "x86_64", test))]
 #[inline(always)]
 fn backward(dst: &mut [u8], src: &[u8]) {
     let whole = dst.len() - dst.len() % 64;
