@@ -473,7 +473,8 @@ impl<'a> ImageMut<'a> {
         }
     }
 
-    /// Copies tightly packed bytes in, row by row (padding untouched).
+    /// Copies tightly packed bytes in (padding untouched): one bulk copy into a contiguous
+    /// view, else one per row.
     pub fn copy_from_packed(&mut self, packed: &[u8]) -> Result<()> {
         let rb = self.row_bytes();
         let need = rb * self.height as usize;
@@ -483,8 +484,13 @@ impl<'a> ImageMut<'a> {
                 got: packed.len(),
             });
         }
+        if self.is_contiguous() {
+            // One copy of the whole image (see `memcopy` for why not `copy_from_slice`).
+            crate::memcopy::copy(&mut self.data[..need], &packed[..need]);
+            return Ok(());
+        }
         for (y, src) in packed.chunks_exact(rb).take(self.height as usize).enumerate() {
-            self.row_mut(y as u32).copy_from_slice(src);
+            crate::memcopy::copy(self.row_mut(y as u32), src);
         }
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Bulk byte copies that keep their speed whatever the relative alignment of the two buffers.
 //!
 //! Decoding an uncompressed TIFF or an npy file is one big copy from the file's bytes into the
-//! caller's pixels, and where those two buffers sit relative to each other is up to the
+//! caller's pixels (TIFF strips, and `ImageMut::copy_from_packed` for npy and other decoders), and where those two buffers sit relative to each other is up to the
 //! allocator and the file layout. glibc's `memcpy` (AVX-512/ERMS variant) on the AMD EPYC
 //! (Zen 4) bench machine, copying 12 MiB in 256 KiB pieces, best of 3 medians (`make bench`'s
 //! F32 TIFF shape):

@@ -1,7 +1,7 @@
 //! `.npy` files written by NumPy itself (tests/data/npy, made by make_npy.py) decode to
 //! the expected values; re-encoding C-order little-endian arrays reproduces NumPy's bytes.
 
-use pixcodec::{DecodeOptions, EncodeOptions, ErrorKind, Layout, Registry, SampleType, Volume};
+use pixcodec::{DecodeOptions, EncodeOptions, ErrorKind, ImageMut, Layout, Registry, SampleType, Volume};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/npy");
 
@@ -45,6 +45,28 @@ fn numpy_written_files_decode_to_expected_values() {
         assert_eq!(imgs.len() as u32, pages, "{name}");
         let got: Vec<u8> = imgs.iter().flat_map(|i| i.as_bytes().to_vec()).collect();
         assert_eq!(got, expected, "{name}: decoded values differ from NumPy's");
+    }
+}
+
+#[test]
+fn decode_into_padded_rows_matches_and_leaves_padding() {
+    // Every case (C order and Fortran order, both byte orders) into rows with 13 samples of
+    // padding: the first page's pixels are NumPy's, the padding keeps its bytes.
+    let reg = Registry::with_builtins();
+    for &(name, _, h, w, _, sample, _) in CASES {
+        let data = std::fs::read(format!("{DIR}/{name}.npy")).unwrap();
+        let expected = le_to_native(&std::fs::read(format!("{DIR}/{name}.bin")).unwrap(), sample);
+        let info = reg.probe(&data, &DecodeOptions::new()).unwrap();
+        let rb = w as usize * info.format.bytes_per_pixel();
+        let stride = rb + 13 * sample.size();
+        let mut buf = vec![0xEEu8; stride * h as usize];
+        let out = ImageMut::new(&mut buf, w, h, info.format, stride).unwrap();
+        reg.decode_into(&data, out, &DecodeOptions::new()).unwrap();
+        for y in 0..h as usize {
+            let row = &buf[y * stride..(y + 1) * stride];
+            assert_eq!(&row[..rb], &expected[y * rb..(y + 1) * rb], "{name}: row {y}");
+            assert!(row[rb..].iter().all(|&b| b == 0xEE), "{name}: padding of row {y}");
+        }
     }
 }
 

@@ -295,11 +295,10 @@ impl Decoder for NpyDecoder<'_> {
         if !self.header.fortran {
             let row = w * c * size;
             let start = self.page * h * row;
-            for y in 0..h {
-                let dst = out.row_mut(y as u32);
-                crate::memcopy::copy(dst, &body[start + y * row..start + (y + 1) * row]);
-                if swap {
-                    dst.chunks_exact_mut(size).for_each(|s| s.reverse());
+            out.copy_from_packed(&body[start..start + h * row])?;
+            if swap {
+                for y in 0..h {
+                    out.row_mut(y as u32).chunks_exact_mut(size).for_each(|s| s.reverse());
                 }
             }
         } else {
