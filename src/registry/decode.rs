@@ -409,7 +409,9 @@ mod tests {
             let row = &buf[y * size.stride..y * size.stride + 7 * 6];
             assert_eq!(row, img.row(y as u32), "row {y}");
             if y < 4 {
-                assert!(buf[y * size.stride + 7 * 6..(y + 1) * size.stride].iter().all(|&b| b == 0xAB));
+                assert!(buf[y * size.stride + 7 * 6..(y + 1) * size.stride]
+                    .iter()
+                    .all(|&b| b == 0xAB));
             }
         }
     }
