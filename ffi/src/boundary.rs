@@ -8,6 +8,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pixcodec::{Error, ErrorKind};
 
+use crate::args::{text_out, Overflow};
+
 /// The result of every fallible call. The values are part of the ABI and never change:
 /// new statuses are only ever appended.
 #[allow(non_camel_case_types)]
@@ -147,23 +149,16 @@ pub fn last_error() -> String {
     LAST_ERROR.with(|l| String::from_utf8_lossy(&l.borrow()).into_owned())
 }
 
-/// Copies the last error into `buf` (NUL-terminated, truncated to `cap - 1` bytes) and
-/// returns the size needed for the whole message including its NUL.
+/// Copies the last error into `buf` (NUL-terminated, truncated to fit) and returns the
+/// size needed for the whole message including its NUL. `buf` NULL with `cap` > 0 is
+/// `PXC_STATUS_NULL_ARGUMENT`.
 ///
 /// # Safety
 /// `buf` must be valid for `cap` bytes (it may be NULL when `cap` is 0).
-pub unsafe fn copy_last_error(buf: *mut c_char, cap: usize) -> usize {
+pub unsafe fn copy_last_error(buf: *mut c_char, cap: usize) -> FfiResult<usize> {
     LAST_ERROR.with(|l| {
-        let msg = l.borrow();
-        if cap > 0 && !buf.is_null() {
-            let n = msg.len().min(cap - 1);
-            // SAFETY: the caller guarantees `buf` holds `cap` bytes and n < cap.
-            unsafe {
-                std::ptr::copy_nonoverlapping(msg.as_ptr(), buf as *mut u8, n);
-                *buf.add(n) = 0;
-            }
-        }
-        msg.len() + 1
+        // SAFETY: per the caller's contract.
+        unsafe { text_out(&l.borrow(), buf, cap, Overflow::Truncate, "the message") }
     })
 }
 

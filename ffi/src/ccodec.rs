@@ -14,10 +14,11 @@ use pixcodec::{
     PixelFormat, ResolvedOptions, Result, Signature, Source,
 };
 
+use crate::args::cstr;
 use crate::boundary::{ffi, pxc_status, Failure, FfiResult};
 use crate::registry::{pxc_registry, registry};
 use crate::stream::pxc_write_fn;
-use crate::types::{cstr, fidelity_from, format_from, pxc_capability, pxc_image_view, pxc_info, PXC_NAME_MAX};
+use crate::types::{fidelity_from, format_from, pxc_capability, pxc_image_view, pxc_info, PXC_NAME_MAX};
 
 /// The vtable ABI version this library implements; put it in `pxc_codec_vtable.abi_version`.
 pub const PXC_CODEC_ABI_VERSION: u32 = 1;

@@ -1,15 +1,16 @@
 //! Decoding: `pxc_limits`, `pxc_image`, `pxc_image_list`, probe and decode from memory,
 //! files and read/seek callbacks, and the two-phase decode into caller memory.
 
-use std::ffi::{c_char, c_void, CStr};
-use std::path::Path;
+use std::ffi::{c_char, c_void};
 
-use pixcodec::{DecodeOptions, Image, ImageMut, Limits, Registry};
+use pixcodec::registry::BufferSize;
+use pixcodec::{DecodeOptions, Image, Limits, Registry};
 
+use crate::args::{bytes, c_path, caller_buffer, put};
 use crate::boundary::{ffi, pxc_status, Failure, FfiResult};
 use crate::registry::{pxc_registry, registry};
 use crate::stream::{pxc_read_fn, pxc_seek_fn, CReader};
-use crate::types::{bytes, layout_to, put, pxc_image_view, pxc_info, sample_to};
+use crate::types::{layout_to, pxc_image_view, pxc_info, sample_to};
 
 /// Decoding limits, checked before any large allocation. Starts at pixcodec's defaults
 /// (1 Mi pixels per side, 256 Mi pixels per page, 2 GiB, 10 000 pages).
@@ -231,13 +232,6 @@ fn boxed_list(pages: Vec<Image>) -> *mut pxc_image_list {
     }))
 }
 
-/// A file path from C (bytes, not necessarily UTF-8).
-pub(crate) unsafe fn path<'a>(p: *const c_char) -> &'a Path {
-    use std::os::unix::ffi::OsStrExt;
-    // SAFETY: non-NULL, NUL-terminated per the caller's contract.
-    Path::new(std::ffi::OsStr::from_bytes(unsafe { CStr::from_ptr(p) }.to_bytes()))
-}
-
 /// Header facts of encoded bytes (no pixels decoded). `reg` and `limits` may be NULL
 /// (default registry, default limits).
 #[no_mangle]
@@ -264,7 +258,7 @@ pub unsafe extern "C" fn pxc_probe_file(
     out_info: *mut pxc_info,
 ) -> pxc_status {
     ffi!(nonnull(path, out_info) {
-        let info = unsafe { registry(reg) }.probe_path(unsafe { self::path(path) }, &unsafe { options(limits) })?;
+        let info = unsafe { registry(reg) }.probe_path(unsafe { c_path(path) }, &unsafe { options(limits) })?;
         unsafe { out_info.write(pxc_info::from_info(&info)) };
         Ok(())
     })
@@ -296,7 +290,7 @@ pub unsafe extern "C" fn pxc_decode_file(
     out_image: *mut *mut pxc_image,
 ) -> pxc_status {
     ffi!(nonnull(path, out_image) {
-        let img = unsafe { registry(reg) }.read(unsafe { self::path(path) }, &unsafe { options(limits) })?;
+        let img = unsafe { registry(reg) }.read(unsafe { c_path(path) }, &unsafe { options(limits) })?;
         unsafe { out_image.write(boxed_image(img)) };
         Ok(())
     })
@@ -327,7 +321,7 @@ pub unsafe extern "C" fn pxc_decode_pages_file(
     out_list: *mut *mut pxc_image_list,
 ) -> pxc_status {
     ffi!(nonnull(path, out_list) {
-        let pages = unsafe { registry(reg) }.read_pages(unsafe { self::path(path) }, &unsafe { options(limits) })?;
+        let pages = unsafe { registry(reg) }.read_pages(unsafe { c_path(path) }, &unsafe { options(limits) })?;
         unsafe { out_list.write(boxed_list(pages)) };
         Ok(())
     })
@@ -410,15 +404,14 @@ pub unsafe extern "C" fn pxc_required_size(
 ) -> pxc_status {
     ffi!(nonnull(out_size) {
         let format = crate::types::format_from(layout, sample)?;
-        let stride = if stride == 0 { width as usize * format.bytes_per_pixel() } else { stride };
-        let n = pixcodec::image::required_len(width, height, format, stride)?;
-        unsafe { out_size.write(n) };
+        let size = BufferSize::new(width, height, format, stride)?;
+        unsafe { out_size.write(size.len) };
         Ok(())
     })
 }
 
-/// `pxc_decode_into`: the input is opened (sniffed, header parsed) once, and the same
-/// decoder writes the pixels, as `Registry::decode_into` does for Rust callers.
+/// `pxc_decode_into` over the one Rust path: [`Registry::open_into`] opens the input once,
+/// reports the size the first page needs, and the same decoder writes the pixels.
 fn decode_into_impl(
     reg: &Registry,
     data: &[u8],
@@ -428,37 +421,26 @@ fn decode_into_impl(
     stride: usize,
     needed: *mut usize,
 ) -> FfiResult<pxc_info> {
-    let mut decoder = reg.decoder(data, opts)?;
-    let info = decoder.info();
-    let (width, height, format) = (info.width, info.height, info.format);
-    opts.limits.check_image(width, height, format)?;
-    let stride = if stride == 0 {
-        info.packed_len() / height.max(1) as usize
-    } else {
-        stride
+    let pending = reg.open_into(data, opts)?;
+    let size = pending.buffer_size(stride)?;
+    let what = || {
+        format!(
+            "a {}x{} {} image with stride {}",
+            size.width, size.height, size.format, size.stride
+        )
     };
-    let need = pixcodec::image::required_len(width, height, format, stride)?;
-    if buf_len < need {
-        // SAFETY: `needed` is NULL or writable per the caller's contract.
-        unsafe { put(needed, need) };
-        return Err(Failure::new(
-            pxc_status::BufferTooSmall,
-            format!(
-                "a {width}x{height} {format} image with stride {stride} needs {need} bytes, the buffer has {buf_len}"
-            ),
-        ));
-    }
-    if buf.is_null() {
-        return Err(Failure::null("buf"));
-    }
-    let c_info = pxc_info::from_info(info);
-    // SAFETY: the caller guarantees `buf` holds `buf_len` writable bytes.
-    let slice = unsafe { std::slice::from_raw_parts_mut(buf as *mut u8, buf_len) };
-    let out = ImageMut::new(slice, width, height, format, stride)?;
-    decoder.decode_into(out)?;
+    // SAFETY: `buf` is NULL or holds `buf_len` writable bytes per the caller's contract.
+    let slice = unsafe { caller_buffer(buf, buf_len, size.len, "buf", what) }.inspect_err(|f| {
+        if f.status == pxc_status::BufferTooSmall {
+            // SAFETY: `needed` is NULL or writable per the caller's contract.
+            unsafe { put(needed, size.len) }
+        }
+    })?;
+    let info = pxc_info::from_info(pending.info());
+    pending.decode(size.image_mut(slice)?)?;
     // SAFETY: as above.
-    unsafe { put(needed, need) };
-    Ok(c_info)
+    unsafe { put(needed, size.len) };
+    Ok(info)
 }
 
 /// Decodes the first page into caller memory: `buf` (`buf_len` bytes) with `stride` bytes

@@ -6,10 +6,11 @@ use std::ffi::{c_char, c_int, c_void};
 
 use pixcodec::{EncodeOptions, EncodeReport, ImageRef, OptionValue, Registry};
 
+use crate::args::{c_path, copy_str, cstr, put};
 use crate::boundary::{ffi, pxc_status, Failure, FfiResult};
 use crate::registry::{pxc_registry, registry};
 use crate::stream::{pxc_write_fn, CWriter};
-use crate::types::{copy_str, cstr, put, pxc_image_view, PXC_NAME_MAX, PXC_TEXT_MAX};
+use crate::types::{pxc_image_view, PXC_NAME_MAX, PXC_TEXT_MAX};
 
 /// Encode options: codec choice, exactness demands and codec options by name. Unknown
 /// or out-of-range options are reported by the encode call that uses them, as
@@ -465,12 +466,9 @@ unsafe fn write_file(
     opts: *const pxc_encode_options,
     out_report: *mut pxc_encode_report,
 ) -> FfiResult<()> {
-    use std::os::unix::ffi::OsStrExt;
     let o = options(opts);
     // SAFETY: non-NULL and NUL-terminated per the caller's contract.
-    let p = std::path::Path::new(std::ffi::OsStr::from_bytes(
-        unsafe { std::ffi::CStr::from_ptr(path) }.to_bytes(),
-    ));
+    let p = unsafe { c_path(path) };
     let reg = unsafe { registry(reg) };
     let report = if target.is_null() {
         if o.codec.is_some() && p.extension().is_none() {

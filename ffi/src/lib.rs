@@ -29,6 +29,7 @@
 // `return` inside a body stay within the boundary.
 #![allow(clippy::redundant_closure_call)]
 
+pub mod args;
 pub mod boundary;
 pub mod ccodec;
 pub mod decode;
@@ -98,13 +99,10 @@ pub unsafe extern "C" fn pxc_last_error_message(buf: *mut c_char, cap: usize, ou
     boundary::run(
         |s| s,
         || {
-            if buf.is_null() && cap > 0 {
-                return Err(boundary::Failure::null("buf"));
-            }
             // SAFETY: buf holds cap bytes (or is NULL with cap 0).
-            let needed = unsafe { boundary::copy_last_error(buf, cap) };
+            let needed = unsafe { boundary::copy_last_error(buf, cap) }?;
             // SAFETY: NULL or writable.
-            unsafe { types::put(out_needed, needed) };
+            unsafe { args::put(out_needed, needed) };
             Ok(pxc_status::Ok)
         },
     )

@@ -6,10 +6,9 @@ use std::sync::{Arc, OnceLock};
 
 use pixcodec::{Codec, Registry};
 
+use crate::args::{copy_str, cstr, text_out, Overflow};
 use crate::boundary::{ffi, pxc_status, Failure, FfiResult};
-use crate::types::{
-    copy_str, cstr, fidelity_to, format_from, layout_to, pxc_capability, sample_to, PXC_NAME_MAX, PXC_TEXT_MAX,
-};
+use crate::types::{fidelity_to, format_from, layout_to, pxc_capability, sample_to, PXC_NAME_MAX, PXC_TEXT_MAX};
 
 /// A set of codecs. Either the process-wide default registry (borrowed, see
 /// `pxc_registry_default`) or one made by `pxc_registry_new` (owned, freed by
@@ -267,19 +266,9 @@ pub unsafe extern "C" fn pxc_registry_can_decode(
 
 /// Copies `name` into (buf, cap) or fails with BUFFER_TOO_SMALL.
 unsafe fn put_name(name: &str, buf: *mut c_char, cap: usize) -> FfiResult<()> {
-    if cap < name.len() + 1 {
-        return Err(Failure::new(
-            pxc_status::BufferTooSmall,
-            format!(
-                "codec name '{name}' needs {} bytes, {cap} given (PXC_NAME_MAX always suffices)",
-                name.len() + 1
-            ),
-        ));
-    }
-    // SAFETY: buf holds cap >= len + 1 bytes.
-    let dst = unsafe { std::slice::from_raw_parts_mut(buf, cap) };
-    copy_str(dst, name);
-    Ok(())
+    let what = format!("codec name '{name}' (PXC_NAME_MAX always suffices)");
+    // SAFETY: buf holds cap bytes per the caller's contract.
+    unsafe { text_out(name.as_bytes(), buf, cap, Overflow::Refuse, &what) }.map(|_| ())
 }
 
 fn first_name(found: Vec<Arc<dyn Codec>>, what: impl FnOnce() -> String) -> FfiResult<String> {
@@ -354,7 +343,7 @@ pub unsafe extern "C" fn pxc_registry_find_by_content(
     cap: usize,
 ) -> pxc_status {
     ffi!(nonnull(data, out_name) {
-        let head = unsafe { crate::types::bytes(data, len) };
+        let head = unsafe { crate::args::bytes(data, len) };
         let name = first_name(unsafe { registry(reg) }.by_content(head), || {
             "no registered codec recognises the data".to_string()
         })?;

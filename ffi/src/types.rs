@@ -1,10 +1,11 @@
-//! Plain C types shared by the API: enum values, info and report structs, image views,
-//! and the helpers that check values coming from C.
+//! Plain C types shared by the API: enum values and their converters, info structs and
+//! image views.
 
-use std::ffi::{c_char, c_void, CStr};
+use std::ffi::{c_char, c_void};
 
 use pixcodec::{Fidelity, ImageInfo, ImageRef, Layout, PixelFormat, SampleType};
 
+use crate::args::copy_str;
 use crate::boundary::{Failure, FfiResult};
 
 /// Size of the fixed name fields (`pxc_info.codec`, `pxc_codec_info.name`, …), NUL included.
@@ -85,87 +86,51 @@ pub enum pxc_seek_whence {
     End = 2,
 }
 
-/// A layout from its C value; anything else is `PXC_STATUS_INVALID_ARGUMENT`.
-pub fn layout_from(v: u32) -> FfiResult<Layout> {
-    Ok(match v {
-        0 => Layout::Gray,
-        1 => Layout::GrayAlpha,
-        2 => Layout::Rgb,
-        3 => Layout::Rgba,
-        4 => Layout::Cmyk,
-        _ => {
-            return Err(Failure::invalid(format!(
-                "layout {v} is not a pxc_layout value (0 = GRAY .. 4 = CMYK)"
+/// Generates the converters between a C enum's `uint32_t` values and the Rust enum whose
+/// variants have the same names: `$from(u32) -> FfiResult<Rust>`, where any other value is
+/// `PXC_STATUS_INVALID_ARGUMENT` with "{what} {value} is not {expected}", and
+/// `$to(Rust) -> u32`. The variant list is the one table of both directions.
+macro_rules! c_enum_conversions {
+    ($c:ident <=> $rust:ident, $what:literal, $expected:literal, $from:ident, $to:ident, [$($v:ident),+ $(,)?]) => {
+        #[doc = concat!("A `", stringify!($rust), "` from its `", stringify!($c), "` value; anything else is `PXC_STATUS_INVALID_ARGUMENT`.")]
+        pub fn $from(v: u32) -> $crate::boundary::FfiResult<$rust> {
+            $(
+                if v == $c::$v as u32 {
+                    return Ok($rust::$v);
+                }
+            )+
+            Err($crate::boundary::Failure::invalid(format!(
+                concat!($what, " {} is not ", $expected),
+                v
             )))
         }
-    })
-}
 
-/// The C value of a layout.
-pub fn layout_to(l: Layout) -> u32 {
-    (match l {
-        Layout::Gray => pxc_layout::Gray,
-        Layout::GrayAlpha => pxc_layout::GrayAlpha,
-        Layout::Rgb => pxc_layout::Rgb,
-        Layout::Rgba => pxc_layout::Rgba,
-        Layout::Cmyk => pxc_layout::Cmyk,
-    }) as u32
+        #[doc = concat!("The `", stringify!($c), "` value of a `", stringify!($rust), "`.")]
+        pub fn $to(r: $rust) -> u32 {
+            (match r {
+                $($rust::$v => $c::$v,)+
+            }) as u32
+        }
+    };
 }
+pub(crate) use c_enum_conversions;
 
-const SAMPLES: [(pxc_sample, SampleType); 10] = [
-    (pxc_sample::U8, SampleType::U8),
-    (pxc_sample::U16, SampleType::U16),
-    (pxc_sample::U32, SampleType::U32),
-    (pxc_sample::U64, SampleType::U64),
-    (pxc_sample::I8, SampleType::I8),
-    (pxc_sample::I16, SampleType::I16),
-    (pxc_sample::I32, SampleType::I32),
-    (pxc_sample::I64, SampleType::I64),
-    (pxc_sample::F32, SampleType::F32),
-    (pxc_sample::F64, SampleType::F64),
-];
-
-/// A sample type from its C value; anything else is `PXC_STATUS_INVALID_ARGUMENT`.
-pub fn sample_from(v: u32) -> FfiResult<SampleType> {
-    SAMPLES
-        .iter()
-        .find(|(c, _)| *c as u32 == v)
-        .map(|(_, s)| *s)
-        .ok_or_else(|| Failure::invalid(format!("sample type {v} is not a pxc_sample value (0 = U8 .. 9 = F64)")))
-}
-
-/// The C value of a sample type.
-pub fn sample_to(s: SampleType) -> u32 {
-    SAMPLES
-        .iter()
-        .find(|(_, r)| *r == s)
-        .map(|(c, _)| *c as u32)
-        .expect("every sample type has a C value")
-}
+c_enum_conversions!(pxc_layout <=> Layout, "layout", "a pxc_layout value (0 = GRAY .. 4 = CMYK)",
+    layout_from, layout_to, [Gray, GrayAlpha, Rgb, Rgba, Cmyk]);
+c_enum_conversions!(pxc_sample <=> SampleType, "sample type", "a pxc_sample value (0 = U8 .. 9 = F64)",
+    sample_from, sample_to, [U8, U16, U32, U64, I8, I16, I32, I64, F32, F64]);
+// NONE is a pxc_fidelity value but not a Fidelity: a capability row must say exact or lossy.
+c_enum_conversions!(pxc_fidelity <=> Fidelity, "fidelity", "PXC_FIDELITY_EXACT (1) or PXC_FIDELITY_LOSSY (2)",
+    fidelity_from, fidelity_value, [Exact, Lossy]);
 
 /// A pixel format from C values.
 pub fn format_from(layout: u32, sample: u32) -> FfiResult<PixelFormat> {
     Ok(PixelFormat::new(layout_from(layout)?, sample_from(sample)?))
 }
 
-/// The C value of an optional fidelity.
+/// The C value of an optional fidelity (`None`: `PXC_FIDELITY_NONE`).
 pub fn fidelity_to(f: Option<Fidelity>) -> u32 {
-    (match f {
-        None => pxc_fidelity::None,
-        Some(Fidelity::Exact) => pxc_fidelity::Exact,
-        Some(Fidelity::Lossy) => pxc_fidelity::Lossy,
-    }) as u32
-}
-
-/// A fidelity from its C value (`NONE` is rejected: a capability row must say exact or lossy).
-pub fn fidelity_from(v: u32) -> FfiResult<Fidelity> {
-    match v {
-        1 => Ok(Fidelity::Exact),
-        2 => Ok(Fidelity::Lossy),
-        _ => Err(Failure::invalid(format!(
-            "fidelity {v} is not PXC_FIDELITY_EXACT (1) or PXC_FIDELITY_LOSSY (2)"
-        ))),
-    }
+    f.map_or(pxc_fidelity::None as u32, fidelity_value)
 }
 
 /// Header facts about an encoded image, filled by `pxc_probe*` (and by C codecs' `probe`).
@@ -285,60 +250,4 @@ pub struct pxc_capability {
     pub sample: u32,
     /// A `pxc_fidelity` value (`EXACT` or `LOSSY`).
     pub fidelity: u32,
-}
-
-/// Copies `s` into a fixed NUL-terminated field, truncating at a character boundary.
-pub fn copy_str(dst: &mut [c_char], s: &str) {
-    let Some(max) = dst.len().checked_sub(1) else {
-        return;
-    };
-    let mut n = s.len().min(max);
-    while !s.is_char_boundary(n) {
-        n -= 1;
-    }
-    for (d, b) in dst.iter_mut().zip(s.as_bytes()[..n].iter()) {
-        *d = *b as c_char;
-    }
-    dst[n] = 0;
-    for d in dst[n..].iter_mut() {
-        *d = 0;
-    }
-}
-
-/// A borrowed C string as UTF-8 text; `what` names the argument in errors.
-///
-/// # Safety
-/// `p` must be NULL or point to a NUL-terminated string valid for `'a`.
-pub unsafe fn cstr<'a>(p: *const c_char, what: &str) -> FfiResult<&'a str> {
-    if p.is_null() {
-        return Err(Failure::null(what));
-    }
-    // SAFETY: non-NULL and NUL-terminated per the caller's contract.
-    unsafe { CStr::from_ptr(p) }
-        .to_str()
-        .map_err(|_| Failure::invalid(format!("argument '{what}' is not valid UTF-8")))
-}
-
-/// A borrowed byte buffer; `len` 0 gives an empty slice.
-///
-/// # Safety
-/// `p` must be non-NULL and valid for `len` bytes for `'a`.
-pub unsafe fn bytes<'a>(p: *const u8, len: usize) -> &'a [u8] {
-    if len == 0 {
-        &[]
-    } else {
-        // SAFETY: per the caller's contract.
-        unsafe { std::slice::from_raw_parts(p, len) }
-    }
-}
-
-/// Writes `v` through an out-pointer when it is not NULL.
-///
-/// # Safety
-/// `p` must be NULL or valid for a write of `T`.
-pub unsafe fn put<T>(p: *mut T, v: T) {
-    if !p.is_null() {
-        // SAFETY: per the caller's contract.
-        unsafe { p.write(v) }
-    }
 }

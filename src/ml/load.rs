@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::format::{Layout, PixelFormat};
 use crate::image::{Image, ImageMut};
 use crate::io::DecodeOptions;
-use crate::registry::Registry;
+use crate::registry::{DecodeInto, Registry};
 use crate::sample::SampleType;
 
 use super::resize::{geometry, resize_geometry, ColorMode, Fit, Interpolation, ResizeOptions};
@@ -124,7 +124,13 @@ pub fn load_bytes_with(registry: &Registry, data: &[u8], opts: &LoadOptions) -> 
 /// fails naming the first value above 255). [`LoadOptions::color_mode`] and
 /// [`LoadOptions::target_size`] are ignored (`out` says them). Only pixel bytes are written.
 pub fn load_into(registry: &Registry, data: &[u8], out: ImageMut<'_>, opts: &LoadOptions) -> Result<()> {
-    let mut dec = registry.decoder(data, &opts.decode)?;
+    load_opened(registry.open_into(data, &opts.decode)?, out, opts)
+}
+
+/// [`load_into`] on input already opened with [`Registry::open_into`], whose
+/// [`info`](DecodeInto::info) gave the file's size: two-phase callers (the C ABI's
+/// `pxc_load_into`) size the caller's buffer and decode with one opening of the input.
+pub fn load_opened(mut input: DecodeInto<'_>, out: ImageMut<'_>, opts: &LoadOptions) -> Result<()> {
     let mode = match out.format().layout {
         Layout::Gray => ColorMode::Gray,
         Layout::Rgb => ColorMode::Rgb,
@@ -139,7 +145,7 @@ pub fn load_into(registry: &Registry, data: &[u8], out: ImageMut<'_>, opts: &Loa
         color_mode: mode,
         ..opts.clone()
     };
-    finish(&mut *dec, &opts, out, true)
+    finish(input.decoder(), &opts, out, true)
 }
 
 fn check_target(w: u32, h: u32) -> Result<()> {

@@ -1,5 +1,16 @@
 //! The [`Registry`] of codecs: built-ins plus run-time registration, lookup by name,
 //! format, extension, MIME type and content, and the choice of an encoder.
+//!
+//! The registry is also what decodes and encodes: `decode.rs` opens an input (sniffing the
+//! content, the extension as fallback) and decodes it into new or caller memory (one
+//! two-phase path, [`DecodeInto`]); `encode.rs` chooses an encoder, keeps it per thread for
+//! reuse and writes the bytes. The free functions in [`crate::io`] call both on the
+//! process-wide registry.
+
+pub(crate) mod decode;
+pub(crate) mod encode;
+
+pub use decode::{BufferSize, DecodeInto};
 
 use std::sync::{Arc, OnceLock, RwLock};
 

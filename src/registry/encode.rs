@@ -1,0 +1,361 @@
+//! The encode half of [`Registry`]: choosing the encoder for a target and pixel format,
+//! checking that the pixels can be stored as asked before anything is written, encoding to
+//! writers, buffers and files (atomically), the optional verify-by-decoding, and the
+//! per-thread cache that reuses an encoder object (and the scratch memory it owns) from one
+//! call to the next.
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::path::Path;
+use std::sync::{Arc, Weak};
+
+use crate::codec::{Codec, EncodeReport, Encoder, Fidelity, Source, Verification};
+use crate::compare::compare;
+use crate::error::{Error, Result};
+use crate::format::PixelFormat;
+use crate::image::{Image, ImageRef};
+use crate::io::write_atomic;
+use crate::limits::Limits;
+use crate::options::{EncodeOptions, ResolvedOptions};
+
+use super::{Entry, Registry};
+
+/// Encoded bytes plus the report of how they were made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Encoded {
+    /// The encoded file.
+    pub data: Vec<u8>,
+    /// Codec used, bytes, exact or lossy.
+    pub report: EncodeReport,
+}
+
+impl Registry {
+    /// Encodes pages to a writer. `target` is a codec name, format, extension or MIME type.
+    /// Fails before writing anything when the pixels cannot be stored as asked.
+    ///
+    /// For a codec whose [`Codec::reusable_encoder`] is true (the built-in codecs), the
+    /// encoder and the options validated for it are kept per thread and reused by the next
+    /// call with the same codec and options, and the report's texts are shared: encoding
+    /// into a reused buffer then allocates nothing after the first call (see tests/alloc.rs).
+    pub fn encode_pages_to(
+        &self,
+        pages: &[ImageRef<'_>],
+        target: &str,
+        opts: &EncodeOptions,
+        out: &mut dyn Write,
+    ) -> Result<EncodeReport> {
+        let first = pages
+            .first()
+            .ok_or_else(|| Error::invalid("nothing to encode: no pages given"))?;
+        let entry = match self.find_encoder(target, opts.codec.as_deref(), first.format()) {
+            Some(e) => e,
+            // Not found: choose_encoder explains why (it fails here, or, should a codec have
+            // been registered in between, finds it).
+            None => {
+                let codec = self.choose_encoder(target, opts.codec.as_deref(), first.format())?;
+                let d = codec.descriptor();
+                Entry {
+                    name: d.name.as_str().into(),
+                    format: d.format.as_str().into(),
+                    codec,
+                }
+            }
+        };
+        let codec = &entry.codec;
+        let name = &*entry.name;
+        let caps = codec.capabilities();
+        let mut lossy = false;
+        for p in pages {
+            match caps.encode_fidelity(p.format()) {
+                None => return Err(Error::NotExact(self.cannot_hold_message(codec.as_ref(), p.format()))),
+                Some(Fidelity::Lossy) => lossy = true,
+                Some(Fidelity::Exact) => {}
+            }
+        }
+        if pages.len() > 1 && !caps.multi_page_encode {
+            let multi: Vec<String> = self
+                .codecs()
+                .iter()
+                .filter(|c| c.capabilities().multi_page_encode)
+                .map(|c| c.descriptor().name.clone())
+                .collect();
+            return Err(Error::Unsupported(format!(
+                "{name} stores one image per file but {} pages were given; use {} for multi-page output",
+                pages.len(),
+                if multi.is_empty() {
+                    "a multi-page codec".to_string()
+                } else {
+                    multi.join(" or ")
+                }
+            )));
+        }
+        if opts.require_exact && lossy {
+            return Err(Error::NotExact(format!(
+                "{name} is lossy for {} and require_exact is set; nothing was written. Use {} for an exact file",
+                first.format(),
+                self.exact_formats_text(first.format())
+                    .unwrap_or_else(|| "an exact format".to_string())
+            )));
+        }
+        let mut slot = EncoderSlot::take(codec, opts)?;
+        let encoder = &mut slot.encoder;
+        let resolved = &slot.options.as_ref().expect("EncoderSlot::take resolves the options").1;
+        let (bytes_written, reason, verification) = if opts.verify {
+            let mut buf = Vec::new();
+            let reason = encoder.encode(pages, resolved, &mut buf)?;
+            let v = verify(codec.as_ref(), pages, &buf)?;
+            if reason.is_none() && !lossy && !v.identical {
+                return Err(Error::encode(
+                    name,
+                    format!(
+                        "verify failed: {name} claims exact output but decoding it differs (max difference {})",
+                        v.max_abs_diff
+                    ),
+                ));
+            }
+            out.write_all(&buf)?;
+            (buf.len() as u64, reason, Some(v))
+        } else {
+            let mut counter = CountingWriter { inner: out, count: 0 };
+            let reason = encoder.encode(pages, resolved, &mut counter)?;
+            (counter.count, reason, None)
+        };
+        let lossy_reason = match (reason, lossy) {
+            (Some(r), _) => Some(r),
+            (None, true) => Some(slot.generic_reason(name, first.format())),
+            (None, false) => None,
+        };
+        // Kept for the next call only after a successful encode.
+        slot.put_back();
+        Ok(EncodeReport {
+            codec: entry.name.clone(),
+            format: entry.format.clone(),
+            bytes_written,
+            pages: pages.len() as u32,
+            exact: lossy_reason.is_none(),
+            lossy_reason,
+            verification,
+        })
+    }
+
+    /// Encodes one image to a writer.
+    pub fn encode_to(
+        &self,
+        image: ImageRef<'_>,
+        target: &str,
+        opts: &EncodeOptions,
+        out: &mut dyn Write,
+    ) -> Result<EncodeReport> {
+        self.encode_pages_to(&[image], target, opts, out)
+    }
+
+    /// Encodes one image into a new buffer.
+    pub fn encode(&self, image: ImageRef<'_>, target: &str, opts: &EncodeOptions) -> Result<Encoded> {
+        let mut data = Vec::new();
+        let report = self.encode_to(image, target, opts, &mut data)?;
+        Ok(Encoded { data, report })
+    }
+
+    /// Encodes one image into `buf`, replacing its contents and reusing its capacity.
+    pub fn encode_into(
+        &self,
+        image: ImageRef<'_>,
+        target: &str,
+        opts: &EncodeOptions,
+        buf: &mut Vec<u8>,
+    ) -> Result<EncodeReport> {
+        buf.clear();
+        self.encode_to(image, target, opts, buf)
+    }
+
+    /// Encodes several pages into `buf`, replacing its contents.
+    pub fn encode_pages_into(
+        &self,
+        pages: &[ImageRef<'_>],
+        target: &str,
+        opts: &EncodeOptions,
+        buf: &mut Vec<u8>,
+    ) -> Result<EncodeReport> {
+        buf.clear();
+        self.encode_pages_to(pages, target, opts, buf)
+    }
+
+    /// Writes one image to `path` atomically, the format taken from the extension.
+    pub fn write(&self, image: ImageRef<'_>, path: impl AsRef<Path>, opts: &EncodeOptions) -> Result<EncodeReport> {
+        let path = path.as_ref();
+        let target = extension_of(path)?;
+        self.write_pages_as(&[image], path, &target, opts)
+    }
+
+    /// Writes one image to `path` atomically in the given format.
+    pub fn write_as(
+        &self,
+        image: ImageRef<'_>,
+        path: impl AsRef<Path>,
+        target: &str,
+        opts: &EncodeOptions,
+    ) -> Result<EncodeReport> {
+        self.write_pages_as(&[image], path.as_ref(), target, opts)
+    }
+
+    /// Writes pages to `path` atomically, the format taken from the extension.
+    pub fn write_pages(
+        &self,
+        pages: &[ImageRef<'_>],
+        path: impl AsRef<Path>,
+        opts: &EncodeOptions,
+    ) -> Result<EncodeReport> {
+        let path = path.as_ref();
+        let target = extension_of(path)?;
+        self.write_pages_as(pages, path, &target, opts)
+    }
+
+    /// Writes pages to `path` atomically in the given format: the data goes to a temporary
+    /// file in the same folder, renamed over `path` only when everything succeeded.
+    pub fn write_pages_as(
+        &self,
+        pages: &[ImageRef<'_>],
+        path: &Path,
+        target: &str,
+        opts: &EncodeOptions,
+    ) -> Result<EncodeReport> {
+        write_atomic(path, |w| self.encode_pages_to(pages, target, opts, w))
+    }
+}
+
+fn extension_of(path: &Path) -> Result<String> {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "{} has no file extension to choose a format from; give the format explicitly (write_as)",
+                path.display()
+            ))
+        })
+}
+
+/// How many (codec, encoder) pairs each thread keeps: enough for every built-in codec.
+const ENCODER_CACHE_SLOTS: usize = 8;
+
+thread_local! {
+    /// Encoders kept for reuse on this thread, least recently used first.
+    static ENCODERS: RefCell<Vec<EncoderSlot>> = RefCell::new(Vec::with_capacity(ENCODER_CACHE_SLOTS + 1));
+}
+
+/// An encoder of one codec with the options last validated for it. While an encode runs,
+/// the slot is out of the thread's cache (so a nested encode on the same thread simply makes
+/// its own); it goes back only after a successful encode of a reusable codec.
+struct EncoderSlot {
+    /// The codec, held weakly: the cache never keeps a codec alive, and the weak count
+    /// keeps its address from being reused while the slot exists.
+    codec: Weak<dyn Codec>,
+    reusable: bool,
+    encoder: Box<dyn Encoder>,
+    /// The caller's options and their validated form.
+    options: Option<(EncodeOptions, ResolvedOptions)>,
+    /// The report text used when the codec is lossy for a format but gave no reason.
+    generic_reason: Option<(PixelFormat, Arc<str>)>,
+}
+
+impl EncoderSlot {
+    /// The cached slot of `codec` with `opts` validated, or a new one.
+    fn take(codec: &Arc<dyn Codec>, opts: &EncodeOptions) -> Result<EncoderSlot> {
+        let cached = ENCODERS
+            .try_with(|c| {
+                let mut c = c.try_borrow_mut().ok()?;
+                let i = c
+                    .iter()
+                    .position(|s| std::ptr::addr_eq(s.codec.as_ptr(), Arc::as_ptr(codec)))?;
+                Some(c.remove(i))
+            })
+            .ok()
+            .flatten();
+        let mut slot = match cached {
+            Some(s) => s,
+            None => EncoderSlot {
+                codec: Arc::downgrade(codec),
+                reusable: codec.reusable_encoder(),
+                encoder: codec.encoder()?,
+                options: None,
+                generic_reason: None,
+            },
+        };
+        if !matches!(&slot.options, Some((o, _)) if o == opts) {
+            let resolved = opts.resolve(&codec.descriptor().name, codec.encode_options())?;
+            slot.options = Some((opts.clone(), resolved));
+        }
+        Ok(slot)
+    }
+
+    /// `"{codec} is lossy for {format}"`, made once per format.
+    fn generic_reason(&mut self, name: &str, format: PixelFormat) -> Arc<str> {
+        match &self.generic_reason {
+            Some((f, r)) if *f == format => r.clone(),
+            _ => {
+                let r: Arc<str> = format!("{name} is lossy for {format}").into();
+                self.generic_reason = Some((format, r.clone()));
+                r
+            }
+        }
+    }
+
+    /// Returns a reusable slot to this thread's cache (evicting the least recently used).
+    fn put_back(self) {
+        if !self.reusable {
+            return;
+        }
+        let _ = ENCODERS.try_with(|c| {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                if c.len() >= ENCODER_CACHE_SLOTS {
+                    c.remove(0);
+                }
+                c.push(self);
+            }
+        });
+    }
+}
+
+struct CountingWriter<'a> {
+    inner: &'a mut dyn Write,
+    count: u64,
+}
+
+impl Write for CountingWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.inner.write_all(buf)?;
+        self.count += buf.len() as u64;
+        Ok(())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn verify(codec: &dyn Codec, pages: &[ImageRef<'_>], encoded: &[u8]) -> Result<Verification> {
+    let name = &codec.descriptor().name;
+    let mut dec = codec.decoder(Source::Bytes(encoded), &Limits::unlimited())?;
+    let mut worst: Option<Verification> = None;
+    for (i, page) in pages.iter().enumerate() {
+        if i > 0 && !dec.next_page()? {
+            return Err(Error::encode(
+                name,
+                format!("verify failed: output has {i} pages, {} were written", pages.len()),
+            ));
+        }
+        let info = dec.info().clone();
+        let mut img = Image::new(info.width, info.height, info.format)?;
+        dec.decode_into(img.as_mut())?;
+        let v = compare(page, &img.as_ref()).map_err(|e| Error::encode(name, format!("verify failed: {e}")))?;
+        worst = Some(match worst {
+            Some(w) if w.max_abs_diff >= v.max_abs_diff => w,
+            _ => v,
+        });
+    }
+    worst.ok_or_else(|| Error::invalid("nothing to verify"))
+}
