@@ -114,13 +114,10 @@ impl Encoder for PngEncoder {
         ihdr[9] = params.color as u8;
         write_chunk(out, b"IHDR", &ihdr)?;
         if split {
-            let idat = &mut self.scratch.idat;
-            idat.clear();
-            self.segments.zlib(image, &params, idat)?;
-            for chunk in idat.chunks(IDAT_CHUNK) {
+            let stream = self.segments.zlib(image, &params)?;
+            for chunk in stream.chunks(IDAT_CHUNK) {
                 write_chunk(out, b"IDAT", chunk)?;
             }
-            idat.clear();
         } else {
             self.scratch.idat_stream(image, &params, out)?;
         }
@@ -145,8 +142,8 @@ impl EncodeParams {
 }
 
 /// Buffers of the sequential path: the deflate stream (zlib-rs through `flate2`), the previous
-/// and current rows, one buffer per candidate filter and the IDAT staging buffer (also the
-/// whole stream of a segmented encode).
+/// and current rows, one buffer per candidate filter and the IDAT staging buffer (of
+/// `IDAT_CHUNK` bytes, so the chunks, and the file, do not depend on earlier calls).
 #[derive(Default)]
 struct Scratch {
     deflate: Option<(u32, flate2::Compress)>,

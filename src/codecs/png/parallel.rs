@@ -34,26 +34,34 @@ struct SegmentScratch {
     adler: (u32, usize),
 }
 
-/// The segments' buffers, kept by the encoder between calls.
+/// The segments' buffers and the joined stream, kept by the encoder between calls.
 #[derive(Default)]
-pub(super) struct Segments(Vec<SegmentScratch>);
+pub(super) struct Segments {
+    segments: Vec<SegmentScratch>,
+    stream: Vec<u8>,
+}
 
 impl Segments {
-    /// Appends the whole zlib stream of the filtered image to `out`.
-    pub(super) fn zlib(&mut self, image: &ImageRef<'_>, p: &EncodeParams, out: &mut Vec<u8>) -> Result<()> {
+    /// The whole zlib stream of the filtered image (valid until the next call).
+    pub(super) fn zlib(&mut self, image: &ImageRef<'_>, p: &EncodeParams) -> Result<&[u8]> {
         let h = image.height();
         let raw_len = (image.row_bytes() + 1) * h as usize;
         let threads = rayon::current_num_threads();
         let segments = (threads * 2).min(raw_len.div_ceil(SEGMENT_BYTES)).clamp(2, h as usize);
         let rows_per = h.div_ceil(segments as u32);
         let count = h.div_ceil(rows_per) as usize;
-        if self.0.len() < count {
-            self.0.resize_with(count, SegmentScratch::default);
+        if self.segments.len() < count {
+            self.segments.resize_with(count, SegmentScratch::default);
         }
-        self.0[..count].par_iter_mut().enumerate().try_for_each(|(i, sc)| {
-            let y0 = i as u32 * rows_per;
-            sc.segment(image, p, y0, (y0 + rows_per).min(h), i == count - 1)
-        })?;
+        self.segments[..count]
+            .par_iter_mut()
+            .enumerate()
+            .try_for_each(|(i, sc)| {
+                let y0 = i as u32 * rows_per;
+                sc.segment(image, p, y0, (y0 + rows_per).min(h), i == count - 1)
+            })?;
+        let out = &mut self.stream;
+        out.clear();
         out.push(0x78);
         out.push(match p.level {
             0 | 1 => 0x01,
@@ -62,12 +70,12 @@ impl Segments {
             _ => 0xda,
         });
         let mut adler = 1u32;
-        for sc in &self.0[..count] {
+        for sc in &self.segments[..count] {
             out.extend_from_slice(&sc.packed);
             adler = adler32_combine(adler, sc.adler.0, sc.adler.1);
         }
         out.extend_from_slice(&adler.to_be_bytes());
-        Ok(())
+        Ok(&self.stream)
     }
 }
 
