@@ -2,13 +2,14 @@
 #   make demo     the main job: the CLI on bundled sample data
 #   make test     every test (installs cmake/nasm/valgrind/cbindgen first when missing)
 #   make fuzz     every fuzz target for FUZZ_SECONDS each (cargo-fuzz, libFuzzer)
-#   make bench    benchmarks against the raw backends and the Python peers (not part of test)
+#   make bench    benchmarks against the raw backends and the Python peers (not part of test;
+#                 every benchmark lives in bench/, see bench/README.md)
 #   make install PREFIX=/usr/local   libpixcodec.so/.a, headers, pkg-config file
 
 CARGO ?= cargo
 PREFIX ?= /usr/local
 
-.PHONY: all deps build test test-rust lint demo clean
+.PHONY: all deps build test test-rust test-memcopy-release lint demo clean
 
 all: build
 
@@ -33,7 +34,12 @@ test-rust: deps
 
 # Rust tests, then the C ABI: header drift, C/C++ tests and examples, the same under
 # valgrind, and an example built against an installed copy through pkg-config.
-test: lint test-rust header-check test-c test-c-memcheck test-install
+test: lint test-rust test-memcopy-release header-check test-c test-c-memcheck test-install
+
+# memcopy's store-order test in an optimised build: only there could LLVM fold the backward
+# loop into a forward memcpy (src/memcopy.rs, bench/README.md "memcopy").
+test-memcopy-release: deps
+	$(CARGO) test --release -p pixcodec --lib memcopy
 
 demo: deps
 	./scripts/demo.sh

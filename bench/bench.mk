@@ -24,7 +24,7 @@ $(BENCH_VENV)/.installed: bench/requirements.txt
 
 bench-venv: $(BENCH_VENV)/.installed
 
-# ML loader (issue 5): benches/ml.rs makes its inputs once (the dataset in $(BENCH_DIR)/ml_dataset)
+# ML loader (issue 5): bench/rust/ml.rs makes its inputs once (the dataset in $(BENCH_DIR)/ml_dataset)
 # and times pixcodec; bench/ml_peers.py times the Python peers and adds the target rows.
 define BENCH_ML
 $(CARGO) bench --bench ml -- $(abspath $(BENCH_CORPUS)) $(abspath $(BENCH_DIR)) $(abspath $(BENCH_DIR))/ml-rust.json

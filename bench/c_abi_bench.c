@@ -1,5 +1,5 @@
 /* The C ABI rows of `make bench`: pxc_decode_into into a reused buffer and
- * pxc_encode_to_buffer into a reused pxc_buffer, timed with the rule of benches/report.rs
+ * pxc_encode_to_buffer into a reused pxc_buffer, timed with the rule of bench/rust/report.rs
  * (one warm-up, repeats until BENCH_BUDGET seconds, at least 3, at most 200; the median).
  *
  *   c_abi_bench decode FILE

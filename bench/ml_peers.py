@@ -1,7 +1,7 @@
 """Python peers of the ML loader's rows (issue 5) and the target rows; writes rows-ml.json.
 
 Usage: python ml_peers.py RUST_ROWS.json OUT.json. RUST_ROWS.json comes from
-`cargo bench --bench ml` (benches/ml.rs), which also made the dataset it names. Timed here,
+`cargo bench --bench ml` (bench/rust/ml.rs), which also made the dataset it names. Timed here,
 on the same files in the same run:
 
 - ``pillow-numpy``: the loop Keras' ``load_img`` + ``img_to_array`` amounts to: open, convert
@@ -10,7 +10,7 @@ on the same files in the same run:
   shrink-on-load (libjpeg DCT scaling), the closest peer to pixcodec's default.
 - ``tf-image_dataset_from_directory``: only when tensorflow is importable (never installed here).
 
-Timing rule as benches/report.rs: one warm-up, then repeats until BENCH_BUDGET seconds, at
+Timing rule as bench/rust/report.rs: one warm-up, then repeats until BENCH_BUDGET seconds, at
 least 3 and at most 200; median.
 """
 

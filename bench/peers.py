@@ -1,5 +1,5 @@
 """The Python peers of `make bench`: Pillow, OpenCV, simplejpeg, imagecodecs and tifffile on
-the cases of ``manifest.json``, timed with the rule of ``benches/report.rs`` (one warm-up,
+the cases of ``manifest.json``, timed with the rule of ``bench/rust/report.rs`` (one warm-up,
 then repeats until BENCH_BUDGET seconds, at least 3, at most 200; the median).
 
 Usage: python peers.py MANIFEST OUT.json

@@ -165,7 +165,7 @@ def main():
     md = ["# pixcodec benchmark report", "",
           f"Machine: {info['cpu']}, {info['cores']} cores, {info['os']}; {info['rustc']}; Python {info['python']}.",
           "All rows come from the same run of `make bench`. MP/s = megapixels per second (median; see "
-          "benches/report.rs for the timing rule). pixcodec and the C ABI use every core for TIFF strips and for JPEG encodes and decodes of 512x512 and up; "
+          "bench/rust/report.rs for the timing rule). pixcodec and the C ABI use every core for TIFF strips and for JPEG encodes and decodes of 512x512 and up; "
           "`-1thread` rows pin pixcodec to one thread; peers are single-threaded unless named `-2threads`.",
           f"Every tool was timed in {rounds} round(s), case by case: the rounds of the Rust, C ABI and peer "
           "drivers on one case run back to back (bench/rounds.py), the order of the three reversed every other "

@@ -23,6 +23,7 @@ pub mod limits;
 mod memcopy;
 pub mod ml;
 pub mod options;
+mod parallel;
 pub mod registry;
 pub mod sample;
 pub mod testkit;

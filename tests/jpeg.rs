@@ -834,7 +834,8 @@ fn parallel_encode_bytes_do_not_depend_on_the_thread_count() {
 
 #[test]
 fn pooled_compressors_reset_every_setting_between_encodes() {
-    // Interleave settings on the pooled compressors (on this thread and rayon's) and compare
+    // Interleave settings on the compressors a reused encoder keeps (its first one and its
+    // band compressors, used on rayon's threads) and compare
     // each result with a fresh compressor of the turbojpeg crate.
     let rgb = textured(300, 200, Layout::Rgb, 4);
     let gray = textured(200, 120, Layout::Gray, 5);
@@ -893,7 +894,7 @@ fn pooled_compressors_reset_every_setting_between_encodes() {
             assert!(encode(img, o).unwrap().data == want, "round {round} step {k}");
             // A refused encode in between changes nothing.
             assert!(encode(&rgb, EncodeOptions::new().subsampling("gray")).is_err());
-            // A parallel encode in between uses (and returns) several pooled compressors.
+            // A banded encode in between uses several of the encoder's compressors.
             assert!(restarts(&encode(&big, EncodeOptions::new()).unwrap().data).0.is_some());
         }
     }

@@ -765,7 +765,9 @@ fn descriptor_and_capabilities() {
         assert_eq!(caps.decode_fidelity(f), Some(pixcodec::Fidelity::Exact), "{f}");
     }
     let names: Vec<&str> = codec.encode_options().iter().map(|o| o.name.as_str()).collect();
-    assert_eq!(names, vec!["level", "filter"]);
+    assert_eq!(names, vec!["level", "filter", "parallel"]);
+    let resolved = EncodeOptions::new().resolve("png", codec.encode_options()).unwrap();
+    assert!(resolved.bool("parallel").unwrap());
     assert_eq!(reg.by_extension(".PNG")[0].descriptor().name, "png");
     assert_eq!(reg.by_mime("image/png")[0].descriptor().name, "png");
 }

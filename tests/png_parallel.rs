@@ -1,5 +1,7 @@
 //! Large PNGs are deflated in parallel segments (pigz-style): the result must decode to the
 //! same pixels and be one valid zlib stream (checked with a strict inflater, Adler-32 included).
+//! The parallelism rule decides between the segmented and the sequential stream: one test
+//! only in this file, so no other encode of this process counts as a parallel caller.
 
 use std::io::Read;
 
@@ -20,6 +22,12 @@ fn idat_stream(png: &[u8]) -> Vec<u8> {
 
 #[test]
 fn parallel_segments_make_one_valid_stream() {
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(2).build_global();
+    assert!(
+        rayon::current_num_threads() >= 2,
+        "the segmented path needs a pool of two threads"
+    );
+    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     for (w, h, format) in [
         (1200, 900, PixelFormat::new(Layout::Rgb, SampleType::U8)),
         (700, 500, PixelFormat::new(Layout::Rgba, SampleType::U16)),
@@ -46,6 +54,18 @@ fn parallel_segments_make_one_valid_stream() {
                 .read_to_end(&mut raw)
                 .expect("strict zlib decode with Adler-32 check");
             assert_eq!(raw.len(), (img.row_bytes() + 1) * h as usize);
+            // The rule: from a plain thread the stream is segmented (each segment but the last
+            // ends with a sync flush, an empty stored block 00 00 FF FF); with parallel=false,
+            // or from a pool thread, it is the one sequential stream, the same bytes both ways.
+            let sequential = pixcodec::encode(img.as_ref(), "png", &opts.clone().set("parallel", false)).unwrap();
+            let on_pool = one_thread.install(|| pixcodec::encode(img.as_ref(), "png", &opts).unwrap());
+            assert!(sequential.data == on_pool.data, "{w}x{h} {format}: pool thread");
+            assert!(enc.data != sequential.data, "{w}x{h} {format}: not segmented");
+            let sync = idat_stream(&enc.data)
+                .windows(4)
+                .filter(|x| x == &[0, 0, 0xFF, 0xFF])
+                .count();
+            assert!(sync >= 1, "{w}x{h} {format}: no sync flush");
         }
     }
 }

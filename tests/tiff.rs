@@ -111,12 +111,13 @@ fn descriptor_capabilities_and_options() {
         assert_eq!(caps.decode_fidelity(f), Some(Fidelity::Exact), "{f}");
     }
     let names: Vec<&str> = c.encode_options().iter().map(|o| o.name.as_str()).collect();
-    assert_eq!(names, ["compression", "level", "predictor", "bigtiff"]);
+    assert_eq!(names, ["compression", "level", "predictor", "bigtiff", "parallel"]);
     let resolved = EncodeOptions::new().resolve("tiff", c.encode_options()).unwrap();
     assert_eq!(resolved.str("compression").unwrap(), "none");
     assert_eq!(resolved.int("level").unwrap(), 6);
     assert!(!resolved.bool("predictor").unwrap());
     assert!(!resolved.bool("bigtiff").unwrap());
+    assert!(resolved.bool("parallel").unwrap());
     assert!(EncodeOptions::new()
         .level(10)
         .resolve("tiff", c.encode_options())

@@ -447,11 +447,14 @@ impl TiffDecoder<'_> {
     }
 
     /// Reads every strip of the page into `buf` (the packed page in native byte order).
-    /// Uncompressed strips are copied straight into `buf`. Compressed strips are decoded in
-    /// parallel on all cores, each into its own rows of `buf`, straight from the caller's bytes
-    /// when the file is in memory (else the strips are read into one buffer first); the byte
-    /// swap and the predictor are undone inside each strip's job while its rows are in cache.
+    /// Uncompressed strips are copied straight into `buf`. Compressed strips are decoded each
+    /// into its own rows of `buf` (on rayon's pool when pixcodec's parallelism rule allows it,
+    /// [`crate::parallel`]), straight from the caller's bytes when the file is in memory (else
+    /// the strips are read into one buffer first); the byte swap and the predictor are undone
+    /// inside each strip's job while its rows are in cache.
     fn read_strips(&mut self, plan: &StripPlan, buf: &mut [u8]) -> Result<()> {
+        let call = crate::parallel::Call::begin();
+        let split = call.split(true, buf.len() as u64);
         let p = self.page;
         let row_bytes = p.width as usize * p.format.bytes_per_pixel();
         let strip_bytes = row_bytes * plan.rows_per_strip as usize;
@@ -494,8 +497,12 @@ impl TiffDecoder<'_> {
                 }
             }
             if plan.swap || plan.predictor {
-                buf.par_chunks_mut(strip_bytes.max(1))
-                    .for_each(|rows| finish_rows(rows, row_bytes, p.format, plan));
+                let finish = |rows: &mut [u8]| finish_rows(rows, row_bytes, p.format, plan);
+                if split {
+                    buf.par_chunks_mut(strip_bytes.max(1)).for_each(finish);
+                } else {
+                    buf.chunks_mut(strip_bytes.max(1)).for_each(finish);
+                }
             }
             return Ok(());
         }
@@ -535,14 +542,22 @@ impl TiffDecoder<'_> {
                 (&packed[..], ranges)
             }
         };
-        buf.par_chunks_mut(strip_bytes.max(1))
-            .zip(ranges.into_par_iter())
-            .enumerate()
-            .try_for_each(|(i, (dst, range))| {
-                INFLATE.with(|sc| decode_strip(&mut sc.borrow_mut(), compression, &file[range], dst, i))?;
-                finish_rows(dst, row_bytes, p.format, plan);
-                Ok(())
-            })
+        let strip = |(i, (dst, range)): (usize, (&mut [u8], std::ops::Range<usize>))| {
+            INFLATE.with(|sc| decode_strip(&mut sc.borrow_mut(), compression, &file[range], dst, i))?;
+            finish_rows(dst, row_bytes, p.format, plan);
+            Ok(())
+        };
+        if split {
+            buf.par_chunks_mut(strip_bytes.max(1))
+                .zip(ranges.into_par_iter())
+                .enumerate()
+                .try_for_each(strip)
+        } else {
+            buf.chunks_mut(strip_bytes.max(1))
+                .zip(ranges)
+                .enumerate()
+                .try_for_each(strip)
+        }
     }
 }
 

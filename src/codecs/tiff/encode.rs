@@ -5,12 +5,12 @@
 //! spooling: each page is its IFD (with the out-of-line tag values) followed by its strips,
 //! and the header points at the first IFD, the layout tifffile writes too. Uncompressed
 //! strips go from the caller's pixels straight to the output; compressed strips of a page are
-//! coded in parallel on all cores and held until the page's IFD, which lists their sizes, is
-//! written (so at most one page of coded strips is in memory). Why not the `tiff` crate's
-//! encoder: it needs `Write + Seek`, so pixcodec had to spool the file and copy it out.
-//! Measured on the same run (bench driver, 1920x1080 RGB8 uncompressed into a `Vec`): 1437
-//! MP/s through the `tiff` crate's encoder and a spool, 10344 MP/s with this writer (the raw
-//! `tiff` crate writing into a `Cursor`: ~9300); 1024x768 F32: 1872 vs 10350 MP/s.
+//! coded independently and held until the page's IFD, which lists their sizes, is
+//! written (so at most one page of coded strips is in memory). Whether the strips are coded
+//! on rayon's pool or one after another on the calling thread is pixcodec's parallelism rule
+//! ([`crate::parallel`], option `parallel`); the bytes are the same either way. Why not the
+//! `tiff` crate's encoder: it needs `Write + Seek`, so pixcodec had to spool the file and copy
+//! it out, several times slower (measured in `bench/README.md`).
 
 use std::io::Write;
 
@@ -63,11 +63,12 @@ impl Compression {
 }
 
 /// The encoder. Options arrive with each call; what it keeps between calls are its buffers
-/// (strip list, coded strips, IFD), so a reused encoder writing into a reused `Vec` makes no
-/// allocation per call once warm (`tests/alloc.rs`).
+/// (strip list, coded strips, IFD) and its strip coders, so a reused encoder writing into a
+/// reused `Vec` makes no allocation per call once warm (`tests/alloc.rs`).
 #[derive(Default)]
 pub(super) struct TiffEncoder {
     page: PageBuffers,
+    coders: StripCoders,
 }
 
 /// Buffers of one page, reused by the next page and the next call.
@@ -99,6 +100,8 @@ impl PageBuffers {
 struct Settings {
     compression: Compression,
     predictor: bool,
+    /// The `parallel` option.
+    parallel: bool,
 }
 
 fn enc_err(e: impl std::fmt::Display) -> Error {
@@ -144,14 +147,19 @@ impl Encoder for TiffEncoder {
             .iter()
             .map(|p| (p.row_bytes() as u64, p.height(), rows_per_strip(p)));
         let big = options.bool("bigtiff")? || worst_case_size(geometry, compression) > u64::from(u32::MAX);
-        let settings = Settings { compression, predictor };
+        let settings = Settings {
+            compression,
+            predictor,
+            parallel: options.bool("parallel")?,
+        };
+        let call = crate::parallel::Call::begin();
 
         let mut w = Out { w: out, pos: 0, big };
         w.header()?;
-        let result = pages
-            .iter()
-            .enumerate()
-            .try_for_each(|(i, page)| write_page(&mut w, &mut self.page, page, &settings, i + 1 == pages.len()));
+        let result = pages.iter().enumerate().try_for_each(|(i, page)| {
+            let last = i + 1 == pages.len();
+            write_page(&mut w, &mut self.page, &mut self.coders, &call, page, &settings, last)
+        });
         self.page.trim();
         result?;
         w.w.flush()?;
@@ -360,7 +368,15 @@ impl Ifd {
     }
 }
 
-fn write_page(w: &mut Out<'_>, b: &mut PageBuffers, page: &ImageRef<'_>, s: &Settings, last: bool) -> Result<()> {
+fn write_page(
+    w: &mut Out<'_>,
+    b: &mut PageBuffers,
+    coders: &mut StripCoders,
+    call: &crate::parallel::Call,
+    page: &ImageRef<'_>,
+    s: &Settings,
+    last: bool,
+) -> Result<()> {
     let format = page.format();
     let ch = format.channels();
     let rps = rows_per_strip(page);
@@ -373,8 +389,8 @@ fn write_page(w: &mut Out<'_>, b: &mut PageBuffers, page: &ImageRef<'_>, s: &Set
             .map(|y| (y, rps.min(page.height() - y))),
     );
     // Uncompressed strips are the caller's rows themselves, written straight through; other
-    // strips are independent, so they are coded in parallel on all cores (one strip is coded
-    // on the calling thread).
+    // strips are independent, so they are coded on rayon's pool when the parallelism rule
+    // allows it, else one after another on the calling thread.
     let direct = s.compression == Compression::None && !s.predictor;
     let n = b.strips.len();
     b.counts.clear();
@@ -384,16 +400,18 @@ fn write_page(w: &mut Out<'_>, b: &mut PageBuffers, page: &ImageRef<'_>, s: &Set
         if b.coded.len() < n {
             b.coded.resize_with(n, Vec::new);
         }
-        let code = |(dst, &(y, rows)): (&mut Vec<u8>, &(u32, u32))| {
-            STRIP_SCRATCH.with(|c| code_strip(&mut c.borrow_mut(), page, y, rows, s, dst))
-        };
-        if n == 1 {
-            code((&mut b.coded[0], &b.strips[0]))?;
-        } else {
+        coders.fit(rayon::current_num_threads());
+        let coders = &*coders;
+        let code =
+            |(dst, &(y, rows)): (&mut Vec<u8>, &(u32, u32))| coders.with(|sc| code_strip(sc, page, y, rows, s, dst));
+        let bytes = rb as u64 * u64::from(page.height());
+        if n > 1 && call.split(s.parallel, bytes) {
             b.coded[..n]
                 .par_iter_mut()
                 .zip(b.strips.par_iter())
                 .try_for_each(code)?;
+        } else {
+            b.coded[..n].iter_mut().zip(b.strips.iter()).try_for_each(code)?;
         }
         b.counts.extend(b.coded[..n].iter().map(|c| c.len() as u64));
     }
@@ -469,7 +487,7 @@ fn write_page(w: &mut Out<'_>, b: &mut PageBuffers, page: &ImageRef<'_>, s: &Set
     Ok(())
 }
 
-/// Per-thread strip buffer and compressors, reused across strips and calls.
+/// A strip buffer and compressors, reused across strips and calls.
 #[derive(Default)]
 struct StripScratch {
     raw: Vec<u8>,
@@ -477,8 +495,30 @@ struct StripScratch {
     lzw: Option<super::lzw::Encoder>,
 }
 
-thread_local! {
-    static STRIP_SCRATCH: std::cell::RefCell<StripScratch> = std::cell::RefCell::new(StripScratch::default());
+/// The encoder's strip coders: one [`StripScratch`] per rayon pool thread, plus one for the
+/// calling thread when it is not a pool thread. A strip job takes the one of the thread it
+/// runs on, so the coders follow rayon's scheduling and each is used by one job at a time.
+#[derive(Default)]
+struct StripCoders(Vec<std::sync::Mutex<StripScratch>>);
+
+impl StripCoders {
+    /// Makes room for a pool of `threads` threads (and the calling thread).
+    fn fit(&mut self, threads: usize) {
+        if self.0.len() < threads + 1 {
+            self.0.resize_with(threads + 1, Default::default);
+        }
+    }
+
+    /// Runs `f` with the coders of the current thread: its pool index, or the last slot for
+    /// a thread outside the pool. A job never waits: should the slot be busy (a strip job
+    /// that re-entered the pool) or missing, it gets a fresh set.
+    fn with<R>(&self, f: impl FnOnce(&mut StripScratch) -> R) -> R {
+        let i = rayon::current_thread_index().unwrap_or(self.0.len().saturating_sub(1));
+        match self.0.get(i).and_then(|m| m.try_lock().ok()) {
+            Some(mut sc) => f(&mut sc),
+            None => f(&mut StripScratch::default()),
+        }
+    }
 }
 
 /// The libdeflate level for pixcodec's `level` option: the same number. libdeflate's levels

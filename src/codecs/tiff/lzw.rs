@@ -8,23 +8,9 @@
 //! code's string is an earlier substring of that buffer. The decoder keeps (offset, length)
 //! per code and copies each string from earlier output (one 8-byte word for short ones); the
 //! encoder is a single open-addressing hash table of `(prefix code, byte) -> code`, cleared
-//! with one `memset` per table reset. Same run, one thread, 2 cores shared with other jobs, MB/s of raw
-//! data in 256 KiB strips (`cargo test --release --lib codecs::tiff::lzw -- --ignored
-//! --nocapture`; over three runs the ratios stayed within encode 2.4-4.3x on the noisy images
-//! and 1.8-2.0x on labels, decode 1.7-4.3x and 5.3-5.4x):
-//!
-//! ```text
-//! bench image             encode ours  weezl   decode ours  weezl
-//! rgb8_1920x1080                 123      52           322    134
-//! gray16_1024x768                212      49           482    136
-//! field32f_1024x768              192      46           398    138
-//! labels32_1024x768              279     159          3283    614
-//! ```
-//!
-//! End to end (`BENCH_ONLY=tiff` report, loaded machine, old and new build alternated twice,
-//! MP/s, 2 threads): LZW decode rgb8 33-43 -> 91-100, gray16 41-65 -> 218-231, field32f
-//! 22-27 -> 87-101, labels32 with predictor 120-145 -> 801-989; LZW encode rgb8 14-16 -> 51,
-//! gray16 19-24 -> 80-94, field32f 9-13 -> 35-36, labels32 32-33 -> 36-39.
+//! with one `memset` per table reset. It encodes and decodes several times faster than weezl
+//! on the bench images (measurements and the command that makes them: `bench/README.md`,
+//! section "TIFF LZW").
 //!
 //! Behaviour matches the weezl-based strip decoder it replaces (checked by differential tests):
 //! a stream may start without a ClearCode; a code past the next free one, or a first code

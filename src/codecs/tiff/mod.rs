@@ -40,26 +40,28 @@
 //! written exactly: `SampleFormat` 1/2/3 as fits, alpha as `ExtraSamples` = 2 (unassociated),
 //! CMYK as `PhotometricInterpretation` 5. Every page given becomes one IFD. Options:
 //! `compression` (none|lzw|deflate|packbits, default none), `level` (1..=9, default 6, used
-//! by deflate), `predictor` (horizontal differencing, integer samples only, default false)
-//! and `bigtiff` (default false; BigTIFF is also chosen automatically when the data could
-//! not fit below 4 GiB).
+//! by deflate), `predictor` (horizontal differencing, integer samples only, default false),
+//! `bigtiff` (default false; BigTIFF is also chosen automatically when the data could not fit
+//! below 4 GiB) and `parallel` (default true: a compressed page's strips may be coded on
+//! rayon's pool, by pixcodec's one parallelism rule, `src/parallel.rs`; the bytes written
+//! are the same either way).
 //!
 //! Deflate `level` n is libdeflate's level n: the same speed/size ladder as zlib's levels,
 //! each compressing smaller and faster than zlib's (libdeflate's slow near-optimal levels
 //! 10..=12 are not used). Level 6 writes the same size as tifffile, which uses libdeflate too.
 //!
-//! # Performance
+//! # Speed: what and why
 //!
 //! Plain chunky strip pages (the common case) are read by pixcodec itself: Deflate strips
-//! are inflated by libdeflate (`libdeflater`), one whole zlib stream per call, on all cores,
-//! straight from the caller's bytes into the caller's buffer, with the byte swap and the
-//! predictor undone in the same per-strip job. Single-thread, same run, 256 KiB strips of
-//! the bench images (MB/s of output, libdeflate vs zlib-rs): inflate 387 vs 252 (RGB8 photo),
-//! 6662 vs 1301 (U32 labels); level 6 deflate 56 vs 40 (RGB8, 2.7% smaller), 445 vs 283
-//! (labels), 80 vs 44 (U16). Strips libdeflate refuses (a stream decoding to more rows than
-//! the page needs, or lacking its end) go through zlib-rs's streaming inflate, as before.
-//! The encoder lays the file out itself and writes it front to back with no spooling, so an
-//! uncompressed page is one write of the caller's pixels.
+//! are inflated by libdeflate (`libdeflater`), one whole zlib stream per call, straight from
+//! the caller's bytes into the caller's buffer, with the byte swap and the predictor undone in
+//! the same per-strip job; the strips of a page are decoded on rayon's pool when the
+//! parallelism rule allows it. libdeflate was chosen because it inflates and deflates these
+//! whole-buffer streams faster than zlib-rs (and deflates a little smaller). Strips libdeflate
+//! refuses (a stream decoding to more rows than the page needs, or lacking its end) go through
+//! zlib-rs's streaming inflate. The encoder lays the file out itself and writes it front to
+//! back with no spooling, so an uncompressed page is one write of the caller's pixels. The
+//! measurements behind these choices are in `bench/README.md` (section "TIFF").
 
 mod decode;
 mod encode;
@@ -133,6 +135,11 @@ impl TiffCodec {
                 "bigtiff",
                 false,
                 "write BigTIFF (64-bit offsets); chosen automatically when the file could pass 4 GiB",
+            ),
+            OptionSpec::bool(
+                "parallel",
+                true,
+                "code a compressed page's strips on rayon's pool when the caller is not parallel itself (same bytes)",
             ),
         ];
         TiffCodec {

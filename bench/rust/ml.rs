@@ -13,7 +13,7 @@
 //!   one core, and without shrink-on-load. `bench/ml_peers.py` adds the Python peers and the
 //!   target rows and writes `rows-ml.json`.
 //!
-//! Timing: the same rule as `benches/report.rs` (one warm-up, then repeats until `BENCH_BUDGET`
+//! Timing: the same rule as `bench/rust/report.rs` (one warm-up, then repeats until `BENCH_BUDGET`
 //! seconds, at least 3 and at most 200; median).
 
 use std::hint::black_box;
@@ -54,7 +54,7 @@ fn big_jpeg(corpus: &Path, bench: &Path) -> (PathBuf, &'static str) {
     }
     (
         own,
-        "made by benches/ml.rs (pixcodec Lanczos3 upscale of kodim23, q90 4:2:0)",
+        "made by bench/rust/ml.rs (pixcodec Lanczos3 upscale of kodim23, q90 4:2:0)",
     )
 }
 

@@ -1,5 +1,5 @@
 //! Criterion benchmarks of the hot paths (a developer's view; `make bench` writes the full
-//! side-by-side report with `benches/report.rs` and the Python peers).
+//! side-by-side report with `bench/rust/report.rs` and the Python peers).
 //!
 //! Run: `cargo bench --bench codecs`.
 

@@ -1,0 +1,211 @@
+//! The PNG decoder: the `png` crate reads the file, pixcodec maps its colour types onto pixel
+//! formats (the table in the [codec documentation](super)), checks [`Limits`] and writes the
+//! rows straight into the caller's memory.
+
+use std::io::{BufRead, BufReader, Cursor, Seek};
+
+use png::{BitDepth, ColorType};
+
+use super::NAME;
+use crate::codec::{Decoder, Source};
+use crate::error::{Error, Result};
+use crate::format::{Layout, PixelFormat};
+use crate::image::ImageMut;
+use crate::info::{ImageInfo, Metadata};
+use crate::limits::Limits;
+use crate::sample::SampleType;
+
+/// A buffered, seekable input for the `png` crate.
+trait BufReadSeek: BufRead + Seek {}
+impl<T: BufRead + Seek> BufReadSeek for T {}
+
+type PngReader<'a> = png::Reader<Box<dyn BufReadSeek + 'a>>;
+
+/// Converts a `png` crate decoding error into a pixcodec error.
+fn decode_error(e: png::DecodingError) -> Error {
+    match e {
+        png::DecodingError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Error::decode(NAME, format!("the file is truncated ({io})"))
+        }
+        png::DecodingError::IoError(io) => Error::Io(io),
+        png::DecodingError::Format(f) => Error::decode(NAME, format!("invalid PNG: {f}")),
+        png::DecodingError::LimitsExceeded => Error::Limits(
+            "the PNG decoder needs more memory than Limits::max_alloc_bytes allows; raise it if the input is trusted"
+                .to_string(),
+        ),
+        other => Error::decode(NAME, other),
+    }
+}
+
+/// The pixel format of rows with this (colour type, depth): 8- and 16-bit samples as they are,
+/// sub-byte samples and palette indices as U8 (they are expanded to 8 bits).
+fn expanded_format(color: ColorType, depth: BitDepth) -> PixelFormat {
+    let sample = if depth == BitDepth::Sixteen {
+        SampleType::U16
+    } else {
+        SampleType::U8
+    };
+    let layout = match color {
+        ColorType::Grayscale => Layout::Gray,
+        ColorType::GrayscaleAlpha => Layout::GrayAlpha,
+        ColorType::Rgb | ColorType::Indexed => Layout::Rgb,
+        ColorType::Rgba => Layout::Rgba,
+    };
+    PixelFormat::new(layout, sample)
+}
+
+/// Reads a PNG: header and pre-image chunks at construction, pixels on `decode_into`.
+pub(super) struct PngDecoder<'a> {
+    reader: PngReader<'a>,
+    info: ImageInfo,
+    decoded: bool,
+}
+
+impl<'a> PngDecoder<'a> {
+    pub(super) fn new(source: Source<'a>, limits: &Limits) -> Result<Self> {
+        let input: Box<dyn BufReadSeek + 'a> = match source {
+            Source::Bytes(b) => Box::new(Cursor::new(b)),
+            Source::Reader(r) => Box::new(BufReader::with_capacity(1 << 16, r)),
+        };
+        let png_limits = png::Limits {
+            bytes: usize::try_from(limits.max_alloc_bytes).unwrap_or(usize::MAX),
+        };
+        let mut decoder = png::Decoder::new_with_limits(input, png_limits);
+        decoder.set_transformations(png::Transformations::EXPAND);
+        // Only IHDR so far: check the geometry before the decoder allocates anything for the
+        // image. tRNS (an extra alpha channel) is not known yet; the final format is checked below.
+        let header = decoder.read_header_info().map_err(decode_error)?;
+        let pre = expanded_format(header.color_type, header.bit_depth);
+        limits.check_image(header.width, header.height, pre)?;
+
+        let reader = decoder.read_info().map_err(decode_error)?;
+        let png_info = reader.info();
+        // The format after EXPAND: palette → RGB(A), tRNS → alpha, sub-byte gray → 8 bits.
+        let (color, depth) = reader.output_color_type();
+        if depth != BitDepth::Eight && depth != BitDepth::Sixteen {
+            return Err(Error::decode(
+                NAME,
+                format!("unexpected output depth {depth:?} after expansion"),
+            ));
+        }
+        let format = expanded_format(color, depth);
+        limits.check_image(png_info.width, png_info.height, format)?;
+
+        let mut info = ImageInfo::new(png_info.width, png_info.height, format, NAME, "png");
+        info.metadata = metadata(png_info);
+        Ok(PngDecoder {
+            reader,
+            info,
+            decoded: false,
+        })
+    }
+}
+
+/// ICC, dpi and EXIF from the chunks read so far.
+fn metadata(info: &png::Info<'_>) -> Metadata {
+    let mut m = Metadata {
+        icc_profile: info.icc_profile.as_ref().map(|p| p.to_vec()),
+        // Some writers keep the JPEG APP1 prefix; pixcodec stores the bare TIFF structure.
+        exif: info
+            .exif_metadata
+            .as_ref()
+            .map(|e| e.strip_prefix(b"Exif\0\0").unwrap_or(e).to_vec()),
+        ..Metadata::default()
+    };
+    if let Some(d) = info.pixel_dims {
+        if d.unit == png::Unit::Meter && d.xppu > 0 && d.yppu > 0 {
+            m.dpi = Some((d.xppu as f64 * 0.0254, d.yppu as f64 * 0.0254));
+        }
+    }
+    m
+}
+
+impl Decoder for PngDecoder<'_> {
+    fn info(&self) -> &ImageInfo {
+        &self.info
+    }
+
+    fn decode_into(&mut self, mut out: ImageMut<'_>) -> Result<()> {
+        out.expect_shape(self.info.width, self.info.height, self.info.format)?;
+        if self.decoded {
+            return Err(Error::invalid(
+                "this PNG decoder has already decoded its image; open a new decoder to decode again",
+            ));
+        }
+        self.decoded = true;
+        let stride = out.stride();
+        if out.is_contiguous() {
+            // Straight into the caller's memory (the png crate de-interlaces in place).
+            self.reader.next_frame(out.as_bytes_mut()).map_err(decode_error)?;
+        } else if !self.reader.info().interlaced {
+            for y in 0..self.info.height {
+                match self.reader.read_row(out.row_mut(y)).map_err(decode_error)? {
+                    Some(_) => {}
+                    None => return Err(Error::decode(NAME, format!("image data ended at row {y}"))),
+                }
+            }
+            // Consumes the end of the image data (and checks it).
+            self.reader.read_row(&mut []).map_err(decode_error)?;
+        } else {
+            // Adam7 pass rows are scattered straight into the caller's rows at its stride;
+            // only pixel bytes are written (samples are at least one byte after expansion).
+            let bits = (self.info.format.bytes_per_pixel() * 8) as u8;
+            let buf = out.as_bytes_mut();
+            while let Some(row) = self.reader.next_interlaced_row().map_err(decode_error)? {
+                if let png::InterlaceInfo::Adam7(pass) = row.interlace() {
+                    png::expand_interlaced_row(buf, stride, row.data(), pass, bits);
+                }
+            }
+        }
+        // Read the chunks after the image up to IEND: a file cut short or with a damaged
+        // trailer is an error, never a silent success.
+        self.reader.finish().map_err(decode_error)?;
+        if self.info.format.sample == SampleType::U16 && cfg!(target_endian = "little") {
+            for y in 0..self.info.height {
+                be_to_native_u16(out.row_mut(y));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Converts each 2-byte big-endian sample of `row` to native byte order, in place.
+fn be_to_native_u16(row: &mut [u8]) {
+    match bytemuck::try_cast_slice_mut::<u8, u16>(row) {
+        Ok(words) => words.iter_mut().for_each(|w| *w = u16::from_be(*w)),
+        Err(_) => row
+            .chunks_exact_mut(2)
+            .for_each(|c| c.copy_from_slice(&u16::from_be_bytes([c[0], c[1]]).to_ne_bytes())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_byte_scaling_is_bit_replication() {
+        // The png crate's EXPAND multiplies by 255 / (2^bits - 1); check it equals replication.
+        for bits in [1u32, 2, 4] {
+            let max = (1u32 << bits) - 1;
+            for v in 0..=max {
+                let mut rep = 0u32;
+                let mut filled = 0;
+                while filled < 8 {
+                    rep = (rep << bits) | v;
+                    filled += bits;
+                }
+                assert_eq!(v * (255 / max), rep, "bits {bits} value {v}");
+            }
+        }
+    }
+
+    #[test]
+    fn swap_handles_unaligned_rows() {
+        let mut buf = [0u8, 0x12, 0x34, 0xab, 0xcd];
+        be_to_native_u16(&mut buf[1..]);
+        let expect_first = u16::from_be_bytes([0x12, 0x34]).to_ne_bytes();
+        assert_eq!(&buf[1..3], &expect_first);
+        assert_eq!(buf[0], 0);
+    }
+}

@@ -1,0 +1,163 @@
+//! PNG through the [`png`](https://crates.io/crates/png) crate (image-rs), codec name `png`.
+//!
+//! # Decoding: which pixel format a PNG file becomes
+//!
+//! Samples keep the file's own depth; only the expansions PNG itself requires are made:
+//!
+//! | file (colour type, depth)            | decoded [`PixelFormat`](crate::PixelFormat)   |
+//! |--------------------------------------|------------------------------------------------|
+//! | gray 8 / 16                          | `Gray U8` / `Gray U16`                          |
+//! | gray 1, 2, 4                         | `Gray U8`, scaled to 0..=255 (see below)        |
+//! | gray + tRNS                          | `GrayAlpha` at the depth above (U8 or U16)      |
+//! | gray-alpha 8 / 16                    | `GrayAlpha U8` / `GrayAlpha U16`                |
+//! | RGB 8 / 16                           | `Rgb U8` / `Rgb U16`                            |
+//! | RGB + tRNS                           | `Rgba U8` / `Rgba U16`                          |
+//! | RGBA 8 / 16                          | `Rgba U8` / `Rgba U16`                          |
+//! | palette 1, 2, 4, 8                   | `Rgb U8` (the palette entries)                  |
+//! | palette + tRNS                       | `Rgba U8` (palette entries plus tRNS alpha)     |
+//!
+//! * **Sub-byte gray rule.** Gray samples of 1, 2 or 4 bits are scaled to the full 8-bit range
+//!   by bit replication, as libpng's `png_set_expand_gray_1_2_4_to_8` does: a 1-bit sample `v`
+//!   becomes `v * 255`, a 2-bit sample `v * 85`, a 4-bit sample `v * 17` (so 0 stays 0 and the
+//!   largest value becomes 255). The original value is `byte >> (8 - bits)`.
+//! * **tRNS** on gray or RGB becomes an alpha channel at the file's depth: 0 where the pixel
+//!   equals the tRNS colour, the maximum (255 or 65535) elsewhere.
+//! * **16-bit** samples are stored big-endian in the file and returned native-endian.
+//! * **sBIT** is ignored: samples are returned as stored, not shifted down.
+//! * **gAMA, cHRM, sRGB, bKGD** are not applied; pixels are never colour-converted.
+//! * **APNG**: only the default image (the `IDAT` data) is decoded; files have one page.
+//! * Interlaced (Adam7) files decode to the same pixels as non-interlaced ones.
+//!
+//! Metadata read from the chunks before the image data: the ICC profile (`iCCP`), the
+//! resolution (`pHYs` with the metre unit, converted to dots per inch) and raw EXIF (`eXIf`).
+//! Decoding reads the whole file up to `IEND`: a file cut anywhere (even inside the trailing
+//! `IEND` chunk) or with a damaged chunk after the image data is an
+//! [`Error::Decode`](crate::Error::Decode) error, so a truncated download is never mistaken
+//! for a complete image.
+//!
+//! [`Limits`] are checked against the `IHDR` size before anything is allocated, and the `png`
+//! crate's own allocation limit is set to `Limits::max_alloc_bytes`, so its internal buffers
+//! (rows, compressed metadata chunks) are bounded too.
+//!
+//! # Encoding
+//!
+//! `Gray`, `GrayAlpha`, `Rgb` and `Rgba` at `U8` and `U16` are written exactly (8- and 16-bit
+//! PNG colour types 0, 4, 2 and 6, never palette or sub-byte). Rows are streamed to the
+//! compressor; 16-bit rows are converted to big-endian one row at a time in a reused buffer.
+//! Options:
+//!
+//! * `level` (int 0..=9, default 6): the zlib/deflate level passed to the compressor
+//!   (`flate2`); 0 stores the data uncompressed (rows are still filtered).
+//! * `filter` (`none|sub|up|avg|paeth|adaptive`, default `adaptive`): the PNG row filter;
+//!   `adaptive` picks the best of the five filters for each row.
+//! * `parallel` (bool, default true): a large image may be deflated in segments on rayon's
+//!   pool, when pixcodec's one parallelism rule allows it (`src/parallel.rs`); the file is
+//!   then one zlib stream made as pigz makes it (see `parallel.rs`), a little larger than a
+//!   sequential encode, with the same pixels.
+//!
+//! The encoder object owns every buffer and compressor it uses (the registry keeps one per
+//! thread), so an encode into a reused buffer allocates nothing once warm.
+//!
+//! Files: `decode.rs` (the decoder), `encode.rs` (the encoder and the chunk writer),
+//! `filter.rs` (row filters), `parallel.rs` (segmented deflate, Adler-32).
+
+mod decode;
+mod encode;
+mod filter;
+mod parallel;
+
+use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
+use crate::error::Result;
+use crate::format::Layout;
+use crate::limits::Limits;
+use crate::options::OptionSpec;
+use crate::sample::SampleType;
+
+const NAME: &str = "png";
+const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+const LAYOUTS: [Layout; 4] = [Layout::Gray, Layout::GrayAlpha, Layout::Rgb, Layout::Rgba];
+const SAMPLES: [SampleType; 2] = [SampleType::U8, SampleType::U16];
+const FILTERS: [&str; 6] = ["none", "sub", "up", "avg", "paeth", "adaptive"];
+
+/// The PNG codec (`png` crate backend).
+#[derive(Debug)]
+pub struct PngCodec {
+    descriptor: CodecDescriptor,
+    capabilities: Capabilities,
+    options: Vec<OptionSpec>,
+}
+
+impl Default for PngCodec {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PngCodec {
+    /// The codec with its descriptor, capability table and option list.
+    pub fn new() -> Self {
+        PngCodec {
+            descriptor: CodecDescriptor::new(
+                NAME,
+                "png",
+                "PNG via the png crate: 1..16-bit gray, gray-alpha, RGB, RGBA and palette; writes 8/16-bit exactly",
+                &["png"],
+                &["image/png"],
+                &[SIGNATURE],
+                100,
+            ),
+            capabilities: Capabilities {
+                decode: Capabilities::grid(&LAYOUTS, &SAMPLES, Fidelity::Exact),
+                encode: Capabilities::grid(&LAYOUTS, &SAMPLES, Fidelity::Exact),
+                multi_page_encode: false,
+                multi_page_decode: false,
+            },
+            options: vec![
+                OptionSpec::int(
+                    "level",
+                    0,
+                    9,
+                    6,
+                    "deflate (zlib) compression level: 0 stores uncompressed, 9 is smallest and slowest",
+                ),
+                OptionSpec::choice(
+                    "filter",
+                    &FILTERS,
+                    "adaptive",
+                    "PNG row filter; adaptive picks the best filter for each row",
+                ),
+                OptionSpec::bool(
+                    "parallel",
+                    true,
+                    "deflate a large image in segments on rayon's pool when the caller is not parallel itself (same pixels, a little larger)",
+                ),
+            ],
+        }
+    }
+}
+
+impl Codec for PngCodec {
+    fn descriptor(&self) -> &CodecDescriptor {
+        &self.descriptor
+    }
+
+    fn capabilities(&self) -> &Capabilities {
+        &self.capabilities
+    }
+
+    fn encode_options(&self) -> &[OptionSpec] {
+        &self.options
+    }
+
+    fn decoder<'a>(&self, source: Source<'a>, limits: &Limits) -> Result<Box<dyn Decoder + 'a>> {
+        Ok(Box::new(decode::PngDecoder::new(source, limits)?))
+    }
+
+    fn encoder(&self) -> Result<Box<dyn Encoder>> {
+        Ok(Box::new(encode::PngEncoder::default()))
+    }
+
+    fn reusable_encoder(&self) -> bool {
+        true
+    }
+}
