@@ -16,11 +16,19 @@
 //!   screen size, Rgba U8, transparent black where nothing was drawn yet, frame disposal as
 //!   the `image` crate applies it. Animated WebP pages are composited the same way (Rgb U8
 //!   when the file has no alpha);
-//! - `webp-image-rs` reports [`ImageInfo::lossy_source`] when the file holds a VP8 (lossy)
-//!   bitstream, read from the RIFF chunks, and encodes only lossless VP8L;
+//! - `webp-image-rs` reports [`ImageInfo::lossy_source`](crate::info::ImageInfo::lossy_source)
+//!   when the file holds a VP8 (lossy) bitstream, read from the RIFF chunks, and encodes
+//!   only lossless VP8L;
 //! - `gif-image-rs` encodes by quantising to a 256-colour palette and says so (Lossy).
 //!
 //! Every encode table lists only what was shown to round-trip (see `tests/image_rs.rs`).
+//!
+//! Everything that differs between the formats is one row of a table here (names,
+//! extensions, MIME types, signature, open / decoder / writer functions, capability table,
+//! priority); the codec is that row behind the [`Codec`] trait. The rows point into
+//! `still` (single images), `animated` (GIF and animated WebP pages), `encode` (the
+//! writers), `bridge` (the crate's input, errors, colour types, limits and metadata) and
+//! `scan` (header walkers for what the crate does not tell).
 
 mod animated;
 mod bridge;
