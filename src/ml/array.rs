@@ -22,6 +22,11 @@ pub enum ChannelOrder {
     First,
 }
 
+super::parse::from_names!(ChannelOrder, "channel order", {
+    ChannelOrder::Last => ["last", "channels_last", "channels-last"],
+    ChannelOrder::First => ["first", "channels_first", "channels-first"],
+});
+
 /// A dense, C-ordered n-dimensional array of one sample type, native-endian, 8-byte aligned.
 #[derive(Clone, PartialEq)]
 pub struct Array {
@@ -248,6 +253,30 @@ pub enum ScalePolicy {
     /// A fixed input range `lo..hi` mapped onto the target type's range (`0..1` into `U8`
     /// gives 0..255); a value outside `lo..hi` is an error naming it.
     Range(f64, f64),
+}
+
+impl std::str::FromStr for ScalePolicy {
+    type Err = Error;
+    /// `none`, `minmax` (or `min-max`, `min_max`), or a range `LO..HI` of two finite numbers
+    /// (`0..1`, `-1..1`).
+    fn from_str(s: &str) -> Result<Self> {
+        let range = s.split_once("..").and_then(|(lo, hi)| {
+            let (lo, hi) = (lo.trim().parse::<f64>().ok()?, hi.trim().parse::<f64>().ok()?);
+            (lo.is_finite() && hi.is_finite()).then_some(ScalePolicy::Range(lo, hi))
+        });
+        if let Some(range) = range {
+            return Ok(range);
+        }
+        let names: &[(&[&str], ScalePolicy)] = &[
+            (&["none"], ScalePolicy::None),
+            (&["minmax", "min-max", "min_max"], ScalePolicy::MinMax),
+        ];
+        super::parse::choose("scale policy", s, names).map_err(|_| {
+            Error::invalid(format!(
+                "unknown scale policy '{s}' (none, minmax, or a range LO..HI such as 0..1)"
+            ))
+        })
+    }
 }
 
 fn apply_policy(img: &ImageRef<'_>, dtype: SampleType, policy: ScalePolicy) -> Result<Image> {
