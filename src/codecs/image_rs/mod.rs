@@ -113,6 +113,13 @@ struct Writer {
     note: Option<&'static str>,
 }
 
+impl Writer {
+    /// A writer whose encodes report nothing changed.
+    const fn new(write: WriteFn) -> Self {
+        Writer { write, note: None }
+    }
+}
+
 /// What a format's codec can do: its capability tables and page support.
 struct RowCaps {
     decode: CapTable,
@@ -125,6 +132,13 @@ struct RowCaps {
 struct Magic {
     bytes: &'static [u8],
     mask: Option<&'static [u8]>,
+}
+
+impl Magic {
+    /// Exact bytes at offset 0.
+    const fn prefix(bytes: &'static [u8]) -> Self {
+        Magic { bytes, mask: None }
+    }
 }
 
 /// Every combination of `layouts` x `samples`, at one fidelity.
@@ -193,17 +207,11 @@ static TABLE: [FormatRow; 6] = [
         description: "BMP through the image crate (decodes to Rgb/Rgba U8; encodes Rgb/Rgba U8 exactly)",
         extensions: &["bmp", "dib"],
         mime_types: &["image/bmp", "image/x-bmp"],
-        sniff: Sniff::Magic(&[Magic {
-            bytes: b"BM",
-            mask: None,
-        }]),
+        sniff: Sniff::Magic(&[Magic::prefix(b"BM")]),
         whole_input: false,
         open: still::open,
         crate_decoder: |r| boxed(image::codecs::bmp::BmpDecoder::new(r)),
-        encode: Some(Writer {
-            write: encode::write_bmp,
-            note: None,
-        }),
+        encode: Some(Writer::new(encode::write_bmp)),
         caps: RGB_RGBA_EXACT,
         priority: PRIORITY,
     },
@@ -215,16 +223,7 @@ static TABLE: [FormatRow; 6] = [
             "GIF through the image crate: every frame a composited Rgba U8 page; encodes Rgba U8 by quantising (lossy)",
         extensions: &["gif"],
         mime_types: &["image/gif"],
-        sniff: Sniff::Magic(&[
-            Magic {
-                bytes: b"GIF87a",
-                mask: None,
-            },
-            Magic {
-                bytes: b"GIF89a",
-                mask: None,
-            },
-        ]),
+        sniff: Sniff::Magic(&[Magic::prefix(b"GIF87a"), Magic::prefix(b"GIF89a")]),
         whole_input: false,
         open: animated::open_gif,
         crate_decoder: |r| boxed(image::codecs::gif::GifDecoder::new(r)),
@@ -232,7 +231,7 @@ static TABLE: [FormatRow; 6] = [
             write: encode::write_gif,
             note: Some(
                 "GIF stores at most 256 colours per frame and 1-bit transparency: the image was quantised \
-             to a palette (NeuQuant) and alpha thresholded",
+                 to a palette (NeuQuant) and alpha thresholded",
             ),
         }),
         caps: RowCaps {
@@ -259,10 +258,7 @@ static TABLE: [FormatRow; 6] = [
         whole_input: false,
         open: still::open_pnm,
         crate_decoder: |r| boxed(image::codecs::pnm::PnmDecoder::new(r)),
-        encode: Some(Writer {
-            write: encode::write_pnm,
-            note: None,
-        }),
+        encode: Some(Writer::new(encode::write_pnm)),
         caps: RowCaps {
             decode: PNM_CAPS,
             encode: PNM_CAPS,
@@ -278,17 +274,11 @@ static TABLE: [FormatRow; 6] = [
         description: "QOI through the image crate (Rgb/Rgba U8, exact)",
         extensions: &["qoi"],
         mime_types: &["image/qoi", "image/x-qoi"],
-        sniff: Sniff::Magic(&[Magic {
-            bytes: b"qoif",
-            mask: None,
-        }]),
+        sniff: Sniff::Magic(&[Magic::prefix(b"qoif")]),
         whole_input: false,
         open: still::open,
         crate_decoder: |r| boxed(image::codecs::qoi::QoiDecoder::new(r)),
-        encode: Some(Writer {
-            write: encode::write_qoi,
-            note: None,
-        }),
+        encode: Some(Writer::new(encode::write_qoi)),
         caps: RGB_RGBA_EXACT,
         priority: PRIORITY,
     },
@@ -308,10 +298,7 @@ static TABLE: [FormatRow; 6] = [
         whole_input: false,
         open: animated::open_webp,
         crate_decoder: |r| boxed(image::codecs::webp::WebPDecoder::new(r)),
-        encode: Some(Writer {
-            write: encode::write_webp,
-            note: None,
-        }),
+        encode: Some(Writer::new(encode::write_webp)),
         // Animated WebP decodes as pages.
         caps: RowCaps {
             multi_page_decode: true,
@@ -326,10 +313,7 @@ static TABLE: [FormatRow; 6] = [
         description: "JPEG decoding through the image crate (zune-jpeg), 8-bit gray and colour; CMYK refused",
         extensions: &["jpg", "jpeg", "jpe", "jfif"],
         mime_types: &["image/jpeg"],
-        sniff: Sniff::Magic(&[Magic {
-            bytes: b"\xFF\xD8\xFF",
-            mask: None,
-        }]),
+        sniff: Sniff::Magic(&[Magic::prefix(b"\xFF\xD8\xFF")]),
         // The crate's JPEG decoder reads the whole input.
         whole_input: true,
         open: still::open_jpeg,
