@@ -42,11 +42,19 @@ impl Encoder for ImageRsEncoder {
 #[doc(hidden)]
 pub fn encode_raw(format: ImageRsFormat, page: &ImageRef<'_>, out: &mut dyn Write) -> Result<()> {
     let row = row(format);
+    // A pixel format the crate has no colour type for is refused first, whatever the format.
+    crate_color_type(row.name, page.format())?;
     let writer = row
         .encode
         .as_ref()
         .ok_or_else(|| Error::Unsupported(format!("{} decodes only", row.name)))?;
     (writer.write)(row.name, std::slice::from_ref(page), out)
+}
+
+/// The crate's colour type for `format`, or the error saying it has none.
+fn crate_color_type(name: &str, format: PixelFormat) -> Result<ExtendedColorType> {
+    color_type(format)
+        .ok_or_else(|| Error::Unsupported(format!("{name}: the image crate has no color type for {format}")))
 }
 
 /// Runs a crate encoder on the only page (these formats hold one image per file); the
@@ -64,8 +72,7 @@ fn one_image(
         )));
     };
     let format = page.format();
-    let ct = color_type(format)
-        .ok_or_else(|| Error::Unsupported(format!("{name}: the image crate has no color type for {format}")))?;
+    let ct = crate_color_type(name, format)?;
     let data = page.contiguous_bytes();
     encode(out, &data, page.width(), page.height(), ct, format).map_err(|e| map_enc_err(name, e))
 }
