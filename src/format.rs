@@ -36,6 +36,18 @@ impl Layout {
         }
     }
 
+    /// The layout an array with `channels` channels holds: 1 Gray, 2 GrayAlpha, 3 Rgb,
+    /// 4 Rgba (a count never means Cmyk); `None` for any other count.
+    pub const fn from_channels(channels: usize) -> Option<Layout> {
+        match channels {
+            1 => Some(Layout::Gray),
+            2 => Some(Layout::GrayAlpha),
+            3 => Some(Layout::Rgb),
+            4 => Some(Layout::Rgba),
+            _ => None,
+        }
+    }
+
     /// True when the last channel is alpha.
     pub const fn has_alpha(self) -> bool {
         matches!(self, Layout::GrayAlpha | Layout::Rgba)
@@ -128,5 +140,24 @@ impl FromStr for PixelFormat {
             return Err(Error::invalid(format!("pixel format '{s}' should look like 'Rgb U8'")));
         };
         Ok(PixelFormat::new(l.parse()?, t.parse()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_channels_inverts_channels_except_cmyk() {
+        for layout in Layout::ALL {
+            let back = Layout::from_channels(layout.channels());
+            if layout == Layout::Cmyk {
+                assert_eq!(back, Some(Layout::Rgba));
+            } else {
+                assert_eq!(back, Some(layout));
+            }
+        }
+        assert_eq!(Layout::from_channels(0), None);
+        assert_eq!(Layout::from_channels(5), None);
     }
 }

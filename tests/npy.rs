@@ -85,6 +85,56 @@ fn c_order_little_endian_arrays_re_encode_to_numpys_bytes() {
     }
 }
 
+/// The `shape` of an npy file's header, read from its text.
+fn npy_shape(data: &[u8]) -> Vec<usize> {
+    let hlen = u16::from_le_bytes([data[8], data[9]]) as usize;
+    let header = std::str::from_utf8(&data[10..10 + hlen]).unwrap();
+    let dims = header.split("'shape': (").nth(1).unwrap().split(')').next().unwrap();
+    dims.split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| d.parse().unwrap())
+        .collect()
+}
+
+/// `ml::Array::to_npy` and the npy encoder share one header writer: both reproduce
+/// numpy.save's files byte for byte, so they agree with each other.
+#[test]
+fn array_to_npy_and_the_npy_encoder_write_numpys_bytes() {
+    let reg = Registry::with_builtins();
+    for &(name, _, _, _, _, sample, _) in CASES.iter().filter(|c| c.6) {
+        let data = std::fs::read(format!("{DIR}/{name}.npy")).unwrap();
+        let shape = npy_shape(&data);
+        let mut arr = pixcodec::ml::Array::zeros(&shape, sample).unwrap();
+        let payload = &data[data.len() - arr.as_bytes().len()..];
+        arr.as_bytes_mut().copy_from_slice(&le_to_native(payload, sample));
+        let from_array = arr.to_npy();
+        let vol: Volume = reg.decode_volume(&data, &DecodeOptions::new()).unwrap();
+        let mut from_codec = Vec::new();
+        reg.encode_pages_into(&vol.pages(), "npy", &EncodeOptions::new(), &mut from_codec)
+            .unwrap();
+        assert_eq!(
+            from_array, from_codec,
+            "{name}: Array::to_npy and the npy encoder differ"
+        );
+        assert_eq!(
+            from_array, data,
+            "{name}: Array::to_npy differs from numpy.save's bytes"
+        );
+    }
+    // 1-D labels, as a dataset writes them: numpy.save(np.array([1, 0, 2], np.int32)).
+    let labels = pixcodec::ml::Array::from_slice(&[3], &[1i32, 0, 2]).unwrap();
+    let mut want = b"\x93NUMPY\x01\x00\x76\x00{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }".to_vec();
+    want.resize(127, b' ');
+    want.push(b'\n');
+    for v in [1i32, 0, 2] {
+        want.extend_from_slice(&v.to_le_bytes());
+    }
+    if cfg!(target_endian = "little") {
+        assert_eq!(labels.to_npy(), want);
+    }
+}
+
 #[test]
 fn labels_go_npy_to_tiff_to_npy_with_identical_bytes() {
     let reg = Registry::with_builtins();

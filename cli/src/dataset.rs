@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use pixcodec::ml::{ColorMode, Dataset, DatasetOptions, Interpolation, LabelMode, OnError, Subset};
+use pixcodec::ml::{ColorMode, Dataset, DatasetOptions, Fit, Interpolation, LabelMode, OnError, Subset};
 use pixcodec::SampleType;
 
-use crate::load::{parse_fit, parse_size, usage};
+use crate::load::{parse_size, usage};
 use crate::Failure;
 
 /// Arguments of `dataset`.
@@ -89,22 +89,12 @@ fn options(args: &Args) -> Result<DatasetOptions, Failure> {
         .shuffle(args.shuffle)
         .color_mode(args.color_mode.parse::<ColorMode>().map_err(usage)?)
         .interpolation(args.interpolation.parse::<Interpolation>().map_err(usage)?)
-        .fit(parse_fit(&args.fit)?)
+        .fit(args.fit.parse::<Fit>().map_err(usage)?)
         .antialias(args.antialias)
         .shrink_on_load(!args.no_shrink)
         .follow_links(args.follow_links)
         .on_error(if args.skip_errors { OnError::Skip } else { OnError::Fail })
-        .label_mode(match args.label_mode.as_str() {
-            "int" => LabelMode::Int,
-            "categorical" => LabelMode::Categorical,
-            "binary" => LabelMode::Binary,
-            "none" => LabelMode::None,
-            m => {
-                return Err(bad(format!(
-                    "unknown --label-mode '{m}' (int, categorical, binary, none)"
-                )))
-            }
-        })
+        .label_mode(args.label_mode.parse::<LabelMode>().map_err(usage)?)
         .dtype(match args.dtype.as_str() {
             "float32" | "f32" => SampleType::F32,
             "uint8" | "u8" => SampleType::U8,
@@ -117,12 +107,7 @@ fn options(args: &Args) -> Result<DatasetOptions, Failure> {
         o = o.validation_split(v);
     }
     if let Some(s) = &args.subset {
-        o = o.subset(match s.as_str() {
-            "training" => Subset::Training,
-            "validation" => Subset::Validation,
-            "both" => Subset::Both,
-            s => return Err(bad(format!("unknown --subset '{s}' (training, validation, both)"))),
-        });
+        o = o.subset(s.parse::<Subset>().map_err(usage)?);
     }
     if let Some(c) = &args.class_names {
         o = o.class_names(c.clone());

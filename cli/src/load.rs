@@ -57,23 +57,8 @@ pub fn parse_size(s: &str) -> Result<(u32, u32), Failure> {
     Ok((h, w))
 }
 
-/// Parses a fit name.
-pub fn parse_fit(s: &str) -> Result<Fit, Failure> {
-    Ok(match s {
-        "stretch" => Fit::Stretch,
-        "keep" | "keep-aspect-ratio" => Fit::KeepAspectRatio,
-        "crop" | "crop-to-aspect-ratio" => Fit::CropToAspectRatio,
-        "pad" | "pad-to-aspect-ratio" => Fit::PadToAspectRatio,
-        _ => {
-            return Err(Failure {
-                code: 2,
-                message: format!("unknown fit '{s}' (stretch, keep, crop, pad)"),
-            })
-        }
-    })
-}
-
-/// A usage error from a library parse error.
+/// A usage error (exit 2) from a library parse error, e.g. an unknown option value; the
+/// message lists the accepted values.
 pub fn usage(e: pixcodec::Error) -> Failure {
     Failure {
         code: 2,
@@ -88,7 +73,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let mut opts = LoadOptions::new()
         .color_mode(mode)
         .interpolation(interp)
-        .fit(parse_fit(&args.fit)?)
+        .fit(args.fit.parse::<Fit>().map_err(usage)?)
         .antialias(!args.no_antialias)
         .shrink_on_load(!args.no_shrink);
     if let Some(s) = &args.target_size {

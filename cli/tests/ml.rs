@@ -24,6 +24,14 @@ fn write(path: &Path, img: &Image) {
     pixcodec::write(img.as_ref(), path, &EncodeOptions::default()).unwrap();
 }
 
+/// A temporary folder holding `in.png`, a 40x30 Rgb U8 [`picture`].
+fn source_png(seed: u8) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("in.png");
+    write(&src, &picture(40, 30, seed));
+    (dir, src)
+}
+
 /// (descr, shape) from an .npy header.
 fn npy_shape(path: &Path) -> (String, String) {
     let b = std::fs::read(path).unwrap();
@@ -50,9 +58,7 @@ fn npy_shape(path: &Path) -> (String, String) {
 
 #[test]
 fn load_writes_an_img_to_array_npy() {
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("in.png");
-    write(&src, &picture(40, 30, 7));
+    let (dir, src) = source_png(7);
     let out = dir.path().join("o.npy");
     let r = pixcodec()
         .args([
@@ -223,4 +229,59 @@ fn dataset_writes_batches_labels_and_summary() {
         ("|u1".into(), "(7, 8, 8, 3)".into())
     );
     assert_eq!(npy_shape(&o2.join("labels_00000.npy")), ("<i4".into(), "(7,)".into()));
+}
+
+/// Option values go through the library's `FromStr` (every spelling the CLI accepted before
+/// still works); an unknown value is a usage error (exit 2, nothing written) whose message
+/// lists the accepted values.
+#[test]
+fn option_values_parse_through_the_library_and_unknown_ones_list_the_choices() {
+    let (dir, src) = source_png(3);
+    let out = dir.path().join("o.npy");
+    let (s, o, root) = (
+        src.to_str().unwrap(),
+        out.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    );
+    let run = |args: &[&str]| {
+        let r = pixcodec().args(args).output().unwrap();
+        (r.status.code(), String::from_utf8_lossy(&r.stderr).into_owned())
+    };
+    for fit in [
+        "stretch",
+        "keep",
+        "keep-aspect-ratio",
+        "crop",
+        "crop-to-aspect-ratio",
+        "pad",
+        "pad-to-aspect-ratio",
+    ] {
+        let (code, stderr) = run(&["load", s, "--target-size", "10x10", "--fit", fit, "-o", o]);
+        assert_eq!(code, Some(0), "--fit {fit}: {stderr}");
+        assert_eq!(npy_shape(&out).1, "(10, 10, 3)");
+    }
+    std::fs::remove_file(&out).unwrap();
+    for (args, expect) in [
+        (
+            &["load", s, "--fit", "squash", "-o", o][..],
+            "unknown fit 'squash' (stretch, keep, crop, pad)",
+        ),
+        (
+            &["dataset", root, "--label-mode", "onehot"],
+            "unknown label mode 'onehot' (int, categorical, binary, none)",
+        ),
+        (
+            &["dataset", root, "--subset", "test"],
+            "unknown subset 'test' (training, validation, both)",
+        ),
+        (
+            &["dataset", root, "--fit", "squash"],
+            "unknown fit 'squash' (stretch, keep, crop, pad)",
+        ),
+    ] {
+        let (code, stderr) = run(args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expect), "{args:?}: {stderr}");
+    }
+    assert!(!out.exists());
 }

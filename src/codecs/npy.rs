@@ -262,15 +262,6 @@ fn geometry(shape: &[usize]) -> Result<(usize, usize, usize, usize)> {
     Ok(g)
 }
 
-fn layout_for(channels: usize) -> Layout {
-    match channels {
-        1 => Layout::Gray,
-        2 => Layout::GrayAlpha,
-        3 => Layout::Rgb,
-        _ => Layout::Rgba,
-    }
-}
-
 struct NpyDecoder<'a> {
     data: Cow<'a, [u8]>,
     header: Header,
@@ -370,7 +361,9 @@ impl Codec for NpyCodec {
             .ok_or_else(|| bad(format!("truncated header: {hlen} header bytes announced")))?;
         let header = parse_header(dict)?;
         let (pages, h, w, c) = geometry(&header.shape)?;
-        let format = PixelFormat::new(layout_for(c), header.sample);
+        let layout = Layout::from_channels(c)
+            .ok_or_else(|| Error::Unsupported(format!("npy arrays with {c} channels are not images")))?;
+        let format = PixelFormat::new(layout, header.sample);
         limits.check_pages(pages as u64)?;
         let page_bytes = limits.check_image(w as u32, h as u32, format)?;
         let need = page_bytes
@@ -405,22 +398,28 @@ impl Codec for NpyCodec {
 
 struct NpyEncoder;
 
-/// An npy header built on the stack (encoding allocates nothing): at most 4 dimensions of
-/// at most 20 digits keep the dictionary under 150 bytes, the header under 256.
-struct NpyHeader {
-    buf: [u8; 256],
+/// An npy header exactly as `numpy.save` lays it out. Built on the stack whenever it fits
+/// 256 bytes (every shape of up to 4 dimensions: at most 20 digits each keep the dictionary
+/// under 150 bytes), so encoding an image allocates nothing; longer shapes go to the heap.
+pub(crate) struct NpyHeader {
+    inline: [u8; 256],
     len: usize,
+    heap: Vec<u8>,
 }
 
 impl std::ops::Deref for NpyHeader {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
-        &self.buf[..self.len]
+        if self.heap.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.heap
+        }
     }
 }
 
-/// The header exactly as `numpy.save` lays it out, for up to 4 dimensions.
-fn header_bytes(sample: SampleType, shape: &[usize]) -> NpyHeader {
+/// The header dictionary, e.g. `{'descr': '<u4', 'fortran_order': False, 'shape': (5, 64), }`.
+fn write_dict(w: &mut impl Write, sample: SampleType, shape: &[usize]) -> std::io::Result<()> {
     let kind = if sample.is_float() {
         'f'
     } else if sample.is_signed_int() {
@@ -435,26 +434,35 @@ fn header_bytes(sample: SampleType, shape: &[usize]) -> NpyHeader {
     } else {
         '<'
     };
-    let mut dict = [0u8; 192];
-    let dict_len = {
-        let mut w: &mut [u8] = &mut dict;
-        let before = w.len();
-        // Writing into the fixed array cannot fail for at most 4 dimensions (see above).
-        let _ = write!(
-            w,
-            "{{'descr': '{order}{kind}{}', 'fortran_order': False, 'shape': (",
-            sample.size()
-        );
-        for (i, d) in shape.iter().enumerate() {
-            let _ = if i == 0 { write!(w, "{d}") } else { write!(w, ", {d}") };
+    write!(
+        w,
+        "{{'descr': '{order}{kind}{}', 'fortran_order': False, 'shape': (",
+        sample.size()
+    )?;
+    for (i, d) in shape.iter().enumerate() {
+        if i == 0 {
+            write!(w, "{d}")?;
+        } else {
+            write!(w, ", {d}")?;
         }
-        let _ = w.write_all(if shape.len() == 1 { b",), }" } else { b"), }" });
-        before - w.len()
-    };
-    let dict = &dict[..dict_len];
-    let mut out = NpyHeader {
-        buf: [b' '; 256],
-        len: 0,
+    }
+    w.write_all(if shape.len() == 1 { b",), }" } else { b"), }" })
+}
+
+/// The header of a C-ordered, native-endian array of `sample` with `shape`, as `numpy.save`
+/// writes it (version 1.0, or 2.0 when the header does not fit 1.0's 16-bit length). The
+/// one writer of npy headers: the codec's encoder and [`crate::ml::Array::to_npy`] use it.
+pub(crate) fn header_bytes(sample: SampleType, shape: &[usize]) -> NpyHeader {
+    let mut small = [0u8; 240];
+    let mut large = Vec::new();
+    let mut w: &mut [u8] = &mut small;
+    let dict: &[u8] = if write_dict(&mut w, sample, shape).is_ok() {
+        let n = 240 - w.len();
+        &small[..n]
+    } else {
+        // Writing into a Vec cannot fail.
+        let _ = write_dict(&mut large, sample, shape);
+        &large
     };
     let v1_total = (10 + dict.len() + 1).div_ceil(64) * 64;
     let (version, prefix) = if v1_total - 10 <= u16::MAX as usize {
@@ -464,16 +472,26 @@ fn header_bytes(sample: SampleType, shape: &[usize]) -> NpyHeader {
     };
     let total = (prefix + dict.len() + 1).div_ceil(64) * 64;
     let hlen = total - prefix;
-    out.buf[..6].copy_from_slice(MAGIC);
-    out.buf[6..8].copy_from_slice(&[version, 0]);
-    if version == 1 {
-        out.buf[8..10].copy_from_slice(&(hlen as u16).to_le_bytes());
+    let mut out = NpyHeader {
+        inline: [b' '; 256],
+        len: total,
+        heap: Vec::new(),
+    };
+    let buf: &mut [u8] = if total <= out.inline.len() {
+        &mut out.inline[..total]
     } else {
-        out.buf[8..12].copy_from_slice(&(hlen as u32).to_le_bytes());
+        out.heap = vec![b' '; total];
+        &mut out.heap
+    };
+    buf[..6].copy_from_slice(MAGIC);
+    buf[6..8].copy_from_slice(&[version, 0]);
+    if version == 1 {
+        buf[8..10].copy_from_slice(&(hlen as u16).to_le_bytes());
+    } else {
+        buf[8..12].copy_from_slice(&(hlen as u32).to_le_bytes());
     }
-    out.buf[prefix..prefix + dict.len()].copy_from_slice(dict);
-    out.buf[total - 1] = b'\n';
-    out.len = total;
+    buf[prefix..prefix + dict.len()].copy_from_slice(dict);
+    buf[total - 1] = b'\n';
     out
 }
 
@@ -554,6 +572,25 @@ mod tests {
             assert!(h.len() % 64 == 0 && h[h.len() - 1] == b'\n', "{t}");
             assert_eq!(u16::from_le_bytes([h[8], h[9]]) as usize, h.len() - 10);
         }
+    }
+
+    #[test]
+    fn long_shapes_get_a_heap_header_and_version_2_when_needed() {
+        // 12 dimensions of 20 digits: past the inline buffer, still version 1.0.
+        let h = header_bytes(SampleType::U16, &[usize::MAX; 12]);
+        assert!(h.len() > 256 && h.len() % 64 == 0 && h[h.len() - 1] == b'\n');
+        assert_eq!(&h[6..8], &[1, 0]);
+        assert_eq!(u16::from_le_bytes([h[8], h[9]]) as usize, h.len() - 10);
+        let dict = parse_header(h[10..].trim_ascii_end()).unwrap();
+        assert_eq!(dict.shape, vec![usize::MAX; 12]);
+        // A dictionary over 65535 bytes needs version 2.0 and a 32-bit length, as numpy writes.
+        let shape = vec![123_456usize; 10_000];
+        let h = header_bytes(SampleType::U8, &shape);
+        assert_eq!(&h[6..8], &[2, 0]);
+        assert_eq!(u32::from_le_bytes([h[8], h[9], h[10], h[11]]) as usize, h.len() - 12);
+        assert!(h.len() % 64 == 0 && h[h.len() - 1] == b'\n');
+        assert!(h[12..].starts_with(b"{'descr': '|u1', 'fortran_order': False, 'shape': (123456, 123456, "));
+        assert!(h.trim_ascii_end().ends_with(b", 123456), }"));
     }
 
     #[test]

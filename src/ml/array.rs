@@ -22,6 +22,11 @@ pub enum ChannelOrder {
     First,
 }
 
+super::parse::from_names!(ChannelOrder, "channel order", {
+    ChannelOrder::Last => ["last", "channels_last", "channels-last"],
+    ChannelOrder::First => ["first", "channels_first", "channels-first"],
+});
+
 /// A dense, C-ordered n-dimensional array of one sample type, native-endian, 8-byte aligned.
 #[derive(Clone, PartialEq)]
 pub struct Array {
@@ -146,39 +151,13 @@ impl Array {
         Ok(())
     }
 
-    /// The array as a NumPy `.npy` file (format 1.0, native byte order, C order), the header
-    /// laid out as `numpy.save` writes it. 1-D and 2-D arrays (labels) keep their shape.
+    /// The array as a NumPy `.npy` file (native byte order, C order), the header written by
+    /// the npy codec's writer exactly as `numpy.save` lays it out (format 1.0, or 2.0 when the
+    /// header needs it). 1-D and 2-D arrays (labels) keep their shape.
     pub fn to_npy(&self) -> Vec<u8> {
-        let descr = match self.dtype {
-            SampleType::U8 => "|u1".to_string(),
-            SampleType::I8 => "|i1".to_string(),
-            t => {
-                let kind = if t.is_float() {
-                    'f'
-                } else if t.is_signed_int() {
-                    'i'
-                } else {
-                    'u'
-                };
-                let endian = if cfg!(target_endian = "little") { '<' } else { '>' };
-                format!("{endian}{kind}{}", t.size())
-            }
-        };
-        let shape = match self.shape.len() {
-            1 => format!("({},)", self.shape[0]),
-            _ => format!(
-                "({})",
-                self.shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")
-            ),
-        };
-        let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
-        let unpadded = 10 + header.len() + 1;
-        header.push_str(&" ".repeat(unpadded.next_multiple_of(64) - unpadded));
-        header.push('\n');
-        let mut out = Vec::with_capacity(10 + header.len() + self.as_bytes().len());
-        out.extend_from_slice(b"\x93NUMPY\x01\x00");
-        out.extend_from_slice(&(header.len() as u16).to_le_bytes());
-        out.extend_from_slice(header.as_bytes());
+        let header = crate::codecs::npy::header_bytes(self.dtype, &self.shape);
+        let mut out = Vec::with_capacity(header.len() + self.as_bytes().len());
+        out.extend_from_slice(&header);
         out.extend_from_slice(self.as_bytes());
         out
     }
@@ -276,26 +255,36 @@ pub enum ScalePolicy {
     Range(f64, f64),
 }
 
+impl std::str::FromStr for ScalePolicy {
+    type Err = Error;
+    /// `none`, `minmax` (or `min-max`, `min_max`), or a range `LO..HI` of two finite numbers
+    /// (`0..1`, `-1..1`).
+    fn from_str(s: &str) -> Result<Self> {
+        let range = s.split_once("..").and_then(|(lo, hi)| {
+            let (lo, hi) = (lo.trim().parse::<f64>().ok()?, hi.trim().parse::<f64>().ok()?);
+            (lo.is_finite() && hi.is_finite()).then_some(ScalePolicy::Range(lo, hi))
+        });
+        if let Some(range) = range {
+            return Ok(range);
+        }
+        let names: &[(&[&str], ScalePolicy)] = &[
+            (&["none"], ScalePolicy::None),
+            (&["minmax", "min-max", "min_max"], ScalePolicy::MinMax),
+        ];
+        super::parse::choose("scale policy", s, names).map_err(|_| {
+            Error::invalid(format!(
+                "unknown scale policy '{s}' (none, minmax, or a range LO..HI such as 0..1)"
+            ))
+        })
+    }
+}
+
 fn apply_policy(img: &ImageRef<'_>, dtype: SampleType, policy: ScalePolicy) -> Result<Image> {
     match policy {
         ScalePolicy::None => convert::cast(img, dtype),
         ScalePolicy::MinMax => convert::scale(img, dtype, Scale::MinMax),
         ScalePolicy::Range(lo, hi) => convert::scale(img, dtype, Scale::range(lo, hi)),
     }
-}
-
-fn layout_for(c: usize) -> Result<Layout> {
-    Ok(match c {
-        1 => Layout::Gray,
-        2 => Layout::GrayAlpha,
-        3 => Layout::Rgb,
-        4 => Layout::Rgba,
-        _ => {
-            return Err(Error::invalid(format!(
-                "an image array has 1 to 4 channels (Gray, GrayAlpha, Rgb, Rgba), this one has {c}"
-            )))
-        }
-    })
 }
 
 /// Keras' `array_to_img` with the rescaling made explicit: an array of shape `(H, W)`,
@@ -313,7 +302,11 @@ pub fn from_array(arr: &Array, order: ChannelOrder, dtype: SampleType, policy: S
             )))
         }
     };
-    let layout = layout_for(c)?;
+    let layout = Layout::from_channels(c).ok_or_else(|| {
+        Error::invalid(format!(
+            "an image array has 1 to 4 channels (Gray, GrayAlpha, Rgb, Rgba), this one has {c}"
+        ))
+    })?;
     let (wu, hu) = (
         u32::try_from(w).map_err(|_| Error::invalid("array too wide"))?,
         u32::try_from(h).map_err(|_| Error::invalid("array too tall"))?,

@@ -43,6 +43,9 @@ pub enum Labels {
     None,
 }
 
+// Explicit labels have no text form: build `Labels::Explicit`.
+super::parse::from_names!(Labels, "labels", { Labels::Inferred => ["inferred"], Labels::None => ["none"] });
+
 /// How labels are encoded (Keras' `label_mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LabelMode {
@@ -57,6 +60,13 @@ pub enum LabelMode {
     None,
 }
 
+super::parse::from_names!(LabelMode, "label mode", {
+    LabelMode::Int => ["int"],
+    LabelMode::Categorical => ["categorical"],
+    LabelMode::Binary => ["binary"],
+    LabelMode::None => ["none"],
+});
+
 /// Which part of a validation split (Keras' `subset`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Subset {
@@ -68,6 +78,12 @@ pub enum Subset {
     Both,
 }
 
+super::parse::from_names!(Subset, "subset", {
+    Subset::Training => ["training"],
+    Subset::Validation => ["validation"],
+    Subset::Both => ["both"],
+});
+
 /// What happens to a file that cannot be decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OnError {
@@ -78,6 +94,8 @@ pub enum OnError {
     /// [`Batch::skipped`].
     Skip,
 }
+
+super::parse::from_names!(OnError, "on-error policy", { OnError::Fail => ["fail"], OnError::Skip => ["skip"] });
 
 /// The extensions Keras accepts (`bmp gif jpeg jpg png`) plus `tif` and `tiff`.
 pub const DEFAULT_EXTENSIONS: [&str; 7] = ["bmp", "gif", "jpeg", "jpg", "png", "tif", "tiff"];

@@ -25,6 +25,7 @@ pub mod array;
 pub mod dataset;
 pub mod load;
 mod mt19937;
+mod parse;
 pub mod resize;
 
 pub use array::{from_array, save, save_array, to_array, Array, ChannelOrder, SaveOptions, ScalePolicy};

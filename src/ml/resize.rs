@@ -1,7 +1,6 @@
 //! Resizing with `fast_image_resize`, and the crop / pad arithmetic of Keras.
 
 use std::borrow::Cow;
-use std::str::FromStr;
 
 use fast_image_resize as fr;
 
@@ -9,6 +8,8 @@ use crate::error::{Error, Result};
 use crate::format::{Layout, PixelFormat};
 use crate::image::{Image, ImageMut, ImageRef};
 use crate::sample::SampleType;
+
+use super::parse::from_names;
 
 /// The channels a loaded image ends up with (Keras' `color_mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,18 +36,11 @@ impl ColorMode {
     }
 }
 
-impl FromStr for ColorMode {
-    type Err = Error;
-    /// `gray`/`grayscale`, `rgb`, `rgba`.
-    fn from_str(s: &str) -> Result<Self> {
-        match s.to_ascii_lowercase().as_str() {
-            "gray" | "grayscale" | "grey" => Ok(ColorMode::Gray),
-            "rgb" => Ok(ColorMode::Rgb),
-            "rgba" => Ok(ColorMode::Rgba),
-            _ => Err(Error::invalid(format!("unknown color mode '{s}' (gray, rgb, rgba)"))),
-        }
-    }
-}
+from_names!(ColorMode, "color mode", {
+    ColorMode::Gray => ["gray", "grayscale", "grey"],
+    ColorMode::Rgb => ["rgb"],
+    ColorMode::Rgba => ["rgba"],
+});
 
 /// The resampling filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -67,25 +61,14 @@ pub enum Interpolation {
     Hamming,
 }
 
-impl FromStr for Interpolation {
-    type Err = Error;
-    /// `nearest`, `bilinear`, `bicubic`, `lanczos3` (or `lanczos`), `box`, `hamming`.
-    fn from_str(s: &str) -> Result<Self> {
-        Ok(match s.to_ascii_lowercase().as_str() {
-            "nearest" => Interpolation::Nearest,
-            "bilinear" => Interpolation::Bilinear,
-            "bicubic" => Interpolation::Bicubic,
-            "lanczos3" | "lanczos" => Interpolation::Lanczos3,
-            "box" => Interpolation::Box,
-            "hamming" => Interpolation::Hamming,
-            _ => {
-                return Err(Error::invalid(format!(
-                    "unknown interpolation '{s}' (nearest, bilinear, bicubic, lanczos3, box, hamming)"
-                )))
-            }
-        })
-    }
-}
+from_names!(Interpolation, "interpolation", {
+    Interpolation::Nearest => ["nearest"],
+    Interpolation::Bilinear => ["bilinear"],
+    Interpolation::Bicubic => ["bicubic"],
+    Interpolation::Lanczos3 => ["lanczos3", "lanczos"],
+    Interpolation::Box => ["box"],
+    Interpolation::Hamming => ["hamming"],
+});
 
 /// How the source is fitted to a target size of another aspect ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -108,6 +91,14 @@ pub enum Fit {
     /// (`floor((target - resized_float) / 2)` before).
     PadToAspectRatio,
 }
+
+// Keras' `_` spellings too.
+from_names!(Fit, "fit", {
+    Fit::Stretch => ["stretch"],
+    Fit::KeepAspectRatio => ["keep", "keep-aspect-ratio", "keep_aspect_ratio"],
+    Fit::CropToAspectRatio => ["crop", "crop-to-aspect-ratio", "crop_to_aspect_ratio"],
+    Fit::PadToAspectRatio => ["pad", "pad-to-aspect-ratio", "pad_to_aspect_ratio"],
+});
 
 /// How to resize.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

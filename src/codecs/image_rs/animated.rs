@@ -1,0 +1,148 @@
+//! Animations (GIF, animated WebP): every frame a page, the composited canvas a viewer
+//! shows after that frame, pulled in order from the crate's frame iterator.
+
+use std::io::{Seek, SeekFrom};
+
+use image::{AnimationDecoder, ImageDecoder};
+
+use super::bridge::{crate_limits, map_err, metadata, pixel_format};
+use super::still::StillDecoder;
+use super::{scan, FormatRow, Open, Opened};
+use crate::codec::Decoder;
+use crate::error::{Error, Result};
+use crate::format::{Layout, PixelFormat};
+use crate::image::ImageMut;
+use crate::info::ImageInfo;
+use crate::limits::Limits;
+use crate::sample::SampleType;
+
+/// Pages of an animation: composited canvases from the crate's frame iterator.
+struct AnimDecoder<'a> {
+    frames: image::Frames<'a>,
+    info: ImageInfo,
+    page: u32,
+    pulled: u32,
+    current: Option<image::RgbaImage>,
+}
+
+/// Opens a GIF: full logical screen, Rgba U8, one page per frame.
+pub(super) fn open_gif(mut o: Open<'_>) -> Opened<'_> {
+    let pages = scan::gif_frame_count(&mut o.input, o.row.name, &o.limits)?;
+    o.input.seek(SeekFrom::Start(0))?;
+    let d = image::codecs::gif::GifDecoder::new(o.input);
+    open_frames(o.row, d, &o.limits, Some(RGBA8), pages, false)
+}
+
+/// Opens a WebP: an animation when its RIFF chunks hold more than one frame, otherwise a
+/// still image; `lossy_source` set when any bitstream is VP8.
+pub(super) fn open_webp(mut o: Open<'_>) -> Opened<'_> {
+    let facts = scan::webp_facts(&mut o.input, o.row.name, &o.limits)?;
+    if facts.frames <= 1 {
+        return StillDecoder::open(o, facts.lossy, None);
+    }
+    o.input.seek(SeekFrom::Start(0))?;
+    let d = image::codecs::webp::WebPDecoder::new(o.input);
+    open_frames(o.row, d, &o.limits, None, facts.frames, facts.lossy)
+}
+
+/// The frames are composited into Rgba U8 canvases, whatever the page format.
+const RGBA8: PixelFormat = PixelFormat::new(Layout::Rgba, SampleType::U8);
+
+/// An animation over a crate decoder: `format` is the page format (`None`: the crate's own
+/// colour type), `pages` the frame count found by [`scan`].
+fn open_frames<'a, D: ImageDecoder + AnimationDecoder<'a>>(
+    row: &'static FormatRow,
+    d: image::ImageResult<D>,
+    limits: &Limits,
+    format: Option<PixelFormat>,
+    pages: u32,
+    lossy: bool,
+) -> Opened<'a> {
+    let name = row.name;
+    let mut d = d.map_err(|e| map_err(name, e))?;
+    let (w, h) = d.dimensions();
+    let pf = match format {
+        Some(pf) => pf,
+        None => pixel_format(name, d.color_type())?,
+    };
+    limits.check_image(w, h, RGBA8)?;
+    d.set_limits(crate_limits(limits)).map_err(|e| map_err(name, e))?;
+    let mut info = ImageInfo::new(w, h, pf, name, row.format_name);
+    info.pages = pages;
+    info.lossy_source = lossy;
+    info.metadata = metadata(&mut d);
+    Ok(Box::new(AnimDecoder::new(d.into_frames(), info)))
+}
+
+impl<'a> AnimDecoder<'a> {
+    fn new(frames: image::Frames<'a>, info: ImageInfo) -> Self {
+        AnimDecoder {
+            frames,
+            info,
+            page: 0,
+            pulled: 0,
+            current: None,
+        }
+    }
+
+    fn pull(&mut self) -> Result<()> {
+        let name = self.info.codec.clone();
+        while self.pulled <= self.page {
+            let frame = self
+                .frames
+                .next()
+                .ok_or_else(|| {
+                    Error::decode(
+                        &name,
+                        format!(
+                            "the file announced {} frames but the decoder found only {}",
+                            self.info.pages, self.pulled
+                        ),
+                    )
+                })?
+                .map_err(|e| map_err(&name, e))?;
+            self.pulled += 1;
+            self.current = Some(frame.into_buffer());
+        }
+        Ok(())
+    }
+}
+
+impl Decoder for AnimDecoder<'_> {
+    fn info(&self) -> &ImageInfo {
+        &self.info
+    }
+
+    fn decode_into(&mut self, mut out: ImageMut<'_>) -> Result<()> {
+        out.expect_shape(self.info.width, self.info.height, self.info.format)?;
+        self.pull()?;
+        let name = &self.info.codec;
+        let frame = self.current.as_ref().ok_or_else(|| Error::decode(name, "no frame"))?;
+        if frame.dimensions() != (self.info.width, self.info.height) {
+            return Err(Error::decode(name, "a frame does not match the canvas size"));
+        }
+        let src: &[u8] = frame.as_raw();
+        let rb = self.info.width as usize * 4;
+        for y in 0..self.info.height {
+            let s = &src[y as usize * rb..(y as usize + 1) * rb];
+            let row = out.row_mut(y);
+            if self.info.format.layout == Layout::Rgba {
+                row.copy_from_slice(s);
+            } else {
+                // Animated WebP without alpha: the crate added an opaque alpha; drop it again.
+                for (d, p) in row.chunks_exact_mut(3).zip(s.chunks_exact(4)) {
+                    d.copy_from_slice(&p[..3]);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn next_page(&mut self) -> Result<bool> {
+        if self.page + 1 >= self.info.pages {
+            return Ok(false);
+        }
+        self.page += 1;
+        Ok(true)
+    }
+}
