@@ -37,8 +37,9 @@ impl Encoder for ImageRsEncoder {
     }
 }
 
-/// Encodes one image with the crate, for any color type the crate accepts. Used by the
-/// encoder and by the test that derives the capability tables empirically.
+/// Encodes one image with the format's writer, for any color type the crate accepts (not
+/// only the published capability rows). For the test that derives the capability tables
+/// empirically.
 #[doc(hidden)]
 pub fn encode_raw(format: ImageRsFormat, page: &ImageRef<'_>, out: &mut dyn Write) -> Result<()> {
     let row = row(format);
