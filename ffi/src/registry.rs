@@ -266,7 +266,7 @@ pub unsafe extern "C" fn pxc_registry_can_decode(
 
 /// Copies `name` into (buf, cap) or fails with BUFFER_TOO_SMALL.
 unsafe fn put_name(name: &str, buf: *mut c_char, cap: usize) -> FfiResult<()> {
-    let what = format!("codec name '{name}' (PXC_NAME_MAX always suffices)");
+    let what = format!("codec name '{name}'");
     // SAFETY: buf holds cap bytes per the caller's contract.
     unsafe { text_out(name.as_bytes(), buf, cap, Overflow::Refuse, &what) }.map(|_| ())
 }

@@ -56,6 +56,29 @@ fn enum_values_never_change() {
     }
     assert_eq!(types::sample_from(10).unwrap_err().status, pxc_status::InvalidArgument);
     assert_eq!(types::layout_from(5).unwrap_err().status, pxc_status::InvalidArgument);
+    for (i, l) in pixcodec::Layout::ALL.into_iter().enumerate() {
+        assert_eq!(types::layout_to(l), i as u32);
+        assert_eq!(types::layout_from(i as u32).unwrap(), l);
+    }
+    // The generated converters keep the messages C callers have seen.
+    assert_eq!(
+        types::layout_from(5).unwrap_err().message,
+        "layout 5 is not a pxc_layout value (0 = GRAY .. 4 = CMYK)"
+    );
+    assert_eq!(
+        types::sample_from(10).unwrap_err().message,
+        "sample type 10 is not a pxc_sample value (0 = U8 .. 9 = F64)"
+    );
+    // NONE is a fidelity value but never a capability.
+    use pixcodec::Fidelity;
+    assert_eq!(types::fidelity_to(None), 0);
+    assert_eq!(types::fidelity_to(Some(Fidelity::Exact)), 1);
+    assert_eq!(types::fidelity_to(Some(Fidelity::Lossy)), 2);
+    assert_eq!(types::fidelity_from(2).unwrap(), Fidelity::Lossy);
+    assert_eq!(
+        types::fidelity_from(0).unwrap_err().message,
+        "fidelity 0 is not PXC_FIDELITY_EXACT (1) or PXC_FIDELITY_LOSSY (2)"
+    );
 }
 
 #[test]
