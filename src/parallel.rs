@@ -6,7 +6,7 @@
 //!
 //! 1. the codec's `parallel` encode option is `true` (the default; decoders have no options
 //!    and count it as `true`),
-//! 2. the image holds at least [`MIN_BYTES`] (1 MiB) of pixels (smaller images cost more to
+//! 2. the image holds at least [`MIN_BYTES`] (768 KiB) of pixels (smaller images cost more to
 //!    hand out than a second core wins),
 //! 3. the call does not run on a rayon pool thread (a caller that is already parallel, such as
 //!    `ml::Dataset` or any `pool.install`, keeps the other threads for its own work), and
@@ -26,10 +26,11 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Smallest image, in bytes of pixels, whose work is split over the pool (1 MiB: four TIFF
-/// strips or PNG deflate segments, a 640x546 RGB JPEG). Below it the hand-off to the pool
-/// (and its queue's occasional allocation) is not worth a second core.
-pub(crate) const MIN_BYTES: u64 = 1 << 20;
+/// Smallest image, in bytes of pixels, whose work is split over the pool (768 KiB: three TIFF
+/// strips or PNG deflate segments, a 512x512 RGB JPEG, the smallest one encoded in bands).
+/// Below it the hand-off to the pool (and its queue's occasional allocation) is not worth a
+/// second core.
+pub(crate) const MIN_BYTES: u64 = 3 << 18;
 
 /// Calls of the codecs above in progress in this process.
 static IN_PROGRESS: AtomicUsize = AtomicUsize::new(0);

@@ -50,7 +50,7 @@
 //!   (`flate2`); 0 stores the data uncompressed (rows are still filtered).
 //! * `filter` (`none|sub|up|avg|paeth|adaptive`, default `adaptive`): the PNG row filter;
 //!   `adaptive` picks the best of the five filters for each row.
-//! * `parallel` (bool, default true): an image of 1 MiB of pixels and up is deflated in
+//! * `parallel` (bool, default true): an image of 768 KiB of pixels and up is deflated in
 //!   segments, one zlib stream made as pigz makes it (see `parallel.rs`), a little larger than
 //!   a sequential encode, with the same pixels; the segments run on rayon's pool when
 //!   pixcodec's one parallelism rule allows it (`src/parallel.rs`), and the bytes do not

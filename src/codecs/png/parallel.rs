@@ -3,7 +3,7 @@
 //! matches reach back as far as one stream would) and ended by a sync flush; the segments
 //! concatenate into one valid zlib stream whose Adler-32 is combined from the parts.
 //!
-//! Used for images of at least 1 MiB when the `parallel` option is on; the segments run on
+//! Used for images of at least 768 KiB when the `parallel` option is on; the segments run on
 //! rayon's pool when pixcodec's parallelism rule (`src/parallel.rs`) allows it, else one after
 //! another, with the same bytes. The buffers of every segment belong to the encoder object,
 //! so they are reused by its next call.
