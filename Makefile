@@ -3,7 +3,7 @@
 #   make test     every test (installs cmake/nasm/valgrind/cbindgen first when missing)
 #   make fuzz     every fuzz target for FUZZ_SECONDS each (cargo-fuzz, libFuzzer)
 #   make bench    benchmarks against the raw backends and the Python peers (not part of test)
-#   make install PREFIX=/usr/local   libpixcodec.so/.a, headers, pkg-config file
+#   make install PREFIX=/usr/local   libpixcodec.so/.a, headers, pkg-config and CMake files (ffi/ffi.mk)
 
 CARGO ?= cargo
 PREFIX ?= /usr/local
@@ -32,8 +32,9 @@ test-rust: deps
 	$(CARGO) test --workspace
 
 # Rust tests, then the C ABI: header drift, C/C++ tests and examples, the same under
-# valgrind, and an example built against an installed copy through pkg-config.
-test: lint test-rust header-check test-c test-c-memcheck test-install
+# valgrind, installs (PREFIX; DESTDIR+LIBDIR) with pkg-config and CMake consumers, SONAME
+# and exported-symbol checks; then the core crate packaged and built as crates.io gets it.
+test: lint test-rust header-check test-c test-c-memcheck test-install publish-check
 
 demo: deps
 	./scripts/demo.sh
