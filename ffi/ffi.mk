@@ -215,6 +215,8 @@ test-install:
 	! ldd $$tmp/ex_static | grep -q libpixcodec || { echo "static example links libpixcodec.so" >&2; exit 1; }; \
 	$$tmp/ex_c; $$tmp/ex_cpp; $$tmp/ex_static; \
 	echo "test-install: pkg-config consumers (shared with rpath, static) built and ran"; \
+	$(CMAKE) -S examples/cmake -B $$tmp/cmake0 -DCMAKE_PREFIX_PATH=$$tmp/prefix >$$tmp/cmake0.log 2>&1 || { cat $$tmp/cmake0.log; exit 1; }; \
+	grep -q "^pixcodec_DIR:PATH=$$tmp/prefix/lib/cmake/pixcodec$$" $$tmp/cmake0/CMakeCache.txt || { echo "CMake did not find pixcodec under CMAKE_PREFIX_PATH" >&2; exit 1; }; \
 	stage=$$tmp/stage; lib=$$stage/opt/pixcodec/lib64; \
 	$(MAKE) --no-print-directory install DESTDIR=$$stage PREFIX=/opt/pixcodec LIBDIR=lib64 >/dev/null; \
 	[ -f $$lib/$(FFI_REALNAME) ] && [ ! -L $$lib/$(FFI_REALNAME) ] || { echo "$(FFI_REALNAME) missing" >&2; exit 1; }; \
@@ -232,14 +234,13 @@ test-install:
 	  $$(PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR=$$lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$$stage pkg-config --cflags --libs pixcodec); \
 	LD_LIBRARY_PATH=$$lib $$tmp/ex_sysroot >/dev/null; \
 	echo "test-install: pkg-config with PKG_CONFIG_SYSROOT_DIR, run with LD_LIBRARY_PATH"; \
-	$(CMAKE) -S examples/cmake -B $$tmp/cmake -DCMAKE_PREFIX_PATH=$$stage/opt/pixcodec -DCMAKE_BUILD_TYPE=Release \
+	$(CMAKE) -S examples/cmake -B $$tmp/cmake -Dpixcodec_DIR=$$lib/cmake/pixcodec -DCMAKE_BUILD_TYPE=Release \
 	  -DCMAKE_CXX_FLAGS="-Wall -Wextra -Werror" -DCMAKE_C_FLAGS="-Wall -Wextra -Werror" >$$tmp/cmake.log 2>&1 || { cat $$tmp/cmake.log; exit 1; }; \
 	$(CMAKE) --build $$tmp/cmake >>$$tmp/cmake.log 2>&1 || { cat $$tmp/cmake.log; exit 1; }; \
 	ldd $$tmp/cmake/roundtrip_shared | grep -q "$$lib/$(FFI_SONAME)" || { echo "CMake consumer does not use the staged library" >&2; ldd $$tmp/cmake/roundtrip_shared; exit 1; }; \
 	! ldd $$tmp/cmake/roundtrip_static | grep -q libpixcodec || { echo "static CMake consumer links libpixcodec.so" >&2; exit 1; }; \
 	$$tmp/cmake/roundtrip_shared; $$tmp/cmake/roundtrip_static; $$tmp/cmake/version_c; \
-	if $(CMAKE) -S examples/cmake -B $$tmp/cmake2 -DCMAKE_PREFIX_PATH=$$stage/opt/pixcodec \
-	  -Dpixcodec_DIR=$$lib/cmake/pixcodec -DPXC_REQUIRE=$$(( $(FFI_MAJOR) + 1 )).0 >$$tmp/cmake2.log 2>&1; then \
+	if $(CMAKE) -S examples/cmake -B $$tmp/cmake2 -Dpixcodec_DIR=$$lib/cmake/pixcodec -DPXC_REQUIRE=$$(( $(FFI_MAJOR) + 1 )).0 >$$tmp/cmake2.log 2>&1; then \
 	  echo "CMake accepted pixcodec $(FFI_VERSION) for a request of the next MAJOR" >&2; exit 1; fi; \
 	echo "test-install: CMake consumer (pixcodec::pixcodec, pixcodec::pixcodec_static) built and ran; next MAJOR refused"; \
 	$(MAKE) --no-print-directory uninstall DESTDIR=$$stage PREFIX=/opt/pixcodec LIBDIR=lib64 >/dev/null; \
