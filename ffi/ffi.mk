@@ -256,5 +256,9 @@ publish-check:
 	@set -e; list=$$($(CARGO) package --list -p pixcodec --allow-dirty); \
 	bad=$$(echo "$$list" | grep -Ev '^(src/.+\.rs|Cargo\.toml|Cargo\.toml\.orig|Cargo\.lock|README\.md|\.cargo_vcs_info\.json)$$' || true); \
 	if [ -n "$$bad" ]; then echo "publish-check: files that must not be published:" $$bad >&2; exit 1; fi; \
-	echo "publish-check: $$(echo "$$list" | wc -l) files in the pixcodec package (src/**/*.rs, Cargo.toml, README.md)"
-	$(CARGO) publish --dry-run -p pixcodec --allow-dirty
+	echo "publish-check: $$(echo "$$list" | wc -l) files in the pixcodec package (src/**/*.rs, Cargo.toml, README.md)"; \
+	log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
+	if $(CARGO) publish --dry-run -p pixcodec --allow-dirty >$$log 2>&1; then st=0; else st=$$?; fi; \
+	grep -v "^warning: ignoring \(example\|test\|benchmark\) .* is not included in the published package" $$log || true; \
+	[ $$st -eq 0 ] && echo "publish-check: cargo publish --dry-run packaged and built pixcodec (tests, examples and benches stay out of the package)"; \
+	exit $$st
