@@ -42,6 +42,12 @@
 #define PXC_TEXT_MAX 256
 
 /**
+ * `MAJOR * 10000 + MINOR * 100 + PATCH` of the header (0.1.0 is 100); what `pxc_version()`
+ * returns when the loaded library is the one the header came from.
+ */
+#define PXC_VERSION_NUMBER (((PXC_VERSION_MAJOR * 10000) + (PXC_VERSION_MINOR * 100)) + PXC_VERSION_PATCH)
+
+/**
  * The result of every fallible call. The values are part of the ABI and never change:
  * new statuses are only ever appended.
  */
@@ -1702,6 +1708,14 @@ enum pxc_status pxc_registry_unregister(struct pxc_registry *reg, const char *na
  */
 enum pxc_status pxc_testing_register_panicking_codec(struct pxc_registry *reg);
 #endif
+
+/**
+ * The loaded library's version as `MAJOR * 10000 + MINOR * 100 + PATCH` (equal to
+ * `PXC_VERSION_NUMBER` of its own header; see `ffi/README.md` for the ABI policy: a
+ * program built against MAJOR.MINOR runs with any library of the same MAJOR and a
+ * MINOR at least as high).
+ */
+uint32_t pxc_version(void);
 
 #ifdef __cplusplus
 }  // extern "C"
