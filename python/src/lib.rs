@@ -352,7 +352,9 @@ fn as_path(obj: &Bound<'_, PyAny>) -> PyResult<Option<PathBuf>> {
     if obj.is_instance_of::<pyo3::types::PyString>() || obj.hasattr("__fspath__")? {
         let os = py.import("os")?;
         let p = os.getattr("fspath")?.call1((obj,))?;
-        let p: PathBuf = p.extract().map_err(|e: PyErr| invalid(format!("path: {}", e.value(py))))?;
+        let p: PathBuf = p
+            .extract()
+            .map_err(|e: PyErr| invalid(format!("path: {}", e.value(py))))?;
         return Ok(Some(p));
     }
     Ok(None)
@@ -434,7 +436,9 @@ impl Input {
             return Ok(Input::Owned(data));
         }
         if obj.hasattr("read")? && PyUntypedBuffer::get(obj).is_err() {
-            let data = obj.call_method0("read").map_err(|e| io_err(py, "reading the file object", e))?;
+            let data = obj
+                .call_method0("read")
+                .map_err(|e| io_err(py, "reading the file object", e))?;
             if data.is_instance_of::<pyo3::types::PyString>() {
                 return Err(invalid("the file object is open in text mode; open it with 'rb'"));
             }
@@ -743,7 +747,9 @@ impl<'py> InArray<'py> {
             )));
         }
         if shape.contains(&0) {
-            return Err(invalid(format!("zero-size array of shape {shape:?}: an image has at least 1x1 pixels")));
+            return Err(invalid(format!(
+                "zero-size array of shape {shape:?}: an image has at least 1x1 pixels"
+            )));
         }
         let channels = if shape.len() == 3 { shape[2] } else { 1 };
         let layout = layout_for(channels, layout, &shape)?;
@@ -789,8 +795,7 @@ impl<'py> InArray<'py> {
     fn image(&self) -> PyResult<ImageRef<'_>> {
         // SAFETY: the array is alive (and its memory with it) for as long as `self` lives;
         // `len` = stride * (h - 1) + row bytes lies within its data (checked strides above).
-        let data =
-            unsafe { std::slice::from_raw_parts((*self.arr.as_array_ptr()).fields.data as *const u8, self.len) };
+        let data = unsafe { std::slice::from_raw_parts((*self.arr.as_array_ptr()).fields.data as *const u8, self.len) };
         ImageRef::new(data, self.width, self.height, self.format, self.stride).py()
     }
 }
@@ -957,7 +962,9 @@ fn encode<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let opts = encode_options(codec, require_exact, verify, options)?;
     let img = InArray::get(array, layout)?;
-    let (bytes, _) = encode_with(py, std::slice::from_ref(&img), format, &opts, |b| Ok(PyBytes::new(py, b)))?;
+    let (bytes, _) = encode_with(py, std::slice::from_ref(&img), format, &opts, |b| {
+        Ok(PyBytes::new(py, b))
+    })?;
     Ok(bytes)
 }
 
@@ -977,7 +984,9 @@ fn encode_report<'py>(
 ) -> PyResult<(Bound<'py, PyBytes>, EncodeReport)> {
     let opts = encode_options(codec, require_exact, verify, options)?;
     let img = InArray::get(array, layout)?;
-    let (bytes, r) = encode_with(py, std::slice::from_ref(&img), format, &opts, |b| Ok(PyBytes::new(py, b)))?;
+    let (bytes, r) = encode_with(py, std::slice::from_ref(&img), format, &opts, |b| {
+        Ok(PyBytes::new(py, b))
+    })?;
     Ok((bytes, report_to_py(py, r)?))
 }
 
@@ -997,9 +1006,12 @@ fn encode_into<'py>(
     verify: bool,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<EncodeReport> {
-    let out = out
-        .cast::<PyByteArray>()
-        .map_err(|_| invalid(format!("encode_into: out must be a bytearray, got {}", out.get_type().name().map(|n| n.to_string()).unwrap_or_default())))?;
+    let out = out.cast::<PyByteArray>().map_err(|_| {
+        invalid(format!(
+            "encode_into: out must be a bytearray, got {}",
+            out.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+        ))
+    })?;
     let opts = encode_options(codec, require_exact, verify, options)?;
     let img = InArray::get(array, layout)?;
     let ((), r) = encode_with(py, std::slice::from_ref(&img), format, &opts, |b| {
@@ -1142,6 +1154,7 @@ fn codecs(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
 /// _load_img(path_or_data, color_mode, target_size, interpolation, keep_aspect_ratio, shrink_on_load)
 #[pyfunction]
 #[pyo3(signature = (path, color_mode, target_size, interpolation, keep_aspect_ratio, shrink_on_load, limits=None))]
+#[allow(clippy::too_many_arguments)]
 fn _load_img<'py>(
     py: Python<'py>,
     path: &Bound<'py, PyAny>,
@@ -1239,7 +1252,13 @@ impl BatchIter {
             Some(l) => Some(view(py, Owned::Array(l.clone()), l.shape(), l.dtype(), None)?),
             None => None,
         };
-        let images = view(py, Owned::Batch(Box::new(batch), Some(self.recycler.clone())), &shape, dtype, None)?;
+        let images = view(
+            py,
+            Owned::Batch(Box::new(batch), Some(self.recycler.clone())),
+            &shape,
+            dtype,
+            None,
+        )?;
         if self.unbatched {
             let n = shape[0];
             for i in (0..n).rev() {
@@ -1368,7 +1387,9 @@ fn _dataset<'py>(
         }
     };
     if crop_to_aspect_ratio && pad_to_aspect_ratio {
-        return Err(invalid("crop_to_aspect_ratio and pad_to_aspect_ratio cannot both be True"));
+        return Err(invalid(
+            "crop_to_aspect_ratio and pad_to_aspect_ratio cannot both be True",
+        ));
     }
     let mut o = DatasetOptions::new()
         .labels(labels)
