@@ -447,6 +447,11 @@ impl Input {
         Ok(Input::Borrowed(InBytes::get(obj)?))
     }
 
+    /// A bytes-like object only (decode takes data; imread takes paths and files).
+    fn bytes(obj: &Bound<'_, PyAny>) -> PyResult<Input> {
+        Ok(Input::Borrowed(InBytes::get(obj)?))
+    }
+
     fn slice(&self) -> &[u8] {
         match self {
             Input::Owned(v) => v,
@@ -491,7 +496,7 @@ fn decode<'py>(
     limits: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let opts = decode_options(codec, limits)?;
-    let input = Input::get(data, &opts.limits)?;
+    let input = Input::bytes(data)?;
     let bytes = input.slice();
     let img = py.detach(|| decode_page(bytes, &opts, page)).py()?;
     drop(input);
@@ -508,7 +513,7 @@ fn decode_pages<'py>(
     limits: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
     let opts = decode_options(codec, limits)?;
-    let input = Input::get(data, &opts.limits)?;
+    let input = Input::bytes(data)?;
     let bytes = input.slice();
     let pages = py.detach(|| Registry::global().decode_pages(bytes, &opts)).py()?;
     let out = PyList::empty(py);
@@ -528,7 +533,7 @@ fn decode_volume<'py>(
     limits: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let opts = decode_options(codec, limits)?;
-    let input = Input::get(data, &opts.limits)?;
+    let input = Input::bytes(data)?;
     let bytes = input.slice();
     let vol = py.detach(|| Registry::global().decode_volume(bytes, &opts)).py()?;
     let f = vol.format();
@@ -547,7 +552,12 @@ fn imread<'py>(
     page: u32,
     limits: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    decode(py, path_or_file, codec, page, limits)
+    let opts = decode_options(codec, limits)?;
+    let input = Input::get(path_or_file, &opts.limits)?;
+    let bytes = input.slice();
+    let img = py.detach(|| decode_page(bytes, &opts, page)).py()?;
+    drop(input);
+    image_to_numpy(py, img)
 }
 
 // ---------------------------------------------------------------------------------------
