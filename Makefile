@@ -3,6 +3,7 @@
 #   make test     every test (installs cmake/nasm/valgrind/cbindgen first when missing)
 #   make fuzz     every fuzz target for FUZZ_SECONDS each (cargo-fuzz, libFuzzer)
 #   make bench    benchmarks against the raw backends and the Python peers (not part of test)
+#   make test-python / bench-python   the Python package (python/python.mk)
 #   make install PREFIX=/usr/local   libpixcodec.so/.a, headers, pkg-config file
 
 CARGO ?= cargo
@@ -32,8 +33,9 @@ test-rust: deps
 	$(CARGO) test --workspace
 
 # Rust tests, then the C ABI: header drift, C/C++ tests and examples, the same under
-# valgrind, and an example built against an installed copy through pkg-config.
-test: lint test-rust header-check test-c test-c-memcheck test-install
+# valgrind, and an example built against an installed copy through pkg-config; then the
+# Python package (wheel built into a venv, pytest).
+test: lint test-rust header-check test-c test-c-memcheck test-install test-python
 
 demo: deps
 	./scripts/demo.sh
@@ -44,3 +46,4 @@ clean:
 include ffi/ffi.mk
 include fuzz/fuzz.mk
 include bench/bench.mk
+include python/python.mk
