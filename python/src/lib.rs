@@ -197,22 +197,15 @@ enum Owned {
     Image(Image),
     Volume(Volume),
     Array(ml::Array),
-    Batch(Box<Batch>, Option<Recycler>),
+    Batch(Option<Box<Batch>>, Option<Recycler>),
 }
 
 impl Drop for Buffer {
     fn drop(&mut self) {
         if let Owned::Batch(b, Some(r)) = &mut self.data {
-            let batch = std::mem::replace(
-                &mut **b,
-                Batch {
-                    images: ml::Array::zeros(&[0], SampleType::U8).expect("an empty array"),
-                    labels: None,
-                    indices: Vec::new(),
-                    skipped: Vec::new(),
-                },
-            );
-            r.recycle(batch);
+            if let Some(batch) = b.take() {
+                r.recycle(*batch);
+            }
         }
     }
 }
@@ -223,7 +216,7 @@ impl Buffer {
             Owned::Image(i) => i.as_bytes(),
             Owned::Volume(v) => v.as_bytes(),
             Owned::Array(a) => a.as_bytes(),
-            Owned::Batch(b, _) => b.images.as_bytes(),
+            Owned::Batch(b, _) => b.as_ref().map_or(&[], |b| b.images.as_bytes()),
         }
     }
 }
@@ -486,6 +479,13 @@ fn decode_page(data: &[u8], opts: &DecodeOptions, page: u32) -> pixcodec::Result
 }
 
 /// decode(data, *, codec=None, page=0, limits=None) -> numpy.ndarray
+///
+/// Decodes one page (default the first) of an encoded image held in any bytes-like object
+/// (bytes, bytearray, memoryview, numpy uint8 array, mmap). Returns ``(H, W)`` for gray,
+/// ``(H, W, C)`` otherwise, in the file's own dtype; the array owns the decoded buffer (no
+/// copy). ``codec`` forces a codec by name; ``limits`` is a dict of max_width, max_height,
+/// max_pixels, max_alloc_bytes, max_pages (or ``"unlimited"``). The GIL is released while
+/// decoding. Errors are ``pixcodec.Error`` subclasses.
 #[pyfunction]
 #[pyo3(signature = (data, *, codec=None, page=0, limits=None))]
 fn decode<'py>(
@@ -504,6 +504,8 @@ fn decode<'py>(
 }
 
 /// decode_pages(data, *, codec=None, limits=None) -> list[numpy.ndarray]
+///
+/// Decodes every page (pages may differ in size and dtype).
 #[pyfunction]
 #[pyo3(signature = (data, *, codec=None, limits=None))]
 fn decode_pages<'py>(
@@ -523,7 +525,9 @@ fn decode_pages<'py>(
     Ok(out)
 }
 
-/// decode_volume(data, *, codec=None, limits=None) -> numpy.ndarray (N, H, W[, C])
+/// decode_volume(data, *, codec=None, limits=None) -> numpy.ndarray
+///
+/// Decodes every page into one ``(N, H, W[, C])`` array; the pages must share size and dtype.
 #[pyfunction]
 #[pyo3(signature = (data, *, codec=None, limits=None))]
 fn decode_volume<'py>(
@@ -543,6 +547,9 @@ fn decode_volume<'py>(
 }
 
 /// imread(path_or_file, *, codec=None, page=0, limits=None) -> numpy.ndarray
+///
+/// ``decode`` of a file: a ``str`` or ``os.PathLike`` (read with the GIL released, its size
+/// checked against the limits first), a binary file object (``.read()``), or a bytes-like object.
 #[pyfunction]
 #[pyo3(signature = (path_or_file, *, codec=None, page=0, limits=None))]
 fn imread<'py>(
@@ -640,6 +647,9 @@ fn info_to_py(py: Python<'_>, i: RsInfo) -> PyResult<ImageInfo> {
 }
 
 /// probe(data_or_path, *, codec=None, limits=None) -> ImageInfo
+///
+/// Header facts (size, dtype, layout, pages, codec, lossy source, metadata) without decoding
+/// pixels; takes a path or a bytes-like object.
 #[pyfunction]
 #[pyo3(signature = (data_or_path, *, codec=None, limits=None))]
 fn probe(
@@ -1054,7 +1064,11 @@ fn encode_pages<'py>(
     Ok((bytes, report_to_py(py, r)?))
 }
 
-/// imwrite(path, array_or_pages, *, format=None, ...) -> EncodeReport (atomic write)
+/// imwrite(path, array, *, format=None, layout=None, codec=None, require_exact=False, verify=False, **options) -> EncodeReport
+///
+/// Writes ``array`` (or a list of pages) to ``path`` atomically: a temporary file in the same
+/// folder renamed over ``path`` only on success, so a refused or failed write leaves no file and
+/// keeps an existing one. The format comes from the extension unless ``format`` is given.
 #[pyfunction]
 #[pyo3(signature = (path, array, *, format=None, layout=None, codec=None, require_exact=false, verify=false, **options))]
 #[allow(clippy::too_many_arguments)]
@@ -1108,7 +1122,11 @@ fn option_value(py: Python<'_>, v: &OptionValue) -> PyResult<Py<PyAny>> {
     })
 }
 
-/// codecs() -> list[dict]: every registered codec with its capability table and options.
+/// codecs() -> list[dict]
+///
+/// Every registered codec: name, format, extensions, MIME types, priority, its capability
+/// table (``decode`` / ``encode`` rows ``(layout, dtype, "exact" | "lossy")``), multi-page
+/// support and encode options (name, kind, choices or range, default, doc).
 #[pyfunction]
 fn codecs(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
     let out = PyList::empty(py);
@@ -1264,7 +1282,7 @@ impl BatchIter {
         };
         let images = view(
             py,
-            Owned::Batch(Box::new(batch), Some(self.recycler.clone())),
+            Owned::Batch(Some(Box::new(batch)), Some(self.recycler.clone())),
             &shape,
             dtype,
             None,
