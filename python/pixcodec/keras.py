@@ -73,12 +73,15 @@ def load_img(
     )
 
 
-def img_to_array(img, data_format=None, dtype=None):
+def img_to_array(img, dtype="float32", data_format="channels_last"):
     """Keras' ``img_to_array``: an ``(H, W, C)`` array (``(C, H, W)`` with
     ``data_format="channels_first"``) of ``dtype`` (default ``"float32"``); a 2-D image gets a
     channel axis. The cast is exact: a value the dtype cannot hold (``uint32`` above 2**24 in
-    ``float32``) raises :class:`pixcodec.NotExactError` naming it.
+    ``float32``) raises :class:`pixcodec.NotExactError` naming it. Keras' positional order
+    ``img_to_array(img, "channels_first")`` is understood too.
     """
+    if isinstance(dtype, str) and dtype in ("channels_last", "channels_first"):
+        dtype, data_format = (None if data_format in ("channels_last", "channels_first") else data_format), dtype
     dtype = "float32" if dtype is None else dtype
     data_format = "channels_last" if data_format is None else data_format
     if data_format not in ("channels_last", "channels_first"):

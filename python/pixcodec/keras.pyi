@@ -24,8 +24,8 @@ def load_img(
 ) -> np.ndarray: ...
 def img_to_array(
     img: npt.ArrayLike,
-    data_format: Literal["channels_last", "channels_first"] | None = None,
-    dtype: npt.DTypeLike | None = None,
+    dtype: npt.DTypeLike | None = "float32",
+    data_format: Literal["channels_last", "channels_first"] | None = "channels_last",
 ) -> np.ndarray: ...
 def array_to_img(
     x: npt.ArrayLike,

@@ -90,6 +90,8 @@ def test_img_to_array_and_back():
     assert f.dtype == np.float32 and f.shape == (5, 6, 3) and np.array_equal(f, x)
     cf = pk.img_to_array(x, data_format="channels_first")
     assert cf.shape == (3, 5, 6) and np.array_equal(cf[1], x[:, :, 1])
+    assert np.array_equal(pk.img_to_array(x, "channels_first"), cf)  # Keras' positional order
+    assert pk.img_to_array(x, "uint8").dtype == np.uint8
     g = pk.img_to_array(x[:, :, 0])
     assert g.shape == (5, 6, 1)
     back = pk.array_to_img(f)
