@@ -30,8 +30,12 @@ $(PY_BENCH_VENV)/.installed: python/bench/requirements.txt
 	$(PY_BENCH_VENV)/bin/python -m pip install -q -r python/bench/requirements.txt
 	touch $@
 
+# A release wheel installed into the bench venv (not an editable install, which would share
+# python/pixcodec/_pixcodec*.so with the test venv's debug build).
 bench-python: deps $(PY_BENCH_VENV)/.installed
-	cd python && VIRTUAL_ENV=$(abspath $(PY_BENCH_VENV)) $(abspath $(PY_BENCH_VENV))/bin/maturin develop -q --release
+	rm -rf $(PY_TARGET_DIR)/python-wheels
+	cd python && $(abspath $(PY_BENCH_VENV))/bin/maturin build -q --release -o $(abspath $(PY_TARGET_DIR))/python-wheels
+	$(PY_BENCH_VENV)/bin/python -m pip install -q --force-reinstall --no-deps $(PY_TARGET_DIR)/python-wheels/*.whl
 	$(CARGO) build --release -p pixcodec-python --example dataset_epoch
 	$(PY_BENCH_VENV)/bin/python python/bench/bench.py --rust-dataset $(PY_TARGET_DIR)/release/examples/dataset_epoch \
 	  --out $(PY_TARGET_DIR)/bench-python
