@@ -195,7 +195,7 @@ unsafe fn copy_text(text: &[u8], what: &str, buf: *mut c_char, cap: usize, neede
 // ---------------------------------------------------------------------------------------
 
 /// What `pxc_load_into` does. Defaults follow `keras.utils.load_img`: RGB, no resize,
-/// nearest, stretch, antialias on; plus shrink-on-load on and pixcodec's default limits.
+/// nearest, stretch, antialias on, shrink-on-load off, and pixcodec's default limits.
 /// Free with `pxc_load_options_free`. Read-only use from several threads is safe.
 #[allow(non_camel_case_types)]
 pub struct pxc_load_options {
@@ -285,8 +285,8 @@ pub unsafe extern "C" fn pxc_load_options_set_antialias(opts: *mut pxc_load_opti
     })
 }
 
-/// Shrink-on-load (default true): when the target is at most half the source in both
-/// directions, JPEG decodes at a DCT scale (1/2, 1/4, 1/8) first, as Pillow's `draft`. The
+/// Shrink-on-load (default false, so the pixels are Keras'): when the target is at most half
+/// the source in both directions, JPEG decodes at a DCT scale (1/2, 1/4, 1/8) first, as Pillow's `draft`. The
 /// result is close to, not bit-equal with, a full decode + resize.
 #[no_mangle]
 pub unsafe extern "C" fn pxc_load_options_set_shrink_on_load(
@@ -467,7 +467,7 @@ pub unsafe extern "C" fn pxc_load_file_into(
 /// 256x256, batches of 32, RGB, shuffle on without a fixed seed, no validation split, INT
 /// labels inferred from the sub-folders, bilinear without antialias, stretch, symlinked
 /// folders not followed, F32 batches holding 0..255, extensions bmp gif jpeg jpg png tif
-/// tiff, unreadable files fail the batch, shrink-on-load on, default limits. Free with
+/// tiff, unreadable files fail the batch, shrink-on-load off, default limits. Free with
 /// `pxc_dataset_options_free`.
 #[allow(non_camel_case_types)]
 pub struct pxc_dataset_options {
@@ -688,7 +688,7 @@ pub unsafe extern "C" fn pxc_dataset_options_set_skip_errors(
     })
 }
 
-/// Shrink-on-load for JPEG (default true; see `pxc_load_options_set_shrink_on_load`).
+/// Shrink-on-load for JPEG (default false; see `pxc_load_options_set_shrink_on_load`).
 #[no_mangle]
 pub unsafe extern "C" fn pxc_dataset_options_set_shrink_on_load(
     opts: *mut pxc_dataset_options,
