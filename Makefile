@@ -4,6 +4,7 @@
 #   make fuzz     every fuzz target for FUZZ_SECONDS each (cargo-fuzz, libFuzzer)
 #   make bench    benchmarks against the raw backends and the Python peers (not part of test;
 #                 every benchmark lives in bench/, see bench/README.md)
+#   make test-python / bench-python   the Python package (python/python.mk)
 #   make install PREFIX=/usr/local   libpixcodec.so/.a, headers, pkg-config and CMake files (ffi/ffi.mk)
 
 CARGO ?= cargo
@@ -34,8 +35,9 @@ test-rust: deps
 
 # Rust tests, then the C ABI: header drift, C/C++ tests and examples, the same under
 # valgrind, installs (PREFIX; DESTDIR+LIBDIR) with pkg-config and CMake consumers, SONAME
-# and exported-symbol checks; then the core crate packaged and built as crates.io gets it.
-test: lint test-rust test-memcopy-release header-check test-c test-c-memcheck test-install publish-check
+# and exported-symbol checks; the core crate packaged and built as crates.io gets it; then
+# the Python package (wheel built into a venv, pytest).
+test: lint test-rust test-memcopy-release header-check test-c test-c-memcheck test-install publish-check test-python
 
 # memcopy's store-order test in an optimised build: only there could LLVM fold the backward
 # loop into a forward memcpy (src/memcopy.rs, bench/README.md "memcopy").
@@ -51,3 +53,4 @@ clean:
 include ffi/ffi.mk
 include fuzz/fuzz.mk
 include bench/bench.mk
+include python/python.mk

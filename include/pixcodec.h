@@ -447,7 +447,7 @@ typedef struct pxc_dataset pxc_dataset;
  * 256x256, batches of 32, RGB, shuffle on without a fixed seed, no validation split, INT
  * labels inferred from the sub-folders, bilinear without antialias, stretch, symlinked
  * folders not followed, F32 batches holding 0..255, extensions bmp gif jpeg jpg png tif
- * tiff, unreadable files fail the batch, shrink-on-load on, default limits. Free with
+ * tiff, unreadable files fail the batch, shrink-on-load off, default limits. Free with
  * `pxc_dataset_options_free`.
  */
 typedef struct pxc_dataset_options pxc_dataset_options;
@@ -479,7 +479,7 @@ typedef struct pxc_limits pxc_limits;
 
 /**
  * What `pxc_load_into` does. Defaults follow `keras.utils.load_img`: RGB, no resize,
- * nearest, stretch, antialias on; plus shrink-on-load on and pixcodec's default limits.
+ * nearest, stretch, antialias on, shrink-on-load off, and pixcodec's default limits.
  * Free with `pxc_load_options_free`. Read-only use from several threads is safe.
  */
 typedef struct pxc_load_options pxc_load_options;
@@ -1271,9 +1271,9 @@ enum pxc_status pxc_load_options_set_fit(struct pxc_load_options *opts, uint32_t
 enum pxc_status pxc_load_options_set_antialias(struct pxc_load_options *opts, bool antialias);
 
 /**
- * Shrink-on-load (default true): when the target is at most half the source in both
- * directions, JPEG decodes at a DCT scale (1/2, 1/4, 1/8) first, as Pillow's `draft`. The
- * result is close to, not bit-equal with, a full decode + resize.
+ * Shrink-on-load (default false, so the pixels are Keras'): when the target is at most half
+ * the source in both directions, JPEG decodes at a DCT scale (1/2, 1/4, 1/8) first, as
+ * Pillow's `draft`. The result is close to, not bit-equal with, a full decode + resize.
  */
 enum pxc_status pxc_load_options_set_shrink_on_load(struct pxc_load_options *opts, bool shrink_on_load);
 
@@ -1431,7 +1431,7 @@ enum pxc_status pxc_dataset_options_set_dtype(struct pxc_dataset_options *opts, 
 enum pxc_status pxc_dataset_options_set_skip_errors(struct pxc_dataset_options *opts, bool skip_errors);
 
 /**
- * Shrink-on-load for JPEG (default true; see `pxc_load_options_set_shrink_on_load`).
+ * Shrink-on-load for JPEG (default false; see `pxc_load_options_set_shrink_on_load`).
  */
 enum pxc_status pxc_dataset_options_set_shrink_on_load(struct pxc_dataset_options *opts, bool shrink_on_load);
 
