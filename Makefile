@@ -32,8 +32,9 @@ test-rust: deps
 	$(CARGO) test --workspace
 
 # Rust tests, then the C ABI: header drift, C/C++ tests and examples, the same under
-# valgrind, and an example built against an installed copy through pkg-config.
-test: lint test-rust header-check test-c test-c-memcheck test-install
+# valgrind, an example built against an installed copy through pkg-config, and every fuzz
+# target smoke-run on its seeds (fuzz/fuzz.mk).
+test: lint test-rust header-check test-c test-c-memcheck test-install fuzz-smoke
 
 demo: deps
 	./scripts/demo.sh
