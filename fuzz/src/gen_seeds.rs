@@ -4,7 +4,7 @@
 //! (`fuzz/fuzz.mk` passes its `FUZZ_TARGETS`).
 //!
 //! Seeds follow from the target's name (see [`seeds_for`]): `decode_<codec>` gets the files
-//! that codec sniffs, `decode_codec` and `python_decode` get files behind their option bytes,
+//! that codec sniffs (`pixcodec_fuzz::forced_codec`), `decode_codec` and `python_decode` get files behind their option bytes,
 //! `roundtrip*` gets byte strings for its structured input, and any other target gets every
 //! file as it is, which is right for a new target over raw file bytes.
 
@@ -153,14 +153,9 @@ fn seeds_for(target: &str, inputs: &[Vec<u8>], codecs: &[Arc<dyn Codec>]) -> Vec
             v.extend(inputs.iter().take(16).map(|d| tagged(&[n, 0, 0x1F, 4], d)));
             v
         }
-        _ => {
-            let codec = codecs
-                .iter()
-                .position(|c| target == format!("decode_{}", c.descriptor().name.replace('-', "_")));
-            match codec {
-                Some(i) => sniffed(i).cloned().collect(),
-                None => inputs.to_vec(),
-            }
-        }
+        _ => match pixcodec_fuzz::forced_codec(target) {
+            Some(i) => sniffed(i).cloned().collect(),
+            None => inputs.to_vec(),
+        },
     }
 }

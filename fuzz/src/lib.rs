@@ -168,3 +168,16 @@ pub fn prefix_len(target: &str) -> usize {
 pub fn takes_files(target: &str) -> bool {
     !target.starts_with("roundtrip")
 }
+
+/// The codec a `decode_<name>` target forces, as an index into `registry().codecs()`:
+/// `<name>` is the codec's name with `-` as `_` (`decode_jpeg_turbo`), or for the image-rs
+/// fallbacks the format before `-image-rs` (`decode_bmp` forces `bmp-image-rs`).
+pub fn forced_codec(target: &str) -> Option<usize> {
+    let name = target.strip_prefix("decode_")?;
+    let codecs = registry().codecs();
+    let norm = |c: &Arc<dyn Codec>| c.descriptor().name.replace('-', "_");
+    codecs
+        .iter()
+        .position(|c| norm(c) == name)
+        .or_else(|| codecs.iter().position(|c| norm(c) == format!("{name}_image_rs")))
+}

@@ -36,9 +36,7 @@ fn main() {
         let forced = match (target.as_str(), data.first()) {
             ("decode_codec", Some(&b)) => Some(&codecs[b as usize % codecs.len()]),
             ("python_decode", Some(&b)) => codecs.get(b as usize % (codecs.len() + 1)),
-            _ => codecs
-                .iter()
-                .find(|c| *target == format!("decode_{}", c.descriptor().name.replace('-', "_"))),
+            _ => pixcodec_fuzz::forced_codec(target).map(|i| &codecs[i]),
         };
         let head = &file[..file.len().min(64)];
         let format = forced
