@@ -35,9 +35,10 @@ test-rust: deps
 
 # Rust tests, then the C ABI: header drift, C/C++ tests and examples, the same under
 # valgrind, installs (PREFIX; DESTDIR+LIBDIR) with pkg-config and CMake consumers, SONAME
-# and exported-symbol checks; the core crate packaged and built as crates.io gets it; then
-# the Python package (wheel built into a venv, pytest).
-test: lint test-rust test-memcopy-release header-check test-c test-c-memcheck test-install publish-check test-python
+# and exported-symbol checks; the core crate packaged and built as crates.io gets it; the
+# Python package (wheel built into a venv, pytest); every fuzz target smoke-run on its seeds
+# (fuzz/fuzz.mk).
+test: lint test-rust test-memcopy-release header-check test-c test-c-memcheck test-install publish-check test-python fuzz-smoke
 
 # memcopy's store-order test in an optimised build: only there could LLVM fold the backward
 # loop into a forward memcpy (src/memcopy.rs, bench/README.md "memcopy").
