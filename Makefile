@@ -38,6 +38,7 @@ test-rust: deps
 # and exported-symbol checks; the core crate packaged and built as crates.io gets it; the
 # Python package (wheel built into a venv, pytest); every fuzz target smoke-run on its seeds
 # (fuzz/fuzz.mk).
+test: export FFI_PROFILE = release
 test: lint test-rust test-memcopy-release header-check test-c test-c-memcheck test-install publish-check test-python fuzz-smoke
 
 # memcopy's store-order test in an optimised build: only there could LLVM fold the backward

@@ -3,7 +3,7 @@
 #   make cbindgen          install the pinned cbindgen when missing or a different version
 #   make header            regenerate include/pixcodec.h
 #   make header-check      fail when the committed header differs from a fresh generation
-#   make test-c            build libpixcodec (profile ffi-release, feature "testing"), compile and
+#   make test-c            build libpixcodec (profile FFI_PROFILE, feature "testing"), compile and
 #                          run every C/C++ test and example (C++ as C++17 and C++20), compile
 #                          the header alone (C99, C++17) and twice
 #   make test-c-memcheck   run the C and C++ test programs under valgrind: zero errors, zero leaks
@@ -29,12 +29,17 @@ STRIP ?= strip
 CMAKE ?= cmake
 
 # The Cargo profile of the C library (Cargo.toml [profile.ffi-release]) and where cargo puts it.
-FFI_PROFILE := ffi-release
+# `make test` builds with the plain release profile instead (FFI_PROFILE=release, set in the
+# top-level Makefile): its dependencies are already built for test-memcopy-release, while
+# ffi-release would build them all again and then spend minutes in one fat-LTO link per
+# feature set; that kept CI on 2 cores well over its time budget. Override on the command
+# line (make test-c FFI_PROFILE=ffi-release) to test the installed configuration.
+FFI_PROFILE ?= ffi-release
 FFI_TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
-FFI_LIBDIR := $(FFI_TARGET_DIR)/$(FFI_PROFILE)
+FFI_LIBDIR = $(FFI_TARGET_DIR)/$(FFI_PROFILE)
 FFI_OUT := $(FFI_TARGET_DIR)/ffi-c
-FFI_SO := $(FFI_LIBDIR)/libpixcodec.so
-FFI_A := $(FFI_LIBDIR)/libpixcodec.a
+FFI_SO = $(FFI_LIBDIR)/libpixcodec.so
+FFI_A = $(FFI_LIBDIR)/libpixcodec.a
 # Native libraries a Rust staticlib needs (from `--print native-static-libs`).
 FFI_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 ffi_empty :=
@@ -60,7 +65,7 @@ FFI_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -O1 -g -Iinclude -Itests/c
 # loader finds through this rpath: a directory holding only that link.
 FFI_RUNDIR := $(FFI_TARGET_DIR)/ffi-c-lib
 FFI_RPATH := -Wl,-rpath,$(abspath $(FFI_RUNDIR))
-FFI_LDLIBS := -L$(FFI_LIBDIR) -lpixcodec -lpthread -lm
+FFI_LDLIBS = -L$(FFI_LIBDIR) -lpixcodec -lpthread -lm
 
 FFI_C_TESTS := $(wildcard tests/c/*.c)
 FFI_CXX_TESTS := $(wildcard tests/c/*.cpp)
