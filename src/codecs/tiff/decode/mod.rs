@@ -1,0 +1,229 @@
+//! The TIFF decoder: page classification, limits, and pixel readout into caller memory.
+//!
+//! The page's tags are read and mapped onto a pixel format by `ifd.rs`; the pixels come
+//! either from the `tiff` crate (`read_raw`, any layout it supports, then planes and sub-byte
+//! samples are unpacked here) or, for plain chunky strip pages, from pixcodec's own parallel
+//! strip reader (`strips.rs`), which is faster and decodes straight into caller memory.
+
+mod ifd;
+mod strips;
+
+use std::io::{Read, Seek, SeekFrom};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use tiff::decoder::Decoder as TDecoder;
+use tiff::tags::Tag;
+
+use super::{map_err, NAME};
+use crate::codec::{Decoder, ReadSeek, Source};
+use crate::error::{Error, Result};
+use crate::format::PixelFormat;
+use crate::image::ImageMut;
+use crate::info::ImageInfo;
+use crate::limits::Limits;
+use ifd::{classify, count_pages, metadata};
+
+type Reader<'a> = Box<dyn ReadSeek + 'a>;
+
+/// How the current page's stored samples map onto the output pixel format.
+#[derive(Debug, Clone, Copy)]
+struct Page {
+    width: u32,
+    height: u32,
+    format: PixelFormat,
+    /// Stored bits per sample (1..=7 for unpacked sub-byte gray, else the sample size).
+    bits: u8,
+    /// PlanarConfiguration = 2 with more than one sample.
+    planar: bool,
+    /// PhotometricInterpretation = 0: the tiff crate inverts, pixcodec restores the stored values.
+    white_is_zero: bool,
+    /// JPEG-compressed page.
+    lossy: bool,
+    /// The Compression tag.
+    compression: u16,
+}
+
+/// Decoder over one TIFF file; pages follow the main IFD chain.
+pub(super) struct TiffDecoder<'a> {
+    dec: TDecoder<Reader<'a>>,
+    /// The whole file when it was given in memory: strips are then decoded straight from it.
+    bytes: Option<&'a [u8]>,
+    limits: Limits,
+    page: Page,
+    info: ImageInfo,
+}
+
+fn unsupported(what: impl std::fmt::Display) -> Error {
+    Error::Unsupported(format!("TIFF {what}"))
+}
+
+/// Runs a `tiff` crate call, turning a panic inside it into a decode error.
+fn guarded<T>(f: impl FnOnce() -> tiff::TiffResult<T>) -> Result<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r.map_err(map_err),
+        Err(_) => Err(Error::decode(
+            NAME,
+            "the tiff crate failed on malformed data (internal panic)",
+        )),
+    }
+}
+
+fn crate_limits(limits: &Limits) -> tiff::decoder::Limits {
+    let cap = usize::try_from(limits.max_alloc_bytes).unwrap_or(usize::MAX);
+    let mut l = tiff::decoder::Limits::default();
+    l.decoding_buffer_size = cap;
+    l.intermediate_buffer_size = cap;
+    l.ifd_value_size = cap.min(64 << 20);
+    l
+}
+
+impl<'a> TiffDecoder<'a> {
+    pub(super) fn new(source: Source<'a>, limits: &Limits) -> Result<Self> {
+        let bytes = match source {
+            Source::Bytes(b) => Some(b),
+            Source::Reader(_) => None,
+        };
+        let mut reader = source.into_reader();
+        reader.seek(SeekFrom::Start(0))?;
+        let mut dec = guarded(|| TDecoder::new(reader))?.with_limits(crate_limits(limits));
+        let pages = count_pages(&mut dec, limits)?;
+        let page = classify(&mut dec)?;
+        let mut info = ImageInfo::new(page.width, page.height, page.format, NAME, "tiff");
+        info.pages = pages;
+        info.lossy_source = page.lossy;
+        info.metadata = metadata(&mut dec);
+        Ok(TiffDecoder {
+            dec,
+            bytes,
+            limits: *limits,
+            page,
+            info,
+        })
+    }
+}
+impl TiffDecoder<'_> {
+    fn refresh_info(&mut self) {
+        let p = self.page;
+        self.info.width = p.width;
+        self.info.height = p.height;
+        self.info.format = p.format;
+        self.info.lossy_source = p.lossy;
+        self.info.metadata = metadata(&mut self.dec);
+    }
+
+    /// Reads the whole page in the crate's layout into `buf` (planes one after another,
+    /// sub-byte rows packed), then restores stored WhiteIsZero values.
+    fn read_raw(&mut self, buf: &mut [u8]) -> Result<()> {
+        let dec = &mut self.dec;
+        if let Err(e) = guarded(|| dec.read_image_bytes(buf)) {
+            if self.page.compression == 5 && self.is_old_style_lzw() {
+                return Err(unsupported(
+                    "old-style LZW compression (pre-1992 libtiff 'compat' LZW with LSB-first codes)",
+                ));
+            }
+            return Err(e);
+        }
+        if self.page.white_is_zero {
+            // The tiff crate wrote max - v (== !v for unsigned samples); !(!v) is the stored v.
+            buf.iter_mut().for_each(|b| *b = !*b);
+        }
+        Ok(())
+    }
+}
+
+impl TiffDecoder<'_> {
+    /// True when the first chunk starts like libtiff's old-style LZW (a zero byte followed by
+    /// a byte with its low bit set), the test libtiff itself uses.
+    fn is_old_style_lzw(&mut self) -> bool {
+        let tag = match self.dec.get_chunk_type() {
+            tiff::decoder::ChunkType::Strip => Tag::StripOffsets,
+            tiff::decoder::ChunkType::Tile => Tag::TileOffsets,
+        };
+        let Ok(Some(offsets)) = guarded(|| self.dec.find_tag_unsigned_vec::<u64>(tag)) else {
+            return false;
+        };
+        let Some(&first) = offsets.first() else {
+            return false;
+        };
+        let r = self.dec.inner();
+        let mut head = [0u8; 2];
+        r.seek(SeekFrom::Start(first)).is_ok() && r.read_exact(&mut head).is_ok() && head[0] == 0 && head[1] & 1 == 1
+    }
+}
+
+impl Decoder for TiffDecoder<'_> {
+    fn info(&self) -> &ImageInfo {
+        &self.info
+    }
+
+    fn decode_into(&mut self, mut out: ImageMut<'_>) -> Result<()> {
+        let p = self.page;
+        out.expect_shape(p.width, p.height, p.format)?;
+        self.limits.check_image(p.width, p.height, p.format)?;
+        let sub_byte = p.bits < 8;
+        if !p.planar && !sub_byte && out.is_contiguous() {
+            if p.compression != 1 && p.compression != 5 && p.compression != 8 && p.compression != 32946 {
+                // Straight into caller memory; the crate converts to native byte order.
+                return self.read_raw(out.as_bytes_mut());
+            }
+            if let Some(plan) = self.strip_plan()? {
+                return self.read_strips(&plan, out.as_bytes_mut());
+            }
+            return self.read_raw(out.as_bytes_mut());
+        }
+        let layout = guarded(|| self.dec.image_buffer_layout())?;
+        let total = layout.complete_len;
+        self.limits.check_alloc(total as u64)?;
+        let mut tmp = Vec::new();
+        tmp.try_reserve_exact(total)
+            .map_err(|_| Error::Limits(format!("cannot allocate {total} bytes to decode a TIFF page")))?;
+        tmp.resize(total, 0u8);
+        self.read_raw(&mut tmp)?;
+
+        let (w, h) = (p.width as usize, p.height as usize);
+        if sub_byte {
+            let bits = usize::from(p.bits);
+            let packed_row = (w * bits).div_ceil(8);
+            let mask = (1u16 << bits) - 1;
+            for y in 0..h {
+                let src = &tmp[y * packed_row..(y + 1) * packed_row];
+                let row = out.row_mut(y as u32);
+                for (x, dst) in row.iter_mut().enumerate() {
+                    let pos = x * bits;
+                    let i = pos / 8;
+                    let hi = u16::from(src[i]) << 8;
+                    let lo = src.get(i + 1).copied().map_or(0, u16::from);
+                    let shift = 16 - bits - pos % 8;
+                    *dst = (((hi | lo) >> shift) & mask) as u8;
+                }
+            }
+        } else if p.planar {
+            let size = p.format.sample.size();
+            let ch = p.format.channels();
+            let plane = w * h * size;
+            for y in 0..h {
+                let row = out.row_mut(y as u32);
+                for c in 0..ch {
+                    let src = &tmp[c * plane + y * w * size..][..w * size];
+                    for (x, s) in src.chunks_exact(size).enumerate() {
+                        row[(x * ch + c) * size..][..size].copy_from_slice(s);
+                    }
+                }
+            }
+        } else {
+            out.copy_from_packed(&tmp)?;
+        }
+        Ok(())
+    }
+
+    fn next_page(&mut self) -> Result<bool> {
+        if !self.dec.more_images() {
+            return Ok(false);
+        }
+        let dec = &mut self.dec;
+        guarded(|| dec.next_image())?;
+        self.page = classify(&mut self.dec)?;
+        self.refresh_info();
+        Ok(true)
+    }
+}
