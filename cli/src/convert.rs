@@ -143,20 +143,24 @@ fn convert_one(
         .map_err(|e| context(e.into()))?;
     let mut lost = Vec::new();
     if let Some(reason) = &report.lossy_reason {
-        lost.push(format!("is lossy ({reason})"));
+        lost.push(format!("would be lossy ({reason})"));
     }
     if views.len() < pages.len() {
-        lost.push(format!("keeps {} of its {} pages", views.len(), pages.len()));
+        lost.push(format!("would keep {} of its {} pages", views.len(), pages.len()));
     }
     if !info.metadata.is_empty() {
-        lost.push(format!("drops its metadata ({})", info.metadata.present().join(", ")));
+        lost.push(format!(
+            "would drop its metadata ({})",
+            info.metadata.present().join(", ")
+        ));
     }
     if !lost.is_empty() {
         return Err(context(Failure {
             code: crate::EXIT_NOT_EXACT,
             message: format!(
-                "OUT is IN: converting the file onto itself {}; nothing was written (pass --force to replace it anyway)",
-                lost.join(", ")
+                "OUT is the input file itself, and converting it in place {}; nothing was written \
+                 (pass --force to replace it anyway)",
+                lost.join(" and ")
             ),
         }));
     }
