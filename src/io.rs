@@ -223,7 +223,8 @@ pub fn write_atomic<R>(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<R>)
 /// destination on success. On any error the destination is untouched and the temporary file
 /// removed. Following `rules`: a symlink at `path` is written through to its target (the link
 /// stays); an existing file the caller may not write is refused ([`ReadOnlyDestination`]);
-/// a replaced file keeps its permission bits (a new file gets `0o644` less the umask).
+/// a replaced file keeps its permission bits, and its owner and group where the caller may
+/// set them (a new file gets `0o644` less the umask).
 /// Error messages name `path`, never the temporary file.
 pub fn write_atomic_with<R>(path: &Path, rules: WriteRules, f: impl FnOnce(&mut dyn Write) -> Result<R>) -> Result<R> {
     let (real, existing) = resolve_destination(path, rules)?;
@@ -238,7 +239,15 @@ pub fn write_atomic_with<R>(path: &Path, rules: WriteRules, f: impl FnOnce(&mut 
         .tempfile_in(folder_of(&real))
         .map_err(|e| path_error(path, "cannot write", &e))?;
     if let Some(m) = &existing {
-        // The creation mode passes through the umask; set the old bits exactly.
+        // Keep the owner and group where allowed (root; or a group the caller is in), as an
+        // overwrite in place would; a refused change leaves the caller's own ids. Then the
+        // mode: the creation mode passed through the umask, so set the old bits exactly.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(m.uid()), Some(m.gid()))
+                .or_else(|_| std::os::unix::fs::fchown(tmp.as_file(), None, Some(m.gid())));
+        }
         tmp.as_file()
             .set_permissions(m.permissions())
             .map_err(|e| path_error(path, "cannot keep the permissions of", &e))?;

@@ -224,10 +224,14 @@ fn root_replaces_a_read_only_file_as_cp_does() {
         fs::write(p, b"old").unwrap();
         fs::set_permissions(p, fs::Permissions::from_mode(0o444)).unwrap();
     }
+    std::os::unix::fs::chown(&ro, Some(NOBODY), Some(NOBODY)).unwrap();
     let new = image(11);
     reg.write(new.as_ref(), &ro, &EncodeOptions::new()).unwrap();
     assert_same_pixels(&read(&ro), &new);
     assert_eq!(mode(&ro), 0o444);
+    // Root's replacement keeps the owner, as cp's overwrite in place does.
+    let m = fs::metadata(&ro).unwrap();
+    assert_eq!((m.uid(), m.gid()), (NOBODY, NOBODY));
     let cp = Command::new("cp").arg(&ro).arg(&by_cp).status().unwrap();
     assert!(cp.success(), "cp as root replaces a read-only file too");
     assert_eq!(mode(&by_cp), 0o444);
