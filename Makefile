@@ -4,7 +4,8 @@
 #   make fuzz     every fuzz target for FUZZ_SECONDS each (cargo-fuzz, libFuzzer)
 #   make bench    benchmarks against the raw backends and the Python peers (not part of test;
 #                 every benchmark lives in bench/, see bench/README.md)
-#   make install PREFIX=/usr/local   libpixcodec.so/.a, headers, pkg-config file
+#   make test-python / bench-python   the Python package (python/python.mk)
+#   make install PREFIX=/usr/local   libpixcodec.so/.a, headers, pkg-config and CMake files (ffi/ffi.mk)
 
 CARGO ?= cargo
 PREFIX ?= /usr/local
@@ -33,8 +34,12 @@ test-rust: deps
 	$(CARGO) test --workspace
 
 # Rust tests, then the C ABI: header drift, C/C++ tests and examples, the same under
-# valgrind, and an example built against an installed copy through pkg-config.
-test: lint test-rust test-memcopy-release header-check test-c test-c-memcheck test-install
+# valgrind, installs (PREFIX; DESTDIR+LIBDIR) with pkg-config and CMake consumers, SONAME
+# and exported-symbol checks; the core crate packaged and built as crates.io gets it; the
+# Python package (wheel built into a venv, pytest); every fuzz target smoke-run on its seeds
+# (fuzz/fuzz.mk).
+test: export FFI_PROFILE = release
+test: lint test-rust test-memcopy-release header-check test-c test-c-memcheck test-install publish-check test-python fuzz-smoke
 
 # memcopy's store-order test in an optimised build: only there could LLVM fold the backward
 # loop into a forward memcpy (src/memcopy.rs, bench/README.md "memcopy").
@@ -50,3 +55,4 @@ clean:
 include ffi/ffi.mk
 include fuzz/fuzz.mk
 include bench/bench.mk
+include python/python.mk

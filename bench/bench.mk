@@ -43,6 +43,7 @@ bench: deps bench-venv
 	rm -f $(BENCH_DIR)/rows-*.json $(BENCH_DIR)/peak.json $(BENCH_DIR)/alloc.txt
 	$(BENCH_PY) bench/prepare.py $(BENCH_CORPUS) $(BENCH_DIR)/inputs
 	$(CARGO) build --release -p pixcodec-ffi
+	ln -sf libpixcodec.so $(BENCH_TARGET_DIR)/release/$(FFI_SONAME) # the SONAME the program loads (ffi/build.rs)
 	cc -O2 -std=c99 -Wall -Iinclude bench/c_abi_bench.c -o $(BENCH_DIR)/c_abi_bench \
 	  -L$(BENCH_TARGET_DIR)/release -lpixcodec -Wl,-rpath,$(abspath $(BENCH_TARGET_DIR))/release -lpthread -lm
 	$(CARGO) bench --bench report --no-run --message-format=json > $(BENCH_DIR)/report-build.json

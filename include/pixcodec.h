@@ -42,6 +42,12 @@
 #define PXC_TEXT_MAX 256
 
 /**
+ * `MAJOR * 10000 + MINOR * 100 + PATCH` of the header (0.1.0 is 100); what `pxc_version()`
+ * returns when the loaded library is the one the header came from.
+ */
+#define PXC_VERSION_NUMBER (((PXC_VERSION_MAJOR * 10000) + (PXC_VERSION_MINOR * 100)) + PXC_VERSION_PATCH)
+
+/**
  * The result of every fallible call. The values are part of the ABI and never change:
  * new statuses are only ever appended.
  */
@@ -441,7 +447,7 @@ typedef struct pxc_dataset pxc_dataset;
  * 256x256, batches of 32, RGB, shuffle on without a fixed seed, no validation split, INT
  * labels inferred from the sub-folders, bilinear without antialias, stretch, symlinked
  * folders not followed, F32 batches holding 0..255, extensions bmp gif jpeg jpg png tif
- * tiff, unreadable files fail the batch, shrink-on-load on, default limits. Free with
+ * tiff, unreadable files fail the batch, shrink-on-load off, default limits. Free with
  * `pxc_dataset_options_free`.
  */
 typedef struct pxc_dataset_options pxc_dataset_options;
@@ -473,7 +479,7 @@ typedef struct pxc_limits pxc_limits;
 
 /**
  * What `pxc_load_into` does. Defaults follow `keras.utils.load_img`: RGB, no resize,
- * nearest, stretch, antialias on; plus shrink-on-load on and pixcodec's default limits.
+ * nearest, stretch, antialias on, shrink-on-load off, and pixcodec's default limits.
  * Free with `pxc_load_options_free`. Read-only use from several threads is safe.
  */
 typedef struct pxc_load_options pxc_load_options;
@@ -1282,9 +1288,9 @@ enum pxc_status pxc_load_options_set_fit(struct pxc_load_options *opts, uint32_t
 enum pxc_status pxc_load_options_set_antialias(struct pxc_load_options *opts, bool antialias);
 
 /**
- * Shrink-on-load (default true): when the target is at most half the source in both
- * directions, JPEG decodes at a DCT scale (1/2, 1/4, 1/8) first, as Pillow's `draft`. The
- * result is close to, not bit-equal with, a full decode + resize.
+ * Shrink-on-load (default false, so the pixels are Keras'): when the target is at most half
+ * the source in both directions, JPEG decodes at a DCT scale (1/2, 1/4, 1/8) first, as
+ * Pillow's `draft`. The result is close to, not bit-equal with, a full decode + resize.
  */
 enum pxc_status pxc_load_options_set_shrink_on_load(struct pxc_load_options *opts, bool shrink_on_load);
 
@@ -1442,7 +1448,7 @@ enum pxc_status pxc_dataset_options_set_dtype(struct pxc_dataset_options *opts, 
 enum pxc_status pxc_dataset_options_set_skip_errors(struct pxc_dataset_options *opts, bool skip_errors);
 
 /**
- * Shrink-on-load for JPEG (default true; see `pxc_load_options_set_shrink_on_load`).
+ * Shrink-on-load for JPEG (default false; see `pxc_load_options_set_shrink_on_load`).
  */
 enum pxc_status pxc_dataset_options_set_shrink_on_load(struct pxc_dataset_options *opts, bool shrink_on_load);
 
@@ -1719,6 +1725,14 @@ enum pxc_status pxc_registry_unregister(struct pxc_registry *reg, const char *na
  */
 enum pxc_status pxc_testing_register_panicking_codec(struct pxc_registry *reg);
 #endif
+
+/**
+ * The loaded library's version as `MAJOR * 10000 + MINOR * 100 + PATCH` (equal to
+ * `PXC_VERSION_NUMBER` of its own header; see `ffi/README.md` for the ABI policy: a
+ * program built against MAJOR.MINOR runs with any library of the same MAJOR and a
+ * MINOR at least as high).
+ */
+uint32_t pxc_version(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,13 +1,22 @@
-// pixcodec C++17 wrapper: header-only RAII over the C API in pixcodec.h.
+// pixcodec C++17 wrapper: header-only RAII over the whole C API in pixcodec.h.
 // Hand-written (unlike pixcodec.h). Errors are thrown as pixcodec::Error, which carries
-// the pxc_status and the detailed message.
+// the pxc_status and the detailed message. Covered: single and multi-page decode/encode
+// (memory, files, std::istream/std::ostream and callables), the full encode report, the
+// registry listing with capability tables, ML loading (pxc_load_into) and dataset
+// iteration (pxc_dataset_*), and the library version. Exceptions thrown by stream
+// callbacks are caught before they reach the C library and rethrown to the caller.
 #ifndef PIXCODEC_HPP
 #define PIXCODEC_HPP
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <istream>
+#include <iterator>
+#include <ostream>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -54,8 +63,136 @@ template <class T, void (*Free)(T *)> struct Handle {
     }
     ~Handle() { Free(p); }
 };
-inline void no_free(pxc_registry *) {}
+/// Throws when a constructor's C call returned NULL (allocation refused or a panic).
+template <class T> T *not_null(T *p) {
+    if (!p) throw Error(PXC_STATUS_PANIC, last_error());
+    return p;
+}
+/// Text copied by a `(…, char *buf, size_t cap, size_t *out_needed)` call: size query, then copy.
+template <class F> std::string text(F f) {
+    std::size_t needed = 0;
+    pxc_status st = f(nullptr, 0, &needed);
+    if (st != PXC_STATUS_BUFFER_TOO_SMALL) check(st);
+    std::string s(needed, '\0');
+    check(f(s.data(), s.size(), &needed));
+    s.resize(needed ? needed - 1 : 0);
+    return s;
+}
+/// Splits a comma-separated list (`pxc_codec_info` extensions and MIME types).
+inline std::vector<std::string> split_commas(const char *s) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (; *s; s++) {
+        if (*s == ',') {
+            out.push_back(cur);
+            cur.clear();
+        } else {
+            cur += *s;
+        }
+    }
+    if (!cur.empty()) out.push_back(cur);
+    return out;
+}
+/// A C callback's context: the user's callable and the exception it threw, if any.
+template <class F> struct Callback {
+    F &f;
+    std::exception_ptr error;
+    /// Rethrows what the callable threw; otherwise checks the status of the C call.
+    void finish(pxc_status st) {
+        if (error) std::rethrow_exception(error);
+        check(st);
+    }
+};
+template <class F> int read_trampoline(void *user, std::uint8_t *buf, std::size_t cap, std::size_t *out_read) {
+    auto *cb = static_cast<Callback<F> *>(user);
+    try {
+        *out_read = cb->f(buf, cap);
+        return *out_read <= cap ? 0 : 1;
+    } catch (...) {
+        cb->error = std::current_exception();
+        return 1;
+    }
+}
+template <class F> int write_trampoline(void *user, const std::uint8_t *data, std::size_t len) {
+    auto *cb = static_cast<Callback<F> *>(user);
+    try {
+        cb->f(data, len);
+        return 0;
+    } catch (...) {
+        cb->error = std::current_exception();
+        return 1;
+    }
+}
+/// A std::istream as read and (when it can seek) seek callbacks.
+struct IstreamSource {
+    std::istream &is;
+    std::exception_ptr error;
+    static int read(void *user, std::uint8_t *buf, std::size_t cap, std::size_t *out_read) {
+        auto *s = static_cast<IstreamSource *>(user);
+        try {
+            s->is.read(reinterpret_cast<char *>(buf), static_cast<std::streamsize>(cap));
+            *out_read = static_cast<std::size_t>(s->is.gcount());
+            if (s->is.bad()) return 1;
+            if (s->is.eof()) s->is.clear(s->is.rdstate() & ~std::ios::failbit);
+            return 0;
+        } catch (...) {
+            s->error = std::current_exception();
+            return 1;
+        }
+    }
+    static int seek(void *user, std::int64_t offset, std::uint32_t whence, std::uint64_t *out_position) {
+        auto *s = static_cast<IstreamSource *>(user);
+        try {
+            std::ios::seekdir dir = whence == PXC_SEEK_WHENCE_SET   ? std::ios::beg
+                                    : whence == PXC_SEEK_WHENCE_CUR ? std::ios::cur
+                                                                    : std::ios::end;
+            s->is.clear(s->is.rdstate() & ~(std::ios::failbit | std::ios::eofbit));
+            s->is.seekg(static_cast<std::streamoff>(offset), dir);
+            std::streampos pos = s->is.tellg();
+            if (!s->is || pos == std::streampos(-1)) return 1;
+            *out_position = static_cast<std::uint64_t>(static_cast<std::streamoff>(pos));
+            return 0;
+        } catch (...) {
+            s->error = std::current_exception();
+            return 1;
+        }
+    }
+    /// The seek callback when the stream reports a position (files, string streams), else NULL.
+    pxc_seek_fn seek_fn() const { return is.tellg() == std::streampos(-1) ? nullptr : &IstreamSource::seek; }
+    void finish(pxc_status st) {
+        if (error) std::rethrow_exception(error);
+        check(st);
+    }
+};
+/// Bytes of one sample of a `pxc_sample` value.
+inline std::size_t sample_size(std::uint32_t sample) {
+    switch (sample) {
+    case PXC_SAMPLE_U8: case PXC_SAMPLE_I8: return 1;
+    case PXC_SAMPLE_U16: case PXC_SAMPLE_I16: return 2;
+    case PXC_SAMPLE_U32: case PXC_SAMPLE_I32: case PXC_SAMPLE_F32: return 4;
+    default: return 8;
+    }
+}
+/// The `pxc_sample` value of a C++ sample type (compile error for other types).
+template <class T> constexpr std::uint32_t sample_of() {
+    static_assert(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>, "not a pixcodec sample type");
+    if constexpr (std::is_floating_point_v<T>) {
+        static_assert(sizeof(T) == 4 || sizeof(T) == 8, "float or double only");
+        return sizeof(T) == 4 ? PXC_SAMPLE_F32 : PXC_SAMPLE_F64;
+    } else if constexpr (std::is_signed_v<T>) {
+        return sizeof(T) == 1 ? PXC_SAMPLE_I8 : sizeof(T) == 2 ? PXC_SAMPLE_I16 : sizeof(T) == 4 ? PXC_SAMPLE_I32 : PXC_SAMPLE_I64;
+    } else {
+        return sizeof(T) == 1 ? PXC_SAMPLE_U8 : sizeof(T) == 2 ? PXC_SAMPLE_U16 : sizeof(T) == 4 ? PXC_SAMPLE_U32 : PXC_SAMPLE_U64;
+    }
+}
 } // namespace detail
+
+/// The library's version as "MAJOR.MINOR.PATCH" (what the loaded library says; compare
+/// with PXC_VERSION_MAJOR & co. of the header you compiled against).
+inline std::string version() { return pxc_version_string(); }
+/// The loaded library's version as MAJOR * 10000 + MINOR * 100 + PATCH (PXC_VERSION_NUMBER
+/// of the header it was built with).
+inline std::uint32_t version_number() { return pxc_version(); }
 
 /// A borrowed view of pixels in caller memory (stride 0 = tightly packed).
 inline pxc_image_view view(const void *data, std::uint32_t width, std::uint32_t height, std::uint32_t layout,
@@ -73,7 +210,7 @@ inline pxc_image_view view(const void *data, std::uint32_t width, std::uint32_t 
 /// Decoding limits.
 class Limits {
 public:
-    Limits() : h_(pxc_limits_new()) {}
+    Limits() : h_(detail::not_null(pxc_limits_new())) {}
     Limits &max_width(std::uint32_t v) { detail::check(pxc_limits_set_max_width(h_.p, v)); return *this; }
     Limits &max_height(std::uint32_t v) { detail::check(pxc_limits_set_max_height(h_.p, v)); return *this; }
     Limits &max_pixels(std::uint64_t v) { detail::check(pxc_limits_set_max_pixels(h_.p, v)); return *this; }
@@ -88,7 +225,7 @@ private:
 /// Encode options (codec, exactness, codec options by name).
 class EncodeOptions {
 public:
-    EncodeOptions() : h_(pxc_encode_options_new()) {}
+    EncodeOptions() : h_(detail::not_null(pxc_encode_options_new())) {}
     EncodeOptions &codec(const std::string &c) { detail::check(pxc_encode_options_set_codec(h_.p, c.c_str())); return *this; }
     EncodeOptions &require_exact(bool y) { detail::check(pxc_encode_options_set_require_exact(h_.p, y)); return *this; }
     EncodeOptions &verify(bool y) { detail::check(pxc_encode_options_set_verify(h_.p, y)); return *this; }
@@ -115,27 +252,75 @@ private:
     detail::Handle<pxc_encode_options, pxc_encode_options_free> h_;
 };
 
-/// A decoded image (owned).
-class Image {
+/// A decoded image owned by someone else (a page of an ImageList); valid while its owner lives.
+class ImageRef {
 public:
-    explicit Image(pxc_image *p) : h_(p) {}
-    std::uint32_t width() const { return pxc_image_width(h_.p); }
-    std::uint32_t height() const { return pxc_image_height(h_.p); }
-    std::uint32_t layout() const { return pxc_image_layout(h_.p); }
-    std::uint32_t sample() const { return pxc_image_sample(h_.p); }
-    std::size_t stride() const { return pxc_image_stride(h_.p); }
-    std::size_t size() const { return pxc_image_size(h_.p); }
-    const std::uint8_t *data() const { return pxc_image_data(h_.p); }
+    explicit ImageRef(const pxc_image *p) : p_(p) {}
+    std::uint32_t width() const { return pxc_image_width(p_); }
+    std::uint32_t height() const { return pxc_image_height(p_); }
+    /// A `pxc_layout` value.
+    std::uint32_t layout() const { return pxc_image_layout(p_); }
+    /// A `pxc_sample` value (the file's own sample type).
+    std::uint32_t sample() const { return pxc_image_sample(p_); }
+    std::size_t stride() const { return pxc_image_stride(p_); }
+    std::size_t size() const { return pxc_image_size(p_); }
+    const std::uint8_t *data() const { return pxc_image_data(p_); }
     /// Typed samples (T must match sample(); the storage is 8-byte aligned).
-    template <class T> const T *samples() const { return reinterpret_cast<const T *>(data()); }
+    template <class T> const T *samples() const {
+        if (detail::sample_of<T>() != sample()) throw Error(PXC_STATUS_INVALID_ARGUMENT, "samples<T>: T does not match sample()");
+        return reinterpret_cast<const T *>(data());
+    }
+    /// A view for encoding this image again.
     pxc_image_view view() const {
         pxc_image_view v{};
-        detail::check(pxc_image_view_of(h_.p, &v));
+        detail::check(pxc_image_view_of(p_, &v));
         return v;
+    }
+    const pxc_image *get() const { return p_; }
+
+protected:
+    const pxc_image *p_;
+};
+
+/// A decoded image (owned; move-only).
+class Image : public ImageRef {
+public:
+    explicit Image(pxc_image *p) : ImageRef(p), h_(p) {}
+    Image(Image &&o) noexcept : ImageRef(o.p_), h_(std::move(o.h_)) { o.p_ = nullptr; }
+    Image &operator=(Image &&o) noexcept {
+        if (this != &o) {
+            h_ = std::move(o.h_);
+            p_ = std::exchange(o.p_, nullptr);
+        }
+        return *this;
     }
 
 private:
     detail::Handle<pxc_image, pxc_image_free> h_;
+};
+
+/// Every page of a multi-page file (owned; move-only). Pages are borrowed ImageRefs.
+class ImageList {
+public:
+    explicit ImageList(pxc_image_list *p) : h_(p) {}
+    std::size_t size() const { return pxc_image_list_len(h_.p); }
+    bool empty() const { return size() == 0; }
+    /// Page `i` (throws INVALID_ARGUMENT when out of range).
+    ImageRef operator[](std::size_t i) const {
+        const pxc_image *img = pxc_image_list_get(h_.p, i);
+        if (!img) throw Error(PXC_STATUS_INVALID_ARGUMENT, detail::last_error());
+        return ImageRef(img);
+    }
+    /// Views of every page, in order (for pxc_encode_pages through Registry::encode_pages).
+    std::vector<pxc_image_view> views() const {
+        std::vector<pxc_image_view> v;
+        for (std::size_t i = 0; i < size(); i++) v.push_back((*this)[i].view());
+        return v;
+    }
+    const pxc_image_list *get() const { return h_.p; }
+
+private:
+    detail::Handle<pxc_image_list, pxc_image_list_free> h_;
 };
 
 /// A reusable output buffer: encoding into it allocates nothing once it is large enough.
@@ -153,13 +338,95 @@ private:
     detail::Handle<pxc_buffer, pxc_buffer_free> h_;
 };
 
-/// What an encode did.
+/// What an encode did: every field of pxc_encode_report.
 struct Report {
+    /// Codec that wrote the data.
     std::string codec;
+    /// Format written (`png`, `tiff`, …).
+    std::string format;
+    /// Bytes written.
     std::uint64_t bytes = 0;
+    /// Pages written.
+    std::uint32_t pages = 0;
+    /// True when decoding the output gives back the input bit for bit.
     bool exact = false;
+    /// Why the result is lossy (empty when exact).
     std::string lossy_reason;
-    static Report from(const pxc_encode_report &r) { return Report{r.codec, r.bytes_written, r.exact, r.lossy_reason}; }
+    /// True when verification was requested (EncodeOptions::verify) and done.
+    bool verified = false;
+    /// With `verified`: every sample matched bit for bit.
+    bool verify_identical = false;
+    /// With `verified`: largest absolute difference of any sample.
+    double verify_max_abs_diff = 0;
+    /// With `verified`: PSNR in dB (infinite when identical).
+    double verify_psnr_db = 0;
+    static Report from(const pxc_encode_report &r) {
+        Report o;
+        o.codec = r.codec;
+        o.format = r.format;
+        o.bytes = r.bytes_written;
+        o.pages = r.pages;
+        o.exact = r.exact;
+        o.lossy_reason = r.lossy_reason;
+        o.verified = r.verified;
+        o.verify_identical = r.verify_identical;
+        o.verify_max_abs_diff = r.verify_max_abs_diff;
+        o.verify_psnr_db = r.verify_psnr_db;
+        return o;
+    }
+};
+
+/// What a codec publishes about itself (pxc_codec_info plus its capability tables).
+struct CodecInfo {
+    std::string name;
+    std::string format;
+    std::string description;
+    /// Extensions without dot, preferred first.
+    std::vector<std::string> extensions;
+    std::vector<std::string> mime_types;
+    std::int32_t priority = 0;
+    bool multi_page_encode = false;
+    bool multi_page_decode = false;
+    /// Pixel formats decode produces.
+    std::vector<pxc_capability> decode_capabilities;
+    /// Pixel formats encode accepts, exact or lossy (empty: decode-only codec).
+    std::vector<pxc_capability> encode_capabilities;
+};
+
+/// Options of Registry::load (pxc_load_options): colour mode, target size, resize filter, fit.
+class LoadOptions {
+public:
+    LoadOptions() : h_(detail::not_null(pxc_load_options_new())) {}
+    /// A `pxc_color_mode` value (default RGB).
+    LoadOptions &color_mode(std::uint32_t m) { detail::check(pxc_load_options_set_color_mode(h_.p, m)); return *this; }
+    /// Resize to height x width (0, 0: the file's size, the default).
+    LoadOptions &target_size(std::uint32_t height, std::uint32_t width) {
+        detail::check(pxc_load_options_set_target_size(h_.p, height, width));
+        return *this;
+    }
+    /// A `pxc_interpolation` value (default NEAREST).
+    LoadOptions &interpolation(std::uint32_t i) { detail::check(pxc_load_options_set_interpolation(h_.p, i)); return *this; }
+    /// A `pxc_fit` value (default STRETCH).
+    LoadOptions &fit(std::uint32_t f) { detail::check(pxc_load_options_set_fit(h_.p, f)); return *this; }
+    LoadOptions &antialias(bool y) { detail::check(pxc_load_options_set_antialias(h_.p, y)); return *this; }
+    LoadOptions &shrink_on_load(bool y) { detail::check(pxc_load_options_set_shrink_on_load(h_.p, y)); return *this; }
+    /// Decoding limits (copied).
+    LoadOptions &limits(const Limits &l) { detail::check(pxc_load_options_set_limits(h_.p, l.get())); return *this; }
+    const pxc_load_options *get() const { return h_.p; }
+
+private:
+    detail::Handle<pxc_load_options, pxc_load_options_free> h_;
+};
+
+/// A loaded image as ML input: `(height, width, channels)` channels-last samples of type T.
+template <class T> struct Tensor {
+    std::uint32_t height = 0;
+    std::uint32_t width = 0;
+    std::uint32_t channels = 0;
+    /// Facts of the result (size, layout, sample) and of the file (pages, codec, format).
+    pxc_info info{};
+    /// height * width * channels samples, rows tightly packed.
+    std::vector<T> data;
 };
 
 /// A registry: the process-wide default (borrowed) or a new one (owned).
@@ -180,13 +447,30 @@ public:
 
     /// Names of the registered codecs, highest priority first.
     std::vector<std::string> codec_names() const {
+        std::vector<std::string> v;
+        for (const CodecInfo &c : codecs()) v.push_back(c.name);
+        return v;
+    }
+    /// Every registered codec with its capability tables, highest priority first.
+    std::vector<CodecInfo> codecs() const {
         std::size_t n = 0;
         detail::check(pxc_registry_codec_count(get(), &n));
-        std::vector<std::string> v;
+        std::vector<CodecInfo> v;
         for (std::size_t i = 0; i < n; i++) {
             pxc_codec_info ci;
             detail::check(pxc_registry_codec_info(get(), i, &ci));
-            v.emplace_back(ci.name);
+            CodecInfo c;
+            c.name = ci.name;
+            c.format = ci.format;
+            c.description = ci.description;
+            c.extensions = detail::split_commas(ci.extensions);
+            c.mime_types = detail::split_commas(ci.mime_types);
+            c.priority = ci.priority;
+            c.multi_page_encode = ci.multi_page_encode;
+            c.multi_page_decode = ci.multi_page_decode;
+            c.decode_capabilities = capabilities(c.name, false, ci.decode_capability_count);
+            c.encode_capabilities = capabilities(c.name, true, ci.encode_capability_count);
+            v.push_back(std::move(c));
         }
         return v;
     }
@@ -200,40 +484,101 @@ public:
         detail::check(pxc_registry_can_encode(get(), codec.c_str(), layout, sample, &f));
         return f;
     }
+    /// PXC_FIDELITY_EXACT, _LOSSY or _NONE.
+    std::uint32_t can_decode(const std::string &codec, std::uint32_t layout, std::uint32_t sample) const {
+        std::uint32_t f = 0;
+        detail::check(pxc_registry_can_decode(get(), codec.c_str(), layout, sample, &f));
+        return f;
+    }
     std::string find_by_extension(const std::string &ext) const {
         char buf[PXC_NAME_MAX];
         detail::check(pxc_registry_find_by_extension(get(), ext.c_str(), buf, sizeof buf));
         return buf;
     }
+    std::string find_by_mime(const std::string &mime) const {
+        char buf[PXC_NAME_MAX];
+        detail::check(pxc_registry_find_by_mime(get(), mime.c_str(), buf, sizeof buf));
+        return buf;
+    }
+    /// The codec whose signature matches the first bytes of `bytes`.
+    std::string find_by_content(const std::vector<std::uint8_t> &bytes) const {
+        char buf[PXC_NAME_MAX];
+        detail::check(pxc_registry_find_by_content(get(), bytes.data(), bytes.size(), buf, sizeof buf));
+        return buf;
+    }
 
     pxc_info probe(const std::uint8_t *data, std::size_t len, const Limits *limits = nullptr) const {
         pxc_info info;
-        detail::check(pxc_probe(get(), data, len, limits ? limits->get() : nullptr, &info));
+        detail::check(pxc_probe(get(), data, len, lim(limits), &info));
+        return info;
+    }
+    pxc_info probe(const std::vector<std::uint8_t> &bytes, const Limits *limits = nullptr) const {
+        return probe(bytes.data(), bytes.size(), limits);
+    }
+    pxc_info probe_file(const std::string &path, const Limits *limits = nullptr) const {
+        pxc_info info;
+        detail::check(pxc_probe_file(get(), path.c_str(), lim(limits), &info));
         return info;
     }
     Image decode(const std::uint8_t *data, std::size_t len, const Limits *limits = nullptr) const {
         pxc_image *img = nullptr;
-        detail::check(pxc_decode(get(), data, len, limits ? limits->get() : nullptr, &img));
+        detail::check(pxc_decode(get(), data, len, lim(limits), &img));
         return Image(img);
     }
     Image decode(const std::vector<std::uint8_t> &bytes, const Limits *limits = nullptr) const {
         return decode(bytes.data(), bytes.size(), limits);
     }
+    /// Decodes the first page from a stream, read from its current position to its end.
+    Image decode(std::istream &in, const Limits *limits = nullptr) const {
+        detail::IstreamSource src{in, nullptr};
+        pxc_image *img = nullptr;
+        src.finish(pxc_decode_callbacks(get(), &detail::IstreamSource::read, src.seek_fn(), &src, lim(limits), &img));
+        return Image(img);
+    }
+    /// Decodes the first page from a callable `std::size_t read(std::uint8_t *buf, std::size_t cap)`
+    /// returning the bytes read (0 at the end); what it throws reaches the caller.
+    template <class Read, class = std::enable_if_t<std::is_invocable_r_v<std::size_t, Read &, std::uint8_t *, std::size_t>>>
+    Image decode_from(Read &&read, const Limits *limits = nullptr) const {
+        detail::Callback<std::remove_reference_t<Read>> cb{read, nullptr};
+        pxc_image *img = nullptr;
+        cb.finish(pxc_decode_callbacks(get(), &detail::read_trampoline<std::remove_reference_t<Read>>, nullptr, &cb,
+                                       lim(limits), &img));
+        return Image(img);
+    }
     Image read(const std::string &path, const Limits *limits = nullptr) const {
         pxc_image *img = nullptr;
-        detail::check(pxc_decode_file(get(), path.c_str(), limits ? limits->get() : nullptr, &img));
+        detail::check(pxc_decode_file(get(), path.c_str(), lim(limits), &img));
         return Image(img);
+    }
+    /// Every page of encoded bytes.
+    ImageList decode_pages(const std::vector<std::uint8_t> &bytes, const Limits *limits = nullptr) const {
+        pxc_image_list *l = nullptr;
+        detail::check(pxc_decode_pages(get(), bytes.data(), bytes.size(), lim(limits), &l));
+        return ImageList(l);
+    }
+    /// Every page from a stream (see decode(std::istream&)).
+    ImageList decode_pages(std::istream &in, const Limits *limits = nullptr) const {
+        detail::IstreamSource src{in, nullptr};
+        pxc_image_list *l = nullptr;
+        src.finish(pxc_decode_pages_callbacks(get(), &detail::IstreamSource::read, src.seek_fn(), &src, lim(limits), &l));
+        return ImageList(l);
+    }
+    /// Every page of a file.
+    ImageList read_pages(const std::string &path, const Limits *limits = nullptr) const {
+        pxc_image_list *l = nullptr;
+        detail::check(pxc_decode_pages_file(get(), path.c_str(), lim(limits), &l));
+        return ImageList(l);
     }
     /// Decodes into caller memory (two-phase: resizes `out` to the needed size).
     pxc_info decode_into(const std::vector<std::uint8_t> &bytes, std::vector<std::uint8_t> &out,
-                         std::size_t stride = 0) const {
+                         std::size_t stride = 0, const Limits *limits = nullptr) const {
         std::size_t needed = 0;
         pxc_info info;
-        pxc_status st = pxc_decode_into(get(), bytes.data(), bytes.size(), nullptr, out.empty() ? nullptr : out.data(),
+        pxc_status st = pxc_decode_into(get(), bytes.data(), bytes.size(), lim(limits), out.empty() ? nullptr : out.data(),
                                         out.size(), stride, &info, &needed);
         if (st == PXC_STATUS_BUFFER_TOO_SMALL) {
             out.resize(needed);
-            st = pxc_decode_into(get(), bytes.data(), bytes.size(), nullptr, out.data(), out.size(), stride, &info,
+            st = pxc_decode_into(get(), bytes.data(), bytes.size(), lim(limits), out.data(), out.size(), stride, &info,
                                  &needed);
         }
         detail::check(st);
@@ -245,34 +590,314 @@ public:
                                      const EncodeOptions *opts = nullptr, Report *report = nullptr) const {
         pxc_bytes b{};
         pxc_encode_report r;
-        detail::check(pxc_encode(get(), &image, target.c_str(), opts ? opts->get() : nullptr, &b, &r));
-        std::vector<std::uint8_t> v(b.data, b.data + b.len);
-        pxc_bytes_free(&b);
-        if (report) *report = Report::from(r);
-        return v;
+        detail::check(pxc_encode(get(), &image, tgt(target), opt(opts), &b, &r));
+        return take(b, r, report);
+    }
+    /// Encodes several pages into one file in memory (multi-page codecs such as TIFF).
+    std::vector<std::uint8_t> encode_pages(const std::vector<pxc_image_view> &pages, const std::string &target,
+                                           const EncodeOptions *opts = nullptr, Report *report = nullptr) const {
+        pxc_bytes b{};
+        pxc_encode_report r;
+        detail::check(pxc_encode_pages(get(), pages.data(), pages.size(), tgt(target), opt(opts), &b, &r));
+        return take(b, r, report);
     }
     /// Encodes into a reusable buffer.
     Report encode_into(const pxc_image_view &image, const std::string &target, Buffer &buf,
                        const EncodeOptions *opts = nullptr) const {
         pxc_encode_report r;
-        detail::check(pxc_encode_to_buffer(get(), &image, target.c_str(), opts ? opts->get() : nullptr, buf.get(), &r));
+        detail::check(pxc_encode_to_buffer(get(), &image, tgt(target), opt(opts), buf.get(), &r));
+        return Report::from(r);
+    }
+    /// Encodes to a stream. On failure the stream may hold part of the output.
+    Report encode(const pxc_image_view &image, const std::string &target, std::ostream &out,
+                  const EncodeOptions *opts = nullptr) const {
+        return encode_to(image, target, [&out](const std::uint8_t *data, std::size_t len) {
+            out.write(reinterpret_cast<const char *>(data), static_cast<std::streamsize>(len));
+            if (!out) throw Error(PXC_STATUS_IO, "std::ostream write failed");
+        }, opts);
+    }
+    /// Encodes to a callable `void write(const std::uint8_t *data, std::size_t len)`, called
+    /// as often as needed; what it throws stops the encode and reaches the caller.
+    template <class Write, class = std::enable_if_t<std::is_invocable_v<Write &, const std::uint8_t *, std::size_t>>>
+    Report encode_to(const pxc_image_view &image, const std::string &target, Write &&write,
+                     const EncodeOptions *opts = nullptr) const {
+        detail::Callback<std::remove_reference_t<Write>> cb{write, nullptr};
+        pxc_encode_report r;
+        cb.finish(pxc_encode_to_callback(get(), &image, tgt(target), opt(opts),
+                                         &detail::write_trampoline<std::remove_reference_t<Write>>, &cb, &r));
         return Report::from(r);
     }
     /// Writes a file atomically (format from the extension unless `target` is given).
     Report write(const pxc_image_view &image, const std::string &path, const std::string &target = "",
                  const EncodeOptions *opts = nullptr) const {
         pxc_encode_report r;
-        detail::check(pxc_encode_to_file(get(), &image, path.c_str(), target.empty() ? nullptr : target.c_str(),
-                                         opts ? opts->get() : nullptr, &r));
+        detail::check(pxc_encode_to_file(get(), &image, path.c_str(), tgt(target), opt(opts), &r));
         return Report::from(r);
+    }
+    /// Writes several pages to one file atomically.
+    Report write_pages(const std::vector<pxc_image_view> &pages, const std::string &path,
+                       const std::string &target = "", const EncodeOptions *opts = nullptr) const {
+        pxc_encode_report r;
+        detail::check(pxc_encode_pages_to_file(get(), pages.data(), pages.size(), path.c_str(), tgt(target), opt(opts), &r));
+        return Report::from(r);
+    }
+
+    /// ML loading (pxc_load_into): decode, colour mode, exact cast to T, resize. Throws
+    /// NOT_EXACT when T cannot hold the file's values (16-bit data into std::uint8_t).
+    template <class T> Tensor<T> load(const std::vector<std::uint8_t> &bytes, const LoadOptions *opts = nullptr) const {
+        return load_impl<T>([&](void *buf, std::size_t len, pxc_info *info, std::size_t *needed) {
+            return pxc_load_into(get(), bytes.data(), bytes.size(), opts ? opts->get() : nullptr, buf, len, 0,
+                                 detail::sample_of<T>(), info, needed);
+        });
+    }
+    /// ML loading of a file (see load).
+    template <class T> Tensor<T> load_file(const std::string &path, const LoadOptions *opts = nullptr) const {
+        return load_impl<T>([&](void *buf, std::size_t len, pxc_info *info, std::size_t *needed) {
+            return pxc_load_file_into(get(), path.c_str(), opts ? opts->get() : nullptr, buf, len, 0,
+                                      detail::sample_of<T>(), info, needed);
+        });
     }
 
 private:
     Registry(pxc_registry *p, bool owned) : p_(owned ? p : nullptr), borrowed_(owned ? nullptr : p) {
         if (!p) throw Error(PXC_STATUS_PANIC, detail::last_error());
     }
+    static const pxc_limits *lim(const Limits *l) { return l ? l->get() : nullptr; }
+    static const pxc_encode_options *opt(const EncodeOptions *o) { return o ? o->get() : nullptr; }
+    static const char *tgt(const std::string &t) { return t.empty() ? nullptr : t.c_str(); }
+    static std::vector<std::uint8_t> take(pxc_bytes &b, const pxc_encode_report &r, Report *report) {
+        std::vector<std::uint8_t> v;
+        try {
+            v.assign(b.data, b.data + b.len);
+        } catch (...) {
+            pxc_bytes_free(&b);
+            throw;
+        }
+        pxc_bytes_free(&b);
+        if (report) *report = Report::from(r);
+        return v;
+    }
+    std::vector<pxc_capability> capabilities(const std::string &codec, bool encode, std::size_t n) const {
+        std::vector<pxc_capability> v(n);
+        for (std::size_t i = 0; i < n; i++)
+            detail::check(pxc_registry_codec_capability(get(), codec.c_str(), encode, i, &v[i]));
+        return v;
+    }
+    template <class T, class F> static Tensor<T> load_impl(F call) {
+        Tensor<T> t;
+        std::size_t needed = 0;
+        pxc_status st = call(nullptr, 0, &t.info, &needed);
+        if (st != PXC_STATUS_BUFFER_TOO_SMALL) detail::check(st);
+        t.data.resize(needed / sizeof(T));
+        detail::check(call(t.data.data(), t.data.size() * sizeof(T), &t.info, &needed));
+        t.height = t.info.height;
+        t.width = t.info.width;
+        t.channels = t.info.layout == PXC_LAYOUT_GRAY ? 1 : t.info.layout == PXC_LAYOUT_RGB ? 3 : 4;
+        return t;
+    }
     detail::Handle<pxc_registry, pxc_registry_free> p_;
     pxc_registry *borrowed_ = nullptr;
+};
+
+/// Options of Dataset::open (pxc_dataset_options), Keras' defaults until changed.
+class DatasetOptions {
+public:
+    DatasetOptions() : h_(detail::not_null(pxc_dataset_options_new())) {}
+    DatasetOptions &image_size(std::uint32_t height, std::uint32_t width) {
+        detail::check(pxc_dataset_options_set_image_size(h_.p, height, width));
+        return *this;
+    }
+    DatasetOptions &batch_size(std::size_t n) { detail::check(pxc_dataset_options_set_batch_size(h_.p, n)); return *this; }
+    /// A `pxc_color_mode` value.
+    DatasetOptions &color_mode(std::uint32_t m) { detail::check(pxc_dataset_options_set_color_mode(h_.p, m)); return *this; }
+    DatasetOptions &shuffle(bool y) { detail::check(pxc_dataset_options_set_shuffle(h_.p, y)); return *this; }
+    DatasetOptions &seed(std::uint32_t s) { detail::check(pxc_dataset_options_set_seed(h_.p, s)); return *this; }
+    /// Fraction for validation and a `pxc_subset` value (split 0 removes the split).
+    DatasetOptions &validation_split(double split, std::uint32_t subset) {
+        detail::check(pxc_dataset_options_set_validation_split(h_.p, split, subset));
+        return *this;
+    }
+    /// A `pxc_label_mode` value.
+    DatasetOptions &label_mode(std::uint32_t m) { detail::check(pxc_dataset_options_set_label_mode(h_.p, m)); return *this; }
+    DatasetOptions &class_names(const std::vector<std::string> &names) {
+        std::vector<const char *> p;
+        for (const auto &n : names) p.push_back(n.c_str());
+        detail::check(pxc_dataset_options_set_class_names(h_.p, p.data(), p.size()));
+        return *this;
+    }
+    DatasetOptions &extensions(const std::vector<std::string> &exts) {
+        std::vector<const char *> p;
+        for (const auto &e : exts) p.push_back(e.c_str());
+        detail::check(pxc_dataset_options_set_extensions(h_.p, p.data(), p.size()));
+        return *this;
+    }
+    /// A `pxc_interpolation` value.
+    DatasetOptions &interpolation(std::uint32_t i) { detail::check(pxc_dataset_options_set_interpolation(h_.p, i)); return *this; }
+    /// A `pxc_fit` value.
+    DatasetOptions &fit(std::uint32_t f) { detail::check(pxc_dataset_options_set_fit(h_.p, f)); return *this; }
+    DatasetOptions &antialias(bool y) { detail::check(pxc_dataset_options_set_antialias(h_.p, y)); return *this; }
+    DatasetOptions &follow_links(bool y) { detail::check(pxc_dataset_options_set_follow_links(h_.p, y)); return *this; }
+    /// A `pxc_sample` value for the batches (default F32).
+    DatasetOptions &dtype(std::uint32_t s) { detail::check(pxc_dataset_options_set_dtype(h_.p, s)); return *this; }
+    DatasetOptions &skip_errors(bool y) { detail::check(pxc_dataset_options_set_skip_errors(h_.p, y)); return *this; }
+    DatasetOptions &shrink_on_load(bool y) { detail::check(pxc_dataset_options_set_shrink_on_load(h_.p, y)); return *this; }
+    DatasetOptions &limits(const Limits &l) { detail::check(pxc_dataset_options_set_limits(h_.p, l.get())); return *this; }
+    const pxc_dataset_options *get() const { return h_.p; }
+
+private:
+    detail::Handle<pxc_dataset_options, pxc_dataset_options_free> h_;
+};
+
+/// One filled batch: `count` images as an `(N, H, W, C)` array and their labels.
+struct Batch {
+    /// Batch index.
+    std::size_t index = 0;
+    /// Images in this batch (smaller than the batch size for the last batch or with skip-errors).
+    std::size_t count = 0;
+    /// Image bytes (the dataset's sample type; see Dataset::image_shape).
+    std::vector<std::uint8_t> images;
+    /// Label bytes (I32 for INT labels, F32 otherwise; see Dataset::label_shape).
+    std::vector<std::uint8_t> labels;
+    /// Files left out with skip-errors: path and reason.
+    std::vector<std::pair<std::string, std::string>> skipped;
+    /// Typed image samples (T must match the dataset's dtype; storage is suitably aligned).
+    template <class T> const T *image_data() const { return reinterpret_cast<const T *>(images.data()); }
+    /// Typed labels (std::int32_t for INT labels, float otherwise).
+    template <class T> const T *label_data() const { return reinterpret_cast<const T *>(labels.data()); }
+};
+
+/// Shape of one image in a batch.
+struct ImageShape {
+    std::size_t height = 0, width = 0, channels = 0;
+    /// A `pxc_sample` value.
+    std::uint32_t sample = 0;
+};
+
+/// A directory indexed like Keras' image_dataset_from_directory (owned; move-only). Iterate
+/// with `for (const Batch &b : ds)`; each step decodes one batch (errors are thrown).
+class Dataset {
+public:
+    /// Indexes `dir` (the whole set, or the subset chosen in `opts`).
+    static Dataset open(const std::string &dir, const DatasetOptions *opts = nullptr) {
+        pxc_dataset *ds = nullptr;
+        detail::check(pxc_dataset_open(dir.c_str(), opts ? opts->get() : nullptr, &ds));
+        return Dataset(ds);
+    }
+    /// Training and validation subsets from one index (Keras' subset="both").
+    static std::pair<Dataset, Dataset> open_both(const std::string &dir, const DatasetOptions &opts) {
+        pxc_dataset *tr = nullptr, *va = nullptr;
+        detail::check(pxc_dataset_open_both(dir.c_str(), opts.get(), &tr, &va));
+        return {Dataset(tr), Dataset(va)};
+    }
+    /// Number of files.
+    std::size_t size() const { return count(pxc_dataset_len); }
+    std::size_t num_batches() const { return count(pxc_dataset_num_batches); }
+    std::size_t class_count() const { return count(pxc_dataset_class_count); }
+    std::string class_name(std::size_t i) const {
+        return detail::text([&](char *b, std::size_t c, std::size_t *n) { return pxc_dataset_class_name(h_.p, i, b, c, n); });
+    }
+    std::vector<std::string> class_names() const {
+        std::vector<std::string> v;
+        for (std::size_t i = 0; i < class_count(); i++) v.push_back(class_name(i));
+        return v;
+    }
+    /// Path of file `i` in dataset order.
+    std::string file_path(std::size_t i) const {
+        return detail::text([&](char *b, std::size_t c, std::size_t *n) { return pxc_dataset_file_path(h_.p, i, b, c, n); });
+    }
+    /// Integer label of file `i` (throws when the dataset has no labels).
+    std::int32_t file_label(std::size_t i) const {
+        std::int32_t l = 0;
+        detail::check(pxc_dataset_file_label(h_.p, i, &l));
+        return l;
+    }
+    ImageShape image_shape() const {
+        ImageShape s;
+        detail::check(pxc_dataset_image_shape(h_.p, &s.height, &s.width, &s.channels, &s.sample));
+        return s;
+    }
+    /// Label values per image and their `pxc_sample` value.
+    std::pair<std::size_t, std::uint32_t> label_shape() const {
+        std::size_t per = 0;
+        std::uint32_t sample = 0;
+        detail::check(pxc_dataset_label_shape(h_.p, &per, &sample));
+        return {per, sample};
+    }
+    /// Keras' "Found N files belonging to K classes." (and the split line).
+    std::string summary() const {
+        return detail::text([&](char *b, std::size_t c, std::size_t *n) { return pxc_dataset_summary(h_.p, b, c, n); });
+    }
+    /// Fills batch `index` into `out`, reusing its memory.
+    void fill(std::size_t index, Batch &out) const {
+        std::size_t n_img = 0, n_lab = 0, n = 0;
+        pxc_status st = pxc_dataset_fill_batch(h_.p, index, nullptr, 0, nullptr, 0, &n, &n_img, &n_lab);
+        if (st != PXC_STATUS_BUFFER_TOO_SMALL) detail::check(st);
+        out.images.resize(n_img);
+        out.labels.resize(n_lab);
+        detail::check(pxc_dataset_fill_batch(h_.p, index, out.images.data(), out.images.size(),
+                                             n_lab ? out.labels.data() : nullptr, out.labels.size(), &n, nullptr, nullptr));
+        out.index = index;
+        out.count = n;
+        // With skipped files the batch is shorter than the buffers: trim them to `count`.
+        ImageShape is = image_shape();
+        std::pair<std::size_t, std::uint32_t> ls = label_shape();
+        out.images.resize(n * is.height * is.width * is.channels * detail::sample_size(is.sample));
+        out.labels.resize(n * ls.first * detail::sample_size(ls.second));
+        out.skipped.clear();
+        std::size_t skipped = count(pxc_dataset_skipped_count);
+        for (std::size_t i = 0; i < skipped; i++) {
+            out.skipped.emplace_back(
+                detail::text([&](char *b, std::size_t c, std::size_t *need) { return pxc_dataset_skipped_path(h_.p, i, b, c, need); }),
+                detail::text([&](char *b, std::size_t c, std::size_t *need) { return pxc_dataset_skipped_reason(h_.p, i, b, c, need); }));
+        }
+    }
+    /// Batch `index`, newly allocated.
+    Batch batch(std::size_t index) const {
+        Batch b;
+        fill(index, b);
+        return b;
+    }
+
+    /// Input iterator over the batches, reusing one Batch's memory.
+    class iterator {
+    public:
+        using iterator_category = std::input_iterator_tag;
+        using value_type = Batch;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const Batch *;
+        using reference = const Batch &;
+        iterator(const Dataset *ds, std::size_t i) : ds_(ds), i_(i) { load(); }
+        reference operator*() const { return b_; }
+        pointer operator->() const { return &b_; }
+        iterator &operator++() {
+            i_++;
+            load();
+            return *this;
+        }
+        bool operator==(const iterator &o) const { return i_ == o.i_ && ds_ == o.ds_; }
+        bool operator!=(const iterator &o) const { return !(*this == o); }
+
+    private:
+        void load() {
+            if (ds_ && i_ < ds_->num_batches()) ds_->fill(i_, b_);
+        }
+        const Dataset *ds_;
+        std::size_t i_;
+        Batch b_;
+    };
+    iterator begin() const { return iterator(this, 0); }
+    iterator end() const { return iterator(this, num_batches()); }
+
+    const pxc_dataset *get() const { return h_.p; }
+
+private:
+    explicit Dataset(pxc_dataset *p) : h_(p) {}
+    std::size_t count(pxc_status (*f)(const pxc_dataset *, std::size_t *)) const {
+        std::size_t n = 0;
+        detail::check(f(h_.p, &n));
+        return n;
+    }
+    detail::Handle<pxc_dataset, pxc_dataset_free> h_;
 };
 
 } // namespace pixcodec

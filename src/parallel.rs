@@ -6,8 +6,8 @@
 //!
 //! 1. the codec's `parallel` encode option is `true` (the default; decoders have no options
 //!    and count it as `true`),
-//! 2. the image holds at least [`MIN_BYTES`] of pixels (smaller images cost more to hand out
-//!    than a second core wins),
+//! 2. the image holds at least [`MIN_BYTES`] (768 KiB) of pixels (smaller images cost more to
+//!    hand out than a second core wins),
 //! 3. the call does not run on a rayon pool thread (a caller that is already parallel, such as
 //!    `ml::Dataset` or any `pool.install`, keeps the other threads for its own work), and
 //! 4. fewer calls of these codecs are in progress in the process than rayon's pool has threads
@@ -19,15 +19,18 @@
 //! the bench that makes it (`bench/rust/threads.rs`), are in `bench/README.md`, section
 //! "Parallelism".
 //!
-//! The rule decides only where the work runs, never what is written: a JPEG encoded in bands
-//! has the same bytes whether its bands ran on the pool or one after another (the band layout
-//! depends on the image size and the `parallel` option alone).
+//! The rule decides only where the work runs, never what is written: a JPEG encoded in bands,
+//! a PNG deflated in segments and a TIFF coded in strips have the same bytes whether the parts
+//! ran on the pool or one after another (their layout depends on the image size and the
+//! options alone), so a file never depends on what else the process was doing.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Smallest image, in bytes of pixels, whose work is split over the pool: one TIFF strip or
-/// PNG deflate segment, a JPEG band of 2^18 gray pixels.
-pub(crate) const MIN_BYTES: u64 = 1 << 18;
+/// Smallest image, in bytes of pixels, whose work is split over the pool (768 KiB: three TIFF
+/// strips or PNG deflate segments, a 512x512 RGB JPEG, the smallest one encoded in bands).
+/// Below it the hand-off to the pool (and its queue's occasional allocation) is not worth a
+/// second core.
+pub(crate) const MIN_BYTES: u64 = 3 << 18;
 
 /// Calls of the codecs above in progress in this process.
 static IN_PROGRESS: AtomicUsize = AtomicUsize::new(0);

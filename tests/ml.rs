@@ -290,6 +290,26 @@ fn resize_into_strided_caller_memory_leaves_padding_alone() {
 }
 
 #[test]
+fn shrink_on_load_is_opt_in_so_defaults_give_keras_pixels() {
+    assert!(!LoadOptions::default().shrink_on_load);
+    assert!(!pixcodec::ml::DatasetOptions::default().shrink_on_load);
+    let dir = tempfile::tempdir().unwrap();
+    let big = smooth(1600, 1200, fmt(Layout::Rgb, SampleType::U8));
+    let p = dir.path().join("big.jpg");
+    write_jpeg(&p, &big, 92);
+    let o = LoadOptions::new().target_size(224, 224);
+    // The default decodes at full size: equal to the explicit full path, unequal to the draft.
+    assert_eq!(
+        load(&p, &o).unwrap(),
+        load(&p, &o.clone().shrink_on_load(false)).unwrap()
+    );
+    assert_ne!(
+        load(&p, &o).unwrap(),
+        load(&p, &o.clone().shrink_on_load(true)).unwrap()
+    );
+}
+
+#[test]
 fn shrink_on_load_decodes_jpeg_at_dct_scale_and_stays_close() {
     let dir = tempfile::tempdir().unwrap();
     let big = smooth(1600, 1200, fmt(Layout::Rgb, SampleType::U8));
@@ -315,7 +335,10 @@ fn shrink_on_load_decodes_jpeg_at_dct_scale_and_stays_close() {
     assert_eq!((dec.info().width, dec.info().height), (126, 42));
 
     for interp in [Interpolation::Bilinear, Interpolation::Lanczos3] {
-        let o = LoadOptions::new().target_size(224, 224).interpolation(interp);
+        let o = LoadOptions::new()
+            .target_size(224, 224)
+            .interpolation(interp)
+            .shrink_on_load(true);
         let fast = load(&p, &o).unwrap();
         let full = load(&p, &o.clone().shrink_on_load(false)).unwrap();
         assert_eq!((fast.width(), fast.height()), (224, 224));
@@ -327,7 +350,8 @@ fn shrink_on_load_decodes_jpeg_at_dct_scale_and_stays_close() {
     let o = LoadOptions::new()
         .target_size(100, 300)
         .fit(Fit::KeepAspectRatio)
-        .interpolation(Interpolation::Bilinear);
+        .interpolation(Interpolation::Bilinear)
+        .shrink_on_load(true);
     let db = psnr(
         &load(&p, &o).unwrap(),
         &load(&p, &o.clone().shrink_on_load(false)).unwrap(),
@@ -336,7 +360,7 @@ fn shrink_on_load_decodes_jpeg_at_dct_scale_and_stays_close() {
     // PNG has no draft: identical with and without.
     let pp = dir.path().join("big.png");
     write_png(&pp, &big);
-    let o = LoadOptions::new().target_size(100, 100);
+    let o = LoadOptions::new().target_size(100, 100).shrink_on_load(true);
     assert_eq!(
         load(&pp, &o).unwrap(),
         load(&pp, &o.clone().shrink_on_load(false)).unwrap()

@@ -51,7 +51,11 @@ pub struct Args {
     /// Antialias when downscaling (Keras' datasets do not).
     #[arg(long)]
     antialias: bool,
-    /// Decode JPEG at full size even when the target is at most half the source.
+    /// Shrink-on-load: let JPEG decoding shrink by 1/2, 1/4 or 1/8 (DCT scaling) when the
+    /// target is at most half the source. Faster, but the pixels differ from Keras' (off by default).
+    #[arg(long, conflicts_with = "no_shrink")]
+    shrink: bool,
+    /// Decode at full size (the default; kept for scripts written before --shrink).
     #[arg(long)]
     no_shrink: bool,
     /// int (default), categorical, binary or none.
@@ -91,7 +95,7 @@ fn options(args: &Args) -> Result<DatasetOptions, Failure> {
         .interpolation(args.interpolation.parse::<Interpolation>().map_err(usage)?)
         .fit(args.fit.parse::<Fit>().map_err(usage)?)
         .antialias(args.antialias)
-        .shrink_on_load(!args.no_shrink)
+        .shrink_on_load(args.shrink && !args.no_shrink)
         .follow_links(args.follow_links)
         .on_error(if args.skip_errors { OnError::Skip } else { OnError::Fail })
         .label_mode(args.label_mode.parse::<LabelMode>().map_err(usage)?)

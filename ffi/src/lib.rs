@@ -39,6 +39,7 @@ pub mod registry;
 pub mod stream;
 pub mod testing;
 pub mod types;
+pub mod version;
 
 use std::ffi::c_char;
 

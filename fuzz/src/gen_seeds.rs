@@ -1,11 +1,19 @@
 //! Builds the seed corpora of the fuzz targets under `<out>/<target>/` from a corpus folder
-//! (`/work/shared/corpus` or `$PIXCODEC_CORPUS`) plus files generated with every built-in
-//! encoder. Usage: `gen_seeds <corpus-dir-or-empty> <out-dir>`.
+//! (`/work/shared/corpus` or `$PIXCODEC_CORPUS`), `tests/regression/` and files generated with
+//! every built-in encoder. Usage: `gen_seeds <corpus-dir-or-empty> <out-dir> <target>...`
+//! (`fuzz/fuzz.mk` passes its `FUZZ_TARGETS`).
+//!
+//! Seeds follow from the target's name (see [`seeds_for`]): `decode_<codec>` gets the files
+//! that codec sniffs (`pixcodec_fuzz::forced_codec`), `decode_codec` and `python_decode` get files behind their option bytes,
+//! `roundtrip*` gets byte strings for its structured input, and any other target gets every
+//! file as it is, which is right for a new target over raw file bytes.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use pixcodec::codec::Codec;
 use pixcodec::testkit::generate;
 use pixcodec::{EncodeOptions, OptionKind, OptionValue};
 
@@ -34,10 +42,10 @@ fn put(out: &Path, target: &str, data: &[u8]) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (corpus, out) = match args.as_slice() {
-        [_, c, o] => (c.clone(), PathBuf::from(o)),
+    let (corpus, out, targets) = match args.as_slice() {
+        [_, c, o, t @ ..] => (c.clone(), PathBuf::from(o), t.to_vec()),
         _ => {
-            eprintln!("usage: gen_seeds <corpus-dir-or-empty> <out-dir>");
+            eprintln!("usage: gen_seeds <corpus-dir-or-empty> <out-dir> <target>...");
             std::process::exit(2);
         }
     };
@@ -100,29 +108,54 @@ fn main() {
         }
     }
 
-    let mut counts = std::collections::BTreeMap::<String, usize>::new();
-    for d in &inputs {
-        put(&out, "sniff", d);
-        *counts.entry("sniff".into()).or_default() += 1;
-        let head = &d[..d.len().min(64)];
-        for (i, c) in codecs.iter().enumerate() {
-            if c.sniff(head) {
-                let target = format!("decode_{}", c.descriptor().name.replace('-', "_"));
-                put(&out, &target, d);
-                *counts.entry(target).or_default() += 1;
-                let mut tagged = vec![i as u8];
-                tagged.extend_from_slice(d);
-                put(&out, "decode_codec", &tagged);
-                *counts.entry("decode_codec".into()).or_default() += 1;
-            }
+    if targets.is_empty() {
+        eprintln!("gen_seeds: no targets given");
+        std::process::exit(2);
+    }
+    for t in &targets {
+        let seeds = seeds_for(t, &inputs, &codecs);
+        if seeds.is_empty() {
+            // An empty corpus would let a target "pass" smoke runs without running anything.
+            eprintln!("gen_seeds: no seeds for target '{t}'");
+            std::process::exit(1);
         }
+        for d in &seeds {
+            put(&out, t, d);
+        }
+        println!("{t}: {} seeds", seeds.len());
     }
-    // The round-trip target takes structured input; a few byte strings get it started.
-    for i in 0u8..16 {
-        let seed: Vec<u8> = (0..64u8).map(|b| b.wrapping_mul(i).wrapping_add(i)).collect();
-        put(&out, "roundtrip", &seed);
+}
+
+/// The seeds of one target, chosen by its name (module docs).
+fn seeds_for(target: &str, inputs: &[Vec<u8>], codecs: &[Arc<dyn Codec>]) -> Vec<Vec<u8>> {
+    let head = |d: &[u8]| d[..d.len().min(64)].to_vec();
+    let sniffed = |i: usize| inputs.iter().filter(move |d| codecs[i].sniff(&head(d)));
+    let tagged = |tag: &[u8], d: &[u8]| [tag, d].concat();
+    if target.starts_with("roundtrip") {
+        // Structured input (arbitrary::Unstructured): byte strings get it started.
+        return (0u8..16)
+            .map(|i| (0..64u8).map(|b| b.wrapping_mul(i).wrapping_add(i)).collect())
+            .collect();
     }
-    for (t, n) in counts {
-        println!("{t}: {n} seeds");
+    match target {
+        // One byte picks the codec.
+        "decode_codec" => (0..codecs.len())
+            .flat_map(|i| sniffed(i).map(move |d| tagged(&[i as u8], d)))
+            .collect(),
+        // Codec (n = sniff), page, limit mask, limit value: defaults for every file, its own
+        // codec forced on page 1, and tight limits.
+        "python_decode" => {
+            let n = codecs.len() as u8;
+            let mut v: Vec<Vec<u8>> = inputs.iter().map(|d| tagged(&[n, 0, 0, 0], d)).collect();
+            for i in 0..codecs.len() {
+                v.extend(sniffed(i).take(8).map(|d| tagged(&[i as u8, 1, 0, 0], d)));
+            }
+            v.extend(inputs.iter().take(16).map(|d| tagged(&[n, 0, 0x1F, 4], d)));
+            v
+        }
+        _ => match pixcodec_fuzz::forced_codec(target) {
+            Some(i) => sniffed(i).cloned().collect(),
+            None => inputs.to_vec(),
+        },
     }
 }

@@ -1,8 +1,9 @@
 //! Shared helpers of the pixcodec fuzz targets.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use pixcodec::{DecodeOptions, Image, ImageMut, Limits, Registry};
+use pixcodec::codec::{Capability, Codec, Fidelity};
+use pixcodec::{DecodeOptions, EncodeOptions, Image, ImageMut, ImageRef, Limits, OptionKind, OptionValue, Registry};
 
 /// The registry every target uses (built-ins, so new built-in codecs are fuzzed too).
 pub fn registry() -> &'static Registry {
@@ -72,4 +73,111 @@ pub fn decode_everything(data: &[u8], codec: Option<&str>) {
             }
         }
     }
+}
+
+/// The registry's codecs that encode (non-empty encode table and an encoder), in registry
+/// order, so round-trip targets cover codecs added later without a change here.
+pub fn encoding_codecs() -> Vec<Arc<dyn Codec>> {
+    registry()
+        .codecs()
+        .into_iter()
+        .filter(|c| !c.capabilities().encode.is_empty() && c.encoder().is_ok())
+        .collect()
+}
+
+/// Encode options from fuzzer bytes: up to `max` `(option, value)` pairs, each mapped onto
+/// the codec's option table (every kind, every value in range).
+pub fn encode_options(codec: &dyn Codec, picks: &[(u8, u8)], max: usize) -> EncodeOptions {
+    let mut opts = EncodeOptions::new().codec(&codec.descriptor().name);
+    let specs = codec.encode_options();
+    if specs.is_empty() {
+        return opts;
+    }
+    for &(si, vi) in picks.iter().take(max) {
+        let spec = &specs[si as usize % specs.len()];
+        let v = match &spec.kind {
+            OptionKind::Bool => OptionValue::Bool(vi & 1 == 1),
+            OptionKind::Int { min, max } => {
+                let span = (*max as i128 - *min as i128 + 1).max(1);
+                OptionValue::Int((*min as i128 + vi as i128 % span) as i64)
+            }
+            OptionKind::Float { min, max } => OptionValue::Float(min + (max - min) * vi as f64 / 255.0),
+            OptionKind::Choice(c) => OptionValue::Str(c[vi as usize % c.len()].clone()),
+        };
+        opts = opts.set(&spec.name, v);
+    }
+    opts
+}
+
+/// Encodes `pages` with `codec` and `opts`, decodes the result and checks the promises:
+/// with default options every format of the capability table encodes; a format listed
+/// exact is reported exact; an exact report decodes bit for bit; a lossy one keeps the page
+/// count and geometry.
+pub fn check_roundtrip(codec: &dyn Codec, cap: Capability, pages: &[ImageRef<'_>], opts: &EncodeOptions) {
+    let reg = registry();
+    let name = &codec.descriptor().name;
+    let format = cap.format;
+    let defaults = opts.params.is_empty();
+    let mut data = Vec::new();
+    let report = match reg.encode_pages_into(pages, name, opts, &mut data) {
+        Ok(r) => r,
+        Err(e) => {
+            assert!(
+                !defaults,
+                "{name} lists {format} but failed to encode it with default options: {e}"
+            );
+            return;
+        }
+    };
+    if cap.fidelity == Fidelity::Exact && defaults {
+        assert!(
+            report.exact,
+            "{name} lists {format} as exact but reported a lossy encode"
+        );
+    }
+    let dopts = DecodeOptions::new().codec(name).limits(Limits::unlimited());
+    let decoded = reg
+        .decode_pages(&data, &dopts)
+        .unwrap_or_else(|e| panic!("{name} cannot decode its own {format} output: {e}"));
+    assert_eq!(decoded.len(), pages.len(), "{name}: page count changed");
+    let (w, h) = (pages[0].width(), pages[0].height());
+    for (i, (a, b)) in pages.iter().zip(&decoded).enumerate() {
+        assert_eq!((b.width(), b.height()), (w, h), "{name}: page {i} geometry changed");
+        if report.exact {
+            assert!(
+                a.pixels_eq(&b.as_ref()),
+                "{name} reported an exact encode of {format} but page {i} decodes to different pixels"
+            );
+        }
+    }
+}
+
+/// The option bytes a target reads before the file itself (`decode_codec`: the codec;
+/// `python_decode`: codec, page, limit mask, limit value). Shared by the seed generator,
+/// which puts them in front of files, and `regress`, which takes them off.
+pub fn prefix_len(target: &str) -> usize {
+    match target {
+        "decode_codec" => 1,
+        "python_decode" => 4,
+        _ => 0,
+    }
+}
+
+/// Whether a target's input is an image file (after [`prefix_len`] bytes); the round-trip
+/// targets take structured input instead.
+pub fn takes_files(target: &str) -> bool {
+    !target.starts_with("roundtrip")
+}
+
+/// The codec a `decode_<name>` target forces, as an index into `registry().codecs()`:
+/// `<name>` is the codec's name with `-` as `_` (`decode_jpeg_turbo`), or for the image-rs
+/// fallbacks the format before `-image-rs` (`decode_bmp` forces `bmp-image-rs`).
+pub fn forced_codec(target: &str) -> Option<usize> {
+    let name = target.strip_prefix("decode_")?;
+    let codecs = registry().codecs();
+    let norm = |c: &Arc<dyn Codec>| c.descriptor().name.replace('-', "_");
+    codecs
+        .iter()
+        .position(|c| norm(c) == name)
+        .or_else(|| codecs.iter().position(|c| norm(c) == format!("{name}_image_rs")))
 }

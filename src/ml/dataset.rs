@@ -143,7 +143,7 @@ pub struct DatasetOptions {
     pub on_error: OnError,
     /// Batches decoded ahead of the consumer by [`Dataset::batches`] (at least 1).
     pub prefetch: usize,
-    /// Shrink-on-load for JPEG (see [`LoadOptions::shrink_on_load`]); default on.
+    /// Shrink-on-load for JPEG (see [`LoadOptions::shrink_on_load`]); default off (Keras' pixels).
     pub shrink_on_load: bool,
     /// Limits for each file.
     pub decode: DecodeOptions,
@@ -170,7 +170,7 @@ impl Default for DatasetOptions {
             dtype: SampleType::F32,
             on_error: OnError::Fail,
             prefetch: 2,
-            shrink_on_load: true,
+            shrink_on_load: false,
             decode: DecodeOptions::default(),
         }
     }

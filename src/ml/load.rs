@@ -14,7 +14,7 @@ use crate::sample::SampleType;
 use super::resize::{geometry, resize_geometry, ColorMode, Fit, Interpolation, ResizeOptions};
 
 /// What [`load`] does. Defaults follow `keras.utils.load_img`: RGB, no resize, `nearest`,
-/// stretch, antialias on; plus shrink-on-load (on).
+/// stretch, antialias on, no shrink-on-load (so the pixels equal `load_img`'s).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LoadOptions {
@@ -26,8 +26,11 @@ pub struct LoadOptions {
     pub resize: ResizeOptions,
     /// When resizing to at most half the source in both directions, let the decoder shrink
     /// while decoding (JPEG: DCT scaling 1/2, 1/4, 1/8, as Pillow's `draft`), then resize the
-    /// rest. Much faster for large JPEGs; the result is close to, not bit-equal with, a full
-    /// decode + resize (turn it off to compare with Keras bit for bit). Default `true`.
+    /// rest. Much faster for large JPEGs (3-4x for 4000x3000 → 224x224), but the result is
+    /// close to, not equal with, a full decode + resize (measured: PSNR 50.8 dB for a 4000x3000
+    /// photo to 224x224, 36.1 dB against `load_img` for a 640x480 JPEG; see the README).
+    /// Default `false`, so that `load` gives Keras' pixels with Keras' arguments; turn it on
+    /// explicitly for speed.
     pub shrink_on_load: bool,
     /// Limits and codec choice for decoding.
     pub decode: DecodeOptions,
@@ -39,7 +42,7 @@ impl Default for LoadOptions {
             color_mode: ColorMode::Rgb,
             target_size: None,
             resize: ResizeOptions::new().interpolation(Interpolation::Nearest),
-            shrink_on_load: true,
+            shrink_on_load: false,
             decode: DecodeOptions::default(),
         }
     }

@@ -8,7 +8,7 @@
 //! | Keras | here | difference |
 //! |---|---|---|
 //! | `load_img(color_mode=…)` | [`ColorMode`] | 16-bit files stay 16-bit (Pillow makes 16-bit RGB 8-bit) |
-//! | `load_img(target_size=(h, w), interpolation=…)` | [`LoadOptions::target_size`], [`Interpolation`] | shrink-on-load for JPEG (switchable) |
+//! | `load_img(target_size=(h, w), interpolation=…)` | [`LoadOptions::target_size`], [`Interpolation`] | none by default; shrink-on-load for JPEG on request ([`LoadOptions::shrink_on_load`]) |
 //! | `load_img(keep_aspect_ratio=True)` | [`Fit::KeepAspectRatio`] | none: the same crop box |
 //! | `image_dataset_from_directory(crop_to_aspect_ratio=True)` | [`Fit::CropToAspectRatio`] | none: `smart_resize`'s arithmetic |
 //! | `image_dataset_from_directory(pad_to_aspect_ratio=True)` | [`Fit::PadToAspectRatio`] | none: `tf.image.resize_with_pad`'s arithmetic |

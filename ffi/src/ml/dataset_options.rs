@@ -15,7 +15,7 @@ use crate::types::sample_from;
 /// 256x256, batches of 32, RGB, shuffle on without a fixed seed, no validation split, INT
 /// labels inferred from the sub-folders, bilinear without antialias, stretch, symlinked
 /// folders not followed, F32 batches holding 0..255, extensions bmp gif jpeg jpg png tif
-/// tiff, unreadable files fail the batch, shrink-on-load on, default limits. Free with
+/// tiff, unreadable files fail the batch, shrink-on-load off, default limits. Free with
 /// `pxc_dataset_options_free`.
 #[allow(non_camel_case_types)]
 pub struct pxc_dataset_options {
@@ -236,7 +236,7 @@ pub unsafe extern "C" fn pxc_dataset_options_set_skip_errors(
     })
 }
 
-/// Shrink-on-load for JPEG (default true; see `pxc_load_options_set_shrink_on_load`).
+/// Shrink-on-load for JPEG (default false; see `pxc_load_options_set_shrink_on_load`).
 #[no_mangle]
 pub unsafe extern "C" fn pxc_dataset_options_set_shrink_on_load(
     opts: *mut pxc_dataset_options,

@@ -18,7 +18,7 @@ use crate::registry::{pxc_registry, registry};
 use crate::types::{layout_to, pxc_info, sample_from, sample_to};
 
 /// What `pxc_load_into` does. Defaults follow `keras.utils.load_img`: RGB, no resize,
-/// nearest, stretch, antialias on; plus shrink-on-load on and pixcodec's default limits.
+/// nearest, stretch, antialias on, shrink-on-load off, and pixcodec's default limits.
 /// Free with `pxc_load_options_free`. Read-only use from several threads is safe.
 #[allow(non_camel_case_types)]
 pub struct pxc_load_options {
@@ -108,9 +108,9 @@ pub unsafe extern "C" fn pxc_load_options_set_antialias(opts: *mut pxc_load_opti
     })
 }
 
-/// Shrink-on-load (default true): when the target is at most half the source in both
-/// directions, JPEG decodes at a DCT scale (1/2, 1/4, 1/8) first, as Pillow's `draft`. The
-/// result is close to, not bit-equal with, a full decode + resize.
+/// Shrink-on-load (default false, so the pixels are Keras'): when the target is at most half
+/// the source in both directions, JPEG decodes at a DCT scale (1/2, 1/4, 1/8) first, as
+/// Pillow's `draft`. The result is close to, not bit-equal with, a full decode + resize.
 #[no_mangle]
 pub unsafe extern "C" fn pxc_load_options_set_shrink_on_load(
     opts: *mut pxc_load_options,

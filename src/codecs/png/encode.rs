@@ -104,7 +104,10 @@ impl Encoder for PngEncoder {
         };
         let call = crate::parallel::Call::begin();
         let raw_len = (image.row_bytes() as u64 + 1) * u64::from(image.height());
-        let split = image.height() > 1 && call.split(options.bool("parallel")?, raw_len);
+        let parallel = options.bool("parallel")?;
+        // The layout (segments or one stream) depends on the option and the size only; the
+        // parallelism rule decides whether the segments run on the pool.
+        let segmented = parallel && raw_len >= crate::parallel::MIN_BYTES && image.height() > 1;
 
         out.write_all(SIGNATURE)?;
         let mut ihdr = [0u8; 13];
@@ -113,8 +116,8 @@ impl Encoder for PngEncoder {
         ihdr[8] = params.depth as u8;
         ihdr[9] = params.color as u8;
         write_chunk(out, b"IHDR", &ihdr)?;
-        if split {
-            let stream = self.segments.zlib(image, &params)?;
+        if segmented {
+            let stream = self.segments.zlib(image, &params, call.split(parallel, raw_len))?;
             for chunk in stream.chunks(IDAT_CHUNK) {
                 write_chunk(out, b"IDAT", chunk)?;
             }

@@ -50,10 +50,11 @@
 //!   (`flate2`); 0 stores the data uncompressed (rows are still filtered).
 //! * `filter` (`none|sub|up|avg|paeth|adaptive`, default `adaptive`): the PNG row filter;
 //!   `adaptive` picks the best of the five filters for each row.
-//! * `parallel` (bool, default true): a large image may be deflated in segments on rayon's
-//!   pool, when pixcodec's one parallelism rule allows it (`src/parallel.rs`); the file is
-//!   then one zlib stream made as pigz makes it (see `parallel.rs`), a little larger than a
-//!   sequential encode, with the same pixels.
+//! * `parallel` (bool, default true): an image of 768 KiB of pixels and up is deflated in
+//!   segments, one zlib stream made as pigz makes it (see `parallel.rs`), a little larger than
+//!   a sequential encode, with the same pixels; the segments run on rayon's pool when
+//!   pixcodec's one parallelism rule allows it (`src/parallel.rs`), and the bytes do not
+//!   depend on where they ran. `false` writes one sequential stream.
 //!
 //! The encoder object owns every buffer and compressor it uses (the registry keeps one per
 //! thread), so an encode into a reused buffer allocates nothing once warm.
@@ -129,7 +130,7 @@ impl PngCodec {
                 OptionSpec::bool(
                     "parallel",
                     true,
-                    "deflate a large image in segments on rayon's pool when the caller is not parallel itself (same pixels, a little larger)",
+                    "deflate a large image in segments, on rayon's pool when the caller is not parallel itself (same pixels, a little larger)",
                 ),
             ],
         }

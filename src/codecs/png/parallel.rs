@@ -3,8 +3,10 @@
 //! matches reach back as far as one stream would) and ended by a sync flush; the segments
 //! concatenate into one valid zlib stream whose Adler-32 is combined from the parts.
 //!
-//! Used when pixcodec's parallelism rule ([`crate::parallel`]) allows it; the buffers of
-//! every segment belong to the encoder object, so they are reused by its next call.
+//! Used for images of at least 768 KiB when the `parallel` option is on; the segments run on
+//! rayon's pool when pixcodec's parallelism rule (`src/parallel.rs`) allows it, else one after
+//! another, with the same bytes. The buffers of every segment belong to the encoder object,
+//! so they are reused by its next call.
 
 use rayon::prelude::*;
 
@@ -16,9 +18,14 @@ use crate::image::ImageRef;
 /// The deflate window: each segment is primed with this much of the data before it.
 const WINDOW: usize = 32 * 1024;
 
-/// Filtered bytes per segment the split aims at (before capping the count at twice the
-/// pool's threads).
+/// Filtered bytes per segment the split aims at (before capping the count).
 const SEGMENT_BYTES: usize = 256 * 1024;
+/// Most segments per image: enough to share the work among eight cores. The count depends on
+/// the image size only, so the stream's bytes never depend on the threads.
+const MAX_SEGMENTS: usize = 8;
+/// Segment buffers larger than this in total are freed after a call rather than kept, so a
+/// cached encoder does not pin the memory of one huge image.
+const KEEP_BYTES: usize = 64 << 20;
 
 /// The buffers of one segment: its filtered rows (dictionary rows first), the current and
 /// previous row, the filter candidates, a raw deflate stream and its output.
@@ -42,24 +49,29 @@ pub(super) struct Segments {
 }
 
 impl Segments {
-    /// The whole zlib stream of the filtered image (valid until the next call).
-    pub(super) fn zlib(&mut self, image: &ImageRef<'_>, p: &EncodeParams) -> Result<&[u8]> {
+    /// The whole zlib stream of the filtered image (valid until the next call); the segments
+    /// are made on rayon's pool when `concurrent`, else one after another on this thread.
+    pub(super) fn zlib(&mut self, image: &ImageRef<'_>, p: &EncodeParams, concurrent: bool) -> Result<&[u8]> {
         let h = image.height();
         let raw_len = (image.row_bytes() + 1) * h as usize;
-        let threads = rayon::current_num_threads();
-        let segments = (threads * 2).min(raw_len.div_ceil(SEGMENT_BYTES)).clamp(2, h as usize);
+        let segments = MAX_SEGMENTS.min(raw_len.div_ceil(SEGMENT_BYTES)).clamp(2, h as usize);
         let rows_per = h.div_ceil(segments as u32);
         let count = h.div_ceil(rows_per) as usize;
         if self.segments.len() < count {
             self.segments.resize_with(count, SegmentScratch::default);
         }
-        self.segments[..count]
-            .par_iter_mut()
-            .enumerate()
-            .try_for_each(|(i, sc)| {
-                let y0 = i as u32 * rows_per;
-                sc.segment(image, p, y0, (y0 + rows_per).min(h), i == count - 1)
-            })?;
+        let segment = |(i, sc): (usize, &mut SegmentScratch)| {
+            let y0 = i as u32 * rows_per;
+            sc.segment(image, p, y0, (y0 + rows_per).min(h), i == count - 1)
+        };
+        if concurrent {
+            self.segments[..count]
+                .par_iter_mut()
+                .enumerate()
+                .try_for_each(segment)?;
+        } else {
+            self.segments[..count].iter_mut().enumerate().try_for_each(segment)?;
+        }
         let out = &mut self.stream;
         out.clear();
         out.push(0x78);
@@ -75,6 +87,14 @@ impl Segments {
             adler = adler32_combine(adler, sc.adler.0, sc.adler.1);
         }
         out.extend_from_slice(&adler.to_be_bytes());
+        let kept: usize = self
+            .segments
+            .iter()
+            .map(|s| s.filtered.capacity() + s.packed.capacity())
+            .sum();
+        if kept > KEEP_BYTES {
+            self.segments = Vec::new();
+        }
         Ok(&self.stream)
     }
 }

@@ -1,0 +1,164 @@
+"""Type stubs of the pixcodec package (the functions are implemented in Rust)."""
+
+import mmap
+import os
+from typing import Any, BinaryIO, Literal, Sequence, TypedDict, Union
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+
+BytesLike = Union[bytes, bytearray, memoryview, mmap.mmap, npt.NDArray[np.uint8]]
+PathLike = Union[str, os.PathLike[str]]
+Limits = Union[dict[str, int], Literal["unlimited"]]
+OptionValue = Union[bool, int, float, str]
+LayoutName = Literal["gray", "gray_alpha", "rgb", "rgba", "cmyk"]
+
+class Error(Exception): ...
+class UnknownFormatError(Error): ...
+class UnsupportedError(Error, ValueError): ...
+class NotExactError(Error, ValueError): ...
+class DecodeError(Error): ...
+class EncodeError(Error): ...
+class LimitsError(Error): ...
+class IoError(Error, OSError): ...
+class InvalidArgumentError(Error, ValueError): ...
+class BufferTooSmallError(Error): ...
+
+class Verification(TypedDict):
+    identical: bool
+    max_abs_diff: float
+    psnr_db: float
+
+class EncodeReport:
+    """What an encode did."""
+
+    @property
+    def exact(self) -> bool: ...
+    @property
+    def lossy_reason(self) -> str | None: ...
+    @property
+    def codec(self) -> str: ...
+    @property
+    def format(self) -> str: ...
+    @property
+    def bytes(self) -> int: ...
+    @property
+    def pages(self) -> int: ...
+    @property
+    def verification(self) -> Verification | None: ...
+
+class ImageInfo:
+    """Header facts of an encoded image."""
+
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+    @property
+    def dtype(self) -> str: ...
+    @property
+    def layout(self) -> LayoutName: ...
+    @property
+    def channels(self) -> int: ...
+    @property
+    def shape(self) -> list[int]: ...
+    @property
+    def pages(self) -> int: ...
+    @property
+    def codec(self) -> str: ...
+    @property
+    def format(self) -> str: ...
+    @property
+    def lossy_source(self) -> bool: ...
+    @property
+    def metadata(self) -> dict[str, Any]: ...
+    @property
+    def content_note(self) -> str | None: ...
+
+class CodecOption(TypedDict):
+    name: str
+    kind: Literal["bool", "int", "float", "choice"]
+    choices: list[str] | None
+    range: tuple[float, float] | None
+    default: OptionValue
+    doc: str
+
+class CodecEntry(TypedDict):
+    name: str
+    format: str
+    description: str
+    extensions: list[str]
+    mime_types: list[str]
+    priority: int
+    decode: list[tuple[LayoutName, str, Literal["exact", "lossy"]]]
+    encode: list[tuple[LayoutName, str, Literal["exact", "lossy"]]]
+    multi_page_decode: bool
+    multi_page_encode: bool
+    options: list[CodecOption]
+
+def decode(data: BytesLike, *, codec: str | None = None, page: int = 0, limits: Limits | None = None) -> np.ndarray: ...
+def decode_pages(data: BytesLike, *, codec: str | None = None, limits: Limits | None = None) -> list[np.ndarray]: ...
+def decode_volume(data: BytesLike, *, codec: str | None = None, limits: Limits | None = None) -> np.ndarray: ...
+def imread(
+    path_or_file: PathLike | BinaryIO | BytesLike,
+    *,
+    codec: str | None = None,
+    page: int = 0,
+    limits: Limits | None = None,
+) -> np.ndarray: ...
+def probe(data_or_path: PathLike | BytesLike, *, codec: str | None = None, limits: Limits | None = None) -> ImageInfo: ...
+def encode(
+    array: npt.ArrayLike,
+    format: str,
+    *,
+    layout: LayoutName | None = None,
+    codec: str | None = None,
+    require_exact: bool = False,
+    verify: bool = False,
+    **options: OptionValue,
+) -> bytes: ...
+def encode_report(
+    array: npt.ArrayLike,
+    format: str,
+    *,
+    layout: LayoutName | None = None,
+    codec: str | None = None,
+    require_exact: bool = False,
+    verify: bool = False,
+    **options: OptionValue,
+) -> tuple[bytes, EncodeReport]: ...
+def encode_into(
+    array: npt.ArrayLike,
+    format: str,
+    out: bytearray,
+    *,
+    layout: LayoutName | None = None,
+    codec: str | None = None,
+    require_exact: bool = False,
+    verify: bool = False,
+    **options: OptionValue,
+) -> EncodeReport: ...
+def encode_pages(
+    arrays_or_volume: Sequence[npt.ArrayLike] | npt.ArrayLike,
+    format: str,
+    *,
+    layout: LayoutName | None = None,
+    codec: str | None = None,
+    require_exact: bool = False,
+    verify: bool = False,
+    **options: OptionValue,
+) -> bytes: ...
+def imwrite(
+    path: PathLike,
+    array: npt.ArrayLike | Sequence[npt.ArrayLike],
+    *,
+    format: str | None = None,
+    layout: LayoutName | None = None,
+    codec: str | None = None,
+    require_exact: bool = False,
+    verify: bool = False,
+    **options: OptionValue,
+) -> EncodeReport: ...
+def codecs() -> list[CodecEntry]: ...
