@@ -1088,6 +1088,19 @@ enum pxc_status pxc_encode_options_set_require_exact(struct pxc_encode_options *
 enum pxc_status pxc_encode_options_set_verify(struct pxc_encode_options *opts, bool yes);
 
 /**
+ * File writes (`pxc_encode_to_file`, `pxc_encode_pages_to_file`): replaces an existing file
+ * even when the caller may not write it. By default such a file is refused with
+ * `PXC_STATUS_IO` and left untouched, as `cp` does.
+ */
+enum pxc_status pxc_encode_options_set_overwrite_readonly(struct pxc_encode_options *opts, bool yes);
+
+/**
+ * File writes: replaces a symlink at the destination by a regular file. By default the
+ * data goes to the link's target and the link stays (a dangling link is refused).
+ */
+enum pxc_status pxc_encode_options_set_replace_symlink(struct pxc_encode_options *opts, bool yes);
+
+/**
  * Option `quality` (JPEG: 1..=100).
  */
 enum pxc_status pxc_encode_options_set_quality(struct pxc_encode_options *opts, int value);
@@ -1197,7 +1210,11 @@ enum pxc_status pxc_encode_to_buffer(const struct pxc_registry *reg,
 /**
  * Writes one image to `path` atomically (a temporary file in the same folder renamed over
  * `path`; on failure `path` is untouched). `target` may be NULL: the format then comes
- * from the file extension (or from the codec named in `opts`).
+ * from the file extension (or from the codec named in `opts`). An existing file the caller
+ * may not write is refused (`PXC_STATUS_IO`; see
+ * `pxc_encode_options_set_overwrite_readonly`); a symlink is written through to its target,
+ * the link kept (see `pxc_encode_options_set_replace_symlink`); a replaced file keeps its
+ * permission bits. Error messages name `path`, never the temporary file.
  */
 enum pxc_status pxc_encode_to_file(const struct pxc_registry *reg,
                                    const struct pxc_image_view *image,

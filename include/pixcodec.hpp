@@ -229,6 +229,16 @@ public:
     EncodeOptions &codec(const std::string &c) { detail::check(pxc_encode_options_set_codec(h_.p, c.c_str())); return *this; }
     EncodeOptions &require_exact(bool y) { detail::check(pxc_encode_options_set_require_exact(h_.p, y)); return *this; }
     EncodeOptions &verify(bool y) { detail::check(pxc_encode_options_set_verify(h_.p, y)); return *this; }
+    /// File writes: replace a file the caller may not write (refused by default, as `cp` does).
+    EncodeOptions &overwrite_readonly(bool y) {
+        detail::check(pxc_encode_options_set_overwrite_readonly(h_.p, y));
+        return *this;
+    }
+    /// File writes: replace a symlink by a file (by default the link's target is written).
+    EncodeOptions &replace_symlink(bool y) {
+        detail::check(pxc_encode_options_set_replace_symlink(h_.p, y));
+        return *this;
+    }
     EncodeOptions &quality(int q) { detail::check(pxc_encode_options_set_quality(h_.p, q)); return *this; }
     EncodeOptions &level(int l) { detail::check(pxc_encode_options_set_level(h_.p, l)); return *this; }
     EncodeOptions &subsampling(const std::string &s) {

@@ -214,6 +214,12 @@ pub struct EncodeOptions {
     pub verify: bool,
     /// Codec options by name; validated against the codec's [`OptionSpec`]s.
     pub params: Vec<(String, OptionValue)>,
+    /// File writes only: replace an existing file even when the caller may not write it
+    /// (by default such a file is refused, as `cp` does).
+    pub overwrite_readonly: bool,
+    /// File writes only: replace a symlink at the destination by a regular file (by default
+    /// the data goes to the link's target and the link stays).
+    pub replace_symlink: bool,
 }
 
 impl EncodeOptions {
@@ -235,6 +241,22 @@ impl EncodeOptions {
     pub fn verify(mut self, yes: bool) -> Self {
         self.verify = yes;
         self
+    }
+    /// File writes: replaces an existing file the caller may not write.
+    pub fn overwrite_readonly(mut self, yes: bool) -> Self {
+        self.overwrite_readonly = yes;
+        self
+    }
+    /// File writes: replaces a symlink at the destination instead of writing through it.
+    pub fn replace_symlink(mut self, yes: bool) -> Self {
+        self.replace_symlink = yes;
+        self
+    }
+    /// The [`WriteRules`](crate::io::WriteRules) these options ask of a file write.
+    pub fn write_rules(&self) -> crate::io::WriteRules {
+        crate::io::WriteRules::new()
+            .overwrite_readonly(self.overwrite_readonly)
+            .replace_symlink(self.replace_symlink)
     }
     /// Sets any codec option by name (replaces an earlier value of the same name).
     pub fn set(mut self, name: &str, value: impl Into<OptionValue>) -> Self {

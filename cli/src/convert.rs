@@ -50,6 +50,13 @@ pub struct Args {
     /// Convert only this page (0-based) of a multi-page input.
     #[arg(long)]
     page: Option<usize>,
+    /// Replace an output file you may not write (read-only), and allow converting a file onto
+    /// itself when that is lossy or drops pages or metadata.
+    #[arg(long)]
+    force: bool,
+    /// Replace a symlink at OUT by a regular file (default: write to the link's target, keep the link).
+    #[arg(long)]
+    replace_symlink: bool,
     /// Parallel workers for many inputs (default: all cores).
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
@@ -58,7 +65,9 @@ pub struct Args {
 fn encode_options(args: &Args) -> Result<EncodeOptions, Failure> {
     let mut o = EncodeOptions::new()
         .require_exact(args.require_exact)
-        .verify(args.verify);
+        .verify(args.verify)
+        .overwrite_readonly(args.force)
+        .replace_symlink(args.replace_symlink);
     if let Some(c) = &args.codec {
         o = o.codec(c);
     }
@@ -99,7 +108,12 @@ fn convert_one(
     opts: &EncodeOptions,
 ) -> Result<EncodeReport, Failure> {
     let context = |mut f: Failure| {
-        f.message = format!("{} -> {}: {}", input.display(), output.display(), f.message);
+        // The library names its Rust builders; here the overrides are flags.
+        let message = f
+            .message
+            .replace("EncodeOptions::overwrite_readonly(true)", "--force")
+            .replace("EncodeOptions::replace_symlink(true)", "--replace-symlink");
+        f.message = format!("{} -> {}: {message}", input.display(), output.display());
         f
     };
     let pages = reg
@@ -115,8 +129,65 @@ fn convert_one(
         None => pages.iter().collect(),
     };
     let views: Vec<ImageRef> = chosen.iter().map(|p| p.as_ref()).collect();
-    reg.write_pages_as(&views, output, target, opts)
-        .map_err(|e| context(e.into()))
+    if args.force || !same_file(input, output) {
+        return reg
+            .write_pages_as(&views, output, target, opts)
+            .map_err(|e| context(e.into()));
+    }
+    // In place: encode in memory first and replace the input only when nothing is lost.
+    let data = std::fs::read(input).map_err(|e| context(pixcodec::Error::Io(e).into()))?;
+    let info = reg.probe(&data, &DecodeOptions::new()).map_err(|e| context(e.into()))?;
+    let mut buf = Vec::new();
+    let report = reg
+        .encode_pages_into(&views, target, opts, &mut buf)
+        .map_err(|e| context(e.into()))?;
+    let mut lost = Vec::new();
+    if let Some(reason) = &report.lossy_reason {
+        lost.push(format!("would be lossy ({reason})"));
+    }
+    if views.len() < pages.len() {
+        lost.push(format!("would keep {} of its {} pages", views.len(), pages.len()));
+    }
+    if !info.metadata.is_empty() {
+        lost.push(format!(
+            "would drop its metadata ({})",
+            info.metadata.present().join(", ")
+        ));
+    }
+    if !lost.is_empty() {
+        return Err(context(Failure {
+            code: crate::EXIT_NOT_EXACT,
+            message: format!(
+                "OUT is the input file itself, and converting it in place {}; nothing was written \
+                 (pass --force to replace it anyway)",
+                lost.join(" and ")
+            ),
+        }));
+    }
+    pixcodec::io::write_atomic_with(output, opts.write_rules(), |w| {
+        w.write_all(&buf)?;
+        Ok(report)
+    })
+    .map_err(|e| context(e.into()))
+}
+
+/// True when `a` and `b` name the same existing file after resolving links.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        }
+    }
 }
 
 fn describe(input: &Path, output: &Path, r: &EncodeReport) -> String {

@@ -80,6 +80,33 @@ pub unsafe extern "C" fn pxc_encode_options_set_verify(opts: *mut pxc_encode_opt
     })
 }
 
+/// File writes (`pxc_encode_to_file`, `pxc_encode_pages_to_file`): replaces an existing file
+/// even when the caller may not write it. By default such a file is refused with
+/// `PXC_STATUS_IO` and left untouched, as `cp` does.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_encode_options_set_overwrite_readonly(
+    opts: *mut pxc_encode_options,
+    yes: bool,
+) -> pxc_status {
+    ffi!(nonnull(opts) {
+        unsafe { &mut *opts }.inner.overwrite_readonly = yes;
+        Ok(())
+    })
+}
+
+/// File writes: replaces a symlink at the destination by a regular file. By default the
+/// data goes to the link's target and the link stays (a dangling link is refused).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_encode_options_set_replace_symlink(
+    opts: *mut pxc_encode_options,
+    yes: bool,
+) -> pxc_status {
+    ffi!(nonnull(opts) {
+        unsafe { &mut *opts }.inner.replace_symlink = yes;
+        Ok(())
+    })
+}
+
 /// Option `quality` (JPEG: 1..=100).
 #[no_mangle]
 pub unsafe extern "C" fn pxc_encode_options_set_quality(opts: *mut pxc_encode_options, value: c_int) -> pxc_status {
@@ -425,7 +452,11 @@ pub unsafe extern "C" fn pxc_encode_to_buffer(
 
 /// Writes one image to `path` atomically (a temporary file in the same folder renamed over
 /// `path`; on failure `path` is untouched). `target` may be NULL: the format then comes
-/// from the file extension (or from the codec named in `opts`).
+/// from the file extension (or from the codec named in `opts`). An existing file the caller
+/// may not write is refused (`PXC_STATUS_IO`; see
+/// `pxc_encode_options_set_overwrite_readonly`); a symlink is written through to its target,
+/// the link kept (see `pxc_encode_options_set_replace_symlink`); a replaced file keeps its
+/// permission bits. Error messages name `path`, never the temporary file.
 #[no_mangle]
 pub unsafe extern "C" fn pxc_encode_to_file(
     reg: *const pxc_registry,
@@ -470,17 +501,34 @@ unsafe fn write_file(
     // SAFETY: non-NULL and NUL-terminated per the caller's contract.
     let p = unsafe { c_path(path) };
     let reg = unsafe { registry(reg) };
-    let report = if target.is_null() {
+    let written = if target.is_null() {
         if o.codec.is_some() && p.extension().is_none() {
-            reg.write_pages_as(pages, p, "", &o)?
+            reg.write_pages_as(pages, p, "", &o)
         } else {
-            reg.write_pages(pages, p, &o)?
+            reg.write_pages(pages, p, &o)
         }
     } else {
-        reg.write_pages_as(pages, p, unsafe { cstr(target, "target") }?, &o)?
+        reg.write_pages_as(pages, p, unsafe { cstr(target, "target") }?, &o)
     };
+    let report = written.map_err(file_failure)?;
     unsafe { put(out_report, pxc_encode_report::from_report(&report)) };
     Ok(())
+}
+
+/// A file-write failure, its advice naming the C setter rather than the Rust builder.
+fn file_failure(e: pixcodec::Error) -> Failure {
+    let mut f = Failure::from(e);
+    f.message = f
+        .message
+        .replace(
+            "EncodeOptions::overwrite_readonly(true)",
+            "pxc_encode_options_set_overwrite_readonly(opts, true)",
+        )
+        .replace(
+            "EncodeOptions::replace_symlink(true)",
+            "pxc_encode_options_set_replace_symlink(opts, true)",
+        );
+    f
 }
 
 /// Encodes one image to a write callback, called with `user_data` as often as needed.

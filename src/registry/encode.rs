@@ -14,7 +14,7 @@ use crate::compare::compare;
 use crate::error::{Error, Result};
 use crate::format::PixelFormat;
 use crate::image::{Image, ImageRef};
-use crate::io::write_atomic;
+use crate::io::write_atomic_with;
 use crate::limits::Limits;
 use crate::options::{EncodeOptions, ResolvedOptions};
 
@@ -211,7 +211,10 @@ impl Registry {
     }
 
     /// Writes pages to `path` atomically in the given format: the data goes to a temporary
-    /// file in the same folder, renamed over `path` only when everything succeeded.
+    /// file in the same folder, renamed over `path` only when everything succeeded. Existing
+    /// files are treated as [`write_atomic_with`] says (a file the caller may not write is
+    /// refused unless `opts.overwrite_readonly`; a symlink is written through unless
+    /// `opts.replace_symlink`; permission bits are kept).
     pub fn write_pages_as(
         &self,
         pages: &[ImageRef<'_>],
@@ -219,7 +222,9 @@ impl Registry {
         target: &str,
         opts: &EncodeOptions,
     ) -> Result<EncodeReport> {
-        write_atomic(path, |w| self.encode_pages_to(pages, target, opts, w))
+        write_atomic_with(path, opts.write_rules(), |w| {
+            self.encode_pages_to(pages, target, opts, w)
+        })
     }
 }
 
