@@ -223,7 +223,10 @@ test-install:
 	$(CMAKE) -S examples/cmake -B $$tmp/cmake0 -DCMAKE_PREFIX_PATH=$$tmp/prefix >$$tmp/cmake0.log 2>&1 || { cat $$tmp/cmake0.log; exit 1; }; \
 	grep -q "^pixcodec_DIR:PATH=$$tmp/prefix/lib/cmake/pixcodec$$" $$tmp/cmake0/CMakeCache.txt || { echo "CMake did not find pixcodec under CMAKE_PREFIX_PATH" >&2; exit 1; }; \
 	stage=$$tmp/stage; lib=$$stage/opt/pixcodec/lib64; \
-	$(MAKE) --no-print-directory install DESTDIR=$$stage PREFIX=/opt/pixcodec LIBDIR=lib64 >/dev/null; \
+	ln -s $(abspath $(FFI_TARGET_DIR)) $$tmp/cargo-target; \
+	$(MAKE) --no-print-directory -n install CARGO_TARGET_DIR=$$tmp/cargo-target DESTDIR=$$stage PREFIX=/opt/pixcodec LIBDIR=lib64 \
+	  | grep -q "$$tmp/cargo-target/$(FFI_PROFILE)/libpixcodec.so" || { echo "install does not take the library from CARGO_TARGET_DIR" >&2; exit 1; }; \
+	CARGO_TARGET_DIR=$$tmp/cargo-target $(MAKE) --no-print-directory install DESTDIR=$$stage PREFIX=/opt/pixcodec LIBDIR=lib64 >/dev/null; \
 	[ -f $$lib/$(FFI_REALNAME) ] && [ ! -L $$lib/$(FFI_REALNAME) ] || { echo "$(FFI_REALNAME) missing" >&2; exit 1; }; \
 	[ "$$(readlink $$lib/$(FFI_SONAME))" = "$(FFI_REALNAME)" ] || { echo "$(FFI_SONAME) is not a link to $(FFI_REALNAME)" >&2; exit 1; }; \
 	[ "$$(readlink $$lib/libpixcodec.so)" = "$(FFI_SONAME)" ] || { echo "libpixcodec.so is not a link to $(FFI_SONAME)" >&2; exit 1; }; \
@@ -232,7 +235,7 @@ test-install:
 	  if readelf -S -W $$f | grep -q '\.debug_'; then echo "$$f has debug sections" >&2; exit 1; fi; done; \
 	[ -f $$stage/opt/pixcodec/include/pixcodec.hpp ] && [ -f $$lib/cmake/pixcodec/pixcodecConfigVersion.cmake ]; \
 	grep -qx 'libdir=$${prefix}/lib64' $$lib/pkgconfig/pixcodec.pc; \
-	echo "test-install: DESTDIR=$$stage PREFIX=/opt/pixcodec LIBDIR=lib64: $(FFI_REALNAME), $(FFI_SONAME) -> $(FFI_REALNAME), libpixcodec.so -> $(FFI_SONAME), SONAME $(FFI_SONAME), no debug info; sizes: $$(du -k --apparent-size $$lib/$(FFI_REALNAME) | cut -f1) KiB .so, $$(du -k --apparent-size $$lib/libpixcodec.a | cut -f1) KiB .a"; \
+	echo "test-install: CARGO_TARGET_DIR=$$tmp/cargo-target DESTDIR=$$stage PREFIX=/opt/pixcodec LIBDIR=lib64: $(FFI_REALNAME), $(FFI_SONAME) -> $(FFI_REALNAME), libpixcodec.so -> $(FFI_SONAME), SONAME $(FFI_SONAME), no debug info; sizes: $$(du -k --apparent-size $$lib/$(FFI_REALNAME) | cut -f1) KiB .so, $$(du -k --apparent-size $$lib/libpixcodec.a | cut -f1) KiB .a"; \
 	$(MAKE) --no-print-directory symbols-check FFI_CHECK_SO=$$lib/$(FFI_REALNAME); \
 	PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR=$$lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$$stage \
 	  $(CC) $(filter-out -I%,$(FFI_CFLAGS)) examples/c/encode_decode_memory.c -o $$tmp/ex_sysroot \
