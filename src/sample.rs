@@ -150,3 +150,60 @@ macro_rules! impl_sample {
     )*};
 }
 impl_sample!(u8 => U8, u16 => U16, u32 => U32, u64 => U64, i8 => I8, i16 => I16, i32 => I32, i64 => I64, f32 => F32, f64 => F64);
+
+/// Runs `$body` with the type alias `$T` bound to the Rust type of the [`SampleType`] `$st`:
+/// one `match` over every sample type, so code generic over the sample type (conversions,
+/// bindings) is written once and gains new sample types in one place.
+///
+/// ```
+/// use pixcodec::{with_sample_type, SampleType};
+/// let bytes = with_sample_type!(SampleType::U16, T => std::mem::size_of::<T>());
+/// assert_eq!(bytes, 2);
+/// ```
+#[macro_export]
+macro_rules! with_sample_type {
+    ($st:expr, $T:ident => $body:expr) => {
+        match $st {
+            $crate::SampleType::U8 => {
+                type $T = u8;
+                $body
+            }
+            $crate::SampleType::U16 => {
+                type $T = u16;
+                $body
+            }
+            $crate::SampleType::U32 => {
+                type $T = u32;
+                $body
+            }
+            $crate::SampleType::U64 => {
+                type $T = u64;
+                $body
+            }
+            $crate::SampleType::I8 => {
+                type $T = i8;
+                $body
+            }
+            $crate::SampleType::I16 => {
+                type $T = i16;
+                $body
+            }
+            $crate::SampleType::I32 => {
+                type $T = i32;
+                $body
+            }
+            $crate::SampleType::I64 => {
+                type $T = i64;
+                $body
+            }
+            $crate::SampleType::F32 => {
+                type $T = f32;
+                $body
+            }
+            $crate::SampleType::F64 => {
+                type $T = f64;
+                $body
+            }
+        }
+    };
+}

@@ -135,54 +135,6 @@ fn layout_name(l: Layout) -> &'static str {
     }
 }
 
-/// Runs `$body` with `$T` bound to the Rust type of sample type `$st`.
-macro_rules! with_sample {
-    ($st:expr, $T:ident => $body:expr) => {
-        match $st {
-            SampleType::U8 => {
-                type $T = u8;
-                $body
-            }
-            SampleType::U16 => {
-                type $T = u16;
-                $body
-            }
-            SampleType::U32 => {
-                type $T = u32;
-                $body
-            }
-            SampleType::U64 => {
-                type $T = u64;
-                $body
-            }
-            SampleType::I8 => {
-                type $T = i8;
-                $body
-            }
-            SampleType::I16 => {
-                type $T = i16;
-                $body
-            }
-            SampleType::I32 => {
-                type $T = i32;
-                $body
-            }
-            SampleType::I64 => {
-                type $T = i64;
-                $body
-            }
-            SampleType::F32 => {
-                type $T = f32;
-                $body
-            }
-            SampleType::F64 => {
-                type $T = f64;
-                $body
-            }
-        }
-    };
-}
-
 // ---------------------------------------------------------------------------------------
 // Rust memory handed to numpy without a copy.
 
@@ -232,7 +184,7 @@ fn view<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let owner = Bound::new(py, Buffer { data })?;
     let bytes = owner.get().bytes();
-    with_sample!(sample, T => {
+    pixcodec::with_sample_type!(sample, T => {
         let size = std::mem::size_of::<T>();
         let n: usize = shape.iter().product();
         // Element strides: C order, except for a padded first axis.

@@ -6,7 +6,6 @@ use super::num::{out_row, read_row, why_not, with_type, Elem, Num};
 use crate::error::{Error, Result};
 use crate::format::{Layout, PixelFormat};
 use crate::image::{Image, ImageMut, ImageRef};
-use crate::sample::SampleType;
 
 /// The alpha value [`add_alpha`] (and [`to_layout`] when it adds alpha) writes.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -147,54 +147,7 @@ pub(super) fn int_to_float<F: Copy>(
     }
 }
 
-/// Runs `$body` with the type alias `$T` bound to the Rust type of sample type `$st`.
-macro_rules! with_type {
-    ($st:expr, $T:ident => $body:expr) => {
-        match $st {
-            SampleType::U8 => {
-                type $T = u8;
-                $body
-            }
-            SampleType::U16 => {
-                type $T = u16;
-                $body
-            }
-            SampleType::U32 => {
-                type $T = u32;
-                $body
-            }
-            SampleType::U64 => {
-                type $T = u64;
-                $body
-            }
-            SampleType::I8 => {
-                type $T = i8;
-                $body
-            }
-            SampleType::I16 => {
-                type $T = i16;
-                $body
-            }
-            SampleType::I32 => {
-                type $T = i32;
-                $body
-            }
-            SampleType::I64 => {
-                type $T = i64;
-                $body
-            }
-            SampleType::F32 => {
-                type $T = f32;
-                $body
-            }
-            SampleType::F64 => {
-                type $T = f64;
-                $body
-            }
-        }
-    };
-}
-pub(super) use with_type;
+pub(super) use crate::with_sample_type as with_type;
 
 /// Row `y` of `img` as typed samples: borrowed when the caller's buffer is aligned for `T`,
 /// otherwise copied into `buf` (reused across rows, so there is no per-row allocation after
