@@ -95,34 +95,24 @@ fn dtype_name(t: SampleType) -> &'static str {
     }
 }
 
-fn parse_dtype(s: &str) -> PyResult<SampleType> {
-    Ok(match s.to_ascii_lowercase().as_str() {
-        "uint8" | "u8" | "u1" => SampleType::U8,
-        "uint16" | "u16" | "u2" => SampleType::U16,
-        "uint32" | "u32" | "u4" => SampleType::U32,
-        "uint64" | "u64" | "u8b" => SampleType::U64,
-        "int8" | "i8" | "i1" => SampleType::I8,
-        "int16" | "i16" | "i2" => SampleType::I16,
-        "int32" | "i32" | "i4" => SampleType::I32,
-        "int64" | "i64" => SampleType::I64,
-        "float32" | "f32" | "f4" => SampleType::F32,
-        "float64" | "f64" | "f8" => SampleType::F64,
-        other => {
-            return Err(py_err(Error::Unsupported(format!(
-                "dtype {other} has no pixcodec sample type; use uint8..uint64, int8..int64, float32 or float64"
-            ))))
-        }
-    })
-}
-
-/// Accepts a dtype as a string, a numpy dtype or a numpy scalar type.
+/// The sample type of a dtype given as a string, a numpy dtype or a numpy scalar type,
+/// resolved by `numpy.dtype` itself, so typecodes mean what they mean in numpy (`"u8"` is
+/// `uint64`, `"f4"` is `float32`).
 fn dtype_arg(obj: &Bound<'_, PyAny>) -> PyResult<SampleType> {
-    if let Ok(s) = obj.extract::<String>() {
-        return parse_dtype(&s);
-    }
     let np = obj.py().import("numpy")?;
-    let dt = np.getattr("dtype")?.call1((obj,))?;
-    parse_dtype(&dt.getattr("name")?.extract::<String>()?)
+    let dt = np
+        .getattr("dtype")?
+        .call1((obj,))
+        .map_err(|e| invalid(format!("not a numpy dtype: {e}")))?;
+    let name = dt.getattr("name")?.extract::<String>()?;
+    SampleType::ALL
+        .into_iter()
+        .find(|&t| dtype_name(t) == name)
+        .ok_or_else(|| {
+            py_err(Error::Unsupported(format!(
+                "dtype {name} has no pixcodec sample type; use uint8..uint64, int8..int64, float32 or float64"
+            )))
+        })
 }
 
 fn layout_name(l: Layout) -> &'static str {

@@ -92,6 +92,12 @@ def test_img_to_array_and_back():
     assert cf.shape == (3, 5, 6) and np.array_equal(cf[1], x[:, :, 1])
     assert np.array_equal(pk.img_to_array(x, "channels_first"), cf)  # Keras' positional order
     assert pk.img_to_array(x, "uint8").dtype == np.uint8
+    # dtype strings mean what numpy says: "u8" is uint64 (not uint8), "f4" float32
+    assert pk.img_to_array(x, "u8").dtype == np.uint64
+    assert np.array_equal(pk.img_to_array(x, "u8"), x.astype(np.uint64))
+    assert pk.img_to_array(x, "f4").dtype == np.float32
+    with pytest.raises(px.UnsupportedError, match="complex64"):
+        pk.img_to_array(x, "complex64")
     g = pk.img_to_array(x[:, :, 0])
     assert g.shape == (5, 6, 1)
     back = pk.array_to_img(f)
