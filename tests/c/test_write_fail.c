@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "testutil.h"
 
 typedef struct {
@@ -30,28 +31,6 @@ static int counting_write(void *user_data, const uint8_t *data, size_t len) {
     (void)data;
     *(size_t *)user_data += len;
     return 0;
-}
-
-static size_t count_entries(const char *dir) {
-    size_t n = 0;
-    struct dirent *e;
-    DIR *d = opendir(dir);
-    if (!d) return (size_t)-1;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) n++;
-    }
-    closedir(d);
-    return n;
-}
-
-static int file_equals(const char *path, const char *content) {
-    char buf[256];
-    size_t n;
-    FILE *f = fopen(path, "rb");
-    if (!f) return 0;
-    n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    return n == strlen(content) && memcmp(buf, content, n) == 0;
 }
 
 static void write_text(const char *path, const char *content) {

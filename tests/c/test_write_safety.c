@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "testutil.h"
 
 #define NOBODY 65534
@@ -36,28 +37,6 @@ static pxc_image_view view(void) {
     v.layout = PXC_LAYOUT_RGB;
     v.sample = PXC_SAMPLE_U8;
     return v;
-}
-
-static size_t count_entries(const char *dir) {
-    size_t n = 0;
-    struct dirent *e;
-    DIR *d = opendir(dir);
-    if (!d) return (size_t)-1;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) n++;
-    }
-    closedir(d);
-    return n;
-}
-
-static int file_equals(const char *path, const char *content) {
-    char buf[256];
-    size_t n;
-    FILE *f = fopen(path, "rb");
-    if (!f) return 0;
-    n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    return n == strlen(content) && memcmp(buf, content, n) == 0;
 }
 
 static int is_png(const char *path) {
