@@ -1,84 +1,19 @@
-//! NumPy `.npy` arrays as an exact image format: the lossless bridge to Python.
-//!
-//! Reading accepts format versions 1.0, 2.0 and 3.0, little- and big-endian data, C and
-//! Fortran order, and the dtypes `u1 u2 u4 u8 i1 i2 i4 i8 f4 f8` plus `b1` (bool, read as
-//! U8 0/1). Shapes map to images as follows:
-//!
-//! | shape | image |
-//! |---|---|
-//! | `(H, W)` | one Gray page |
-//! | `(H, W, C)` with `C` in 1..=4 | one page: Gray, GrayAlpha, Rgb, Rgba |
-//! | `(N, H, W)` with `W > 4` | N Gray pages |
-//! | `(N, H, W, C)` with `C` in 1..=4 | N pages |
-//!
-//! A 3-D shape whose last axis is 1..=4 is read as channels. Writing produces version 1.0
-//! (2.0 when the header needs it), native byte order, C order, with the header laid out
-//! byte for byte as `numpy.save` writes it; Gray stacks whose width is at most 4 are
-//! written as `(N, H, W, 1)` so that reading them back is unambiguous. CMYK has no
-//! `.npy` meaning and is refused.
+//! The `.npy` header: the dictionary parser for reading and the one writer, byte for byte
+//! as `numpy.save` lays it out.
 
-use std::borrow::Cow;
 use std::io::Write;
 
-use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
+use super::{bad, MAGIC};
 use crate::error::{Error, Result};
-use crate::format::{Layout, PixelFormat};
-use crate::image::{ImageMut, ImageRef};
-use crate::info::ImageInfo;
-use crate::limits::Limits;
-use crate::options::ResolvedOptions;
 use crate::sample::SampleType;
-
-const NAME: &str = "npy";
-const MAGIC: &[u8] = b"\x93NUMPY";
-const LAYOUTS: [Layout; 4] = [Layout::Gray, Layout::GrayAlpha, Layout::Rgb, Layout::Rgba];
-
-/// The `.npy` codec (exact, multi-page).
-pub struct NpyCodec {
-    descriptor: CodecDescriptor,
-    capabilities: Capabilities,
-}
-
-impl NpyCodec {
-    /// Creates the codec.
-    pub fn new() -> Self {
-        NpyCodec {
-            descriptor: CodecDescriptor::new(
-                NAME,
-                "npy",
-                "NumPy .npy arrays (exact, all integer and float sample types)",
-                &["npy"],
-                &["application/x-npy"],
-                &[MAGIC],
-                100,
-            ),
-            capabilities: Capabilities {
-                decode: Capabilities::grid(&LAYOUTS, &SampleType::ALL, Fidelity::Exact),
-                encode: Capabilities::grid(&LAYOUTS, &SampleType::ALL, Fidelity::Exact),
-                multi_page_encode: true,
-                multi_page_decode: true,
-            },
-        }
-    }
-}
-
-impl Default for NpyCodec {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-fn bad(msg: impl std::fmt::Display) -> Error {
-    Error::decode(NAME, msg)
-}
 
 /// The parsed header dictionary.
 #[derive(Debug, PartialEq)]
-struct Header {
-    sample: SampleType,
-    big_endian: bool,
-    fortran: bool,
-    shape: Vec<usize>,
+pub(super) struct Header {
+    pub(super) sample: SampleType,
+    pub(super) big_endian: bool,
+    pub(super) fortran: bool,
+    pub(super) shape: Vec<usize>,
 }
 
 /// Parses a dtype string such as `<u4`, `>f8`, `|b1`.
@@ -196,7 +131,7 @@ impl<'s> Lit<'s> {
     }
 }
 
-fn parse_header(dict: &[u8]) -> Result<Header> {
+pub(super) fn parse_header(dict: &[u8]) -> Result<Header> {
     let mut p = Lit { s: dict, i: 0 };
     p.expect(b'{')?;
     let (mut descr, mut fortran, mut shape) = (None, None, None);
@@ -241,7 +176,7 @@ fn parse_header(dict: &[u8]) -> Result<Header> {
 }
 
 /// Image geometry implied by a shape: (pages, height, width, channels).
-fn geometry(shape: &[usize]) -> Result<(usize, usize, usize, usize)> {
+pub(super) fn geometry(shape: &[usize]) -> Result<(usize, usize, usize, usize)> {
     let g = match *shape {
         [h, w] => (1, h, w, 1),
         [h, w, c] if (1..=4).contains(&c) => (1, h, w, c),
@@ -261,142 +196,6 @@ fn geometry(shape: &[usize]) -> Result<(usize, usize, usize, usize)> {
     }
     Ok(g)
 }
-
-struct NpyDecoder<'a> {
-    data: Cow<'a, [u8]>,
-    header: Header,
-    offset: usize,
-    page: usize,
-    pages: usize,
-    info: ImageInfo,
-}
-
-impl Decoder for NpyDecoder<'_> {
-    fn info(&self) -> &ImageInfo {
-        &self.info
-    }
-
-    fn decode_into(&mut self, mut out: ImageMut<'_>) -> Result<()> {
-        let info = &self.info;
-        out.expect_shape(info.width, info.height, info.format)?;
-        let size = info.format.sample.size();
-        let (h, w, c) = (info.height as usize, info.width as usize, info.format.channels());
-        let swap = self.header.big_endian != cfg!(target_endian = "big") && size > 1;
-        let body = &self.data[self.offset..];
-        if !self.header.fortran {
-            let row = w * c * size;
-            let start = self.page * h * row;
-            out.copy_from_packed(&body[start..start + h * row])?;
-            if swap {
-                for y in 0..h {
-                    out.row_mut(y as u32).chunks_exact_mut(size).for_each(|s| s.reverse());
-                }
-            }
-        } else {
-            // Column-major: the first axis varies fastest.
-            let shape = &self.header.shape;
-            let mut strides = vec![1usize; shape.len()];
-            for k in 1..shape.len() {
-                strides[k] = strides[k - 1] * shape[k - 1];
-            }
-            let (s_page, s_y, s_x, s_c) = match shape.len() {
-                2 => (0, strides[0], strides[1], 0),
-                // The same rule as `geometry`: a last axis of 1..=4 is channels. (Testing
-                // `pages == 1` instead misread an F-order (1, H, W) stack as (H, W, C).)
-                3 if (1..=4).contains(&shape[2]) => (0, strides[0], strides[1], strides[2]),
-                3 => (strides[0], strides[1], strides[2], 0),
-                _ => (strides[0], strides[1], strides[2], strides[3]),
-            };
-            for y in 0..h {
-                let dst = out.row_mut(y as u32);
-                for x in 0..w {
-                    for ch in 0..c {
-                        let e = self.page * s_page + y * s_y + x * s_x + ch * s_c;
-                        let d = &mut dst[(x * c + ch) * size..(x * c + ch + 1) * size];
-                        d.copy_from_slice(&body[e * size..(e + 1) * size]);
-                        if swap {
-                            d.reverse();
-                        }
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn next_page(&mut self) -> Result<bool> {
-        if self.page + 1 >= self.pages {
-            return Ok(false);
-        }
-        self.page += 1;
-        Ok(true)
-    }
-}
-
-impl Codec for NpyCodec {
-    fn descriptor(&self) -> &CodecDescriptor {
-        &self.descriptor
-    }
-
-    fn capabilities(&self) -> &Capabilities {
-        &self.capabilities
-    }
-
-    fn decoder<'a>(&self, source: Source<'a>, limits: &Limits) -> Result<Box<dyn Decoder + 'a>> {
-        let data = source.into_bytes(limits)?;
-        if data.len() < 10 || !data.starts_with(MAGIC) {
-            return Err(bad("not an .npy file (missing \\x93NUMPY magic)"));
-        }
-        let (major, minor) = (data[6], data[7]);
-        let (hlen, hstart): (usize, usize) = match major {
-            1 => (u16::from_le_bytes([data[8], data[9]]) as usize, 10),
-            2 | 3 => {
-                let b = data.get(8..12).ok_or_else(|| bad("truncated header"))?;
-                (u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize, 12)
-            }
-            _ => return Err(Error::Unsupported(format!("npy format version {major}.{minor}"))),
-        };
-        let dict = data
-            .get(hstart..hstart.saturating_add(hlen))
-            .ok_or_else(|| bad(format!("truncated header: {hlen} header bytes announced")))?;
-        let header = parse_header(dict)?;
-        let (pages, h, w, c) = geometry(&header.shape)?;
-        let layout = Layout::from_channels(c)
-            .ok_or_else(|| Error::Unsupported(format!("npy arrays with {c} channels are not images")))?;
-        let format = PixelFormat::new(layout, header.sample);
-        limits.check_pages(pages as u64)?;
-        let page_bytes = limits.check_image(w as u32, h as u32, format)?;
-        let need = page_bytes
-            .checked_mul(pages as u64)
-            .ok_or_else(|| Error::Limits("npy array size overflows".into()))?;
-        limits.check_alloc(need)?;
-        let offset = hstart + hlen;
-        let have = (data.len() - offset) as u64;
-        if have < need {
-            return Err(bad(format!("truncated data: {need} bytes needed, {have} present")));
-        }
-        let mut info = ImageInfo::new(w as u32, h as u32, format, NAME, "npy");
-        info.pages = pages as u32;
-        Ok(Box::new(NpyDecoder {
-            data,
-            header,
-            offset,
-            page: 0,
-            pages,
-            info,
-        }))
-    }
-
-    fn encoder(&self) -> Result<Box<dyn Encoder>> {
-        Ok(Box::new(NpyEncoder))
-    }
-
-    fn reusable_encoder(&self) -> bool {
-        true
-    }
-}
-
-struct NpyEncoder;
 
 /// An npy header exactly as `numpy.save` lays it out. Built on the stack whenever it fits
 /// 256 bytes (every shape of up to 4 dimensions: at most 20 digits each keep the dictionary
@@ -493,53 +292,6 @@ pub(crate) fn header_bytes(sample: SampleType, shape: &[usize]) -> NpyHeader {
     buf[prefix..prefix + dict.len()].copy_from_slice(dict);
     buf[total - 1] = b'\n';
     out
-}
-
-impl Encoder for NpyEncoder {
-    fn encode(
-        &mut self,
-        pages: &[ImageRef<'_>],
-        _options: &ResolvedOptions,
-        out: &mut dyn Write,
-    ) -> Result<Option<std::sync::Arc<str>>> {
-        let first = pages.first().ok_or_else(|| Error::invalid("no pages to encode"))?;
-        for (i, p) in pages.iter().enumerate() {
-            if (p.width(), p.height(), p.format()) != (first.width(), first.height(), first.format()) {
-                return Err(Error::invalid(format!(
-                    "npy stores one array: page {i} is {}x{} {} but page 0 is {}x{} {}",
-                    p.width(),
-                    p.height(),
-                    p.format(),
-                    first.width(),
-                    first.height(),
-                    first.format()
-                )));
-            }
-        }
-        let (h, w, c) = (
-            first.height() as usize,
-            first.width() as usize,
-            first.format().channels(),
-        );
-        let dims = [pages.len(), h, w, c];
-        let shape: &[usize] = match (pages.len(), c) {
-            (1, 1) => &dims[1..3],
-            (1, _) => &dims[1..4],
-            (_, 1) if w > 4 => &dims[0..3],
-            (_, _) => &dims[0..4],
-        };
-        out.write_all(&header_bytes(first.format().sample, shape))?;
-        for p in pages {
-            if p.is_contiguous() {
-                out.write_all(p.as_bytes())?;
-            } else {
-                for row in p.rows() {
-                    out.write_all(row)?;
-                }
-            }
-        }
-        Ok(None)
-    }
 }
 
 #[cfg(test)]
