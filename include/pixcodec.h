@@ -858,6 +858,54 @@ void pxc_codec_set_error(const char *message);
 enum pxc_status pxc_registry_register_codec(struct pxc_registry *reg, const struct pxc_codec_vtable *vtable);
 
 /**
+ * Value-preserving change of sample type to `sample` (a `pxc_sample`): every output value
+ * equals its input value. Fails with `PXC_STATUS_NOT_EXACT` naming the first value that
+ * does not fit and its position (`x=…, y=…, channel …`); nothing is clipped or rounded.
+ */
+enum pxc_status pxc_convert_cast(const struct pxc_image_view *image,
+                                 uint32_t sample,
+                                 struct pxc_image **out_image);
+
+/**
+ * Data-aware narrowing: the smallest sample type of the same kind (unsigned, signed,
+ * float) that holds every actual value exactly; the type is unchanged when none smaller
+ * does. Values never change; read the chosen type with `pxc_image_sample`.
+ */
+enum pxc_status pxc_convert_narrow(const struct pxc_image_view *image, struct pxc_image **out_image);
+
+/**
+ * Deliberate min-max rescaling into `sample`: the smallest value maps to the low end of the
+ * type's range (0..1 for floats), the largest to the high end, rounded half to even. NaN or
+ * infinity in the data fails with `PXC_STATUS_NOT_EXACT` naming the first one.
+ */
+enum pxc_status pxc_convert_scale_minmax(const struct pxc_image_view *image,
+                                         uint32_t sample,
+                                         struct pxc_image **out_image);
+
+/**
+ * Deliberate linear rescaling of the input range `lo..hi` onto the full range of `sample`
+ * (0..1 for floats), rounded half to even. An input outside `lo..hi` fails with
+ * `PXC_STATUS_NOT_EXACT` naming the first one, unless `clip` is true (then it is clamped);
+ * NaN fails either way. `lo < hi`, both finite (`PXC_STATUS_INVALID_ARGUMENT` otherwise).
+ */
+enum pxc_status pxc_convert_scale_range(const struct pxc_image_view *image,
+                                        uint32_t sample,
+                                        double lo,
+                                        double hi,
+                                        bool clip,
+                                        struct pxc_image **out_image);
+
+/**
+ * Converts the channel layout to `layout` (a `pxc_layout`): alpha added (opaque: the type's
+ * maximum, 1.0 for floats) or dropped (not composited), gray replicated into R, G, B
+ * (exact), colour reduced to BT.601 luma (lossy by nature). The sample type is unchanged.
+ * Cmyk on either side is `PXC_STATUS_UNSUPPORTED`.
+ */
+enum pxc_status pxc_convert_layout(const struct pxc_image_view *image,
+                                   uint32_t layout,
+                                   struct pxc_image **out_image);
+
+/**
  * New limits with the default values. Free with `pxc_limits_free`.
  */
 struct pxc_limits *pxc_limits_new(void);

@@ -98,6 +98,12 @@ impl Error {
         }
     }
 
+    /// The message with its advice named for `surface`: the C functions in the C ABI, the
+    /// command-line flags in the CLI (see [`crate::convert::Remedy`]).
+    pub fn message_for(&self, surface: crate::convert::Surface) -> String {
+        crate::convert::for_surface(&self.to_string(), surface)
+    }
+
     /// Shorthand for a [`Error::Decode`] error.
     pub fn decode(codec: &str, message: impl fmt::Display) -> Self {
         Error::Decode {

@@ -2,8 +2,10 @@
 
 use std::path::PathBuf;
 
-use pixcodec::{DecodeOptions, EncodeOptions, ErrorKind, ImageRef, Registry};
+use pixcodec::convert::Surface;
+use pixcodec::{DecodeOptions, EncodeOptions, ErrorKind, Image, ImageRef, Registry};
 
+use crate::conversions::Conversions;
 use crate::{Failure, EXIT_NOT_EXACT};
 
 /// Arguments of `check`.
@@ -14,34 +16,86 @@ pub struct Args {
     /// The format (codec name, format, extension or MIME type) to check against.
     #[arg(long = "as", value_name = "FORMAT")]
     target: String,
+    /// The same explicit conversions as `convert`: check the converted pixels instead.
+    #[command(flatten)]
+    conv: Conversions,
 }
 
-/// Runs `check`: encodes in memory with `require_exact`, decodes and compares.
+fn no(args: &Args, why: &str) -> Result<(), Failure> {
+    println!("no: {}: {why}", args.file.display());
+    Err(Failure {
+        code: EXIT_NOT_EXACT,
+        message: String::new(),
+    })
+}
+
+/// Runs `check`: encodes in memory (nothing is written anywhere), decodes and compares.
 pub fn run(args: Args) -> Result<(), Failure> {
+    args.conv.validate()?;
     let reg = Registry::global();
     let pages = reg.read_pages(&args.file, &DecodeOptions::new())?;
-    let views: Vec<ImageRef> = pages.iter().map(|p| p.as_ref()).collect();
+    let mut converted: Vec<Image> = Vec::new();
+    let mut steps: Vec<String> = Vec::new();
+    if !args.conv.is_empty() {
+        for page in &pages {
+            let (img, page_steps) = match args.conv.apply(page) {
+                Ok(r) => r,
+                Err(e) if e.kind() == ErrorKind::NotExact => return no(&args, &e.message_for(Surface::Cli)),
+                Err(e) => return Err(e.into()),
+            };
+            converted.push(img.unwrap_or_else(|| page.clone()));
+            for st in page_steps {
+                if !steps.contains(&st) {
+                    steps.push(st);
+                }
+            }
+        }
+    }
+    let views: Vec<ImageRef> = if converted.is_empty() { &pages } else { &converted }
+        .iter()
+        .map(|p| p.as_ref())
+        .collect();
     let first = views[0].format();
-    let opts = EncodeOptions::new().require_exact(true).verify(true);
+    let after = if steps.is_empty() {
+        String::new()
+    } else {
+        format!(" (checked after the conversions: {})", steps.join(", "))
+    };
+    let opts = EncodeOptions::new().verify(true);
     match reg.encode_pages_to(&views, &args.target, &opts, &mut std::io::sink()) {
-        Ok(r) => {
+        Ok(r) if r.exact => {
             println!(
-                "yes: {} ({} page{}, {}) survives {} exactly (codec {}, verified by decoding)",
+                "yes: {} ({} page{}, {}) survives {} exactly (codec {}, verified by decoding){}",
                 args.file.display(),
                 pages.len(),
                 if pages.len() == 1 { "" } else { "s" },
                 first,
                 args.target,
-                r.codec
+                r.codec,
+                if steps.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; after the conversions {}, which change the input's pixels",
+                        steps.join(", ")
+                    )
+                }
             );
             Ok(())
         }
+        Ok(r) => {
+            let alt = reg
+                .exact_formats_text(first)
+                .map(|f| format!("; {f} store {first} exactly"))
+                .unwrap_or_default();
+            let reason = r.lossy_reason.as_deref().unwrap_or("lossy").to_string();
+            no(
+                &args,
+                &format!("{} is lossy for {first}: {reason}{alt}{after}", r.codec),
+            )
+        }
         Err(e) if matches!(e.kind(), ErrorKind::NotExact | ErrorKind::Unsupported) => {
-            println!("no: {}: {e}", args.file.display());
-            Err(Failure {
-                code: EXIT_NOT_EXACT,
-                message: String::new(),
-            })
+            no(&args, &format!("{}{after}", e.message_for(Surface::Cli)))
         }
         Err(e) => Err(e.into()),
     }

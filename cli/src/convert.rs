@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use pixcodec::{DecodeOptions, EncodeOptions, EncodeReport, Image, ImageRef, Registry};
 use rayon::prelude::*;
 
+use crate::conversions::Conversions;
 use crate::Failure;
 
 /// Arguments of `convert`.
@@ -57,9 +58,15 @@ pub struct Args {
     /// Replace a symlink at OUT by a regular file (default: write to the link's target, keep the link).
     #[arg(long)]
     replace_symlink: bool,
+    /// Write --format/--codec content under OUT's extension when it names another format
+    /// (refused by default, so a .png file never holds TIFF bytes unnoticed).
+    #[arg(long)]
+    force_extension: bool,
     /// Parallel workers for many inputs (default: all cores).
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
+    #[command(flatten)]
+    conv: Conversions,
 }
 
 fn encode_options(args: &Args) -> Result<EncodeOptions, Failure> {
@@ -98,7 +105,8 @@ fn encode_options(args: &Args) -> Result<EncodeOptions, Failure> {
     Ok(o)
 }
 
-/// Converts one file; returns the report. Errors name the input and output.
+/// Converts one file; returns the report and the explicit conversions applied. Errors name
+/// the input and output.
 fn convert_one(
     reg: &Registry,
     input: &Path,
@@ -106,14 +114,9 @@ fn convert_one(
     target: &str,
     args: &Args,
     opts: &EncodeOptions,
-) -> Result<EncodeReport, Failure> {
+) -> Result<(EncodeReport, Vec<String>), Failure> {
     let context = |mut f: Failure| {
-        // The library names its Rust builders; here the overrides are flags.
-        let message = f
-            .message
-            .replace("EncodeOptions::overwrite_readonly(true)", "--force")
-            .replace("EncodeOptions::replace_symlink(true)", "--replace-symlink");
-        f.message = format!("{} -> {}: {message}", input.display(), output.display());
+        f.message = format!("{} -> {}: {}", input.display(), output.display(), f.message);
         f
     };
     let pages = reg
@@ -128,10 +131,28 @@ fn convert_one(
         })?],
         None => pages.iter().collect(),
     };
-    let views: Vec<ImageRef> = chosen.iter().map(|p| p.as_ref()).collect();
+    let mut converted: Vec<Image> = Vec::new();
+    let mut steps: Vec<String> = Vec::new();
+    if !args.conv.is_empty() {
+        for page in &chosen {
+            let (img, page_steps) = args.conv.apply(page).map_err(|e| context(e.into()))?;
+            converted.push(img.unwrap_or_else(|| (*page).clone()));
+            for st in page_steps {
+                if !steps.contains(&st) {
+                    steps.push(st);
+                }
+            }
+        }
+    }
+    let views: Vec<ImageRef> = if converted.is_empty() {
+        chosen.iter().map(|p| p.as_ref()).collect()
+    } else {
+        converted.iter().map(|p| p.as_ref()).collect()
+    };
     if args.force || !same_file(input, output) {
         return reg
             .write_pages_as(&views, output, target, opts)
+            .map(|r| (r, steps))
             .map_err(|e| context(e.into()));
     }
     // In place: encode in memory first and replace the input only when nothing is lost.
@@ -144,6 +165,12 @@ fn convert_one(
     let mut lost = Vec::new();
     if let Some(reason) = &report.lossy_reason {
         lost.push(format!("would be lossy ({reason})"));
+    }
+    if !steps.is_empty() {
+        lost.push(format!(
+            "would replace its pixels by converted ones ({})",
+            steps.join(", ")
+        ));
     }
     if views.len() < pages.len() {
         lost.push(format!("would keep {} of its {} pages", views.len(), pages.len()));
@@ -166,9 +193,56 @@ fn convert_one(
     }
     pixcodec::io::write_atomic_with(output, opts.write_rules(), |w| {
         w.write_all(&buf)?;
-        Ok(report)
+        Ok((report, steps))
     })
     .map_err(|e| context(e.into()))
+}
+
+/// Refuses content of one format under another format's extension (`convert a.png x.png
+/// --codec tiff`) unless `--force-extension`; an absent or unknown extension is not checked.
+fn check_extension(reg: &Registry, out: &Path, args: &Args) -> Result<(), Failure> {
+    if args.force_extension || (args.format.is_none() && args.codec.is_none()) {
+        return Ok(());
+    }
+    let Some(ext) = out.extension().and_then(|e| e.to_str()) else {
+        return Ok(());
+    };
+    let by_ext = reg.by_extension(ext);
+    if by_ext.is_empty() {
+        return Ok(());
+    }
+    let content = match (&args.codec, &args.format) {
+        (Some(name), _) => reg.by_name(name).map(|c| c.descriptor().format.clone()),
+        (None, Some(f)) => reg.resolve(f)?.first().map(|c| c.descriptor().format.clone()),
+        (None, None) => None,
+    };
+    let Some(content) = content else {
+        return Ok(());
+    };
+    if by_ext.iter().any(|c| c.descriptor().format == content) {
+        return Ok(());
+    }
+    let ext_format = by_ext[0].descriptor().format.clone();
+    let own: Vec<String> = reg
+        .by_format(&content)
+        .first()
+        .map(|c| c.descriptor().extensions.iter().map(|e| format!(".{e}")).collect())
+        .unwrap_or_default();
+    let flag = match (&args.codec, &args.format) {
+        (Some(c), _) => format!("--codec {c}"),
+        (None, Some(f)) => format!("--format {f}"),
+        (None, None) => unreachable!("checked above"),
+    };
+    Err(Failure::msg(format!(
+        "{}: .{ext} is the extension of {ext_format}, but {flag} would write {content} into it; nothing was \
+         written (name the file {} instead, or add --force-extension to keep the name)",
+        out.display(),
+        if own.is_empty() {
+            format!("for {content}")
+        } else {
+            own.join(" or ")
+        }
+    )))
 }
 
 /// True when `a` and `b` name the same existing file after resolving links.
@@ -190,7 +264,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn describe(input: &Path, output: &Path, r: &EncodeReport) -> String {
+fn describe(input: &Path, output: &Path, r: &EncodeReport, steps: &[String]) -> String {
     let mut s = format!(
         "{} -> {}: {} bytes, {} page{}, codec {}",
         input.display(),
@@ -200,6 +274,9 @@ fn describe(input: &Path, output: &Path, r: &EncodeReport) -> String {
         if r.pages == 1 { "" } else { "s" },
         r.codec
     );
+    if !steps.is_empty() {
+        s.push_str(&format!(", converted ({}), not the input's pixels", steps.join(", ")));
+    }
     if let Some(v) = &r.verification {
         if v.identical {
             s.push_str(", verified identical");
@@ -216,6 +293,7 @@ fn describe(input: &Path, output: &Path, r: &EncodeReport) -> String {
 /// Runs `convert`.
 pub fn run(args: Args) -> Result<(), Failure> {
     let reg = Registry::global();
+    args.conv.validate()?;
     let opts = encode_options(&args)?;
     let (out, inputs) = args.paths.split_last().expect("clap requires two paths");
     let single = inputs.len() == 1 && !out.is_dir();
@@ -228,8 +306,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 .map(str::to_string)
                 .ok_or_else(|| Failure::msg(format!("{} has no extension; give --format", out.display())))?,
         };
-        let r = convert_one(reg, &inputs[0], out, &target, &args, &opts)?;
-        println!("{}", describe(&inputs[0], out, &r));
+        check_extension(reg, out, &args)?;
+        let (r, steps) = convert_one(reg, &inputs[0], out, &target, &args, &opts)?;
+        println!("{}", describe(&inputs[0], out, &r, &steps));
         if let Some(reason) = &r.lossy_reason {
             eprintln!("note: {} is lossy: {reason}", out.display());
         }
@@ -272,11 +351,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 .unwrap_or_default();
             let output = out.join(format!("{stem}.{ext}"));
             match convert_one(reg, input, &output, &target, &args, &opts) {
-                Ok(r) => {
+                Ok((r, steps)) => {
                     if r.lossy_reason.is_some() {
                         lossy.fetch_add(1, Ordering::Relaxed);
                     }
-                    bar.suspend(|| println!("{}", describe(input, &output, &r)));
+                    bar.suspend(|| println!("{}", describe(input, &output, &r, &steps)));
                 }
                 Err(f) => {
                     if f.code == crate::EXIT_NOT_EXACT {

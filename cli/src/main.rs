@@ -5,6 +5,7 @@
 
 mod check;
 mod codecs;
+mod conversions;
 mod convert;
 mod dataset;
 mod info;
@@ -59,14 +60,23 @@ impl From<pixcodec::Error> for Failure {
         } else {
             1
         };
+        // The library's advice names Rust functions; here they are flags.
         Failure {
             code,
-            message: e.to_string(),
+            message: e.message_for(pixcodec::convert::Surface::Cli),
         }
     }
 }
 
 impl Failure {
+    /// A usage error (exit 2): a flag's value is wrong.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+
     /// A plain error (exit 1).
     pub fn msg(message: impl Into<String>) -> Self {
         Failure {

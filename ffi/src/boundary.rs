@@ -127,7 +127,8 @@ impl Failure {
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
-        Failure::new(status_of(e.kind()), e.to_string())
+        // Advice names the C functions and setters, not the Rust ones.
+        Failure::new(status_of(e.kind()), e.message_for(pixcodec::convert::Surface::C))
     }
 }
 

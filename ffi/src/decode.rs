@@ -100,7 +100,7 @@ pub struct pxc_image {
     inner: Image,
 }
 
-fn boxed_image(img: Image) -> *mut pxc_image {
+pub(crate) fn boxed_image(img: Image) -> *mut pxc_image {
     Box::into_raw(Box::new(pxc_image { inner: img }))
 }
 

@@ -510,25 +510,9 @@ unsafe fn write_file(
     } else {
         reg.write_pages_as(pages, p, unsafe { cstr(target, "target") }?, &o)
     };
-    let report = written.map_err(file_failure)?;
+    let report = written?;
     unsafe { put(out_report, pxc_encode_report::from_report(&report)) };
     Ok(())
-}
-
-/// A file-write failure, its advice naming the C setter rather than the Rust builder.
-fn file_failure(e: pixcodec::Error) -> Failure {
-    let mut f = Failure::from(e);
-    f.message = f
-        .message
-        .replace(
-            "EncodeOptions::overwrite_readonly(true)",
-            "pxc_encode_options_set_overwrite_readonly(opts, true)",
-        )
-        .replace(
-            "EncodeOptions::replace_symlink(true)",
-            "pxc_encode_options_set_replace_symlink(opts, true)",
-        );
-    f
 }
 
 /// Encodes one image to a write callback, called with `user_data` as often as needed.

@@ -32,6 +32,7 @@
 pub mod args;
 pub mod boundary;
 pub mod ccodec;
+pub mod convert;
 pub mod decode;
 pub mod encode;
 pub mod ml;

@@ -2,6 +2,7 @@
 //! type that keep every value, failing on the first value that would not survive.
 
 use super::num::{for_each, out_row, position, read_row, why_not, with_type, Elem, Num};
+use super::remedy::{Remedy, Surface};
 use crate::error::{Error, Result};
 use crate::format::{Layout, PixelFormat};
 use crate::image::{Image, ImageRef};
@@ -21,8 +22,9 @@ use crate::sample::SampleType;
 pub fn cast(img: &ImageRef<'_>, to: SampleType) -> Result<Image> {
     cast_with(img, to, |detail| {
         format!(
-            "cannot cast {} to {to} without changing values: {detail}; convert::scale rescales on purpose",
-            img.format().sample
+            "cannot cast {} to {to} without changing values: {detail}; {} rescales on purpose",
+            img.format().sample,
+            Remedy::Scale(to).text(Surface::Rust)
         )
     })
 }
@@ -33,7 +35,8 @@ pub fn check_cast(img: &ImageRef<'_>, to: SampleType) -> Result<()> {
     let from = img.format().sample;
     with_type!(from, S => with_type!(to, D => first_misfit::<S, D>(img))).map_or(Ok(()), |detail| {
         Err(Error::NotExact(format!(
-            "cannot cast {from} to {to} without changing values: {detail}; convert::scale rescales on purpose"
+            "cannot cast {from} to {to} without changing values: {detail}; {} rescales on purpose",
+            Remedy::Scale(to).text(Surface::Rust)
         )))
     })
 }
@@ -86,8 +89,9 @@ pub fn narrowest_type(img: &ImageRef<'_>) -> SampleType {
 pub fn narrow_to(img: &ImageRef<'_>, to: SampleType) -> Result<Image> {
     cast_with(img, to, |detail| {
         format!(
-            "data-aware narrowing of {} to {to} failed: {detail}; the data needs a wider type (convert::narrow picks the smallest that fits)",
-            img.format().sample
+            "data-aware narrowing of {} to {to} failed: {detail}; the data needs a wider type ({} picks the smallest that fits)",
+            img.format().sample,
+            Remedy::Narrow.text(Surface::Rust)
         )
     })
 }

@@ -21,7 +21,8 @@
 //!
 //! One file per concept: [`cast`](fn@cast) and [`narrow`] (value-preserving type changes),
 //! [`scale`](fn@scale) (deliberate linear rescaling), and the channel conversions
-//! (`channels.rs`); `num.rs` holds the lossless numeric model and the error texts they share.
+//! (`channels.rs`), what a caller can do about a refusal on each surface ([`Remedy`],
+//! `remedy.rs`); `num.rs` holds the lossless numeric model and the error texts they share.
 //!
 //! [`Image`]: crate::image::Image
 //! [`ImageRef`]: crate::image::ImageRef
@@ -32,8 +33,10 @@
 mod cast;
 mod channels;
 mod num;
+mod remedy;
 mod scale;
 
 pub use cast::{cast, check_cast, narrow, narrow_to, narrowest_type};
 pub use channels::{add_alpha, drop_alpha, gray_to_rgb, swap_rb, swap_rb_in_place, to_gray, to_layout, Alpha};
+pub use remedy::{always_fits, fix_for, for_surface, layout_flag, Fix, Remedy, Surface};
 pub use scale::{scale, Scale};

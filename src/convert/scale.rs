@@ -2,6 +2,7 @@
 //! a linear map from an input range onto the target type's range, rounded half to even.
 
 use super::num::{for_each, out_row, position, range_text, read_row, with_type, Elem};
+use super::remedy::{Remedy, Surface};
 use crate::error::{Error, Result};
 use crate::format::PixelFormat;
 use crate::image::{Image, ImageRef};
@@ -166,8 +167,9 @@ fn scale_typed<S: Elem, D: Elem>(img: &ImageRef<'_>, m: &Mapping) -> Result<Imag
                 if !m.clip {
                     return Err(Error::NotExact(format!(
                         "cannot scale value {s} at {}: it is outside the input range {ilo}..{ihi}; \
-                         widen the range or choose clip to clamp out-of-range values on purpose",
-                        position(layout, i, y)
+                         widen the range, or clamp out-of-range values on purpose with {}",
+                        position(layout, i, y),
+                        Remedy::Clip.text(Surface::Rust)
                     )));
                 }
                 v = v.clamp(ilo, ihi);

@@ -76,16 +76,25 @@ impl Registry {
             let multi: Vec<String> = self
                 .codecs()
                 .iter()
-                .filter(|c| c.capabilities().multi_page_encode)
+                .filter(|c| {
+                    let caps = c.capabilities();
+                    caps.multi_page_encode
+                        && pages
+                            .iter()
+                            .all(|p| caps.encode_fidelity(p.format()) == Some(Fidelity::Exact))
+                })
                 .map(|c| c.descriptor().name.clone())
                 .collect();
             return Err(Error::Unsupported(format!(
-                "{name} stores one image per file but {} pages were given; use {} for multi-page output",
+                "{name} stores one image per file but {} pages were given; {}",
                 pages.len(),
                 if multi.is_empty() {
-                    "a multi-page codec".to_string()
+                    format!(
+                        "no registered codec stores these {} pages exactly in one file",
+                        first.format()
+                    )
                 } else {
-                    multi.join(" or ")
+                    format!("use {} for multi-page output", multi.join(" or "))
                 }
             )));
         }

@@ -268,17 +268,25 @@ impl Registry {
     }
 
     /// The explanation used when `codec` cannot store `format` exactly: what it can hold,
-    /// which codecs could, and the explicit conversions that would make it fit.
+    /// which codecs hold exactly this pixel format (from the capability tables), and the
+    /// explicit conversion that would make it fit (see [`crate::convert::fix_for`]; named
+    /// with the Rust functions, shown on other surfaces by [`Error::message_for`]).
     pub fn cannot_hold_message(&self, codec: &dyn Codec, format: PixelFormat) -> String {
         let d = codec.descriptor();
+        let caps = codec.capabilities();
         let alt = match self.exact_formats_text(format) {
             Some(formats) => format!("use {formats} instead (they store {format} exactly)"),
             None => "no registered codec stores it exactly".to_string(),
         };
+        let holds: Vec<PixelFormat> = caps.encode.iter().map(|c| c.format).collect();
+        let fix = match crate::convert::fix_for(format, &holds) {
+            Some(fix) => format!("; or convert explicitly first: {}", fix.advice()),
+            None => String::new(),
+        };
         format!(
-            "{} cannot store {format} pixels exactly; it can hold: {}. To keep the data, {alt}; or convert explicitly first (convert::cast / convert::narrow checks every value fits, convert::scale rescales on purpose)",
+            "{} cannot store {format} pixels exactly; it can hold: {}. To keep the data, {alt}{fix}",
             d.name,
-            codec.capabilities().encode_list()
+            caps.encode_list()
         )
     }
 }
