@@ -1,10 +1,12 @@
-//! `pixcodec info FILE...`
+//! `pixcodec info FILE...`: the header of each file with its values (ICC profile size and
+//! description, resolution, orientation, EXIF size, every page's size and pixel format).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use pixcodec::{DecodeOptions, ImageInfo, Registry};
+use pixcodec::{DecodeOptions, ImageInfo, PixelFormat, Registry};
 use serde_json::json;
 
+use crate::icc;
 use crate::Failure;
 
 /// Arguments of `info`.
@@ -18,8 +20,78 @@ pub struct Args {
     json: bool,
 }
 
-/// The JSON description of one file's header.
+/// Pages listed at most (headers only; no pixels are decoded).
+const MAX_PAGES_LISTED: u32 = 10_000;
+
+/// One page's header: size and pixel format.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Page {
+    width: u32,
+    height: u32,
+    format: PixelFormat,
+}
+
+/// Every page's header, read by stepping the decoder without decoding pixels; `None` when a
+/// later page cannot be read (the first page's facts are reported anyway).
+fn pages(reg: &Registry, path: &Path, info: &ImageInfo) -> Option<Vec<Page>> {
+    let first = Page {
+        width: info.width,
+        height: info.height,
+        format: info.format,
+    };
+    if info.pages <= 1 {
+        return Some(vec![first]);
+    }
+    let mut dec = reg.decoder_for_path(path, &DecodeOptions::new()).ok()?;
+    let mut v = vec![first];
+    while (v.len() as u32) < info.pages.min(MAX_PAGES_LISTED) && dec.next_page().ok()? {
+        let i = dec.info();
+        v.push(Page {
+            width: i.width,
+            height: i.height,
+            format: i.format,
+        });
+    }
+    Some(v)
+}
+
+/// Runs of equal pages as text: `0-4: 64x64 Gray U32; 5: 32x32 Gray U8`.
+fn pages_text(pages: &[Page]) -> String {
+    let mut runs: Vec<String> = Vec::new();
+    let mut start = 0;
+    for i in 1..=pages.len() {
+        if i == pages.len() || pages[i] != pages[start] {
+            let p = pages[start];
+            let range = if i - 1 == start {
+                start.to_string()
+            } else {
+                format!("{start}-{}", i - 1)
+            };
+            runs.push(format!("{range}: {}x{} {}", p.width, p.height, p.format));
+            start = i;
+        }
+    }
+    runs.join("; ")
+}
+
+/// The meaning of an EXIF orientation value.
+fn orientation_text(v: u16) -> &'static str {
+    match v {
+        1 => "normal",
+        2 => "mirrored horizontally",
+        3 => "rotated 180°",
+        4 => "mirrored vertically",
+        5 => "mirrored horizontally, then rotated 270° clockwise",
+        6 => "rotated 90° clockwise to display",
+        7 => "mirrored horizontally, then rotated 90° clockwise",
+        8 => "rotated 270° clockwise to display",
+        _ => "not a valid orientation (1..8)",
+    }
+}
+
+/// The JSON description of one file's header; numbers are JSON numbers.
 pub fn info_json(info: &ImageInfo) -> serde_json::Value {
+    let m = &info.metadata;
     json!({
         "format": info.format_name,
         "codec": info.codec,
@@ -28,11 +100,57 @@ pub fn info_json(info: &ImageInfo) -> serde_json::Value {
         "layout": info.format.layout.name(),
         "sample_type": info.format.sample.name(),
         "pixel_format": info.format.to_string(),
+        "bits_per_sample": info.format.sample.bits(),
         "pages": info.pages,
         "lossy_source": info.lossy_source,
-        "metadata": info.metadata.present(),
+        "metadata": m.present(),
+        "icc_profile": m.icc_profile.as_deref().map(|p| {
+            let s = icc::summarize(p);
+            json!({"bytes": s.bytes, "description": s.description, "color_space": s.color_space, "version": s.version})
+        }),
+        "dpi": m.dpi.map(|(x, y)| json!([x, y])),
+        "orientation": m.orientation.map(|o| json!({"value": o, "meaning": orientation_text(o)})),
+        "exif_bytes": m.exif.as_ref().map(Vec::len),
         "note": info.content_note,
     })
+}
+
+/// The detail lines under a file's summary line (empty when there is nothing to add).
+fn detail_lines(info: &ImageInfo, pages: Option<&[Page]>) -> Vec<String> {
+    let m = &info.metadata;
+    let mut v = Vec::new();
+    if let Some(p) = &m.icc_profile {
+        let s = icc::summarize(p);
+        let mut line = format!("icc profile: {} bytes", s.bytes);
+        if let Some(d) = &s.description {
+            line.push_str(&format!(", \"{d}\""));
+        }
+        let facts: Vec<String> = [s.color_space.clone(), s.version.as_ref().map(|v| format!("v{v}"))]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !facts.is_empty() {
+            line.push_str(&format!(" ({})", facts.join(", ")));
+        }
+        v.push(line);
+    }
+    if let Some((x, y)) = m.dpi {
+        v.push(format!("resolution: {x} x {y} dpi"));
+    }
+    if let Some(o) = m.orientation {
+        v.push(format!("orientation: {o} ({})", orientation_text(o)));
+    }
+    if let Some(e) = &m.exif {
+        v.push(format!("exif: {} bytes", e.len()));
+    }
+    if info.pages > 1 {
+        match pages {
+            Some(p) if p.len() as u32 == info.pages => v.push(format!("pages {}", pages_text(p))),
+            Some(p) => v.push(format!("pages (first {} of {}) {}", p.len(), info.pages, pages_text(p))),
+            None => v.push("pages: the headers after the first could not be read".to_string()),
+        }
+    }
+    v
 }
 
 /// Runs `info`.
@@ -43,9 +161,19 @@ pub fn run(args: Args) -> Result<(), Failure> {
     for path in &args.files {
         match reg.probe_path(path, &DecodeOptions::new()) {
             Ok(info) => {
+                let page_list = pages(reg, path, &info);
                 if args.json {
                     let mut v = info_json(&info);
                     v["file"] = json!(path.display().to_string());
+                    v["page_list"] = match &page_list {
+                        Some(p) => p
+                            .iter()
+                            .map(
+                                |p| json!({"width": p.width, "height": p.height, "pixel_format": p.format.to_string()}),
+                            )
+                            .collect(),
+                        None => serde_json::Value::Null,
+                    };
                     out.push(v);
                 } else {
                     let meta = info.metadata.present();
@@ -66,6 +194,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
                             meta.join(", ")
                         }
                     );
+                    for line in detail_lines(&info, page_list.as_deref()) {
+                        println!("  {line}");
+                    }
                     if let Some(note) = &info.content_note {
                         println!("  note: {note}");
                     }
@@ -73,10 +204,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
             }
             Err(e) => {
                 failed += 1;
+                let message = e.message_for(pixcodec::convert::Surface::Cli);
                 if args.json {
-                    out.push(json!({"file": path.display().to_string(), "error": e.to_string()}));
+                    out.push(json!({"file": path.display().to_string(), "error": message}));
                 } else {
-                    eprintln!("{}: error: {e}", path.display());
+                    eprintln!("{}: error: {message}", path.display());
                 }
             }
         }
@@ -91,4 +223,24 @@ pub fn run(args: Args) -> Result<(), Failure> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pixcodec::{Layout, SampleType};
+
+    #[test]
+    fn equal_pages_are_grouped() {
+        let a = Page {
+            width: 4,
+            height: 2,
+            format: PixelFormat::new(Layout::Gray, SampleType::U16),
+        };
+        let b = Page { width: 2, ..a };
+        assert_eq!(
+            pages_text(&[a, a, a, b, a]),
+            "0-2: 4x2 Gray U16; 3: 2x2 Gray U16; 4: 4x2 Gray U16"
+        );
+    }
 }

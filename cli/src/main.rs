@@ -8,6 +8,7 @@ mod codecs;
 mod conversions;
 mod convert;
 mod dataset;
+mod icc;
 mod info;
 mod load;
 

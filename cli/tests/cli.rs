@@ -37,7 +37,11 @@ fn codecs_lists_registry_in_text_and_json() {
     for name in ["png", "jpeg-turbo", "tiff", "npy"] {
         assert!(out.contains(name), "{name} missing from:\n{out}");
     }
-    assert!(out.contains("option quality (int 1..=100, default 90)"), "{out}");
+    let (verbose, _) = text(&run(&["codecs", "--verbose"]));
+    assert!(
+        verbose.contains("option quality (int 1..=100, default 90)"),
+        "{verbose}"
+    );
     let o = run(&["codecs", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let tiff = v.as_array().unwrap().iter().find(|c| c["name"] == "tiff").unwrap();
