@@ -1,7 +1,7 @@
 //! The seed cases of pixcodec's exactness promise, run end to end:
 //! `cargo run --release --example demo` (or `make demo`).
 
-use pixcodec::{DecodeOptions, EncodeOptions, Image, Layout, Registry, Volume};
+use pixcodec::{DecodeOptions, EncodeOptions, Fidelity, Image, Layout, Registry, Volume};
 
 fn main() -> pixcodec::Result<()> {
     let reg = Registry::global();
@@ -9,17 +9,14 @@ fn main() -> pixcodec::Result<()> {
     for c in reg.codecs() {
         let d = c.descriptor();
         let caps = c.capabilities();
+        let exact = caps.encode.iter().filter(|c| c.fidelity == Fidelity::Exact).count();
         println!(
-            "  {:<12} format {:<5} .{:<18} priority {:>3}  encodes: {}",
+            "  {:<13} format {:<5} .{:<24} priority {:>3}  encodes {} pixel formats ({exact} exact)",
             d.name,
             d.format,
             d.extensions.join(" ."),
             d.priority,
-            caps.encode
-                .iter()
-                .map(|c| format!("{} ({})", c.format, c.fidelity))
-                .collect::<Vec<_>>()
-                .join(", ")
+            caps.encode.len(),
         );
     }
 
@@ -38,7 +35,7 @@ fn main() -> pixcodec::Result<()> {
         );
     }
     match reg.encode(rgb.as_ref(), "jpeg", &EncodeOptions::new().require_exact(true)) {
-        Err(e) => println!("  jpeg with require_exact: refused: {e}"),
+        Err(e) => println!("{}", wrap(&format!("  jpeg with require_exact: refused: {e}"))),
         Ok(_) => println!("  jpeg with require_exact: unexpectedly accepted"),
     }
 
@@ -62,8 +59,31 @@ fn main() -> pixcodec::Result<()> {
         back == vol
     );
     match reg.encode(vol.page(0), "png", &EncodeOptions::new()) {
-        Err(e) => println!("  png: refused: {e}"),
+        Err(e) => println!("{}", wrap(&format!("  png: refused: {e}"))),
         Ok(_) => println!("  png: unexpectedly accepted"),
     }
     Ok(())
+}
+
+/// `text` broken at spaces into lines of at most 160 characters (continuations indented).
+fn wrap(text: &str) -> String {
+    let body = text.trim_start();
+    let mut out = String::new();
+    let mut line = text[..text.len() - body.len()].to_string();
+    let mut fresh = true;
+    for word in body.split(' ') {
+        if !fresh && line.chars().count() + 1 + word.chars().count() > 160 {
+            out.push_str(&line);
+            out.push('\n');
+            line = "    ".to_string();
+            fresh = true;
+        }
+        if !fresh {
+            line.push(' ');
+        }
+        line.push_str(word);
+        fresh = false;
+    }
+    out.push_str(&line);
+    out
 }

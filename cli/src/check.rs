@@ -6,6 +6,7 @@ use pixcodec::convert::Surface;
 use pixcodec::{DecodeOptions, EncodeOptions, ErrorKind, Image, ImageRef, Registry};
 
 use crate::conversions::Conversions;
+use crate::text::wrap;
 use crate::{Failure, EXIT_NOT_EXACT};
 
 /// Arguments of `check`.
@@ -22,7 +23,7 @@ pub struct Args {
 }
 
 fn no(args: &Args, why: &str) -> Result<(), Failure> {
-    println!("no: {}: {why}", args.file.display());
+    println!("{}", wrap(&format!("no: {}: {why}", args.file.display()), "  "));
     Err(Failure {
         code: EXIT_NOT_EXACT,
         message: String::new(),
@@ -64,7 +65,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let opts = EncodeOptions::new().verify(true);
     match reg.encode_pages_to(&views, &args.target, &opts, &mut std::io::sink()) {
         Ok(r) if r.exact => {
-            println!(
+            let yes = format!(
                 "yes: {} ({} page{}, {}) survives {} exactly (codec {}, verified by decoding){}",
                 args.file.display(),
                 pages.len(),
@@ -81,6 +82,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                     )
                 }
             );
+            println!("{}", wrap(&yes, "  "));
             Ok(())
         }
         Ok(r) => {

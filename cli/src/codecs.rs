@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use pixcodec::{Capability, Fidelity, OptionKind, OptionValue, Registry, SampleType};
 use serde_json::json;
 
+use crate::text::{wrap, MAX_LINE};
 use crate::Failure;
 
 /// Arguments of `codecs`.
@@ -19,9 +20,6 @@ pub struct Args {
     #[arg(long, short = 'v')]
     verbose: bool,
 }
-
-/// The longest line `codecs` prints.
-pub const MAX_LINE: usize = 160;
 
 fn caps_json(caps: &[Capability]) -> serde_json::Value {
     caps.iter()
@@ -147,29 +145,6 @@ fn wrapped(prefix: &str, items: &[String], indent: &str) -> Vec<String> {
     lines
 }
 
-/// `text` wrapped at spaces to [`MAX_LINE`] (its leading spaces kept), continuation lines
-/// indented by `indent`.
-fn wrap_words(text: &str, indent: &str) -> Vec<String> {
-    let body = text.trim_start();
-    let mut lines = Vec::new();
-    let mut line = text[..text.len() - body.len()].to_string();
-    let mut fresh = true;
-    for w in body.split(' ') {
-        if !fresh && line.len() + 1 + w.len() > MAX_LINE {
-            lines.push(line);
-            line = indent.to_string();
-            fresh = true;
-        }
-        if !fresh {
-            line.push(' ');
-        }
-        line.push_str(w);
-        fresh = false;
-    }
-    lines.push(line);
-    lines
-}
-
 fn print_json(reg: &Registry) {
     let v: Vec<serde_json::Value> = reg
         .codecs()
@@ -233,9 +208,7 @@ fn print_verbose(reg: &Registry) {
         }
         for o in c.encode_options() {
             let text = format!("  option {} ({}, default {}): {}", o.name, o.kind, o.default, o.doc);
-            for line in wrap_words(&text, "    ") {
-                println!("{line}");
-            }
+            println!("{}", wrap(&text, "    "));
         }
     }
 }
@@ -340,10 +313,7 @@ mod tests {
         );
         assert_eq!(summary(&[]), "-");
         let long: Vec<String> = (0..100).map(|i| format!("item{i}")).collect();
-        for line in wrapped("  list: ", &long, "    ")
-            .iter()
-            .chain(&wrap_words(&long.join(" "), "  "))
-        {
+        for line in wrapped("  list: ", &long, "    ") {
             assert!(line.len() <= MAX_LINE, "{line}");
         }
     }

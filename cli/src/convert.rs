@@ -7,6 +7,7 @@ use pixcodec::{DecodeOptions, EncodeOptions, EncodeReport, Image, ImageRef, Regi
 use rayon::prelude::*;
 
 use crate::conversions::Conversions;
+use crate::text::wrap;
 use crate::Failure;
 
 /// Arguments of `convert`.
@@ -308,9 +309,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         };
         check_extension(reg, out, &args)?;
         let (r, steps) = convert_one(reg, &inputs[0], out, &target, &args, &opts)?;
-        println!("{}", describe(&inputs[0], out, &r, &steps));
+        println!("{}", wrap(&describe(&inputs[0], out, &r, &steps), "  "));
         if let Some(reason) = &r.lossy_reason {
-            eprintln!("note: {} is lossy: {reason}", out.display());
+            eprintln!("{}", wrap(&format!("note: {} is lossy: {reason}", out.display()), "  "));
         }
         return Ok(());
     }
@@ -355,14 +356,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
                     if r.lossy_reason.is_some() {
                         lossy.fetch_add(1, Ordering::Relaxed);
                     }
-                    bar.suspend(|| println!("{}", describe(input, &output, &r, &steps)));
+                    bar.suspend(|| println!("{}", wrap(&describe(input, &output, &r, &steps), "  ")));
                 }
                 Err(f) => {
                     if f.code == crate::EXIT_NOT_EXACT {
                         not_exact.fetch_add(1, Ordering::Relaxed);
                     }
                     failed.fetch_add(1, Ordering::Relaxed);
-                    bar.suspend(|| eprintln!("error: {}", f.message));
+                    bar.suspend(|| eprintln!("{}", wrap(&format!("error: {}", f.message), "  ")));
                 }
             }
             bar.inc(1);

@@ -7,6 +7,7 @@ use pixcodec::{DecodeOptions, ImageInfo, PixelFormat, Registry};
 use serde_json::json;
 
 use crate::icc;
+use crate::text::wrap;
 use crate::Failure;
 
 /// Arguments of `info`.
@@ -195,10 +196,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
                         }
                     );
                     for line in detail_lines(&info, page_list.as_deref()) {
-                        println!("  {line}");
+                        println!("{}", wrap(&format!("  {line}"), "    "));
                     }
                     if let Some(note) = &info.content_note {
-                        println!("  note: {note}");
+                        println!("{}", wrap(&format!("  note: {note}"), "    "));
                     }
                 }
             }
@@ -208,7 +209,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 if args.json {
                     out.push(json!({"file": path.display().to_string(), "error": message}));
                 } else {
-                    eprintln!("{}: error: {message}", path.display());
+                    eprintln!("{}", wrap(&format!("{}: error: {message}", path.display()), "  "));
                 }
             }
         }

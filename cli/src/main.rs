@@ -11,6 +11,7 @@ mod dataset;
 mod icc;
 mod info;
 mod load;
+mod text;
 
 use std::process::ExitCode;
 
@@ -101,7 +102,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             if !f.message.is_empty() {
-                eprintln!("pixcodec: {}", f.message);
+                eprintln!("{}", text::wrap(&format!("pixcodec: {}", f.message), "  "));
             }
             ExitCode::from(f.code)
         }

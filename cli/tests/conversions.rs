@@ -15,12 +15,20 @@ fn run(args: &[&str]) -> Output {
     Command::new(BIN).args(args).output().expect("run pixcodec")
 }
 
+/// Output with the CLI's line wrapping (at 160 characters) undone: words joined by one space.
+fn unwrapped(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    unwrapped(&o.stdout)
 }
 
 fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    unwrapped(&o.stderr)
 }
 
 fn s(p: &Path) -> &str {
@@ -41,6 +49,15 @@ fn rgb(w: u32, h: u32) -> Image {
     pixcodec::testkit::generate(w, h, PixelFormat::new(Layout::Rgb, SampleType::U8), 8)
 }
 
+/// No line of the raw output is longer than 160 characters (long messages are wrapped).
+fn assert_short_lines(o: &Output) {
+    for text in [&o.stdout, &o.stderr] {
+        for line in String::from_utf8_lossy(text).lines() {
+            assert!(line.chars().count() <= 160, "{line}");
+        }
+    }
+}
+
 /// Advice on the command line names flags, never the Rust API.
 fn assert_cli_advice(text: &str) {
     assert!(!text.contains("convert::") && !text.contains("EncodeOptions"), "{text}");
@@ -55,6 +72,7 @@ fn rgba_to_jpeg_is_refused_with_a_flag_and_done_with_drop_alpha() {
     let jpg = dir.path().join("a.jpg");
     let o = run(&["convert", s(&src), s(&jpg)]);
     assert_eq!(o.status.code(), Some(3), "{}", err(&o));
+    assert_short_lines(&o);
     assert!(err(&o).contains("--to rgb (drops alpha)"), "{}", err(&o));
     assert_cli_advice(&err(&o));
     assert!(!jpg.exists());
@@ -249,6 +267,7 @@ fn check_suggests_only_codecs_holding_the_pixel_format_and_never_claims_a_write(
         .unwrap();
     let o = run(&["check", s(&stack), "--as", "png"]);
     assert_eq!(o.status.code(), Some(3));
+    assert_short_lines(&o);
     let text = out(&o);
     assert!(
         text.starts_with("no: ") && text.contains("tiff for multi-page output"),

@@ -22,8 +22,12 @@ fn run(args: &[&str]) -> Output {
     Command::new(BIN).args(args).output().expect("run pixcodec")
 }
 
+/// Stderr with the CLI's line wrapping (at 160 characters) undone.
 fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    String::from_utf8_lossy(&o.stderr)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn s(p: &Path) -> &str {

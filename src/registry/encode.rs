@@ -100,8 +100,9 @@ impl Registry {
         }
         if opts.require_exact && lossy {
             return Err(Error::NotExact(format!(
-                "{name} is lossy for {} and require_exact is set; nothing was written. Use {} for an exact file",
+                "{name} is lossy for {} and {} is set; nothing was written. Use {} for an exact file",
                 first.format(),
+                crate::convert::Remedy::RequireExact.text(crate::convert::Surface::Rust),
                 self.exact_formats_text(first.format())
                     .unwrap_or_else(|| "an exact format".to_string())
             )));
