@@ -100,7 +100,7 @@ impl Registry {
         }
         if opts.require_exact && lossy {
             return Err(Error::NotExact(format!(
-                "{name} is lossy for {} and {} is set; nothing was written. Use {} for an exact file",
+                "{name} is lossy for {} and exactness is required ({}); nothing was written. Use {} for an exact file",
                 first.format(),
                 crate::convert::Remedy::RequireExact.text(crate::convert::Surface::Rust),
                 self.exact_formats_text(first.format())
