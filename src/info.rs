@@ -14,15 +14,21 @@ pub struct Metadata {
     pub exif: Option<Vec<u8>>,
     /// EXIF orientation (1..=8) when the backend exposes it.
     pub orientation: Option<u16>,
+    /// Keywords of the file's text entries (PNG: tEXt, then zTXt, then iTXt).
+    pub text_keys: Vec<String>,
 }
 
 impl Metadata {
     /// True when no field is set.
     pub fn is_empty(&self) -> bool {
-        self.icc_profile.is_none() && self.dpi.is_none() && self.exif.is_none() && self.orientation.is_none()
+        self.icc_profile.is_none()
+            && self.dpi.is_none()
+            && self.exif.is_none()
+            && self.orientation.is_none()
+            && self.text_keys.is_empty()
     }
 
-    /// Names of the fields that are present (`icc`, `dpi`, `exif`, `orientation`).
+    /// Names of the fields that are present (`icc`, `dpi`, `exif`, `orientation`, `text`).
     pub fn present(&self) -> Vec<&'static str> {
         let mut v = Vec::new();
         if self.icc_profile.is_some() {
@@ -36,6 +42,9 @@ impl Metadata {
         }
         if self.orientation.is_some() {
             v.push("orientation");
+        }
+        if !self.text_keys.is_empty() {
+            v.push("text");
         }
         v
     }

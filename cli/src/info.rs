@@ -112,6 +112,7 @@ pub fn info_json(info: &ImageInfo) -> serde_json::Value {
         "dpi": m.dpi.map(|(x, y)| json!([x, y])),
         "orientation": m.orientation.map(|o| json!({"value": o, "meaning": orientation_text(o)})),
         "exif_bytes": m.exif.as_ref().map(Vec::len),
+        "text_keys": m.text_keys,
         "note": info.content_note,
     })
 }
@@ -143,6 +144,9 @@ fn detail_lines(info: &ImageInfo, pages: Option<&[Page]>) -> Vec<String> {
     }
     if let Some(e) = &m.exif {
         v.push(format!("exif: {} bytes", e.len()));
+    }
+    if !m.text_keys.is_empty() {
+        v.push(format!("text keys: {}", m.text_keys.join(", ")));
     }
     if info.pages > 1 {
         match pages {

@@ -192,3 +192,33 @@ fn info_shows_icc_description_and_resolution() {
     );
     assert!(v[0]["dpi"][0].as_f64().unwrap() > 72.0);
 }
+
+/// PngSuite `ct1n0g04.png` holds six tEXt entries; a re-encode in place would drop them.
+#[test]
+fn info_shows_text_keys_and_in_place_refuses_to_drop_them() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/png/pngsuite/ct1n0g04.png");
+    if !corpus.is_file() {
+        eprintln!("skipping: corpus file {} not found", corpus.display());
+        return;
+    }
+    let text = out(&run(&["info", s(&corpus)]));
+    assert!(text.contains("metadata: text"), "{text}");
+    assert!(
+        text.contains("  text keys: Title, Author, Copyright, Description, Software, Disclaimer"),
+        "{text}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&out(&run(&["info", "--json", s(&corpus)]))).unwrap();
+    assert_eq!(v[0]["text_keys"][0], "Title");
+    assert_eq!(v[0]["text_keys"].as_array().unwrap().len(), 6);
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("t.png");
+    std::fs::copy(&corpus, &png).unwrap();
+    let o = run(&["convert", s(&png), s(&png)]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&o.stderr)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(err.contains("would drop its metadata (text)"), "{err}");
+    assert_eq!(std::fs::read(&png).unwrap(), std::fs::read(&corpus).unwrap());
+}

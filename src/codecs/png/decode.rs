@@ -101,7 +101,7 @@ impl<'a> PngDecoder<'a> {
     }
 }
 
-/// ICC, dpi and EXIF from the chunks read so far.
+/// ICC, dpi, EXIF and text keywords from the chunks read so far.
 fn metadata(info: &png::Info<'_>) -> Metadata {
     let mut m = Metadata {
         icc_profile: info.icc_profile.as_ref().map(|p| p.to_vec()),
@@ -112,6 +112,10 @@ fn metadata(info: &png::Info<'_>) -> Metadata {
             .map(|e| e.strip_prefix(b"Exif\0\0").unwrap_or(e).to_vec()),
         ..Metadata::default()
     };
+    m.text_keys = (info.uncompressed_latin1_text.iter().map(|t| t.keyword.clone()))
+        .chain(info.compressed_latin1_text.iter().map(|t| t.keyword.clone()))
+        .chain(info.utf8_text.iter().map(|t| t.keyword.clone()))
+        .collect();
     if let Some(d) = info.pixel_dims {
         if d.unit == png::Unit::Meter && d.xppu > 0 && d.yppu > 0 {
             m.dpi = Some((d.xppu as f64 * 0.0254, d.yppu as f64 * 0.0254));
