@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use pixcodec::convert::Surface;
 use pixcodec::{DecodeOptions, EncodeOptions, ErrorKind, Image, ImageRef, Registry};
 
-use crate::conversions::Conversions;
+use crate::conversions::{Applied, Conversions};
 use crate::text::wrap;
 use crate::{Failure, EXIT_NOT_EXACT};
 
@@ -35,22 +35,18 @@ pub fn run(args: Args) -> Result<(), Failure> {
     args.conv.validate()?;
     let reg = Registry::global();
     let pages = reg.read_pages(&args.file, &DecodeOptions::new())?;
-    let mut converted: Vec<Image> = Vec::new();
-    let mut steps: Vec<String> = Vec::new();
-    if !args.conv.is_empty() {
-        for page in &pages {
-            let (img, page_steps) = match args.conv.apply(page) {
-                Ok(r) => r,
-                Err(e) if e.kind() == ErrorKind::NotExact => return no(&args, &e.message_for(Surface::Cli)),
-                Err(e) => return Err(e.into()),
-            };
-            converted.push(img.unwrap_or_else(|| page.clone()));
-            for st in page_steps {
-                if !steps.contains(&st) {
-                    steps.push(st);
-                }
-            }
-        }
+    let refs: Vec<&Image> = pages.iter().collect();
+    let Applied {
+        pages: converted,
+        steps,
+        notes,
+    } = match args.conv.apply_pages(&refs) {
+        Ok(a) => a,
+        Err(e) if e.kind() == ErrorKind::NotExact => return no(&args, &e.message_for(Surface::Cli)),
+        Err(e) => return Err(e.into()),
+    };
+    for note in notes {
+        eprintln!("{}", wrap(&format!("note: {note}"), "  "));
     }
     let views: Vec<ImageRef> = if converted.is_empty() { &pages } else { &converted }
         .iter()

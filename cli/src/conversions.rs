@@ -39,6 +39,25 @@ pub struct Conversions {
     scale: Option<String>,
 }
 
+/// The conversions applied to every page of a file.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// The converted pages; empty when no conversion flag was given (use the input's).
+    pub pages: Vec<Image>,
+    /// What was done, once per distinct step, for the summary line (empty: nothing changed).
+    pub steps: Vec<String>,
+    /// Flags that changed nothing, with why (`--narrow` on data no smaller type holds).
+    pub notes: Vec<String>,
+}
+
+fn push_new(list: &mut Vec<String>, items: Vec<String>) {
+    for item in items {
+        if !list.contains(&item) {
+            list.push(item);
+        }
+    }
+}
+
 /// One applied conversion, for the summary line.
 fn step(name: &str, from: impl std::fmt::Display, to: impl std::fmt::Display) -> String {
     format!("{name} {from}->{to}")
@@ -104,11 +123,28 @@ impl Conversions {
         }
     }
 
-    /// Applies the conversions to one page; returns the result and the steps taken (empty
-    /// when nothing changed). Errors come from `pixcodec::convert` and name the first value
-    /// that does not fit.
-    pub fn apply(&self, img: &Image) -> Result<(Option<Image>, Vec<String>), pixcodec::Error> {
+    /// Applies the conversions to every page. Errors come from `pixcodec::convert` and name
+    /// the first value that does not fit.
+    pub fn apply_pages(&self, pages: &[&Image]) -> Result<Applied, pixcodec::Error> {
+        let mut done = Applied::default();
+        if self.is_empty() {
+            return Ok(done);
+        }
+        for page in pages {
+            let (img, steps, notes) = self.apply(page)?;
+            done.pages.push(img.unwrap_or_else(|| (*page).clone()));
+            push_new(&mut done.steps, steps);
+            push_new(&mut done.notes, notes);
+        }
+        Ok(done)
+    }
+
+    /// Applies the conversions to one page: the result (`None`: unchanged), the steps taken
+    /// and notes on flags that changed nothing.
+    #[allow(clippy::type_complexity)]
+    fn apply(&self, img: &Image) -> Result<(Option<Image>, Vec<String>, Vec<String>), pixcodec::Error> {
         let mut steps = Vec::new();
+        let mut notes = Vec::new();
         let mut cur: Option<Image> = None;
         fn view<'a>(cur: &'a Option<Image>, img: &'a Image) -> pixcodec::ImageRef<'a> {
             cur.as_ref().unwrap_or(img).as_ref()
@@ -163,9 +199,11 @@ impl Conversions {
                 cur = Some(convert::narrow(&view(&cur, img))?);
                 steps.push(step("narrow", sample, to));
             } else {
-                steps.push(format!("narrow: {sample} kept (no smaller type holds the values)"));
+                notes.push(format!(
+                    "--narrow kept {sample}: no smaller type of its kind holds every value"
+                ));
             }
         }
-        Ok((cur, steps))
+        Ok((cur, steps, notes))
     }
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use pixcodec::{DecodeOptions, EncodeOptions, EncodeReport, Image, ImageRef, Registry};
 use rayon::prelude::*;
 
-use crate::conversions::Conversions;
+use crate::conversions::{Applied, Conversions};
 use crate::text::wrap;
 use crate::Failure;
 
@@ -132,18 +132,13 @@ fn convert_one(
         })?],
         None => pages.iter().collect(),
     };
-    let mut converted: Vec<Image> = Vec::new();
-    let mut steps: Vec<String> = Vec::new();
-    if !args.conv.is_empty() {
-        for page in &chosen {
-            let (img, page_steps) = args.conv.apply(page).map_err(|e| context(e.into()))?;
-            converted.push(img.unwrap_or_else(|| (*page).clone()));
-            for st in page_steps {
-                if !steps.contains(&st) {
-                    steps.push(st);
-                }
-            }
-        }
+    let Applied {
+        pages: converted,
+        steps,
+        notes,
+    } = args.conv.apply_pages(&chosen).map_err(|e| context(e.into()))?;
+    for note in notes {
+        eprintln!("{}", wrap(&format!("note: {}: {note}", input.display()), "  "));
     }
     let views: Vec<ImageRef> = if converted.is_empty() {
         chosen.iter().map(|p| p.as_ref()).collect()

@@ -174,6 +174,19 @@ fn narrow_picks_the_smallest_type_from_the_data() {
     let got = pixcodec::read(&png).unwrap();
     let want: Vec<u8> = labels.iter().map(|&v| v as u8).collect();
     assert_eq!(got.to_vec::<u8>().unwrap(), want);
+    // Data that needs its type: nothing converted, and a note says so.
+    let wide = Image::from_samples(2, 1, Layout::Gray, &[1u32, 70_000]).unwrap();
+    write(&wide, &npy);
+    let tif = dir.path().join("wide.tif");
+    let o = run(&["convert", s(&npy), s(&tif), "--narrow"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(!out(&o).contains("converted"), "{}", out(&o));
+    assert!(
+        err(&o).contains("--narrow kept U32: no smaller type of its kind holds every value"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(pixcodec::read(&tif).unwrap(), wide);
 }
 
 #[test]
