@@ -3,7 +3,7 @@
 // the pxc_status and the detailed message. Covered: single and multi-page decode/encode
 // (memory, files, std::istream/std::ostream and callables), the full encode report, the
 // registry listing with capability tables, ML loading (pxc_load_into) and dataset
-// iteration (pxc_dataset_*), and the library version. Exceptions thrown by stream
+// iteration (pxc_dataset_*), the explicit conversions (pxc_convert_*), and the library version. Exceptions thrown by stream
 // callbacks are caught before they reach the C library and rethrown to the caller.
 #ifndef PIXCODEC_HPP
 #define PIXCODEC_HPP
@@ -332,6 +332,38 @@ public:
 private:
     detail::Handle<pxc_image_list, pxc_image_list_free> h_;
 };
+
+/// Explicit conversions (pxc_convert_*): each returns a new image and changes no value unless
+/// its name says so; a value that does not fit throws Error(PXC_STATUS_NOT_EXACT) naming it.
+namespace convert {
+namespace detail_convert {
+template <class F> Image make(F f) {
+    pxc_image *out = nullptr;
+    detail::check(f(&out));
+    return Image(out);
+}
+} // namespace detail_convert
+/// Value-preserving change of sample type (`sample` is a pxc_sample).
+inline Image cast(const pxc_image_view &v, std::uint32_t sample) {
+    return detail_convert::make([&](pxc_image **o) { return pxc_convert_cast(&v, sample, o); });
+}
+/// The smallest sample type of the same kind that holds every value.
+inline Image narrow(const pxc_image_view &v) {
+    return detail_convert::make([&](pxc_image **o) { return pxc_convert_narrow(&v, o); });
+}
+/// Min-max rescaling into `sample` (changes values on purpose).
+inline Image scale_minmax(const pxc_image_view &v, std::uint32_t sample) {
+    return detail_convert::make([&](pxc_image **o) { return pxc_convert_scale_minmax(&v, sample, o); });
+}
+/// Linear rescaling of `lo..hi` onto `sample`'s range; outside values throw unless `clip`.
+inline Image scale_range(const pxc_image_view &v, std::uint32_t sample, double lo, double hi, bool clip = false) {
+    return detail_convert::make([&](pxc_image **o) { return pxc_convert_scale_range(&v, sample, lo, hi, clip, o); });
+}
+/// Channel layout conversion (`layout` is a pxc_layout): alpha added/dropped, gray <-> colour.
+inline Image layout(const pxc_image_view &v, std::uint32_t layout) {
+    return detail_convert::make([&](pxc_image **o) { return pxc_convert_layout(&v, layout, o); });
+}
+} // namespace convert
 
 /// A reusable output buffer: encoding into it allocates nothing once it is large enough.
 class Buffer {
