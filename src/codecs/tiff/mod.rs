@@ -9,25 +9,28 @@
 //! `Rgba` (fourth sample marked as unassociated alpha) and `Cmyk` (separated, four inks).
 //! Strips and tiles, chunky and planar configuration (planes are interleaved by pixcodec),
 //! classic TIFF and BigTIFF, both byte orders, and the compressions the `tiff` crate reads:
-//! none, LZW, Deflate (both tag values), PackBits, CCITT Group 4 and JPEG (new-style, tag 7;
+//! none, LZW, Deflate (both tag values), PackBits, ZSTD (50000), CCITT Group 4 and JPEG (new-style, tag 7;
 //! such pages report `ImageInfo::lossy_source`). Horizontal and floating-point predictors
 //! are undone by the `tiff` crate.
 //!
 //! Decisions where the file's samples do not map one-to-one onto a pixcodec format:
-//! - **1 to 7-bit unsigned gray** (bilevel, 2/4-bit gray, odd depths) decodes to `Gray U8`
-//!   holding the stored sample values unchanged (`0..=2^bits-1`, e.g. 0/1 for bilevel);
-//!   values are not rescaled to 0..255. Sub-byte samples with more than one channel
-//!   (e.g. 1-bit RGB) are unsupported.
+//! - **Integers of any other width 1..=32 bits** (bilevel, 2/4-bit, 10, 12, 14, 24-bit, ...;
+//!   packed MSB-first, strips or tiles, chunky or planar, with or without the horizontal
+//!   predictor, compressed with none, LZW, Deflate, PackBits or ZSTD) decode exactly into the
+//!   next wider type: `U8`/`I8` up to 8 bits, `U16`/`I16` up to 16, `U32`/`I32` up to 32, signed
+//!   samples sign-extended. Values are not rescaled (a 12-bit sample stays `0..=4095`), and
+//!   `ImageInfo::significant_bits` reports the stored width. pixcodec reads these pages itself
+//!   (`decode/packed.rs`); the `tiff` crate only reads 1..=7-bit CCITT Group 4 pages.
 //! - **WhiteIsZero** (`PhotometricInterpretation` 0) unsigned gray decodes to `Gray`
 //!   holding the **stored** samples, exactly as written in the file (0 means white); the
 //!   inversion is left to the caller. WhiteIsZero with signed, float or alpha samples is
 //!   unsupported (the `tiff` crate would change those values in a way that cannot be undone).
 //! - Unsupported (`Error::Unsupported` naming what): 16-bit float samples (pixcodec has no
-//!   F16 type, and widening would change the file's sample type), integer depths other than
-//!   1..=7, 8, 16, 32, 64 (e.g. 10, 12, 14, 24-bit), palette images (expanding indices through
+//!   F16 type, and widening would change the file's sample type), integer depths 33..=63,
+//!   packed depths with JPEG or CCITT compression, palette images (expanding indices through
 //!   the colour map is a colour conversion), associated (premultiplied) alpha, extra samples
 //!   of unspecified meaning, CMYK with extra samples, YCbCr, CIE/ICC/ITU Lab, LogLuv,
-//!   transparency masks, CCITT Huffman/Group 3, old-style JPEG (6), ZSTD and WebP.
+//!   transparency masks, CCITT Huffman/Group 3, old-style JPEG (6) and WebP.
 //!
 //! `ImageInfo::pages` is the number of IFDs in the main chain, counted when the decoder is
 //! created (bounded by `Limits::max_pages`; a longer chain is an `Error::Limits`).
