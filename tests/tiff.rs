@@ -111,7 +111,17 @@ fn descriptor_capabilities_and_options() {
         assert_eq!(caps.decode_fidelity(f), Some(Fidelity::Exact), "{f}");
     }
     let names: Vec<&str> = c.encode_options().iter().map(|o| o.name.as_str()).collect();
-    assert_eq!(names, ["compression", "level", "predictor", "bigtiff", "parallel"]);
+    assert_eq!(
+        names,
+        [
+            "compression",
+            "level",
+            "predictor",
+            "bigtiff",
+            "parallel",
+            "significant_bits"
+        ]
+    );
     let resolved = EncodeOptions::new().resolve("tiff", c.encode_options()).unwrap();
     assert_eq!(resolved.str("compression").unwrap(), "none");
     assert_eq!(resolved.int("level").unwrap(), 6);
@@ -119,7 +129,7 @@ fn descriptor_capabilities_and_options() {
     assert!(!resolved.bool("bigtiff").unwrap());
     assert!(resolved.bool("parallel").unwrap());
     assert!(EncodeOptions::new()
-        .level(10)
+        .level(23)
         .resolve("tiff", c.encode_options())
         .is_err());
     assert!(EncodeOptions::new()
@@ -128,7 +138,7 @@ fn descriptor_capabilities_and_options() {
         .is_err());
 }
 
-/// All 50 formats x 4 compressions x predictor on/off, from padded input, decoded both into
+/// All 50 formats x 5 compressions x predictor on/off, from padded input, decoded both into
 /// a new image and into a padded caller buffer whose padding must stay untouched.
 #[test]
 fn round_trip_every_format_compression_and_predictor() {
@@ -138,7 +148,7 @@ fn round_trip_every_format_compression_and_predictor() {
     for (i, f) in PixelFormat::all().enumerate() {
         let (buf, stride) = padded(w, h, f, i as u64 + 1);
         let src = ImageRef::new(&buf, w, h, f, stride).unwrap();
-        for comp in ["none", "lzw", "deflate", "packbits"] {
+        for comp in ["none", "lzw", "deflate", "packbits", "zstd"] {
             for pred in [false, true] {
                 let opts = EncodeOptions::new().compression(comp).predictor(pred);
                 let mut out = Vec::new();
@@ -179,7 +189,7 @@ fn round_trip_every_format_compression_and_predictor() {
             }
         }
     }
-    assert_eq!(cases, 50 * 4 * 2 - 10 * 4);
+    assert_eq!(cases, 50 * 5 * 2 - 10 * 5);
 }
 
 #[test]

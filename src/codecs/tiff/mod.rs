@@ -42,12 +42,17 @@
 //! All 50 pairs of {Gray, GrayAlpha, Rgb, Rgba, Cmyk} x {U8..U64, I8..I64, F32, F64} are
 //! written exactly: `SampleFormat` 1/2/3 as fits, alpha as `ExtraSamples` = 2 (unassociated),
 //! CMYK as `PhotometricInterpretation` 5. Every page given becomes one IFD. Options:
-//! `compression` (none|lzw|deflate|packbits, default none), `level` (1..=9, default 6, used
-//! by deflate), `predictor` (horizontal differencing, integer samples only, default false),
+//! `compression` (none|lzw|deflate|packbits|zstd, default none), `level` (deflate 1..=9,
+//! default 6; zstd 1..=22, default 3 when not given), `predictor` (horizontal differencing,
+//! integer samples only, default false),
 //! `bigtiff` (default false; BigTIFF is also chosen automatically when the data could not fit
 //! below 4 GiB) and `parallel` (default true: a compressed page's strips may be coded on
 //! rayon's pool, by pixcodec's one parallelism rule, `src/parallel.rs`; the bytes written
-//! are the same either way).
+//! are the same either way), `significant_bits` (default 0 = the type's width: packed
+//! integer samples of 1..=8 bits for `U8`/`I8`, 9..=16 for `U16`/`I16`, 17..=32 for
+//! `U32`/`I32`, so that the file decodes back as the same type; every sample must fit, else
+//! the error names the first that does not; `ImageInfo::significant_bits` of a decoded file
+//! is the value that writes it back at its own depth).
 //!
 //! Deflate `level` n is libdeflate's level n: the same speed/size ladder as zlib's levels,
 //! each compressing smaller and faster than zlib's (libdeflate's slow near-optimal levels
@@ -118,16 +123,16 @@ impl TiffCodec {
         let options = vec![
             OptionSpec::choice(
                 "compression",
-                &["none", "lzw", "deflate", "packbits"],
+                &["none", "lzw", "deflate", "packbits", "zstd"],
                 "none",
                 "lossless compression of the strips",
             ),
             OptionSpec::int(
                 "level",
                 1,
-                9,
+                22,
                 6,
-                "deflate level (1 fastest .. 9 smallest); used by compression=deflate",
+                "compression level: deflate 1 (fastest) ..= 9 (smallest), default 6; zstd 1 ..= 22, default 3 when not given",
             ),
             OptionSpec::bool(
                 "predictor",
@@ -143,6 +148,13 @@ impl TiffCodec {
                 "parallel",
                 true,
                 "code a compressed page's strips on rayon's pool when the caller is not parallel itself (same bytes)",
+            ),
+            OptionSpec::int(
+                "significant_bits",
+                0,
+                32,
+                0,
+                "stored bits per integer sample when narrower than the type (e.g. 12 for U16; U8 1..=8, U16 9..=16, U32 17..=32), packed as TIFF stores them; every value must fit; 0 = the type's width",
             ),
         ];
         TiffCodec {
