@@ -271,31 +271,60 @@ impl Job<'_> {
     /// Writes one chunk row's unpacked samples into an output row, starting at pixel `x0`
     /// (channel `plane` of each pixel for planar pages, all channels for chunky ones).
     fn store(&self, vals: &[u32], row: &mut [u8], x0: usize, plane: usize) {
-        let (size, ch, spp) = (self.size, self.channels, self.plan.spp);
-        let shift = 32 - self.bits;
-        let value = |v: u32| {
-            if self.signed {
-                // Sign extension: the stored top bit becomes bit 31.
-                (((v << shift) as i32) >> shift) as u32
-            } else {
-                v
-            }
+        let ch = self.channels;
+        // Chunky rows are contiguous runs of samples; planar ones every `ch`-th sample.
+        let (base, step) = if self.plan.spp == 1 && ch > 1 {
+            (x0 * ch + plane, ch)
+        } else {
+            (x0 * ch, 1)
         };
-        for (k, &v) in vals.iter().enumerate() {
-            let (x, s) = (k / spp, k % spp);
-            let at = ((x0 + x) * ch + plane + s) * size;
-            let v = value(v);
-            match size {
-                1 => row[at] = v as u8,
-                2 => row[at..at + 2].copy_from_slice(&(v as u16).to_ne_bytes()),
-                _ => row[at..at + 4].copy_from_slice(&v.to_ne_bytes()),
-            }
+        let shift = if self.signed { 32 - self.bits } else { 0 };
+        match self.size {
+            1 => put::<1>(vals, row, base, step, shift),
+            2 => put::<2>(vals, row, base, step, shift),
+            _ => put::<4>(vals, row, base, step, shift),
         }
+    }
+}
+
+/// Stores samples as `N`-byte native-endian integers at sample indices `base + k * step` of
+/// `row`; `shift` > 0 sign-extends from bit `32 - shift` (the stored top bit becomes bit 31).
+fn put<const N: usize>(vals: &[u32], row: &mut [u8], base: usize, step: usize, shift: u32) {
+    let row = &mut row[base * N..];
+    for (k, &v) in vals.iter().enumerate() {
+        let v = if shift > 0 {
+            (((v << shift) as i32) >> shift) as u32
+        } else {
+            v
+        };
+        let at = k * step * N;
+        let bytes = v.to_ne_bytes();
+        let bytes = if cfg!(target_endian = "little") {
+            &bytes[..N]
+        } else {
+            &bytes[4 - N..]
+        };
+        row[at..at + N].copy_from_slice(bytes);
     }
 }
 
 /// Unpacks `vals.len()` samples of `bits` bits (1..=32), MSB-first, from one packed row.
 fn unpack_row(src: &[u8], bits: u32, vals: &mut [u32]) {
+    if bits == 12 {
+        // The common camera depth: two samples in every three bytes.
+        let n = vals.len();
+        let mut pairs = vals.chunks_exact_mut(2);
+        let mut bytes = src.chunks_exact(3);
+        for (v, b) in (&mut pairs).zip(&mut bytes) {
+            v[0] = u32::from(b[0]) << 4 | u32::from(b[1]) >> 4;
+            v[1] = (u32::from(b[1]) & 0xF) << 8 | u32::from(b[2]);
+        }
+        if let [last] = pairs.into_remainder() {
+            let at = (n - 1) / 2 * 3;
+            *last = u32::from(src[at]) << 4 | u32::from(src.get(at + 1).copied().unwrap_or(0)) >> 4;
+        }
+        return;
+    }
     let mask = if bits == 32 { u32::MAX } else { (1u32 << bits) - 1 };
     let mut acc: u64 = 0;
     let mut have: u32 = 0;
