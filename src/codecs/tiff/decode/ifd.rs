@@ -199,8 +199,14 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
         (f, _) => return Err(unsupported(format!("sample format {f}"))),
     };
 
-    // Integer widths other than the byte types, except 1..=7-bit fax pages (the tiff crate's).
-    let packed = matches!(sf, 1 | 2) && !matches!(bits, 8 | 16 | 32 | 64) && compression != 4;
+    // Integer widths other than the byte types, except 1..=7-bit fax pages (the tiff crate's),
+    // and planar tiles of 8/16/32-bit integers, which the tiff crate misreads when they
+    // overhang the image.
+    let planar_tiles = planar_cfg == 2 && samples > 1 && dec.get_chunk_type() == tiff::decoder::ChunkType::Tile;
+    let packed = matches!(sf, 1 | 2)
+        && compression != 4
+        && (!matches!(bits, 8 | 16 | 32 | 64)
+            || (planar_tiles && bits != 64 && packed::compression_supported(compression)));
     let white_is_zero = photometric == 0;
     if white_is_zero {
         if sf != 1 {

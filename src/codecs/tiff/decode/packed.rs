@@ -1,5 +1,7 @@
 //! Packed integer samples of any width 1..=32 bits that is not a whole byte type (2, 4, 10,
-//! 12, 14, 24-bit, ...), read by pixcodec itself because the `tiff` crate refuses them.
+//! 12, 14, 24-bit, ...), read by pixcodec itself because the `tiff` crate refuses them; also
+//! planar tiles of 8/16/32-bit integers, which the crate misreads when they overhang the
+//! image.
 //!
 //! TIFF stores such samples MSB-first, back to back, each row of a strip or tile padded to a
 //! whole byte. This reader takes the page's strips or tiles (chunky or planar) straight from
@@ -131,6 +133,7 @@ impl TiffDecoder<'_> {
             width: w,
             height: h,
             bits: u32::from(p.bits),
+            little_endian: self.dec.byte_order() == tiff::tags::ByteOrder::LittleEndian,
             signed: p.format.sample.is_signed_int(),
             size: p.format.sample.size(),
             channels: p.format.channels(),
@@ -228,6 +231,8 @@ struct Job<'p> {
     width: usize,
     height: usize,
     bits: u32,
+    /// The file's byte order: whole 16 and 32-bit samples are stored in it.
+    little_endian: bool,
     signed: bool,
     /// Output sample size in bytes.
     size: usize,
@@ -256,7 +261,21 @@ impl Job<'_> {
                 let x0 = col * plan.chunk_w;
                 let cols = plan.chunk_w.min(self.width - x0);
                 for r in 0..rows {
-                    unpack_row(&chunk[r * plan.row_bytes..][..plan.row_bytes], self.bits, &mut vals);
+                    let src = &chunk[r * plan.row_bytes..][..plan.row_bytes];
+                    match self.bits {
+                        16 if self.little_endian => {
+                            for (v, b) in vals.iter_mut().zip(src.chunks_exact(2)) {
+                                *v = u32::from(u16::from_le_bytes([b[0], b[1]]));
+                            }
+                        }
+                        32 if self.little_endian => {
+                            for (v, b) in vals.iter_mut().zip(src.chunks_exact(4)) {
+                                *v = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+                            }
+                        }
+                        // Any other width is a big-endian bit stream (MSB-first).
+                        bits => unpack_row(src, bits, &mut vals),
+                    }
                     if plan.predictor {
                         undo_predictor(&mut vals, plan.spp, self.bits);
                     }
