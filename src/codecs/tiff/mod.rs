@@ -70,6 +70,12 @@
 //! zlib-rs's streaming inflate. The encoder lays the file out itself and writes it front to
 //! back with no spooling, so an uncompressed page is one write of the caller's pixels. The
 //! measurements behind these choices are in `bench/README.md` (section "TIFF").
+//!
+//! ZSTD strips (compression 50000) take the same path through libzstd (the `zstd` crate):
+//! one-shot decompression per strip, the streaming decoder for a frame longer than the strip.
+//! Packed integer pages are read by `decode/packed.rs`, strips or rows of tiles in parallel;
+//! 12-bit samples have their own unpacking loop (2048x1536 12-bit gray, release build on the
+//! loaded 2-core machine: 780-865 MP/s against tifffile's 163 (1 thread) and 189 (2 threads)).
 
 mod decode;
 mod encode;

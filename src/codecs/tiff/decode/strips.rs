@@ -1,6 +1,6 @@
-//! pixcodec's own strip reader for plain chunky strip pages (no, LZW or Deflate compression,
-//! 8 to 64-bit samples): strips decoded straight from the caller's bytes into the caller's
-//! buffer, on rayon's pool when the parallelism rule allows it, with the byte swap and the
+//! pixcodec's own strip reader for plain chunky strip pages (no, LZW, Deflate or ZSTD
+//! compression, 8 to 64-bit samples): strips decoded straight from the caller's bytes into the
+//! caller's buffer, on rayon's pool when the parallelism rule allows it, with the byte swap and the
 //! predictor undone in the same per-strip job. Other pages are read by the `tiff` crate.
 
 use std::io::{Read, Seek, SeekFrom};
@@ -42,8 +42,8 @@ thread_local! {
 
 impl TiffDecoder<'_> {
     /// The strip layout of the current page when pixcodec's own parallel strip reader handles
-    /// it (chunky, strips, 8..64-bit samples, no or LZW or Deflate compression, predictor 1 or 2,
-    /// not WhiteIsZero), else `None` and the `tiff` crate reads the page.
+    /// it (chunky, strips, 8..64-bit samples, no, LZW, Deflate or ZSTD compression, predictor 1
+    /// or 2, not WhiteIsZero), else `None` and the `tiff` crate reads the page.
     pub(super) fn strip_plan(&mut self) -> Result<Option<StripPlan>> {
         let p = self.page;
         if p.planar || p.bits < 8 || p.white_is_zero || self.dec.get_chunk_type() != tiff::decoder::ChunkType::Strip {
