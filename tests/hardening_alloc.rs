@@ -476,6 +476,15 @@ fn tiff_packed_hostile_headers_stay_under_the_limit() {
     for (name, data, want) in cases {
         assert_eq!(hostile(name, &data, limits()), want, "{name}");
     }
+    // A 1-bit tile 2^31 pixels wide: 256 MiB of packed row fits a 1 GiB limit, its 8 GiB of
+    // unpacked samples does not.
+    let mut gib = limits();
+    gib.max_alloc_bytes = 1 << 30;
+    let data = tiff_packed(1, 1, 1, 1, Some((0x8000_0000, 1)), 64);
+    assert_eq!(
+        hostile("tiff 1-bit tile 2^31 wide", &data, gib),
+        Some(ErrorKind::Limits)
+    );
 }
 
 #[test]

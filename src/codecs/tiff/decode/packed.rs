@@ -85,9 +85,10 @@ impl TiffDecoder<'_> {
                 ));
             }
         }
-        // One decompressed chunk per band job.
+        // One decompressed chunk and one row of unpacked samples per band job.
         let chunk_bytes = (plan.row_bytes as u64).saturating_mul(plan.chunk_h as u64);
-        self.limits.check_alloc(chunk_bytes)?;
+        let row_vals = (plan.chunk_w as u64).saturating_mul(plan.spp as u64 * 4);
+        self.limits.check_alloc(chunk_bytes.saturating_add(row_vals))?;
 
         let held;
         let (file, ranges): (&[u8], Vec<std::ops::Range<usize>>) = match self.bytes {
