@@ -539,3 +539,71 @@ fn huge_12bit_claims_are_limits_errors() {
     let e = reg.decode(&file, &opts).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Limits, "{e}");
 }
+
+/// Values tifffile 2026.3.3 reads from corpus files (planes interleaved): the first samples
+/// and the sum of all samples. The full comparison against tifffile is in
+/// `python/tests/test_tiff_depth.py`.
+#[test]
+fn corpus_odd_depths_match_tifffile_values() {
+    let Some(dir) = std::env::var_os("PIXCODEC_CORPUS")
+        .map(std::path::PathBuf::from)
+        .or_else(|| Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")))
+        .map(|c| c.join("tiff"))
+        .filter(|p| p.is_dir())
+    else {
+        eprintln!("skipping: TIFF corpus not found");
+        return;
+    };
+    let cases: [(&str, &str, &[u64], u64); 6] = [
+        (
+            "hpredict-1c-12b.tiff",
+            "Gray U16",
+            &[100, 200, 300, 400, 1000, 2000, 3000, 4000],
+            11000,
+        ),
+        (
+            "miniswhite-1c-12b.tiff",
+            "Gray U16",
+            &[0, 1000, 2000, 4095, 100, 500, 3000, 3500],
+            14195,
+        ),
+        (
+            "miniswhite-1c-6b.tiff",
+            "Gray U8",
+            &[0, 10, 20, 30, 40, 50, 60, 63, 0, 10, 20, 30],
+            546,
+        ),
+        (
+            "seq/seq-3c-24b-planar-6296c0c9.tiff",
+            "Rgb U32",
+            &[0, 100, 200, 1, 101, 201, 2, 102, 202, 3, 103, 203],
+            174_720,
+        ),
+        (
+            "12bit.cropped.rgb.tiff",
+            "Rgb U16",
+            &[8, 8, 8, 9, 9, 9, 0, 0, 0, 0, 0, 0],
+            32919,
+        ),
+        (
+            "seq/seq-3c-10b-contig-d08d5dc0.tiff",
+            "Rgb U16",
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+            294_528,
+        ),
+    ];
+    let reg = registry();
+    for (file, format, head, sum) in cases {
+        let img = reg
+            .read(dir.join(file), &dopts())
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(img.format().to_string(), format, "{file}");
+        let v: Vec<u64> = match img.format().sample {
+            SampleType::U8 => img.to_vec::<u8>().unwrap().into_iter().map(u64::from).collect(),
+            SampleType::U16 => img.to_vec::<u16>().unwrap().into_iter().map(u64::from).collect(),
+            _ => img.to_vec::<u32>().unwrap().into_iter().map(u64::from).collect(),
+        };
+        assert_eq!(&v[..head.len()], head, "{file}");
+        assert_eq!(v.iter().sum::<u64>(), sum, "{file}");
+    }
+}
