@@ -73,11 +73,36 @@ fn value(row: &[u8], sample: SampleType, k: usize) -> i64 {
 
 /// Index of the first sample of `row` outside `lo..=hi`.
 fn first_outside(row: &[u8], sample: SampleType, lo: i64, hi: i64) -> Option<usize> {
-    let n = row.len() / sample.size();
-    (0..n).find(|&k| {
-        let v = value(row, sample, k);
-        v < lo || v > hi
-    })
+    fn find<const N: usize>(row: &[u8], lo: i64, hi: i64, conv: impl Fn([u8; N]) -> i64) -> Option<usize> {
+        row.chunks_exact(N).position(|c| {
+            let v = conv(c.try_into().unwrap_or([0; N]));
+            v < lo || v > hi
+        })
+    }
+    match sample {
+        SampleType::U8 => find::<1>(row, lo, hi, |b| i64::from(b[0])),
+        SampleType::I8 => find::<1>(row, lo, hi, |b| i64::from(b[0] as i8)),
+        SampleType::U16 => find::<2>(row, lo, hi, |b| i64::from(u16::from_ne_bytes(b))),
+        SampleType::I16 => find::<2>(row, lo, hi, |b| i64::from(i16::from_ne_bytes(b))),
+        SampleType::U32 => find::<4>(row, lo, hi, |b| i64::from(u32::from_ne_bytes(b))),
+        _ => find::<4>(row, lo, hi, |b| i64::from(i32::from_ne_bytes(b))),
+    }
+}
+
+/// Loads a row of native-endian samples into `vals` as their two's complement bit patterns.
+fn load_row(row: &[u8], sample: SampleType, vals: &mut [u32]) {
+    fn load<const N: usize>(row: &[u8], vals: &mut [u32], conv: impl Fn([u8; N]) -> u32) {
+        for (v, c) in vals.iter_mut().zip(row.chunks_exact(N)) {
+            *v = conv(c.try_into().unwrap_or([0; N]));
+        }
+    }
+    match sample {
+        SampleType::U8 => load::<1>(row, vals, |b| u32::from(b[0])),
+        SampleType::I8 => load::<1>(row, vals, |b| i32::from(b[0] as i8) as u32),
+        SampleType::U16 => load::<2>(row, vals, |b| u32::from(u16::from_ne_bytes(b))),
+        SampleType::I16 => load::<2>(row, vals, |b| i32::from(i16::from_ne_bytes(b)) as u32),
+        _ => load::<4>(row, vals, u32::from_ne_bytes),
+    }
 }
 
 /// Bytes of one packed row of `samples` samples.
@@ -97,11 +122,9 @@ pub(super) fn pack_rows(page: &ImageRef<'_>, y: u32, n: u32, bits: u32, predicto
     out.resize(rb * n as usize, 0);
     let mut vals = vec![0u32; samples];
     for (r, dst) in (y..y + n).zip(out.chunks_exact_mut(rb.max(1))) {
-        let row = page.row(r);
-        for (k, v) in vals.iter_mut().enumerate() {
-            // Two's complement truncated to `bits`: signed values keep their stored pattern.
-            *v = value(row, format.sample, k) as u32 & mask;
-        }
+        // Two's complement truncated to `bits`: signed values keep their stored pattern.
+        load_row(page.row(r), format.sample, &mut vals);
+        vals.iter_mut().for_each(|v| *v &= mask);
         if predictor {
             for k in (ch..samples).rev() {
                 vals[k] = vals[k].wrapping_sub(vals[k - ch]) & mask;
@@ -113,6 +136,21 @@ pub(super) fn pack_rows(page: &ImageRef<'_>, y: u32, n: u32, bits: u32, predicto
 
 /// Packs samples of `bits` bits MSB-first into `dst` (zeroed, [`row_bytes`] long).
 fn pack_row(vals: &[u32], bits: u32, dst: &mut [u8]) {
+    if bits == 12 {
+        // Two samples in every three bytes.
+        let mut pairs = vals.chunks_exact(2);
+        for (v, d) in (&mut pairs).zip(dst.chunks_exact_mut(3)) {
+            d[0] = (v[0] >> 4) as u8;
+            d[1] = ((v[0] & 0xF) << 4 | v[1] >> 8) as u8;
+            d[2] = v[1] as u8;
+        }
+        if let [last] = pairs.remainder() {
+            let at = (vals.len() - 1) / 2 * 3;
+            dst[at] = (last >> 4) as u8;
+            dst[at + 1] = ((last & 0xF) << 4) as u8;
+        }
+        return;
+    }
     let mut acc: u64 = 0;
     let mut have: u32 = 0;
     let mut o = 0;
@@ -141,6 +179,9 @@ mod tests {
         let mut dst = [0u8; 3];
         pack_row(&[0xABC, 0x123], 12, &mut dst);
         assert_eq!(dst, [0xAB, 0xC1, 0x23]);
+        let mut dst = [0u8; 5];
+        pack_row(&[0xABC, 0x123, 0xFED], 12, &mut dst);
+        assert_eq!(dst, [0xAB, 0xC1, 0x23, 0xFE, 0xD0]);
         let mut dst = [0u8; 2];
         pack_row(&[1, 0, 1, 1, 0, 0, 0, 1, 1], 1, &mut dst);
         assert_eq!(dst, [0b1011_0001, 0b1000_0000]);
