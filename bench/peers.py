@@ -98,6 +98,8 @@ def tiff_tools(op, arr, data, opts):
             kw = {"compression": "lzw"}
         if opts.get("predictor"):
             kw["predictor"] = True
+        if opts.get("significant_bits"):
+            kw["bitspersample"] = opts["significant_bits"]
         photometric = "rgb" if arr.ndim == 3 else "minisblack"
         for name, workers in (("tifffile-1thread", 1), ("tifffile-2threads", 2)):
             def enc(workers=workers):

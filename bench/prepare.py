@@ -101,6 +101,18 @@ def main():
                 tiff_opts["level"] = 6
             cases.append(dict(format="tiff", op="decode", image=name, variant=variant, file=path, opts={}))
             cases.append(dict(format="tiff", op="encode", image=name, variant=variant, opts=tiff_opts))
+    # 12-bit packed samples (issue 17), as cameras and microscopes write them: tifffile packs
+    # them too (uncompressed; it cannot compress packed samples).
+    name12 = f"gray12_{side[0]}x{side[1]}"
+    add_image(name12, (gray16 >> 4).astype(np.uint16))
+    arr12 = np.load(images[name12]["npy"])
+    b = io.BytesIO()
+    tifffile.imwrite(b, arr12, photometric="minisblack", bitspersample=12,
+                     rowsperstrip=max(1, (1 << 18) // (arr12.shape[1] * 2)))
+    path = ref(f"{name12}_packed12.tif", b.getvalue())
+    cases.append(dict(format="tiff", op="decode", image=name12, variant="packed12", file=path, opts={}))
+    cases.append(dict(format="tiff", op="encode", image=name12, variant="packed12",
+                      opts={"compression": "none", "predictor": False, "significant_bits": 12}))
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump({"images": images, "cases": cases}, f, indent=1)
     print(f"prepared {len(images)} images, {len(cases)} cases in {out}")

@@ -1154,7 +1154,7 @@ enum pxc_status pxc_encode_options_set_replace_symlink(struct pxc_encode_options
 enum pxc_status pxc_encode_options_set_quality(struct pxc_encode_options *opts, int value);
 
 /**
- * Option `level` (deflate level for PNG and TIFF).
+ * Option `level` (deflate level for PNG and TIFF; zstd level 1..=22 for TIFF).
  */
 enum pxc_status pxc_encode_options_set_level(struct pxc_encode_options *opts, int value);
 
@@ -1164,7 +1164,7 @@ enum pxc_status pxc_encode_options_set_level(struct pxc_encode_options *opts, in
 enum pxc_status pxc_encode_options_set_subsampling(struct pxc_encode_options *opts, const char *value);
 
 /**
- * Option `compression` (TIFF: `none`, `lzw`, `deflate`, `packbits`; PNG: `fast`,
+ * Option `compression` (TIFF: `none`, `lzw`, `deflate`, `packbits`, `zstd`; PNG: `fast`,
  * `default`, `best`).
  */
 enum pxc_status pxc_encode_options_set_compression(struct pxc_encode_options *opts, const char *value);

@@ -72,6 +72,9 @@ pub struct ImageInfo {
     pub metadata: Metadata,
     /// Set when the file name's extension and the sniffed content disagree; says which won.
     pub content_note: Option<String>,
+    /// The stored bits per sample when narrower than the sample type (e.g. `Some(12)` for a
+    /// 12-bit TIFF decoded to `U16`); `None` when the file uses the type's full width.
+    pub significant_bits: Option<u8>,
 }
 
 impl ImageInfo {
@@ -87,6 +90,7 @@ impl ImageInfo {
             lossy_source: false,
             metadata: Metadata::default(),
             content_note: None,
+            significant_bits: None,
         }
     }
 

@@ -386,6 +386,46 @@ fn generated_inputs() -> Vec<(String, Vec<u8>)> {
                 }
             }
         }
+        if name == "tiff" {
+            // Packed integer and ZSTD pages (issue 17): pixcodec's packed-sample reader and
+            // the ZSTD strips.
+            use pixcodec::{Image, Layout, PixelFormat, SampleType};
+            for (layout, sample, bits, comp, pred) in [
+                (Layout::Gray, SampleType::U16, 12i64, "none", false),
+                (Layout::Rgb, SampleType::U16, 10, "deflate", true),
+                (Layout::Gray, SampleType::I32, 24, "zstd", true),
+                (Layout::Rgba, SampleType::U8, 3, "lzw", false),
+                (Layout::Gray, SampleType::U8, 1, "packbits", false),
+                (Layout::Rgb, SampleType::U16, 16, "zstd", false),
+            ] {
+                let f = PixelFormat::new(layout, sample);
+                // Samples spread over `bits` bits.
+                let n = 23 * 9 * layout.channels();
+                let offset = if sample.is_signed_int() { 1i64 << (bits - 1) } else { 0 };
+                let vals: Vec<i64> = (0..n as i64)
+                    .map(|i| (i * 2_654_435_761) % (1i64 << bits) - offset)
+                    .collect();
+                let img = match sample {
+                    SampleType::U8 => {
+                        Image::from_samples(23, 9, layout, &vals.iter().map(|&v| v as u8).collect::<Vec<_>>())
+                    }
+                    SampleType::U16 => {
+                        Image::from_samples(23, 9, layout, &vals.iter().map(|&v| v as u16).collect::<Vec<_>>())
+                    }
+                    _ => Image::from_samples(23, 9, layout, &vals.iter().map(|&v| v as i32).collect::<Vec<_>>()),
+                }
+                .unwrap();
+                let o = opts
+                    .clone()
+                    .set("significant_bits", bits)
+                    .set("compression", comp)
+                    .set("predictor", pred);
+                let e = reg
+                    .encode(img.as_ref(), &name, &o)
+                    .unwrap_or_else(|e| panic!("{f} {bits} bits: {e}"));
+                out.push((format!("generated tiff {f} {bits}-bit {comp} predictor={pred}"), e.data));
+            }
+        }
         if caps.multi_page_encode {
             let exact = caps
                 .encode

@@ -415,6 +415,78 @@ fn tiff_hostile_headers_stay_under_the_limit() {
     }
 }
 
+/// A packed-sample TIFF (issue 17): `bits`-bit gray, `w` x `h`, one strip or tile of
+/// `chunk` bytes at the data offset, `tile` = Some((width, length)) for tiles.
+fn tiff_packed(bits: u32, w: u32, h: u32, compression: u32, tile: Option<(u32, u32)>, chunk: u32) -> Vec<u8> {
+    let mut e: Vec<Entry> = vec![
+        (256, 4, 1, w),
+        (257, 4, 1, h),
+        (258, 3, 1, bits),
+        (259, 3, 1, compression),
+        (262, 3, 1, 1),
+    ];
+    match tile {
+        Some((tw, tl)) => e.extend([(322, 4, 1, tw), (323, 4, 1, tl), (324, 4, 1, 0), (325, 4, 1, chunk)]),
+        None => e.extend([(273, 4, 1, 0), (278, 4, 1, h), (279, 4, 1, chunk)]),
+    }
+    let off = tiff_data_offset(e.len());
+    for x in e.iter_mut().filter(|x| x.0 == 273 || x.0 == 324) {
+        x.3 = off;
+    }
+    tiff(e, &[0x5Au8; 64])
+}
+
+#[test]
+fn tiff_packed_hostile_headers_stay_under_the_limit() {
+    if !has("tiff") {
+        return;
+    }
+    let cases: Vec<(&str, Vec<u8>, Option<ErrorKind>)> = vec![
+        (
+            "tiff 12-bit 2^31 x 2^31",
+            tiff_packed(12, 0x8000_0000, 0x8000_0000, 1, None, 64),
+            Some(ErrorKind::Limits),
+        ),
+        (
+            "tiff 12-bit 100000 x 100000",
+            tiff_packed(12, 100_000, 100_000, 1, None, 64),
+            Some(ErrorKind::Limits),
+        ),
+        (
+            "tiff 12-bit 4000x4000 inside the limit, data missing",
+            tiff_packed(12, 4000, 4000, 1, None, 24_000_000),
+            Some(ErrorKind::Decode),
+        ),
+        (
+            "tiff 24-bit zstd 1x1 strip claiming 4 GiB",
+            tiff_packed(24, 1, 1, 50000, None, u32::MAX),
+            Some(ErrorKind::Decode),
+        ),
+        (
+            "tiff 12-bit 65520x65520 tile on a 1x1 image",
+            tiff_packed(12, 1, 1, 8, Some((65520, 65520)), 64),
+            Some(ErrorKind::Limits),
+        ),
+        (
+            "tiff 10-bit deflate strip of garbage",
+            tiff_packed(10, 3000, 3000, 8, None, 64),
+            Some(ErrorKind::Decode),
+        ),
+    ];
+    for (name, data, want) in cases {
+        assert_eq!(hostile(name, &data, limits()), want, "{name}");
+    }
+    // A 1-bit tile 2^31 pixels wide: 256 MiB of packed row fits a 1 GiB limit, its 8 GiB of
+    // unpacked samples does not.
+    let mut gib = limits();
+    gib.max_alloc_bytes = 1 << 30;
+    let data = tiff_packed(1, 1, 1, 1, Some((0x8000_0000, 1)), 64);
+    assert_eq!(
+        hostile("tiff 1-bit tile 2^31 wide", &data, gib),
+        Some(ErrorKind::Limits)
+    );
+}
+
 #[test]
 fn tiff_65535_pages_respect_the_page_limit() {
     if !has("tiff") {

@@ -111,7 +111,17 @@ fn descriptor_capabilities_and_options() {
         assert_eq!(caps.decode_fidelity(f), Some(Fidelity::Exact), "{f}");
     }
     let names: Vec<&str> = c.encode_options().iter().map(|o| o.name.as_str()).collect();
-    assert_eq!(names, ["compression", "level", "predictor", "bigtiff", "parallel"]);
+    assert_eq!(
+        names,
+        [
+            "compression",
+            "level",
+            "predictor",
+            "bigtiff",
+            "parallel",
+            "significant_bits"
+        ]
+    );
     let resolved = EncodeOptions::new().resolve("tiff", c.encode_options()).unwrap();
     assert_eq!(resolved.str("compression").unwrap(), "none");
     assert_eq!(resolved.int("level").unwrap(), 6);
@@ -119,7 +129,7 @@ fn descriptor_capabilities_and_options() {
     assert!(!resolved.bool("bigtiff").unwrap());
     assert!(resolved.bool("parallel").unwrap());
     assert!(EncodeOptions::new()
-        .level(10)
+        .level(23)
         .resolve("tiff", c.encode_options())
         .is_err());
     assert!(EncodeOptions::new()
@@ -128,7 +138,7 @@ fn descriptor_capabilities_and_options() {
         .is_err());
 }
 
-/// All 50 formats x 4 compressions x predictor on/off, from padded input, decoded both into
+/// All 50 formats x 5 compressions x predictor on/off, from padded input, decoded both into
 /// a new image and into a padded caller buffer whose padding must stay untouched.
 #[test]
 fn round_trip_every_format_compression_and_predictor() {
@@ -138,7 +148,7 @@ fn round_trip_every_format_compression_and_predictor() {
     for (i, f) in PixelFormat::all().enumerate() {
         let (buf, stride) = padded(w, h, f, i as u64 + 1);
         let src = ImageRef::new(&buf, w, h, f, stride).unwrap();
-        for comp in ["none", "lzw", "deflate", "packbits"] {
+        for comp in ["none", "lzw", "deflate", "packbits", "zstd"] {
             for pred in [false, true] {
                 let opts = EncodeOptions::new().compression(comp).predictor(pred);
                 let mut out = Vec::new();
@@ -179,7 +189,7 @@ fn round_trip_every_format_compression_and_predictor() {
             }
         }
     }
-    assert_eq!(cases, 50 * 4 * 2 - 10 * 4);
+    assert_eq!(cases, 50 * 5 * 2 - 10 * 5);
 }
 
 #[test]
@@ -453,8 +463,8 @@ const fn unsupported(fragment: &'static str) -> Expect {
 
 /// The expected outcome of every file under `corpus/tiff/` (paths relative to it).
 const CORPUS: &[(&str, Expect)] = &[
-    ("12bit.cropped.rgb.tiff", unsupported("12-bit unsigned integer samples")),
-    ("12bit.cropped.tiff", unsupported("12-bit unsigned integer samples")),
+    ("12bit.cropped.rgb.tiff", ok("Rgb U16", 64, 64, 1)),
+    ("12bit.cropped.tiff", ok("Gray U16", 64, 64, 1)),
     ("COPYRIGHT", NOT_TIFF),
     ("README.txt", NOT_TIFF),
     (
@@ -489,14 +499,11 @@ const CORPUS: &[(&str, Expect)] = &[
     ("gradient-3c-32b-float.tiff", ok("Rgb F32", 256, 1, 1)),
     ("gradient-3c-32b.tiff", ok("Rgb U32", 256, 1, 1)),
     ("gradient-3c-64b.tiff", ok("Rgb U64", 256, 1, 1)),
-    ("hpredict-1c-12b.tiff", unsupported("12-bit unsigned integer samples")),
+    ("hpredict-1c-12b.tiff", ok("Gray U16", 4, 2, 1)),
     ("imagemagick_group4.tiff", ok("Gray U8", 640, 200, 1)),
     ("int16.tif", ok("Gray I16", 64, 64, 1)),
     ("int16_rgb.tif", ok("Rgb I16", 64, 64, 1)),
-    (
-        "int16_zstd.tif",
-        unsupported("ZSTD compression (50000): the tiff crate's zstd feature is not enabled"),
-    ),
+    ("int16_zstd.tif", ok("Gray I16", 64, 64, 1)),
     ("int8.tif", ok("Gray I8", 64, 64, 1)),
     ("int8_rgb.tif", ok("Rgb I8", 64, 64, 1)),
     ("issue_69_lzw.tiff", ok("Gray U16", 45, 45, 1)),
@@ -517,11 +524,11 @@ const CORPUS: &[(&str, Expect)] = &[
         "minisblack-2c-8b-alpha.tiff",
         unsupported("gray with associated (premultiplied) alpha"),
     ),
-    ("miniswhite-1c-12b.tiff", unsupported("12-bit unsigned integer samples")),
+    ("miniswhite-1c-12b.tiff", ok("Gray U16", 4, 2, 1)),
     ("miniswhite-1c-1b.pbm", NOT_TIFF),
     ("miniswhite-1c-1b.tiff", ok("Gray U8", 157, 151, 1)),
-    ("miniswhite-1c-3b.tiff", unsupported("WhiteIsZero with 3-bit samples")),
-    ("miniswhite-1c-6b.tiff", unsupported("WhiteIsZero with 6-bit samples")),
+    ("miniswhite-1c-3b.tiff", ok("Gray U8", 8, 2, 1)),
+    ("miniswhite-1c-6b.tiff", ok("Gray U8", 8, 2, 1)),
     ("no_rows_per_strip.tiff", ok("Rgb U8", 512, 512, 1)),
     ("palette-1c-1b.tiff", unsupported("palette (colour-mapped) image")),
     ("palette-1c-4b.tiff", unsupported("palette (colour-mapped) image")),
@@ -553,42 +560,15 @@ const CORPUS: &[(&str, Expect)] = &[
     ("rgb-3c-16b.tiff", ok("Rgb U16", 157, 151, 1)),
     ("rgb-3c-8b.ppm", NOT_TIFF),
     ("rgb-3c-8b.tiff", ok("Rgb U8", 157, 151, 1)),
-    (
-        "seq/seq-1c-10b-6d739fa2.tiff",
-        unsupported("10-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-1c-10b-hpredict-6d739fa2.tiff",
-        unsupported("10-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-1c-10b-miniswhite-6d739fa2.tiff",
-        unsupported("10-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-1c-12b-47c39b31.tiff",
-        unsupported("12-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-1c-12b-hpredict-47c39b31.tiff",
-        unsupported("12-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-1c-12b-miniswhite-47c39b31.tiff",
-        unsupported("12-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-1c-14b-e883657f.tiff",
-        unsupported("14-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-1c-14b-hpredict-e883657f.tiff",
-        unsupported("14-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-1c-14b-miniswhite-e883657f.tiff",
-        unsupported("14-bit unsigned integer samples"),
-    ),
+    ("seq/seq-1c-10b-6d739fa2.tiff", ok("Gray U16", 16, 16, 1)),
+    ("seq/seq-1c-10b-hpredict-6d739fa2.tiff", ok("Gray U16", 16, 16, 1)),
+    ("seq/seq-1c-10b-miniswhite-6d739fa2.tiff", ok("Gray U16", 16, 16, 1)),
+    ("seq/seq-1c-12b-47c39b31.tiff", ok("Gray U16", 16, 16, 1)),
+    ("seq/seq-1c-12b-hpredict-47c39b31.tiff", ok("Gray U16", 16, 16, 1)),
+    ("seq/seq-1c-12b-miniswhite-47c39b31.tiff", ok("Gray U16", 16, 16, 1)),
+    ("seq/seq-1c-14b-e883657f.tiff", ok("Gray U16", 16, 16, 1)),
+    ("seq/seq-1c-14b-hpredict-e883657f.tiff", ok("Gray U16", 16, 16, 1)),
+    ("seq/seq-1c-14b-miniswhite-e883657f.tiff", ok("Gray U16", 16, 16, 1)),
     ("seq/seq-1c-16b-bigendian-68f373a0.tiff", ok("Gray U16", 16, 16, 1)),
     ("seq/seq-1c-16b-deflate-68f373a0.tiff", ok("Gray U16", 16, 16, 1)),
     ("seq/seq-1c-16b-lzw-68f373a0.tiff", ok("Gray U16", 16, 16, 1)),
@@ -608,18 +588,9 @@ const CORPUS: &[(&str, Expect)] = &[
         unsupported("CCITT Group 3 fax compression (3)"),
     ),
     ("seq/seq-1c-1b-miniswhite-71f6a21a.tiff", ok("Gray U8", 16, 16, 1)),
-    (
-        "seq/seq-1c-24b-072a9dc9.tiff",
-        unsupported("24-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-1c-24b-hpredict-072a9dc9.tiff",
-        unsupported("24-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-1c-24b-miniswhite-072a9dc9.tiff",
-        unsupported("24-bit unsigned integer samples"),
-    ),
+    ("seq/seq-1c-24b-072a9dc9.tiff", ok("Gray U32", 16, 16, 1)),
+    ("seq/seq-1c-24b-hpredict-072a9dc9.tiff", ok("Gray U32", 16, 16, 1)),
+    ("seq/seq-1c-24b-miniswhite-072a9dc9.tiff", ok("Gray U32", 16, 16, 1)),
     ("seq/seq-1c-2b-58b25f76.tiff", ok("Gray U8", 16, 16, 1)),
     ("seq/seq-1c-32f-390fe673.tiff", ok("Gray F32", 16, 16, 1)),
     (
@@ -627,10 +598,7 @@ const CORPUS: &[(&str, Expect)] = &[
         ok("Gray F32", 16, 16, 1),
     ),
     ("seq/seq-1c-3b-ef237c07.tiff", ok("Gray U8", 16, 16, 1)),
-    (
-        "seq/seq-1c-3b-miniswhite-ef237c07.tiff",
-        unsupported("WhiteIsZero with 3-bit samples"),
-    ),
+    ("seq/seq-1c-3b-miniswhite-ef237c07.tiff", ok("Gray U8", 16, 16, 1)),
     ("seq/seq-1c-4b-fb92dcae.tiff", ok("Gray U8", 16, 16, 1)),
     ("seq/seq-1c-4b-miniswhite-fb92dcae.tiff", ok("Gray U8", 16, 16, 1)),
     (
@@ -638,24 +606,15 @@ const CORPUS: &[(&str, Expect)] = &[
         unsupported("palette (colour-mapped) image"),
     ),
     ("seq/seq-1c-5b-73098d17.tiff", ok("Gray U8", 16, 16, 1)),
-    (
-        "seq/seq-1c-5b-miniswhite-73098d17.tiff",
-        unsupported("WhiteIsZero with 5-bit samples"),
-    ),
+    ("seq/seq-1c-5b-miniswhite-73098d17.tiff", ok("Gray U8", 16, 16, 1)),
     ("seq/seq-1c-64f-afa8560e.tiff", ok("Gray F64", 16, 16, 1)),
     (
         "seq/seq-1c-64f-deflate-fpredict-afa8560e.tiff",
         ok("Gray F64", 16, 16, 1),
     ),
-    (
-        "seq/seq-1c-6b-miniswhite-79cafbb6.tiff",
-        unsupported("WhiteIsZero with 6-bit samples"),
-    ),
+    ("seq/seq-1c-6b-miniswhite-79cafbb6.tiff", ok("Gray U8", 16, 16, 1)),
     ("seq/seq-1c-7b-9c61ba70.tiff", ok("Gray U8", 16, 16, 1)),
-    (
-        "seq/seq-1c-7b-miniswhite-9c61ba70.tiff",
-        unsupported("WhiteIsZero with 7-bit samples"),
-    ),
+    ("seq/seq-1c-7b-miniswhite-9c61ba70.tiff", ok("Gray U8", 16, 16, 1)),
     ("seq/seq-1c-8b-bigendian-20f3db0c.tiff", ok("Gray U8", 16, 16, 1)),
     ("seq/seq-1c-8b-bigtiff-20f3db0c.tiff", ok("Gray U8", 16, 16, 1)),
     ("seq/seq-1c-8b-deflate-20f3db0c.tiff", ok("Gray U8", 16, 16, 1)),
@@ -675,49 +634,19 @@ const CORPUS: &[(&str, Expect)] = &[
     ("seq/seq-1c-i16-63af2488.tiff", ok("Gray I16", 16, 16, 1)),
     ("seq/seq-1c-i32-99fddec2.tiff", ok("Gray I32", 16, 16, 1)),
     ("seq/seq-1c-i8-f8446bbe.tiff", ok("Gray I8", 16, 16, 1)),
-    (
-        "seq/seq-3c-10b-contig-d08d5dc0.tiff",
-        unsupported("10-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-3c-10b-planar-c82e8ab6.tiff",
-        unsupported("10-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-3c-12b-contig-e6f40b4a.tiff",
-        unsupported("12-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-3c-12b-planar-e29e8e25.tiff",
-        unsupported("12-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-3c-14b-contig-f4dcc6cc.tiff",
-        unsupported("14-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-3c-14b-planar-4dde706b.tiff",
-        unsupported("14-bit unsigned integer samples"),
-    ),
+    ("seq/seq-3c-10b-contig-d08d5dc0.tiff", ok("Rgb U16", 16, 16, 1)),
+    ("seq/seq-3c-10b-planar-c82e8ab6.tiff", ok("Rgb U16", 16, 16, 1)),
+    ("seq/seq-3c-12b-contig-e6f40b4a.tiff", ok("Rgb U16", 16, 16, 1)),
+    ("seq/seq-3c-12b-planar-e29e8e25.tiff", ok("Rgb U16", 16, 16, 1)),
+    ("seq/seq-3c-14b-contig-f4dcc6cc.tiff", ok("Rgb U16", 16, 16, 1)),
+    ("seq/seq-3c-14b-planar-4dde706b.tiff", ok("Rgb U16", 16, 16, 1)),
     ("seq/seq-3c-16b-bigtiff-1b40ca6e.tiff", ok("Rgb U16", 16, 16, 1)),
-    (
-        "seq/seq-3c-24b-contig-27b9f8ce.tiff",
-        unsupported("24-bit unsigned integer samples"),
-    ),
-    (
-        "seq/seq-3c-24b-planar-6296c0c9.tiff",
-        unsupported("24-bit unsigned integer samples"),
-    ),
+    ("seq/seq-3c-24b-contig-27b9f8ce.tiff", ok("Rgb U32", 16, 16, 1)),
+    ("seq/seq-3c-24b-planar-6296c0c9.tiff", ok("Rgb U32", 16, 16, 1)),
     ("seq/seq-3c-32f-9a471c2b.tiff", ok("Rgb F32", 16, 16, 1)),
-    (
-        "seq/seq-3c-5b-contig-09f197f4.tiff",
-        unsupported("5-bit samples with 3 channels"),
-    ),
+    ("seq/seq-3c-5b-contig-09f197f4.tiff", ok("Rgb U8", 16, 16, 1)),
     ("seq/seq-3c-64f-9fff098a.tiff", ok("Rgb F64", 16, 16, 1)),
-    (
-        "seq/seq-3c-7b-contig-2e4f43c5.tiff",
-        unsupported("7-bit samples with 3 channels"),
-    ),
+    ("seq/seq-3c-7b-contig-2e4f43c5.tiff", ok("Rgb U8", 16, 16, 1)),
     ("seq/seq-3c-8b-bigendian-8743c999.tiff", ok("Rgb U8", 16, 16, 1)),
     ("seq/seq-3c-8b-lzw-8743c999.tiff", ok("Rgb U8", 16, 16, 1)),
     ("seq/seq-3c-8b-multistrip-8743c999.tiff", ok("Rgb U8", 16, 16, 1)),
@@ -945,7 +874,7 @@ fn corpus_seq_variants_decode_identically() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 19, "comparisons");
+    assert_eq!(compared, 23, "comparisons");
     // The multipage file's first page is the 8-bit reference image.
     let pages = reg
         .read_pages(dir.join("seq/seq-1c-8b-multipage-adeefdcc.tiff"), &dopts())
@@ -969,6 +898,38 @@ fn corpus_seq_variants_decode_identically() {
         let w = reg.read(dir.join(white), &dopts()).unwrap().to_vec::<u8>().unwrap();
         assert!(b.iter().all(|&v| v <= max) && b.contains(&max) && b.contains(&0));
         assert_eq!(w, b.iter().map(|v| max - v).collect::<Vec<_>>(), "{white}");
+    }
+    // Packed depths (pixcodec's own reader): WhiteIsZero keeps the stored `2^bits - 1 - v`.
+    for (bits, hash) in [
+        (3u32, "ef237c07"),
+        (5, "73098d17"),
+        (7, "9c61ba70"),
+        (10, "6d739fa2"),
+        (12, "47c39b31"),
+        (14, "e883657f"),
+        (24, "072a9dc9"),
+    ] {
+        let read = |name: String| {
+            let img = reg.read(dir.join(&name), &dopts()).unwrap();
+            let info = reg.probe_path(dir.join(&name), &dopts()).unwrap();
+            assert_eq!(info.significant_bits, Some(bits as u8), "{name}");
+            wide_samples(&img)
+        };
+        let b = read(format!("seq/seq-1c-{bits}b-{hash}.tiff"));
+        let w = read(format!("seq/seq-1c-{bits}b-miniswhite-{hash}.tiff"));
+        let max = (1u64 << bits) - 1;
+        assert!(b.iter().any(|&v| v > 0), "{bits} bits");
+        assert_eq!(w, b.iter().map(|v| max - v).collect::<Vec<_>>(), "{bits} bits");
+    }
+}
+
+/// The samples of an unsigned integer image of up to 32 bits, widened to `u64`.
+fn wide_samples(img: &Image) -> Vec<u64> {
+    match img.format().sample {
+        SampleType::U8 => img.to_vec::<u8>().unwrap().into_iter().map(u64::from).collect(),
+        SampleType::U16 => img.to_vec::<u16>().unwrap().into_iter().map(u64::from).collect(),
+        SampleType::U32 => img.to_vec::<u32>().unwrap().into_iter().map(u64::from).collect(),
+        t => panic!("unexpected {t}"),
     }
 }
 

@@ -116,7 +116,7 @@ pub unsafe extern "C" fn pxc_encode_options_set_quality(opts: *mut pxc_encode_op
     })
 }
 
-/// Option `level` (deflate level for PNG and TIFF).
+/// Option `level` (deflate level for PNG and TIFF; zstd level 1..=22 for TIFF).
 #[no_mangle]
 pub unsafe extern "C" fn pxc_encode_options_set_level(opts: *mut pxc_encode_options, value: c_int) -> pxc_status {
     ffi!(nonnull(opts) {
@@ -138,7 +138,7 @@ pub unsafe extern "C" fn pxc_encode_options_set_subsampling(
     })
 }
 
-/// Option `compression` (TIFF: `none`, `lzw`, `deflate`, `packbits`; PNG: `fast`,
+/// Option `compression` (TIFF: `none`, `lzw`, `deflate`, `packbits`, `zstd`; PNG: `fast`,
 /// `default`, `best`).
 #[no_mangle]
 pub unsafe extern "C" fn pxc_encode_options_set_compression(

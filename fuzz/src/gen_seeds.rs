@@ -97,6 +97,28 @@ fn main() {
                 }
             }
         }
+        if name == "tiff" {
+            // Packed integer samples (1..=32 bits, pixcodec's own reader) and ZSTD strips.
+            use pixcodec::{Image, Layout};
+            for (bits, comp, pred) in [(12i64, "none", false), (10, "deflate", true), (3, "lzw", false), (24, "zstd", true)] {
+                let n = 17 * 9 * 3;
+                let vals: Vec<u32> = (0..n as u32).map(|i| i.wrapping_mul(2_654_435_761) % (1 << bits)).collect();
+                let img = match bits {
+                    1..=8 => Image::from_samples(17, 9, Layout::Rgb, &vals.iter().map(|&v| v as u8).collect::<Vec<_>>()),
+                    9..=16 => Image::from_samples(17, 9, Layout::Rgb, &vals.iter().map(|&v| v as u16).collect::<Vec<_>>()),
+                    _ => Image::from_samples(17, 9, Layout::Rgb, &vals),
+                }
+                .expect("packed seed image");
+                let o = opts
+                    .clone()
+                    .set("significant_bits", bits)
+                    .set("compression", comp)
+                    .set("predictor", pred);
+                if let Ok(e) = reg.encode(img.as_ref(), &name, &o) {
+                    inputs.push(e.data);
+                }
+            }
+        }
         if caps.multi_page_encode {
             let f = caps.encode[0].format;
             let pages: Vec<_> = (0..3).map(|s| generate(5, 4, f, s)).collect();

@@ -540,6 +540,9 @@ struct ImageInfo {
     metadata: Py<PyDict>,
     /// Set when a file's extension disagrees with its content.
     content_note: Option<String>,
+    /// Stored bits per sample when narrower than the dtype (e.g. 12 for a 12-bit TIFF read as
+    /// uint16), else None; pass it as ``significant_bits=`` to write the file back at its depth.
+    significant_bits: Option<u8>,
 }
 
 #[pymethods]
@@ -585,6 +588,7 @@ fn info_to_py(py: Python<'_>, i: RsInfo) -> PyResult<ImageInfo> {
         lossy_source: i.lossy_source,
         metadata: md.unbind(),
         content_note: i.content_note,
+        significant_bits: i.significant_bits,
     })
 }
 

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use tiff::decoder::Decoder as TDecoder;
 use tiff::tags::Tag;
 
-use super::{guarded, unsupported, Page, Reader};
+use super::{guarded, packed, unsupported, Page, Reader};
 use crate::codecs::tiff::NAME;
 use crate::error::{Error, Result};
 use crate::format::{Layout, PixelFormat};
@@ -67,17 +67,12 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
 
     // Compression.
     let lossy = match compression {
-        1 | 4 | 5 | 8 | 32946 | 32773 => false,
+        1 | 4 | 5 | 8 | 32946 | 32773 | 50000 => false,
         7 => true,
         2 => return Err(unsupported("CCITT modified Huffman compression (2)")),
         3 => return Err(unsupported("CCITT Group 3 fax compression (3)")),
         6 => return Err(unsupported("old-style JPEG compression (6)")),
         34712 => return Err(unsupported("JPEG 2000 compression (34712)")),
-        50000 => {
-            return Err(unsupported(
-                "ZSTD compression (50000): the tiff crate's zstd feature is not enabled",
-            ))
-        }
         50001 => return Err(unsupported("WebP compression (50001)")),
         c => return Err(unsupported(format!("compression method {c}"))),
     };
@@ -169,18 +164,20 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
         (2, 64) => SampleType::I64,
         (3, 32) => SampleType::F32,
         (3, 64) => SampleType::F64,
-        (1, 1..=7) if layout == Layout::Gray => {
+        // Packed integers of any other width up to 32 bits (`packed.rs`).
+        (1 | 2, 1..=32) => {
             if fill_order == 2 {
-                return Err(unsupported(
-                    "FillOrder 2 (least significant bit first) for sub-byte samples",
-                ));
+                return Err(unsupported(format!(
+                    "FillOrder 2 (least significant bit first) for {bits}-bit samples"
+                )));
             }
-            SampleType::U8
-        }
-        (1, 1..=7) => {
-            return Err(unsupported(format!(
-                "{bits}-bit samples with {samples} channels (sub-byte depths are supported for one-channel gray only)"
-            )))
+            let fax = compression == 4 && sf == 1 && bits < 8 && layout == Layout::Gray;
+            if !fax && !packed::compression_supported(compression) {
+                return Err(unsupported(format!(
+                    "{bits}-bit samples with compression {compression} (packed samples are read with none, LZW, Deflate, PackBits or ZSTD)"
+                )));
+            }
+            packed::wider_type(bits, sf == 2).unwrap_or(SampleType::U32)
         }
         (3, 16) => {
             return Err(unsupported(
@@ -189,7 +186,7 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
         }
         (1 | 2, b) => {
             return Err(unsupported(format!(
-                "{b}-bit {} integer samples (supported: 8, 16, 32, 64 bits, and 1 to 7-bit unsigned gray)",
+                "{b}-bit {} integer samples (supported: 1 to 32 and 64 bits)",
                 if sf == 1 { "unsigned" } else { "signed" }
             )))
         }
@@ -202,6 +199,14 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
         (f, _) => return Err(unsupported(format!("sample format {f}"))),
     };
 
+    // Integer widths other than the byte types, except 1..=7-bit fax pages (the tiff crate's),
+    // and planar tiles of 8/16/32-bit integers, which the tiff crate misreads when they
+    // overhang the image.
+    let planar_tiles = planar_cfg == 2 && samples > 1 && dec.get_chunk_type() == tiff::decoder::ChunkType::Tile;
+    let packed = matches!(sf, 1 | 2)
+        && compression != 4
+        && (!matches!(bits, 8 | 16 | 32 | 64)
+            || (planar_tiles && bits != 64 && packed::compression_supported(compression)));
     let white_is_zero = photometric == 0;
     if white_is_zero {
         if sf != 1 {
@@ -212,7 +217,7 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
         if layout != Layout::Gray {
             return Err(unsupported("WhiteIsZero gray with alpha"));
         }
-        if !matches!(bits, 1 | 2 | 4 | 8 | 16 | 32 | 64) {
+        if !packed && !matches!(bits, 1 | 2 | 4 | 8 | 16 | 32 | 64) {
             return Err(unsupported(format!("WhiteIsZero with {bits}-bit samples")));
         }
     }
@@ -231,6 +236,7 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
         height,
         format: PixelFormat::new(layout, sample),
         bits: bits as u8,
+        packed,
         planar,
         white_is_zero,
         lossy,

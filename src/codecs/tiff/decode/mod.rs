@@ -6,6 +6,8 @@
 //! strip reader (`strips.rs`), which is faster and decodes straight into caller memory.
 
 mod ifd;
+mod packbits;
+mod packed;
 mod strips;
 
 use std::io::{Read, Seek, SeekFrom};
@@ -31,8 +33,10 @@ struct Page {
     width: u32,
     height: u32,
     format: PixelFormat,
-    /// Stored bits per sample (1..=7 for unpacked sub-byte gray, else the sample size).
+    /// Stored bits per sample (narrower than the output type for packed samples).
     bits: u8,
+    /// Integer samples of a width other than 8/16/32/64 bits, read by `packed.rs`.
+    packed: bool,
     /// PlanarConfiguration = 2 with more than one sample.
     planar: bool,
     /// PhotometricInterpretation = 0: the tiff crate inverts, pixcodec restores the stored values.
@@ -51,6 +55,13 @@ pub(super) struct TiffDecoder<'a> {
     limits: Limits,
     page: Page,
     info: ImageInfo,
+}
+
+impl Page {
+    /// The stored bit depth when narrower than the output sample type.
+    fn significant_bits(&self) -> Option<u8> {
+        (u32::from(self.bits) < self.format.sample.bits()).then_some(self.bits)
+    }
 }
 
 fn unsupported(what: impl std::fmt::Display) -> Error {
@@ -91,6 +102,7 @@ impl<'a> TiffDecoder<'a> {
         let mut info = ImageInfo::new(page.width, page.height, page.format, NAME, "tiff");
         info.pages = pages;
         info.lossy_source = page.lossy;
+        info.significant_bits = page.significant_bits();
         info.metadata = metadata(&mut dec);
         Ok(TiffDecoder {
             dec,
@@ -108,6 +120,7 @@ impl TiffDecoder<'_> {
         self.info.height = p.height;
         self.info.format = p.format;
         self.info.lossy_source = p.lossy;
+        self.info.significant_bits = p.significant_bits();
         self.info.metadata = metadata(&mut self.dec);
     }
 
@@ -160,9 +173,12 @@ impl Decoder for TiffDecoder<'_> {
         let p = self.page;
         out.expect_shape(p.width, p.height, p.format)?;
         self.limits.check_image(p.width, p.height, p.format)?;
+        if p.packed {
+            return self.read_packed(out);
+        }
         let sub_byte = p.bits < 8;
         if !p.planar && !sub_byte && out.is_contiguous() {
-            if p.compression != 1 && p.compression != 5 && p.compression != 8 && p.compression != 32946 {
+            if !matches!(p.compression, 1 | 5 | 8 | 32946 | 50000) {
                 // Straight into caller memory; the crate converts to native byte order.
                 return self.read_raw(out.as_bytes_mut());
             }

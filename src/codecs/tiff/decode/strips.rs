@@ -1,6 +1,6 @@
-//! pixcodec's own strip reader for plain chunky strip pages (no, LZW or Deflate compression,
-//! 8 to 64-bit samples): strips decoded straight from the caller's bytes into the caller's
-//! buffer, on rayon's pool when the parallelism rule allows it, with the byte swap and the
+//! pixcodec's own strip reader for plain chunky strip pages (no, LZW, Deflate or ZSTD
+//! compression, 8 to 64-bit samples): strips decoded straight from the caller's bytes into the
+//! caller's buffer, on rayon's pool when the parallelism rule allows it, with the byte swap and the
 //! predictor undone in the same per-strip job. Other pages are read by the `tiff` crate.
 
 use std::io::{Read, Seek, SeekFrom};
@@ -32,6 +32,8 @@ struct InflateScratch {
     libdeflate: Option<libdeflater::Decompressor>,
     /// zlib-rs streaming inflate: the fallback for strips libdeflate refuses (see [`inflate`]).
     inflate: Option<flate2::Decompress>,
+    /// libzstd one-shot decompression context (see [`unzstd`]).
+    zstd: Option<zstd::bulk::Decompressor<'static>>,
 }
 
 thread_local! {
@@ -40,8 +42,8 @@ thread_local! {
 
 impl TiffDecoder<'_> {
     /// The strip layout of the current page when pixcodec's own parallel strip reader handles
-    /// it (chunky, strips, 8..64-bit samples, no or LZW or Deflate compression, predictor 1 or 2,
-    /// not WhiteIsZero), else `None` and the `tiff` crate reads the page.
+    /// it (chunky, strips, 8..64-bit samples, no, LZW, Deflate or ZSTD compression, predictor 1
+    /// or 2, not WhiteIsZero), else `None` and the `tiff` crate reads the page.
     pub(super) fn strip_plan(&mut self) -> Result<Option<StripPlan>> {
         let p = self.page;
         if p.planar || p.bits < 8 || p.white_is_zero || self.dec.get_chunk_type() != tiff::decoder::ChunkType::Strip {
@@ -178,7 +180,7 @@ impl TiffDecoder<'_> {
             }
         };
         let strip = |(i, (dst, range)): (usize, (&mut [u8], std::ops::Range<usize>))| {
-            INFLATE.with(|sc| decode_strip(&mut sc.borrow_mut(), compression, &file[range], dst, i))?;
+            INFLATE.with(|sc| decode_chunk(&mut sc.borrow_mut(), compression, &file[range], dst, "strip", i))?;
             finish_rows(dst, row_bytes, p.format, plan);
             Ok(())
         };
@@ -211,23 +213,76 @@ fn finish_rows(rows: &mut [u8], row_bytes: usize, format: PixelFormat, plan: &St
     }
 }
 
-/// Decompresses one strip into `dst`, which it must fill exactly (a short strip is an error,
-/// extra data after the strip's rows is ignored, as libtiff does).
-fn decode_strip(sc: &mut InflateScratch, compression: u16, src: &[u8], dst: &mut [u8], i: usize) -> Result<()> {
-    let filled = if compression == 5 {
-        let dec = sc.lzw.get_or_insert_with(crate::codecs::tiff::lzw::Decoder::new);
-        dec.decode(src, dst)
-            .map_err(|e| Error::decode(NAME, format!("corrupt LZW data in strip {i}: {e}")))?
-    } else {
-        inflate(sc, src, dst, i)?
+/// Decompresses one strip or tile (`what`, number `i`, for the messages) into `dst`, which it
+/// must fill exactly: none, LZW, Deflate, PackBits or ZSTD. Used by the packed-sample reader
+/// (`packed.rs`) for strips and tiles alike.
+pub(super) fn decompress(compression: u16, src: &[u8], dst: &mut [u8], what: &str, i: usize) -> Result<()> {
+    if compression == 1 {
+        if src.len() < dst.len() {
+            return Err(Error::decode(
+                NAME,
+                format!("{what} {i} holds {} bytes, {} expected", src.len(), dst.len()),
+            ));
+        }
+        dst.copy_from_slice(&src[..dst.len()]);
+        return Ok(());
+    }
+    INFLATE.with(|sc| decode_chunk(&mut sc.borrow_mut(), compression, src, dst, what, i))
+}
+
+/// Decompresses one strip or tile into `dst`, which it must fill exactly (a short one is an
+/// error, extra data after its rows is ignored, as libtiff does).
+fn decode_chunk(
+    sc: &mut InflateScratch,
+    compression: u16,
+    src: &[u8],
+    dst: &mut [u8],
+    what: &str,
+    i: usize,
+) -> Result<()> {
+    let filled = match compression {
+        5 => {
+            let dec = sc.lzw.get_or_insert_with(crate::codecs::tiff::lzw::Decoder::new);
+            dec.decode(src, dst)
+                .map_err(|e| Error::decode(NAME, format!("corrupt LZW data in {what} {i}: {e}")))?
+        }
+        32773 => super::packbits::unpack(src, dst),
+        50000 => unzstd(sc, src, dst, what, i)?,
+        _ => inflate(sc, src, dst, what, i)?,
     };
     if filled < dst.len() {
         return Err(Error::decode(
             NAME,
-            format!("strip {i} decodes to {filled} bytes, {} expected", dst.len()),
+            format!("{what} {i} decodes to {filled} bytes, {} expected", dst.len()),
         ));
     }
     Ok(())
+}
+
+/// Decompresses one ZSTD strip or tile into `dst` and returns how many bytes it filled.
+///
+/// libzstd's one-shot call is the fast path; it refuses a frame that decodes to more than
+/// `dst` (a last strip padded to full height), which then goes through the streaming
+/// decoder, stopping when `dst` is full.
+fn unzstd(sc: &mut InflateScratch, src: &[u8], dst: &mut [u8], what: &str, i: usize) -> Result<usize> {
+    let corrupt = |e: std::io::Error| Error::decode(NAME, format!("corrupt ZSTD data in {what} {i}: {e}"));
+    if sc.zstd.is_none() {
+        sc.zstd = Some(zstd::bulk::Decompressor::new().map_err(corrupt)?);
+    }
+    if let Some(Ok(n)) = sc.zstd.as_mut().map(|z| z.decompress_to_buffer(src, &mut *dst)) {
+        return Ok(n);
+    }
+    let mut stream = zstd::stream::read::Decoder::with_buffer(src).map_err(corrupt)?;
+    let mut filled = 0;
+    while filled < dst.len() {
+        match stream.read(&mut dst[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(corrupt(e)),
+        }
+    }
+    Ok(filled)
 }
 
 /// Inflates one zlib strip into `dst` and returns how many bytes it filled.
@@ -236,7 +291,7 @@ fn decode_strip(sc: &mut InflateScratch, compression: u16, src: &[u8], dst: &mut
 /// decodes to more than `dst` (writers that pad the last strip to full height) or that lacks
 /// its end or checksum; such strips go through zlib-rs's streaming inflate, which stops when
 /// `dst` is full and so reads them exactly as before libdeflate was added.
-fn inflate(sc: &mut InflateScratch, src: &[u8], dst: &mut [u8], i: usize) -> Result<usize> {
+fn inflate(sc: &mut InflateScratch, src: &[u8], dst: &mut [u8], what: &str, i: usize) -> Result<usize> {
     let fast = sc.libdeflate.get_or_insert_with(libdeflater::Decompressor::new);
     if let Ok(n) = fast.zlib_decompress(src, dst) {
         return Ok(n);
@@ -245,7 +300,7 @@ fn inflate(sc: &mut InflateScratch, src: &[u8], dst: &mut [u8], i: usize) -> Res
     z.reset(true);
     match z.decompress(src, dst, flate2::FlushDecompress::Finish) {
         Ok(_) => Ok(z.total_out() as usize),
-        Err(e) => Err(Error::decode(NAME, format!("corrupt Deflate data in strip {i}: {e}"))),
+        Err(e) => Err(Error::decode(NAME, format!("corrupt Deflate data in {what} {i}: {e}"))),
     }
 }
 

@@ -17,6 +17,7 @@
 //! `strips.rs`, whose per-thread coders the encoder keeps between calls.
 
 mod ifd;
+mod packed;
 mod strips;
 
 use std::io::Write;
@@ -33,6 +34,9 @@ use crate::sample::SampleType;
 use ifd::{Ifd, Out};
 use strips::{code_strip, StripCoders};
 
+/// The ZSTD level when `level` is not given: libzstd's own default.
+const ZSTD_DEFAULT_LEVEL: i32 = 3;
+
 /// Target uncompressed bytes per strip: small enough that a 1920x1080 RGB page has a dozen
 /// strips to spread over the cores, large enough that deflate and LZW lose nothing measurable.
 const STRIP_BYTES: usize = 1 << 18;
@@ -44,6 +48,8 @@ enum Compression {
     Lzw,
     Deflate(u32),
     Packbits,
+    /// ZSTD at this level (1..=22).
+    Zstd(i32),
 }
 
 impl Compression {
@@ -53,6 +59,7 @@ impl Compression {
             Compression::Lzw => 5,
             Compression::Deflate(_) => 8,
             Compression::Packbits => 32773,
+            Compression::Zstd(_) => 50000,
         }
     }
 
@@ -66,6 +73,8 @@ impl Compression {
             // header and checksum, far below this bound.
             Compression::Deflate(_) => raw + raw / 1000 + strips * 64,
             Compression::Packbits => raw + raw / 128 + rows * 2,
+            // ZSTD_compressBound: raw + raw / 256 plus a small margin per frame.
+            Compression::Zstd(_) => raw + raw / 128 + strips * 64,
         }
     }
 }
@@ -110,6 +119,8 @@ struct Settings {
     predictor: bool,
     /// The `parallel` option.
     parallel: bool,
+    /// The `significant_bits` option when it asks for packed samples (narrower than the type).
+    packed_bits: Option<u32>,
 }
 
 fn enc_err(e: impl std::fmt::Display) -> Error {
@@ -133,12 +144,24 @@ impl Encoder for TiffEncoder {
             "lzw" => Compression::Lzw,
             "deflate" => Compression::Deflate(options.int("level")? as u32),
             "packbits" => Compression::Packbits,
+            "zstd" => Compression::Zstd(if options.is_explicit("level") {
+                options.int("level")? as i32
+            } else {
+                ZSTD_DEFAULT_LEVEL
+            }),
             other => {
                 return Err(Error::invalid(format!(
                     "option 'compression' of codec tiff: unknown '{other}'"
                 )))
             }
         };
+        if let Compression::Deflate(level) = compression {
+            if level > 9 {
+                return Err(Error::invalid(format!(
+                    "option 'level' of codec tiff: deflate levels are 1..=9, got {level} (levels up to 22 are for compression=zstd)"
+                )));
+            }
+        }
         let predictor = options.bool("predictor")?;
         if pages.is_empty() {
             return Err(Error::invalid("nothing to encode: no pages given"));
@@ -155,10 +178,20 @@ impl Encoder for TiffEncoder {
             .iter()
             .map(|p| (p.row_bytes() as u64, p.height(), rows_per_strip(p)));
         let big = options.bool("bigtiff")? || worst_case_size(geometry, compression) > u64::from(u32::MAX);
+        let bits = options.int("significant_bits")? as u32;
+        let mut packed_bits = None;
+        if bits != 0 {
+            for (i, p) in pages.iter().enumerate() {
+                packed::check(p, i, bits)?;
+            }
+            // Pages of the full type width are written as usual.
+            packed_bits = Some(bits).filter(|&b| b < pages[0].format().sample.bits());
+        }
         let settings = Settings {
             compression,
             predictor,
             parallel: options.bool("parallel")?,
+            packed_bits,
         };
         let call = crate::parallel::Call::begin();
 
@@ -211,7 +244,7 @@ fn write_page(
     // Uncompressed strips are the caller's rows themselves, written straight through; other
     // strips are independent, so they are coded on rayon's pool when the parallelism rule
     // allows it, else one after another on the calling thread.
-    let direct = s.compression == Compression::None && !s.predictor;
+    let direct = s.compression == Compression::None && !s.predictor && s.packed_bits.is_none();
     let n = b.strips.len();
     b.counts.clear();
     if direct {
@@ -250,7 +283,8 @@ fn write_page(
     ifd.reset(w.big);
     ifd.long(256, page.width()); // ImageWidth
     ifd.long(257, page.height()); // ImageLength
-    ifd.shorts(258, format.sample.bits() as u16, ch); // BitsPerSample
+    let bits = s.packed_bits.unwrap_or(format.sample.bits());
+    ifd.shorts(258, bits as u16, ch); // BitsPerSample
     ifd.short(259, s.compression.tag()); // Compression
     ifd.short(262, photometric); // PhotometricInterpretation
     ifd.short(277, ch as u16); // SamplesPerPixel

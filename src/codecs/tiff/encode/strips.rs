@@ -14,6 +14,7 @@ pub(super) struct StripScratch {
     raw: Vec<u8>,
     deflate: Option<(u32, libdeflater::Compressor)>,
     lzw: Option<crate::codecs::tiff::lzw::Encoder>,
+    zstd: Option<(i32, zstd::bulk::Compressor<'static>)>,
 }
 
 /// The encoder's strip coders: one [`StripScratch`] per rayon pool thread, plus one for the
@@ -63,14 +64,28 @@ pub(super) fn code_strip(
 ) -> Result<()> {
     let format = page.format();
     let (ch, size) = (format.channels(), format.sample.size());
-    let rb = page.row_bytes();
-    let StripScratch { raw: buf, deflate, lzw } = sc;
+    let mut rb = page.row_bytes();
+    let StripScratch {
+        raw: buf,
+        deflate,
+        lzw,
+        zstd,
+    } = sc;
+    if let Some(bits) = s.packed_bits {
+        rb = super::packed::row_bytes(page.width() as usize * ch, bits);
+    }
     if s.compression == Compression::None {
-        // Predicted but uncompressed: the predicted rows are the strip itself.
-        strip_rows(page, y, n, s.predictor, ch, size, dst);
+        // Predicted or packed but uncompressed: those rows are the strip itself.
+        match s.packed_bits {
+            Some(bits) => super::packed::pack_rows(page, y, n, bits, s.predictor, dst),
+            None => strip_rows(page, y, n, s.predictor, ch, size, dst),
+        }
         return Ok(());
     }
-    let raw: &[u8] = if !s.predictor && page.is_contiguous() {
+    let raw: &[u8] = if let Some(bits) = s.packed_bits {
+        super::packed::pack_rows(page, y, n, bits, s.predictor, buf);
+        buf
+    } else if !s.predictor && page.is_contiguous() {
         // The rows are already one packed strip in the caller's memory.
         &page.as_bytes()[y as usize * rb..(y + n) as usize * rb]
     } else {
@@ -98,6 +113,18 @@ pub(super) fn code_strip(
                 .zlib_compress(raw, dst)
                 .map_err(|e| enc_err(format!("deflate: {e}")))?;
             dst.truncate(len);
+        }
+        Compression::Zstd(level) => {
+            let c = match zstd {
+                Some((l, c)) if *l == level => c,
+                slot => {
+                    let c = zstd::bulk::Compressor::new(level).map_err(|e| enc_err(format!("zstd: {e}")))?;
+                    &mut slot.insert((level, c)).1
+                }
+            };
+            dst.reserve(zstd::zstd_safe::compress_bound(raw.len()));
+            c.compress_to_buffer(raw, dst)
+                .map_err(|e| enc_err(format!("zstd: {e}")))?;
         }
         Compression::Packbits => {
             // Each row is packed on its own, as TIFF requires.
