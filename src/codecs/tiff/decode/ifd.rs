@@ -169,6 +169,7 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
         (2, 64) => SampleType::I64,
         (3, 32) => SampleType::F32,
         (3, 64) => SampleType::F64,
+        (3, 16) => SampleType::F16,
         (1, 1..=7) if layout == Layout::Gray => {
             if fill_order == 2 {
                 return Err(unsupported(
@@ -182,11 +183,6 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
                 "{bits}-bit samples with {samples} channels (sub-byte depths are supported for one-channel gray only)"
             )))
         }
-        (3, 16) => {
-            return Err(unsupported(
-                "16-bit float (half precision) samples: pixcodec has no F16 sample type",
-            ))
-        }
         (1 | 2, b) => {
             return Err(unsupported(format!(
                 "{b}-bit {} integer samples (supported: 8, 16, 32, 64 bits, and 1 to 7-bit unsigned gray)",
@@ -195,7 +191,7 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
         }
         (3, b) => {
             return Err(unsupported(format!(
-                "{b}-bit float samples (supported: 32 and 64 bits)"
+                "{b}-bit float samples (supported: 16, 32 and 64 bits)"
             )))
         }
         (4, _) => return Err(unsupported("samples of undefined data format (SampleFormat 4)")),
