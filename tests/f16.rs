@@ -273,3 +273,65 @@ fn compare_f16() {
         f64::INFINITY
     );
 }
+
+/// A finite Rgb F16 image (the conformance kit's generator keeps halves finite).
+fn rgb_halves(w: u32, h: u32) -> Image {
+    pixcodec::testkit::generate(w, h, PixelFormat::new(Layout::Rgb, SampleType::F16), 5)
+}
+
+#[test]
+fn ml_load_widens_f16_to_f32_when_resizing() {
+    use pixcodec::ml::{self, LoadOptions, ResizeOptions};
+    let img = rgb_halves(40, 30);
+    let tif = pixcodec::encode(img.as_ref(), "tiff", &pixcodec::EncodeOptions::new())
+        .unwrap()
+        .data;
+    // Without a target size the file's own type comes back.
+    assert_eq!(ml::load_bytes(&tif, &LoadOptions::new()).unwrap(), img);
+    let wide = convert::cast(&img.as_ref(), SampleType::F32).unwrap();
+    // A target size of the file's own size: F32, the exact widening of every value.
+    let same = ml::load_bytes(&tif, &LoadOptions::new().target_size(30, 40)).unwrap();
+    assert_eq!(same, wide);
+    // Resized: F32, as resizing the widened image directly.
+    let small = ml::load_bytes(&tif, &LoadOptions::new().target_size(12, 17)).unwrap();
+    assert_eq!(small.format(), PixelFormat::new(Layout::Rgb, SampleType::F32));
+    let want = ml::resize(&wide.as_ref(), 17, 12, &LoadOptions::new().resize).unwrap();
+    assert_eq!(small, want);
+    // Resizing F16 directly says what to do.
+    let e = ml::resize(&img.as_ref(), 17, 12, &ResizeOptions::new()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unsupported);
+    assert!(e.to_string().contains("cast to F32"), "{e}");
+    // img_to_array into F32: exact, channels last and first.
+    let a = ml::to_array(&img.as_ref(), SampleType::F32, ml::ChannelOrder::Last).unwrap();
+    assert_eq!(a.as_bytes(), wide.as_bytes());
+    let a = ml::to_array(&img.as_ref(), SampleType::F32, ml::ChannelOrder::First).unwrap();
+    assert_eq!(a.shape(), [3, 30, 40]);
+}
+
+#[test]
+fn ml_dataset_of_f16_tiffs_gives_f32_batches() {
+    use pixcodec::ml::{Dataset, DatasetOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let mut images = Vec::new();
+    for (class, seed) in [("a", 1u64), ("b", 2)] {
+        std::fs::create_dir(dir.path().join(class)).unwrap();
+        let img = pixcodec::testkit::generate(8, 6, PixelFormat::new(Layout::Rgb, SampleType::F16), seed);
+        pixcodec::write(
+            img.as_ref(),
+            dir.path().join(class).join("x.tif"),
+            &pixcodec::EncodeOptions::new(),
+        )
+        .unwrap();
+        images.push(img);
+    }
+    let opts = DatasetOptions::new().image_size(6, 8).shuffle(false).batch_size(2);
+    let ds = Dataset::from_directory(dir.path(), &opts).unwrap();
+    let batch = ds.batch(0).unwrap();
+    assert_eq!(batch.images.dtype(), SampleType::F32);
+    assert_eq!(batch.images.shape(), [2, 6, 8, 3]);
+    let want: Vec<u8> = images
+        .iter()
+        .flat_map(|i| convert::cast(&i.as_ref(), SampleType::F32).unwrap().as_bytes().to_vec())
+        .collect();
+    assert_eq!(batch.images.as_bytes(), want);
+}
