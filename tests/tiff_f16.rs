@@ -208,19 +208,22 @@ fn pixcodec_f16_files_read_back_bit_exact_here_and_in_the_tiff_crate() {
     }
 }
 
-/// The IFD entry `tag` of a little-endian classic TIFF written by pixcodec: its SHORT value.
-fn short_tag(d: &[u8], tag: u16) -> Option<u16> {
+/// The value of IFD entry `tag` (SHORT or LONG, count 1) of a little-endian classic TIFF.
+fn tag_value(d: &[u8], tag: u16) -> Option<u32> {
     let at = u32::from_le_bytes(d[4..8].try_into().unwrap()) as usize;
     let n = u16::from_le_bytes([d[at], d[at + 1]]) as usize;
-    (0..n)
-        .map(|i| at + 2 + i * 12)
-        .find_map(|e| (u16::from_le_bytes([d[e], d[e + 1]]) == tag).then(|| u16::from_le_bytes([d[e + 8], d[e + 9]])))
+    (0..n).map(|i| at + 2 + i * 12).find_map(|e| {
+        (u16::from_le_bytes([d[e], d[e + 1]]) == tag).then(|| match u16::from_le_bytes([d[e + 2], d[e + 3]]) {
+            3 => u32::from(u16::from_le_bytes([d[e + 8], d[e + 9]])),
+            _ => u32::from_le_bytes(d[e + 8..e + 12].try_into().unwrap()),
+        })
+    })
 }
 
 #[test]
-fn predictor_option_writes_3_for_floats_and_2_for_integers() {
+fn predictor_option_writes_3_for_floats_and_2_for_integers_with_compression() {
     if cfg!(target_endian = "big") {
-        return; // short_tag reads little-endian files
+        return; // tag_value reads little-endian files
     }
     for sample in SampleType::ALL {
         for layout in [Layout::Gray, Layout::Rgb, Layout::Rgba] {
@@ -228,7 +231,7 @@ fn predictor_option_writes_3_for_floats_and_2_for_integers() {
             let opts = EncodeOptions::new().compression("deflate").predictor(true);
             let data = pixcodec::encode(img.as_ref(), "tiff", &opts).unwrap().data;
             let want = if sample.is_float() { 3 } else { 2 };
-            assert_eq!(short_tag(&data, 317), Some(want), "{layout} {sample}");
+            assert_eq!(tag_value(&data, 317), Some(want as u32), "{layout} {sample}");
             assert_eq!(pixcodec::decode(&data).unwrap(), img, "{layout} {sample}");
             // The tiff crate undoes predictor 3 for f16/f32/f64 on its own: an independent check
             // of the byte-plane layout (it lacks 8/64-bit integer RGBA colour types only).
@@ -236,7 +239,17 @@ fn predictor_option_writes_3_for_floats_and_2_for_integers() {
             let plain = pixcodec::encode(img.as_ref(), "tiff", &EncodeOptions::new().compression("deflate"))
                 .unwrap()
                 .data;
-            assert_eq!(short_tag(&plain, 317), None, "{layout} {sample}: no predictor tag");
+            assert_eq!(tag_value(&plain, 317), None, "{layout} {sample}: no predictor tag");
+            // Uncompressed: the predictor has no effect (libtiff would not undo it there).
+            let raw = EncodeOptions::new().compression("none").predictor(true);
+            let raw = pixcodec::encode(img.as_ref(), "tiff", &raw).unwrap().data;
+            assert_eq!(tag_value(&raw, 317), None, "{layout} {sample}: none + predictor");
+            let at = tag_value(&raw, 273).unwrap() as usize; // one strip: its offset
+            assert_eq!(
+                &raw[at..at + img.as_bytes().len()],
+                img.as_bytes(),
+                "{layout} {sample}: raw strip"
+            );
         }
     }
 }

@@ -42,7 +42,9 @@
 //! `compression` (none|lzw|deflate|packbits, default none), `level` (1..=9, default 6, used
 //! by deflate), `predictor` (default false; on: horizontal differencing, TIFF predictor 2, for
 //! integer pages and the floating-point predictor 3 for float pages, as libtiff and tifffile
-//! write it; until F16 arrived it refused float pages),
+//! write it; until F16 arrived it refused float pages; applied only with compression, since
+//! libtiff and tifffile do not undo a predictor on uncompressed strips, so with `none` the
+//! option has no effect — earlier versions wrote predicted uncompressed strips),
 //! `bigtiff` (default false; BigTIFF is also chosen automatically when the data could not fit
 //! below 4 GiB) and `parallel` (default true: a compressed page's strips may be coded on
 //! rayon's pool, by pixcodec's one parallelism rule, `src/parallel.rs`; the bytes written
@@ -131,7 +133,7 @@ impl TiffCodec {
             OptionSpec::bool(
                 "predictor",
                 false,
-                "predictor: horizontal differencing (TIFF predictor 2) for integer samples, floating point (3) for float samples",
+                "predictor with lzw/deflate/packbits: horizontal differencing (TIFF predictor 2) for integer samples, floating point (3) for float samples; no effect with compression none (libtiff does not undo it there)",
             ),
             OptionSpec::bool(
                 "bigtiff",

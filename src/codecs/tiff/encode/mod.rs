@@ -139,7 +139,10 @@ impl Encoder for TiffEncoder {
                 )))
             }
         };
-        let predictor = options.bool("predictor")?;
+        // libtiff (and so tifffile) undoes a predictor only inside a compression scheme: an
+        // uncompressed strip is read as stored, Predictor tag or not. So the predictor is
+        // applied (and its tag written) only with compression; with `none` it has no effect.
+        let predictor = options.bool("predictor")? && compression != Compression::None;
         if pages.is_empty() {
             return Err(Error::invalid("nothing to encode: no pages given"));
         }

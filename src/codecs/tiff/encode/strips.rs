@@ -66,8 +66,8 @@ pub(super) fn code_strip(
     let rb = page.row_bytes();
     let StripScratch { raw: buf, deflate, lzw } = sc;
     if s.compression == Compression::None {
-        // Predicted but uncompressed: the predicted rows are the strip itself.
-        strip_rows(page, y, n, s.predictor, ch, size, dst);
+        // Uncompressed (never predicted, see `Settings::predictor`): the rows are the strip.
+        strip_rows(page, y, n, false, ch, size, dst);
         return Ok(());
     }
     let raw: &[u8] = if !s.predictor && page.is_contiguous() {
