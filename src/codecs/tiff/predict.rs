@@ -129,17 +129,28 @@ pub(super) fn float_undo(row: &mut [u8], channels: usize, size: usize, tmp: &mut
 }
 
 /// Writes the floating-point predictor coding (TIFF predictor 3; see [`float_undo`]) of the
-/// row `src` of native-endian float samples into `dst` (same length).
+/// row `src` of native-endian float samples into `dst` (same length). One pass: each byte of
+/// the coded row is its plane byte minus the plane byte `channels` places before it in the
+/// whole planar row (the first bytes of a plane subtract the end of the previous plane).
 pub(super) fn float_apply_into(src: &[u8], dst: &mut [u8], channels: usize, size: usize) {
     let count = src.len() / size;
+    let ch = channels.min(count);
     for b in 0..size {
         let at = native_byte(b, size);
-        for (d, sample) in dst[b * count..(b + 1) * count].iter_mut().zip(src.chunks_exact(size)) {
-            *d = sample[at];
+        let plane = &mut dst[b * count..(b + 1) * count];
+        for (k, d) in plane[..ch].iter_mut().enumerate() {
+            let prev = if b == 0 {
+                0
+            } else {
+                src[(count - ch + k) * size + native_byte(b - 1, size)]
+            };
+            *d = src[k * size + at].wrapping_sub(prev);
         }
-    }
-    for i in (channels..dst.len()).rev() {
-        dst[i] = dst[i].wrapping_sub(dst[i - channels]);
+        let cur = src[ch * size..].chunks_exact(size);
+        let prev = src.chunks_exact(size);
+        for ((d, c), p) in plane[ch..].iter_mut().zip(cur).zip(prev) {
+            *d = c[at].wrapping_sub(p[at]);
+        }
     }
 }
 
@@ -150,11 +161,12 @@ mod tests {
     #[test]
     fn float_predictor_matches_libtiff_layout_and_undoes() {
         // Two Gray F16 samples 1.0 (0x3c00) and -2.0 (0xc000): planes [3c, c0] [00, 00], then
-        // byte differences: [3c, c0-3c=84, 00, 00].
+        // byte differences along the whole row, across the plane boundary as libtiff does:
+        // [3c, c0-3c=84, 00-c0=40, 00-00=00].
         let src: Vec<u8> = [0x3c00u16, 0xc000].iter().flat_map(|v| v.to_ne_bytes()).collect();
         let mut dst = vec![0u8; 4];
         float_apply_into(&src, &mut dst, 1, 2);
-        assert_eq!(dst, [0x3c, 0x84, 0x00, 0x00]);
+        assert_eq!(dst, [0x3c, 0x84, 0x40, 0x00]);
         let mut tmp = Vec::new();
         float_undo(&mut dst, 1, 2, &mut tmp);
         assert_eq!(dst, src);
