@@ -2,7 +2,7 @@
 
 Photos come from the corpus (``$PIXCODEC_CORPUS/photos``); the upscales to 1920x1080 and
 4000x3000 are made here with Pillow's Lanczos filter. TIFF also gets U16 gray, U32 labels and
-F32 fields. Writes ``<out>/manifest.json`` listing images and cases (format, op, image,
+F32 and F16 fields. Writes ``<out>/manifest.json`` listing images and cases (format, op, image,
 variant, options, and the reference file for decode cases).
 """
 
@@ -69,7 +69,9 @@ def main():
     labels = ((yy // 97) * 64 + (xx // 131)).astype(np.uint32) * 7 + (lum > 128)
     field = (np.sin(xx / 91.0) * np.cos(yy / 57.0) * 1000 + lum).astype(np.float32)
     tiff_images = {f"gray16_{side[0]}x{side[1]}": gray16, f"labels32_{side[0]}x{side[1]}": labels,
-                   f"field32f_{side[0]}x{side[1]}": field}
+                   f"field32f_{side[0]}x{side[1]}": field,
+                   # Half floats (|values| < 1300, inside float16's range): issue 17's F16 rows.
+                   f"field16f_{side[0]}x{side[1]}": field.astype(np.float16)}
     for name, arr in tiff_images.items():
         add_image(name, arr)
     tiff_names = ["rgb8_1920x1080"] + list(tiff_images)
@@ -81,6 +83,9 @@ def main():
         variants = [("none", None, False), ("lzw", "lzw", False), ("deflate", "zlib", False)]
         if not is_float and not name.startswith("rgb8_4000"):
             variants += [("lzw-pred", "lzw", True), ("deflate-pred", "zlib", True)]
+        if arr.dtype == np.float16:
+            # tifffile's predictor=True on floats is the floating-point predictor (3), as pixcodec's.
+            variants = [("none", None, False), ("deflate", "zlib", False), ("deflate-pred", "zlib", True)]
         for variant, comp, pred in variants:
             b = io.BytesIO()
             kw = {}

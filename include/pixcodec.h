@@ -188,6 +188,10 @@ enum pxc_sample
      * IEEE-754 double precision.
      */
     PXC_SAMPLE_F64 = 9,
+    /**
+     * IEEE-754 half precision (`uint16_t` bits in C; appended, so no value above changed).
+     */
+    PXC_SAMPLE_F16 = 10,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

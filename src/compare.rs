@@ -25,6 +25,11 @@ pub fn for_each_sample_f64(row: &[u8], sample: SampleType, mut f: impl FnMut(f64
         SampleType::I64 => each!(i64),
         SampleType::F32 => each!(f32),
         SampleType::F64 => each!(f64),
+        SampleType::F16 => {
+            for c in row.chunks_exact(2) {
+                f(bytemuck::pod_read_unaligned::<half::f16>(c).to_f64())
+            }
+        }
     }
 }
 

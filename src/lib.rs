@@ -34,6 +34,9 @@ pub use codec::{
 };
 pub use error::{Error, ErrorKind, Result};
 pub use format::{Layout, PixelFormat};
+/// IEEE-754 half precision, the Rust type of [`SampleType::F16`] samples (re-exported from the
+/// `half` crate, so callers need no direct dependency on it).
+pub use half::f16;
 pub use image::{Image, ImageMut, ImageRef, Volume};
 pub use info::{ImageInfo, Metadata};
 pub use io::{

@@ -29,11 +29,14 @@ pub enum SampleType {
     F32,
     /// IEEE-754 double precision.
     F64,
+    /// IEEE-754 half precision ([`f16`](crate::f16), from the `half` crate). Appended last, so
+    /// the `repr(u8)` values of the other types are unchanged.
+    F16,
 }
 
 impl SampleType {
     /// Every sample type, in declaration order.
-    pub const ALL: [SampleType; 10] = [
+    pub const ALL: [SampleType; 11] = [
         SampleType::U8,
         SampleType::U16,
         SampleType::U32,
@@ -44,13 +47,14 @@ impl SampleType {
         SampleType::I64,
         SampleType::F32,
         SampleType::F64,
+        SampleType::F16,
     ];
 
     /// Size of one sample in bytes.
     pub const fn size(self) -> usize {
         match self {
             SampleType::U8 | SampleType::I8 => 1,
-            SampleType::U16 | SampleType::I16 => 2,
+            SampleType::U16 | SampleType::I16 | SampleType::F16 => 2,
             SampleType::U32 | SampleType::I32 | SampleType::F32 => 4,
             SampleType::U64 | SampleType::I64 | SampleType::F64 => 8,
         }
@@ -61,9 +65,9 @@ impl SampleType {
         self.size() as u32 * 8
     }
 
-    /// True for F32 and F64.
+    /// True for F16, F32 and F64.
     pub const fn is_float(self) -> bool {
-        matches!(self, SampleType::F32 | SampleType::F64)
+        matches!(self, SampleType::F16 | SampleType::F32 | SampleType::F64)
     }
 
     /// True for the signed integer types.
@@ -87,6 +91,7 @@ impl SampleType {
             SampleType::I64 => "I64",
             SampleType::F32 => "F32",
             SampleType::F64 => "F64",
+            SampleType::F16 => "F16",
         }
     }
 
@@ -103,6 +108,7 @@ impl SampleType {
             SampleType::I64 => (i64::MIN as f64, i64::MAX as f64),
             SampleType::F32 => (f32::MIN as f64, f32::MAX as f64),
             SampleType::F64 => (f64::MIN, f64::MAX),
+            SampleType::F16 => (half::f16::MIN.to_f64(), half::f16::MAX.to_f64()),
         }
     }
 }
@@ -121,7 +127,7 @@ impl FromStr for SampleType {
             .find(|t| t.name().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
                 Error::invalid(format!(
-                    "unknown sample type '{s}'; expected one of U8 U16 U32 U64 I8 I16 I32 I64 F32 F64"
+                    "unknown sample type '{s}'; expected one of U8 U16 U32 U64 I8 I16 I32 I64 F16 F32 F64"
                 ))
             })
     }
@@ -131,7 +137,8 @@ mod sealed {
     pub trait Sealed {}
 }
 
-/// A Rust type that stores one sample. Implemented for the ten primitive sample types.
+/// A Rust type that stores one sample. Implemented for the ten primitive numeric types and
+/// [`f16`](crate::f16).
 pub trait Sample: bytemuck::Pod + PartialEq + PartialOrd + fmt::Debug + Send + Sync + sealed::Sealed + 'static {
     /// The matching [`SampleType`].
     const TYPE: SampleType;
@@ -150,6 +157,15 @@ macro_rules! impl_sample {
     )*};
 }
 impl_sample!(u8 => U8, u16 => U16, u32 => U32, u64 => U64, i8 => I8, i16 => I16, i32 => I32, i64 => I64, f32 => F32, f64 => F64);
+
+impl sealed::Sealed for half::f16 {}
+impl Sample for half::f16 {
+    const TYPE: SampleType = SampleType::F16;
+    #[inline]
+    fn to_f64(self) -> f64 {
+        half::f16::to_f64(self)
+    }
+}
 
 /// Runs `$body` with the type alias `$T` bound to the Rust type of the [`SampleType`] `$st`:
 /// one `match` over every sample type, so code generic over the sample type (conversions,
@@ -202,6 +218,10 @@ macro_rules! with_sample_type {
             }
             $crate::SampleType::F64 => {
                 type $T = f64;
+                $body
+            }
+            $crate::SampleType::F16 => {
+                type $T = $crate::f16;
                 $body
             }
         }

@@ -101,6 +101,14 @@ pub fn generate(width: u32, height: u32, format: PixelFormat, seed: u64) -> Imag
             match format.sample {
                 SampleType::F32 => chunk.copy_from_slice(&(((s >> 40) as f32) / 65536.0 - 64.0).to_ne_bytes()),
                 SampleType::F64 => chunk.copy_from_slice(&(((s >> 11) as f64) / 1e6 - 4e6).to_ne_bytes()),
+                SampleType::F16 => {
+                    // Any finite half (normal, subnormal, ±0): clear an exponent bit of ±inf/NaN.
+                    let mut bits = (s >> 48) as u16;
+                    if bits & 0x7c00 == 0x7c00 {
+                        bits &= !0x4000;
+                    }
+                    chunk.copy_from_slice(&bits.to_ne_bytes())
+                }
                 _ => chunk.copy_from_slice(&s.to_ne_bytes()[..size]),
             }
         }

@@ -21,6 +21,8 @@ const CASES: &[(&str, u32, u32, u32, Layout, SampleType, bool)] = &[
     ("bool_hw", 1, 4, 7, Layout::Gray, SampleType::U8, false),
     ("u2_v2", 1, 3, 8, Layout::Gray, SampleType::U16, false),
     ("u1_v3", 1, 2, 9, Layout::Gray, SampleType::U8, false),
+    ("f2_hwc3", 1, 4, 5, Layout::Rgb, SampleType::F16, true),
+    ("f2be_hw", 1, 3, 6, Layout::Gray, SampleType::F16, false),
 ];
 
 fn le_to_native(bytes: &[u8], sample: SampleType) -> Vec<u8> {
@@ -174,4 +176,34 @@ fn truncated_and_malformed_npy_are_errors() {
         reg.decode(&bomb, &DecodeOptions::new()).unwrap_err().kind(),
         ErrorKind::Limits
     );
+}
+
+#[test]
+fn float16_special_values_are_bit_exact_in_both_byte_orders() {
+    // make_npy.py puts +0, -0, both subnormal extremes, 65504, -inf and a NaN with payload
+    // 0x7e5a first; the little-endian file re-encodes to NumPy's bytes, the big-endian one to
+    // the same values in native order.
+    let specials = [0x0000u16, 0x8000, 0x0001, 0x03ff, 0x7bff, 0xfc00, 0x7e5a];
+    for name in ["f2_hwc3", "f2be_hw"] {
+        let data = std::fs::read(format!("{DIR}/{name}.npy")).unwrap();
+        let img = pixcodec::decode(&data).unwrap();
+        let bits: Vec<u16> = img
+            .to_vec::<pixcodec::f16>()
+            .unwrap()
+            .iter()
+            .map(|h| h.to_bits())
+            .collect();
+        assert_eq!(&bits[..7], &specials, "{name}");
+        let again = pixcodec::encode(img.as_ref(), "npy", &EncodeOptions::new()).unwrap();
+        let header_end = again.data.len() - img.as_bytes().len();
+        assert!(
+            String::from_utf8_lossy(&again.data[..header_end]).contains(if cfg!(target_endian = "little") {
+                "'<f2'"
+            } else {
+                "'>f2'"
+            }),
+            "{name}"
+        );
+        assert_eq!(pixcodec::decode(&again.data).unwrap(), img, "{name}");
+    }
 }

@@ -104,8 +104,8 @@ fn descriptor_capabilities_and_options() {
     assert!(!c.sniff(b"\x89PNG"));
     let caps = c.capabilities();
     assert!(caps.multi_page_decode && caps.multi_page_encode);
-    assert_eq!(caps.encode.len(), 50);
-    assert_eq!(caps.decode.len(), 50);
+    assert_eq!(caps.encode.len(), 55);
+    assert_eq!(caps.decode.len(), 55);
     for f in PixelFormat::all() {
         assert_eq!(caps.encode_fidelity(f), Some(Fidelity::Exact), "{f}");
         assert_eq!(caps.decode_fidelity(f), Some(Fidelity::Exact), "{f}");
@@ -138,7 +138,7 @@ fn descriptor_capabilities_and_options() {
         .is_err());
 }
 
-/// All 50 formats x 5 compressions x predictor on/off, from padded input, decoded both into
+/// All 55 formats x 5 compressions x predictor on/off, from padded input, decoded both into
 /// a new image and into a padded caller buffer whose padding must stay untouched.
 #[test]
 fn round_trip_every_format_compression_and_predictor() {
@@ -153,12 +153,6 @@ fn round_trip_every_format_compression_and_predictor() {
                 let opts = EncodeOptions::new().compression(comp).predictor(pred);
                 let mut out = Vec::new();
                 let res = reg.encode_pages_into(&[src], "tiff", &opts, &mut out);
-                if pred && f.sample.is_float() {
-                    let e = res.unwrap_err();
-                    assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{f} {comp}");
-                    assert!(e.to_string().contains("predictor is for integer samples"), "{e}");
-                    continue;
-                }
                 let report = res.unwrap_or_else(|e| panic!("{f} {comp} pred={pred}: {e}"));
                 assert!(report.exact && report.lossy_reason.is_none());
                 assert_eq!(report.bytes_written as usize, out.len());
@@ -189,7 +183,8 @@ fn round_trip_every_format_compression_and_predictor() {
             }
         }
     }
-    assert_eq!(cases, 50 * 5 * 2 - 10 * 5);
+    // Float pages with the predictor on are written with the floating-point predictor (3).
+    assert_eq!(cases, 55 * 5 * 2);
 }
 
 #[test]
@@ -544,19 +539,10 @@ const CORPUS: &[(&str, Expect)] = &[
         "quad-tile.jpg.tiff",
         unsupported("YCbCr image: converting to RGB would change the values"),
     ),
-    (
-        "random-fp16-pred2.tiff",
-        unsupported("16-bit float (half precision) samples: pixcodec has no F16 sample type"),
-    ),
-    (
-        "random-fp16-pred3.tiff",
-        unsupported("16-bit float (half precision) samples: pixcodec has no F16 sample type"),
-    ),
+    ("random-fp16-pred2.tiff", ok("Gray F16", 16, 16, 1)),
+    ("random-fp16-pred3.tiff", ok("Gray F16", 16, 16, 1)),
     ("random-fp16.pgm", NOT_TIFF),
-    (
-        "random-fp16.tiff",
-        unsupported("16-bit float (half precision) samples: pixcodec has no F16 sample type"),
-    ),
+    ("random-fp16.tiff", ok("Gray F16", 16, 16, 1)),
     ("rgb-3c-16b.tiff", ok("Rgb U16", 157, 151, 1)),
     ("rgb-3c-8b.ppm", NOT_TIFF),
     ("rgb-3c-8b.tiff", ok("Rgb U8", 157, 151, 1)),
@@ -670,10 +656,7 @@ const CORPUS: &[(&str, Expect)] = &[
         unsupported("RGB with associated (premultiplied) alpha"),
     ),
     ("seq/seq-4c-8b-rgba-unassoc-50969cda.tiff", ok("Rgba U8", 16, 16, 1)),
-    (
-        "single-black-fp16.tiff",
-        unsupported("16-bit float (half precision) samples: pixcodec has no F16 sample type"),
-    ),
+    ("single-black-fp16.tiff", ok("Gray F16", 256, 256, 1)),
     ("tiled-cmyk-i8.tif", ok("Cmyk I8", 490, 367, 1)),
     ("tiled-gray-i1.tif", ok("Gray U8", 37, 51, 1)),
     ("tiled-jpeg-rgb-u8.tif", jpeg("Rgb U8", 374, 499, 1)),
@@ -684,18 +667,9 @@ const CORPUS: &[(&str, Expect)] = &[
     ("tiled-oversize-gray-i8.tif", ok("Gray I8", 499, 374, 1)),
     ("tiled-rect-rgb-u8.tif", ok("Rgb U8", 490, 367, 1)),
     ("tiled-rgb-u8.tif", ok("Rgb U8", 374, 499, 1)),
-    (
-        "white-fp16-pred2.tiff",
-        unsupported("16-bit float (half precision) samples: pixcodec has no F16 sample type"),
-    ),
-    (
-        "white-fp16-pred3.tiff",
-        unsupported("16-bit float (half precision) samples: pixcodec has no F16 sample type"),
-    ),
-    (
-        "white-fp16.tiff",
-        unsupported("16-bit float (half precision) samples: pixcodec has no F16 sample type"),
-    ),
+    ("white-fp16-pred2.tiff", ok("Gray F16", 256, 256, 1)),
+    ("white-fp16-pred3.tiff", ok("Gray F16", 256, 256, 1)),
+    ("white-fp16.tiff", ok("Gray F16", 256, 256, 1)),
 ];
 
 fn list_files(dir: &Path, base: &Path, out: &mut Vec<String>) {

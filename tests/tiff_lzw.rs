@@ -44,9 +44,27 @@ fn crate_lzw(img: &Image, predictor: bool) -> Vec<u8> {
         SampleType::I64 => write!(colortype::GrayI64, i64),
         SampleType::F32 => write!(colortype::Gray32Float, f32),
         SampleType::F64 => write!(colortype::Gray64Float, f64),
+        SampleType::F16 => write!(Gray16Float, u16),
     }
     .expect("tiff crate writes LZW");
     out.into_inner()
+}
+
+/// Gray IEEE half samples for the tiff crate's encoder, which has no such color type: the
+/// samples go in as their `u16` bits, and the horizontal predictor (when asked) differences
+/// those bits as integers, as libtiff's predictor 2 does for 16-bit floats.
+struct Gray16Float;
+
+impl colortype::ColorType for Gray16Float {
+    type Inner = u16;
+    const TIFF_VALUE: tiff::tags::PhotometricInterpretation = tiff::tags::PhotometricInterpretation::BlackIsZero;
+    const BITS_PER_SAMPLE: &'static [u16] = &[16];
+    const SAMPLE_FORMAT: &'static [tiff::tags::SampleFormat] = &[tiff::tags::SampleFormat::IEEEFP];
+
+    fn horizontal_predict(row: &[u16], result: &mut Vec<u16>) {
+        result.extend(row.first());
+        result.extend(row.windows(2).map(|w| w[1].wrapping_sub(w[0])));
+    }
 }
 
 /// Noise, long runs and a smooth ramp with a little noise, `width` x `height`.

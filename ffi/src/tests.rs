@@ -50,11 +50,12 @@ fn enum_values_never_change() {
     assert_eq!(pxc_sample::U8 as u32, 0);
     assert_eq!(pxc_sample::I8 as u32, 4);
     assert_eq!(pxc_sample::F64 as u32, 9);
+    assert_eq!(pxc_sample::F16 as u32, 10);
     for (i, s) in pixcodec::SampleType::ALL.into_iter().enumerate() {
         assert_eq!(types::sample_to(s), i as u32);
         assert_eq!(types::sample_from(i as u32).unwrap(), s);
     }
-    assert_eq!(types::sample_from(10).unwrap_err().status, pxc_status::InvalidArgument);
+    assert_eq!(types::sample_from(11).unwrap_err().status, pxc_status::InvalidArgument);
     assert_eq!(types::layout_from(5).unwrap_err().status, pxc_status::InvalidArgument);
     for (i, l) in pixcodec::Layout::ALL.into_iter().enumerate() {
         assert_eq!(types::layout_to(l), i as u32);
@@ -66,8 +67,8 @@ fn enum_values_never_change() {
         "layout 5 is not a pxc_layout value (0 = GRAY .. 4 = CMYK)"
     );
     assert_eq!(
-        types::sample_from(10).unwrap_err().message,
-        "sample type 10 is not a pxc_sample value (0 = U8 .. 9 = F64)"
+        types::sample_from(11).unwrap_err().message,
+        "sample type 11 is not a pxc_sample value (0 = U8 .. 9 = F64, 10 = F16)"
     );
     // NONE is a fidelity value but never a capability.
     use pixcodec::Fidelity;

@@ -58,6 +58,8 @@ pub enum pxc_sample {
     F32 = 8,
     /// IEEE-754 double precision.
     F64 = 9,
+    /// IEEE-754 half precision (`uint16_t` bits in C; appended, so no value above changed).
+    F16 = 10,
 }
 
 /// Whether a codec keeps values exactly (values of `uint32_t fidelity`). Never renumbered.
@@ -117,8 +119,8 @@ pub(crate) use c_enum_conversions;
 
 c_enum_conversions!(pxc_layout <=> Layout, "layout", "a pxc_layout value (0 = GRAY .. 4 = CMYK)",
     layout_from, layout_to, [Gray, GrayAlpha, Rgb, Rgba, Cmyk]);
-c_enum_conversions!(pxc_sample <=> SampleType, "sample type", "a pxc_sample value (0 = U8 .. 9 = F64)",
-    sample_from, sample_to, [U8, U16, U32, U64, I8, I16, I32, I64, F32, F64]);
+c_enum_conversions!(pxc_sample <=> SampleType, "sample type", "a pxc_sample value (0 = U8 .. 9 = F64, 10 = F16)",
+    sample_from, sample_to, [U8, U16, U32, U64, I8, I16, I32, I64, F32, F64, F16]);
 // NONE is a pxc_fidelity value but not a Fidelity: a capability row must say exact or lossy.
 c_enum_conversions!(pxc_fidelity <=> Fidelity, "fidelity", "PXC_FIDELITY_EXACT (1) or PXC_FIDELITY_LOSSY (2)",
     fidelity_from, fidelity_value, [Exact, Lossy]);

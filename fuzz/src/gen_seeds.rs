@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use pixcodec::codec::Codec;
 use pixcodec::testkit::generate;
-use pixcodec::{EncodeOptions, OptionKind, OptionValue};
+use pixcodec::{EncodeOptions, OptionKind, OptionValue, SampleType};
 
 /// Largest seed kept: libFuzzer works best on small inputs (`-max_len` is set from this).
 const MAX_SEED: usize = 256 << 10;
@@ -116,6 +116,26 @@ fn main() {
                     .set("predictor", pred);
                 if let Ok(e) = reg.encode(img.as_ref(), &name, &o) {
                     inputs.push(e.data);
+                }
+            }
+        }
+        // Half floats take coder paths of their own (TIFF's floating-point predictor): an F16
+        // image with every choice option value, the predictor on where the codec has one.
+        if let Some(cap) = caps.encode.iter().find(|c| c.format.sample == SampleType::F16) {
+            let img = generate(17, 9, cap.format, 11);
+            let base = if codec.encode_options().iter().any(|s| s.name == "predictor") {
+                opts.clone().set("predictor", OptionValue::Bool(true))
+            } else {
+                opts.clone()
+            };
+            for spec in codec.encode_options() {
+                if let OptionKind::Choice(c) = &spec.kind {
+                    for v in c {
+                        let o = base.clone().set(&spec.name, OptionValue::Str(v.clone()));
+                        if let Ok(e) = reg.encode(img.as_ref(), &name, &o) {
+                            inputs.push(e.data);
+                        }
+                    }
                 }
             }
         }

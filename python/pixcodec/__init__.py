@@ -82,7 +82,7 @@ def encode(array, format, *, layout=None, codec=None, require_exact=False, verif
     """Encodes ``array`` and returns the file as ``bytes`` (``cv2.imencode`` / ``BytesIO``).
 
     ``array`` is ``(H, W)`` or ``(H, W, C)`` (C = 1..4; ``layout="cmyk"`` for 4-channel CMYK),
-    of dtype ``uint8..uint64``, ``int8..int64``, ``float32`` or ``float64``, with any strides.
+    of dtype ``uint8..uint64``, ``int8..int64``, ``float16``, ``float32`` or ``float64``, with any strides.
     ``format`` is a codec name (``"png"``, ``"jpeg-turbo"``), a format (``"tiff"``), an
     extension (``".jpg"``) or a MIME type. ``options`` are the codec's options (see
     :func:`codecs`): ``quality=90``, ``compression="lzw"``, ``predictor=True``, ...; unknown keys

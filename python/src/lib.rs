@@ -92,6 +92,7 @@ fn dtype_name(t: SampleType) -> &'static str {
         SampleType::I64 => "int64",
         SampleType::F32 => "float32",
         SampleType::F64 => "float64",
+        SampleType::F16 => "float16",
     }
 }
 
@@ -110,7 +111,7 @@ fn dtype_arg(obj: &Bound<'_, PyAny>) -> PyResult<SampleType> {
         .find(|&t| dtype_name(t) == name)
         .ok_or_else(|| {
             py_err(Error::Unsupported(format!(
-                "dtype {name} has no pixcodec sample type; use uint8..uint64, int8..int64, float32 or float64"
+                "dtype {name} has no pixcodec sample type; use uint8..uint64, int8..int64, float16, float32 or float64"
             )))
         })
 }
@@ -644,20 +645,16 @@ fn sample_of(arr: &Bound<'_, PyUntypedArray>) -> PyResult<SampleType> {
         (b'i', 8) => SampleType::I64,
         (b'f', 4) => SampleType::F32,
         (b'f', 8) => SampleType::F64,
+        (b'f', 2) => SampleType::F16,
         (b'b', _) => {
             return Err(py_err(Error::Unsupported(
                 "dtype bool has no pixcodec sample type; use array.astype(numpy.uint8) (0/1) or * 255 on purpose"
                     .into(),
             )))
         }
-        (b'f', 2) => {
-            return Err(py_err(Error::Unsupported(
-                "dtype float16 has no pixcodec sample type; array.astype(numpy.float32) is exact".into(),
-            )))
-        }
         _ => {
             return Err(py_err(Error::Unsupported(format!(
-                "dtype {name} has no pixcodec sample type; images hold uint8..uint64, int8..int64, float32 or float64"
+                "dtype {name} has no pixcodec sample type; images hold uint8..uint64, int8..int64, float16, float32 or float64"
             ))))
         }
     })

@@ -10,7 +10,7 @@ import pytest
 
 import pixcodec as px
 
-DTYPES = ["uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float32", "float64"]
+DTYPES = ["uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float32", "float64", "float16"]
 CHANNELS = {"gray": 1, "gray_alpha": 2, "rgb": 3, "rgba": 4, "cmyk": 4}
 
 
@@ -21,7 +21,8 @@ def sample_array(dtype, layout, h=5, w=7, seed=0):
     shape = (h, w) if c == 1 else (h, w, c)
     dt = np.dtype(dtype)
     if dt.kind == "f":
-        return (rng.standard_normal(shape) * 1e6).astype(dt)
+        # float16 tops out at 65504: a smaller spread keeps the values finite.
+        return (rng.standard_normal(shape) * (1e3 if dt.itemsize == 2 else 1e6)).astype(dt)
     info = np.iinfo(dt)
     return rng.integers(info.min, info.max, size=shape, dtype=dt, endpoint=True)
 
@@ -251,7 +252,7 @@ def test_two_threads_decode_the_same_as_one():
         (np.zeros((2, 2), np.complex64), px.UnsupportedError, "complex64"),
         (np.zeros((2, 2), object), px.UnsupportedError, "object"),
         (np.zeros((2, 2), bool), px.UnsupportedError, "bool"),
-        (np.zeros((2, 2), np.float16), px.UnsupportedError, "float16"),
+        (np.zeros((2, 2), np.complex128), px.UnsupportedError, "complex128"),
         (np.zeros((1, 2, 2, 2, 2), np.uint8), px.InvalidArgumentError, "5-D"),
         (np.zeros((4,), np.uint8), px.InvalidArgumentError, "1-D"),
         (np.zeros((0, 3), np.uint8), px.InvalidArgumentError, "zero-size"),

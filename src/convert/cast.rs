@@ -13,7 +13,10 @@ use crate::sample::SampleType;
 /// Fails with [`Error::NotExact`] naming the first value that does not fit (position as
 /// `x=…, y=…, channel …`): negative into unsigned, too large, a non-integer float into an
 /// integer type, NaN or ±infinity into an integer type, an `f64` that is not exactly an
-/// `f32`, an integer above 2^24 (`F32`) or 2^53 (`F64`) that the float cannot hold exactly.
+/// `f32` (or an `f32`/`f64` that is not exactly an `f16`: too large, too precise or below
+/// the smallest subnormal), an integer above 2^11 (`F16`, which holds every integer up to
+/// 2048 and only some above, none past 65504), 2^24 (`F32`) or 2^53 (`F64`) that the float
+/// cannot hold exactly.
 ///
 /// Between the float types NaN and ±infinity carry over (a NaN stays NaN; its payload bits
 /// are not guaranteed); `-0.0` cast to an integer becomes `0`. Casting to the image's own
@@ -44,9 +47,9 @@ pub fn check_cast(img: &ImageRef<'_>, to: SampleType) -> Result<()> {
 /// Data-aware narrowing: converts to the smallest sample type *of the same kind* that holds
 /// every actual value exactly, and leaves the type unchanged when no smaller one does.
 ///
-/// Kinds: unsigned `U8 < U16 < U32 < U64`, signed `I8 < I16 < I32 < I64`, float `F32 < F64`
-/// (an `F64` image becomes `F32` only when every value, NaN and ±infinity included, is
-/// exactly an `f32`). The kind never changes (signed data with no negative values stays
+/// Kinds: unsigned `U8 < U16 < U32 < U64`, signed `I8 < I16 < I32 < I64`, float
+/// `F16 < F32 < F64` (a float image becomes `F16` or `F32` only when every value, NaN and
+/// ±infinity included, is exactly an `f16` or `f32`; subnormals count when exact). The kind never changes (signed data with no negative values stays
 /// signed; use [`narrow_to`] or [`cast`] to pick the type yourself). Example: `U32` labels
 /// with maximum 36 become `U8`; with maximum 70000 they stay `U32`. Read the chosen type
 /// from the result's format, or ask [`narrowest_type`] first. Values never change.
@@ -56,18 +59,23 @@ pub fn narrow(img: &ImageRef<'_>) -> Result<Image> {
 }
 
 /// The type [`narrow`] would choose for `img` (see there), found by scanning the data once
-/// (integers: minimum and maximum; `F64`: a check that every value is exactly an `f32`).
+/// (integers: minimum and maximum; floats: a check that every value is exactly an `f16`,
+/// then an `f32`).
 pub fn narrowest_type(img: &ImageRef<'_>) -> SampleType {
     use SampleType::*;
     let from = img.format().sample;
     let ladder: &[SampleType] = match from {
         U8 | U16 | U32 | U64 => &[U8, U16, U32, U64],
         I8 | I16 | I32 | I64 => &[I8, I16, I32, I64],
-        F32 | F64 => &[F32, F64],
+        F16 | F32 | F64 => &[F16, F32, F64],
     };
     if from.is_float() {
-        if from == F64 && first_misfit::<f64, f32>(img).is_none() {
-            return F32;
+        // The float ladder is not in `SampleType` order (F16 was appended after F64).
+        for &t in ladder.iter().take_while(|&&t| t != from) {
+            let fits = with_type!(from, S => with_type!(t, D => first_misfit::<S, D>(img).is_none()));
+            if fits {
+                return t;
+            }
         }
         return from;
     }

@@ -1,5 +1,5 @@
 //! The numeric model every conversion shares: each sample type widened without loss
-//! ([`Num`], [`Elem`]), a `match` over the ten sample types ([`with_type!`]), row access for
+//! ([`Num`], [`Elem`]), a `match` over the eleven sample types ([`with_type!`]), row access for
 //! any stride and alignment, and the texts that name an offending value and its position.
 //! Kept in one place so that `cast`, `scale` and the channel conversions agree on what
 //! "fits exactly" means and report it in the same words.
@@ -18,7 +18,7 @@ pub(super) enum Num {
     Float(f64),
 }
 
-/// The per-type operations the conversions need. Implemented for the ten sample types.
+/// The per-type operations the conversions need. Implemented for the eleven sample types.
 pub(super) trait Elem: Sample + Copy + fmt::Display {
     /// Type maximum for integers, 1.0 for floats.
     const OPAQUE: Self;
@@ -123,6 +123,39 @@ impl Elem for f64 {
     }
 }
 
+impl Elem for half::f16 {
+    const OPAQUE: Self = half::f16::ONE;
+    #[inline]
+    fn num(self) -> Num {
+        Num::Float(self.to_f64())
+    }
+    #[inline]
+    fn from_num(n: Num) -> Option<Self> {
+        match n {
+            // No integer beyond ±65504 is a half; below that `i as f64` is exact.
+            Num::Int(i) => {
+                if i.unsigned_abs() > 65504 {
+                    return None;
+                }
+                let f = half::f16::from_f64(i as f64);
+                (f.to_f64() == i as f64).then_some(f)
+            }
+            Num::Float(d) => {
+                let f = half::f16::from_f64(d);
+                (f.to_f64() == d || d.is_nan()).then_some(f)
+            }
+        }
+    }
+    #[inline]
+    fn from_f64_rounded(v: f64) -> Self {
+        half::f16::from_f64(v)
+    }
+    #[inline]
+    fn luma(r: Self, g: Self, b: Self) -> Self {
+        half::f16::from_f64(0.299 * r.to_f64() + 0.587 * g.to_f64() + 0.114 * b.to_f64())
+    }
+}
+
 /// `i` as a float when exactly representable. Uses the hardware i64/u64 conversions (the
 /// i128 ones are slow software routines): a float `f` equals the integer `s` exactly when it
 /// is below 2^63 (no saturation in `as i64`) and converts back to `s`.
@@ -217,6 +250,7 @@ pub(super) fn range_text(t: SampleType) -> String {
         SampleType::I64 => format!("{}..={}", i64::MIN, i64::MAX),
         SampleType::F32 => "finite ±3.4e38 with a 24-bit significand".to_string(),
         SampleType::F64 => "finite ±1.8e308 with a 53-bit significand".to_string(),
+        SampleType::F16 => "finite ±65504 with an 11-bit significand".to_string(),
     }
 }
 

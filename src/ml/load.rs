@@ -105,8 +105,10 @@ pub fn load_bytes(data: &[u8], opts: &LoadOptions) -> Result<Image> {
 /// Decodes the first page of `data`, converts it to [`LoadOptions::color_mode`] and, with a
 /// target size, resizes it (shrinking during decode first when allowed). The sample type stays
 /// the file's own (`U8`, `U16`, `F32`, …): nothing is rescaled. Resizing needs `U8`, `U16` or
-/// `F32` samples; other types load only without a target size (or cast them first and use
-/// [`resize`](fn@super::resize)). `Cmyk` files are refused: converting CMYK needs a colour profile.
+/// `F32` samples: with a target size, `F16` (half float) files load as `F32` (exact widening,
+/// then resized in `F32`); other types load only without a target size (or cast them first and
+/// use [`resize`](fn@super::resize)). `Cmyk` files are refused: converting CMYK needs a colour
+/// profile.
 pub fn load_bytes_with(registry: &Registry, data: &[u8], opts: &LoadOptions) -> Result<Image> {
     let mut dec = registry.decoder(data, &opts.decode)?;
     let info = dec.info().clone();
@@ -115,7 +117,11 @@ pub fn load_bytes_with(registry: &Registry, data: &[u8], opts: &LoadOptions) -> 
         None => (info.width, info.height),
     };
     check_target(tw, th)?;
-    let mut out = Image::new(tw, th, PixelFormat::new(opts.color_mode.layout(), info.format.sample))?;
+    let sample = match info.format.sample {
+        SampleType::F16 if opts.target_size.is_some() => SampleType::F32,
+        s => s,
+    };
+    let mut out = Image::new(tw, th, PixelFormat::new(opts.color_mode.layout(), sample))?;
     finish(&mut *dec, opts, out.as_mut().reborrow(), opts.target_size.is_some())?;
     Ok(out)
 }

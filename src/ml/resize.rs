@@ -231,7 +231,7 @@ fn pixel_type(format: PixelFormat) -> Result<fr::PixelType> {
         _ => {
             return Err(Error::Unsupported(format!(
                 "resizing {format}: resize works on U8, U16 and F32 samples; convert::cast to F32 first (exact for \
-                 every type up to 24-bit integers)"
+                 F16 and every type up to 24-bit integers)"
             )))
         }
     })

@@ -72,7 +72,7 @@ static inline int finish(const char *name) {
 static inline size_t sample_size(uint32_t sample) {
     switch (sample) {
     case PXC_SAMPLE_U8: case PXC_SAMPLE_I8: return 1;
-    case PXC_SAMPLE_U16: case PXC_SAMPLE_I16: return 2;
+    case PXC_SAMPLE_U16: case PXC_SAMPLE_I16: case PXC_SAMPLE_F16: return 2;
     case PXC_SAMPLE_U32: case PXC_SAMPLE_I32: case PXC_SAMPLE_F32: return 4;
     default: return 8;
     }

@@ -32,8 +32,9 @@ pub fn padded_copy(img: &Image, pad: usize) -> (Vec<u8>, usize) {
     (buf, stride)
 }
 
-/// A `tiff` crate decode result as native-endian bytes (None for types pixcodec has no
-/// counterpart of), for the differential TIFF tests.
+/// A `tiff` crate decode result as native-endian bytes, for the differential TIFF tests
+/// (every result type has a pixcodec counterpart since `F16`; `Option` keeps the callers'
+/// signature).
 pub fn tiff_crate_bytes(result: tiff::decoder::DecodingResult) -> Option<Vec<u8>> {
     use tiff::decoder::DecodingResult as D;
     Some(match result {
@@ -47,6 +48,6 @@ pub fn tiff_crate_bytes(result: tiff::decoder::DecodingResult) -> Option<Vec<u8>
         D::I64(v) => bytemuck::cast_slice(&v).to_vec(),
         D::F32(v) => bytemuck::cast_slice(&v).to_vec(),
         D::F64(v) => bytemuck::cast_slice(&v).to_vec(),
-        _ => return None,
+        D::F16(v) => bytemuck::cast_slice::<pixcodec::f16, u8>(&v).to_vec(),
     })
 }

@@ -37,14 +37,10 @@ fn parse_descr(descr: &str) -> Result<(SampleType, bool)> {
         "i8" => SampleType::I64,
         "f4" => SampleType::F32,
         "f8" => SampleType::F64,
-        "f2" => {
-            return Err(Error::Unsupported(
-                "npy dtype float16 ('f2') has no pixcodec sample type".into(),
-            ))
-        }
+        "f2" => SampleType::F16,
         _ => {
             return Err(Error::Unsupported(format!(
-                "npy dtype '{descr}' is not an image sample type (supported: u1 u2 u4 u8 i1 i2 i4 i8 f4 f8 b1)"
+                "npy dtype '{descr}' is not an image sample type (supported: u1 u2 u4 u8 i1 i2 i4 i8 f2 f4 f8 b1)"
             )))
         }
     };

@@ -3,15 +3,16 @@
 //! # Decoding
 //!
 //! Every page decodes to the file's own sample type: 8/16/32/64-bit unsigned (`SampleFormat`
-//! 1), 8/16/32/64-bit signed (`SampleFormat` 2, which stays signed) and 32/64-bit IEEE float
-//! (`SampleFormat` 3), as `Gray` (BlackIsZero or WhiteIsZero, one sample), `GrayAlpha`
+//! 1), 8/16/32/64-bit signed (`SampleFormat` 2, which stays signed) and 16/32/64-bit IEEE
+//! float (`SampleFormat` 3; 16-bit is `F16`), as `Gray` (BlackIsZero or WhiteIsZero, one sample), `GrayAlpha`
 //! (two samples, the second marked as unassociated alpha by `ExtraSamples` = 2), `Rgb`,
 //! `Rgba` (fourth sample marked as unassociated alpha) and `Cmyk` (separated, four inks).
 //! Strips and tiles, chunky and planar configuration (planes are interleaved by pixcodec),
 //! classic TIFF and BigTIFF, both byte orders, and the compressions the `tiff` crate reads:
 //! none, LZW, Deflate (both tag values), PackBits, ZSTD (50000), CCITT Group 4 and JPEG (new-style, tag 7;
 //! such pages report `ImageInfo::lossy_source`). Horizontal and floating-point predictors
-//! are undone by the `tiff` crate.
+//! are undone by pixcodec's strip reader for chunky strips (predictor 3 on any float type,
+//! byte planes most significant first as libtiff writes them), else by the `tiff` crate.
 //!
 //! Decisions where the file's samples do not map one-to-one onto a pixcodec format:
 //! - **Integers of any other width 1..=32 bits** (bilevel, 2/4-bit, 10, 12, 14, 24-bit, ...;
@@ -25,8 +26,7 @@
 //!   holding the **stored** samples, exactly as written in the file (0 means white); the
 //!   inversion is left to the caller. WhiteIsZero with signed, float or alpha samples is
 //!   unsupported (the `tiff` crate would change those values in a way that cannot be undone).
-//! - Unsupported (`Error::Unsupported` naming what): 16-bit float samples (pixcodec has no
-//!   F16 type, and widening would change the file's sample type), integer depths 33..=63,
+//! - Unsupported (`Error::Unsupported` naming what): integer depths 33..=63,
 //!   packed depths with JPEG or CCITT compression, palette images (expanding indices through
 //!   the colour map is a colour conversion), associated (premultiplied) alpha, extra samples
 //!   of unspecified meaning, CMYK with extra samples, YCbCr, CIE/ICC/ITU Lab, LogLuv,
@@ -39,12 +39,15 @@
 //!
 //! # Encoding
 //!
-//! All 50 pairs of {Gray, GrayAlpha, Rgb, Rgba, Cmyk} x {U8..U64, I8..I64, F32, F64} are
+//! All 55 pairs of {Gray, GrayAlpha, Rgb, Rgba, Cmyk} x {U8..U64, I8..I64, F16, F32, F64} are
 //! written exactly: `SampleFormat` 1/2/3 as fits, alpha as `ExtraSamples` = 2 (unassociated),
 //! CMYK as `PhotometricInterpretation` 5. Every page given becomes one IFD. Options:
 //! `compression` (none|lzw|deflate|packbits|zstd, default none), `level` (deflate 1..=9,
-//! default 6; zstd 1..=22, default 3 when not given), `predictor` (horizontal differencing,
-//! integer samples only, default false),
+//! default 6; zstd 1..=22, default 3 when not given), `predictor` (default false; on:
+//! horizontal differencing, TIFF predictor 2, for integer pages and the floating-point
+//! predictor 3 for float pages, as libtiff and tifffile write it; applied only with
+//! compression, since libtiff and tifffile do not undo a predictor on uncompressed strips, so
+//! with `none` the option has no effect — earlier versions wrote predicted uncompressed strips),
 //! `bigtiff` (default false; BigTIFF is also chosen automatically when the data could not fit
 //! below 4 GiB) and `parallel` (default true: a compressed page's strips may be coded on
 //! rayon's pool, by pixcodec's one parallelism rule, `src/parallel.rs`; the bytes written
@@ -145,7 +148,7 @@ impl TiffCodec {
             OptionSpec::bool(
                 "predictor",
                 false,
-                "horizontal differencing predictor (TIFF predictor 2), for integer samples only",
+                "predictor with lzw/deflate/packbits: horizontal differencing (TIFF predictor 2) for integer samples, floating point (3) for float samples; no effect with compression none (libtiff does not undo it there)",
             ),
             OptionSpec::bool(
                 "bigtiff",

@@ -12,7 +12,13 @@ def values(shape, dtype):
     n = int(np.prod(shape))
     base = np.arange(n, dtype=np.int64) * 7919 - 3000
     dt = np.dtype(dtype)
-    if dt.kind == "f":
+    if dt.kind == "f" and dt.itemsize == 2:
+        # Halves: the scaled ramp (overflowing to inf past 65504), then the special values
+        # +0, -0, smallest/largest subnormal, largest finite, -inf and a NaN with a payload.
+        arr = (base.astype(np.float64) * 0.037).astype(dt)
+        specials = np.array([0x0000, 0x8000, 0x0001, 0x03FF, 0x7BFF, 0xFC00, 0x7E5A], dtype="<u2")
+        arr[: len(specials)] = specials.view("<f2").astype(dt)
+    elif dt.kind == "f":
         arr = (base.astype(np.float64) * 0.37).astype(dt)
     elif dt.kind == "b":
         arr = (base % 3 == 0)
@@ -36,6 +42,8 @@ CASES = [
     ("bool_hw", (4, 7), "|b1", "C", (1, 0)),
     ("u2_v2", (3, 8), "<u2", "C", (2, 0)),
     ("u1_v3", (2, 9), "<u1", "C", (3, 0)),
+    ("f2_hwc3", (4, 5, 3), "<f2", "C", (1, 0)),
+    ("f2be_hw", (3, 6), ">f2", "C", (1, 0)),
 ]
 
 for name, shape, dtype, order, version in CASES:

@@ -164,6 +164,7 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
         (2, 64) => SampleType::I64,
         (3, 32) => SampleType::F32,
         (3, 64) => SampleType::F64,
+        (3, 16) => SampleType::F16,
         // Packed integers of any other width up to 32 bits (`packed.rs`).
         (1 | 2, 1..=32) => {
             if fill_order == 2 {
@@ -179,11 +180,6 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
             }
             packed::wider_type(bits, sf == 2).unwrap_or(SampleType::U32)
         }
-        (3, 16) => {
-            return Err(unsupported(
-                "16-bit float (half precision) samples: pixcodec has no F16 sample type",
-            ))
-        }
         (1 | 2, b) => {
             return Err(unsupported(format!(
                 "{b}-bit {} integer samples (supported: 1 to 32 and 64 bits)",
@@ -192,7 +188,7 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
         }
         (3, b) => {
             return Err(unsupported(format!(
-                "{b}-bit float samples (supported: 32 and 64 bits)"
+                "{b}-bit float samples (supported: 16, 32 and 64 bits)"
             )))
         }
         (4, _) => return Err(unsupported("samples of undefined data format (SampleFormat 4)")),

@@ -1,6 +1,7 @@
 //! pixcodec's own strip reader for plain chunky strip pages (no, LZW, Deflate or ZSTD
-//! compression, 8 to 64-bit samples): strips decoded straight from the caller's bytes into the
-//! caller's buffer, on rayon's pool when the parallelism rule allows it, with the byte swap and the
+//! compression, 8 to 64-bit samples, no predictor, predictor 2 on integers or 3 on floats):
+//! strips decoded straight from the caller's bytes into the caller's buffer, on rayon's pool
+//! when the parallelism rule allows it, with the byte swap and the
 //! predictor undone in the same per-strip job. Other pages are read by the `tiff` crate.
 
 use std::io::{Read, Seek, SeekFrom};
@@ -21,6 +22,8 @@ pub(super) struct StripPlan {
     counts: Vec<u64>,
     rows_per_strip: u32,
     predictor: bool,
+    /// Predictor 3 (floating point): the stored rows are byte planes, never byte-swapped.
+    float_predictor: bool,
     swap: bool,
 }
 
@@ -49,9 +52,11 @@ impl TiffDecoder<'_> {
         if p.planar || p.bits < 8 || p.white_is_zero || self.dec.get_chunk_type() != tiff::decoder::ChunkType::Strip {
             return Ok(None);
         }
-        let predictor = match tag_u16(&mut self.dec, Tag::Predictor, 1)? {
-            1 => false,
-            2 if !p.format.sample.is_float() => true,
+        let float = p.format.sample.is_float();
+        let (predictor, float_predictor) = match tag_u16(&mut self.dec, Tag::Predictor, 1)? {
+            1 => (false, false),
+            2 if !float => (true, false),
+            3 if float => (false, true),
             _ => return Ok(None),
         };
         let rows_per_strip = guarded(|| self.dec.find_tag_unsigned::<u32>(Tag::RowsPerStrip))?
@@ -73,12 +78,13 @@ impl TiffDecoder<'_> {
         }
         let native_le = cfg!(target_endian = "little");
         let file_le = self.dec.byte_order() == tiff::tags::ByteOrder::LittleEndian;
-        let swap = p.format.sample.size() > 1 && native_le != file_le;
+        let swap = p.format.sample.size() > 1 && native_le != file_le && !float_predictor;
         Ok(Some(StripPlan {
             offsets,
             counts,
             rows_per_strip,
             predictor,
+            float_predictor,
             swap,
         }))
     }
@@ -133,7 +139,7 @@ impl TiffDecoder<'_> {
                     }
                 }
             }
-            if plan.swap || plan.predictor {
+            if plan.swap || plan.predictor || plan.float_predictor {
                 let finish = |rows: &mut [u8]| finish_rows(rows, row_bytes, p.format, plan);
                 if split {
                     buf.par_chunks_mut(strip_bytes.max(1)).for_each(finish);
@@ -198,9 +204,17 @@ impl TiffDecoder<'_> {
     }
 }
 
-/// Restores native byte order and undoes the horizontal predictor on whole rows of a strip.
+/// Restores native byte order and undoes the horizontal or floating-point predictor on whole
+/// rows of a strip.
 fn finish_rows(rows: &mut [u8], row_bytes: usize, format: PixelFormat, plan: &StripPlan) {
     let size = format.sample.size();
+    if plan.float_predictor {
+        let mut tmp = Vec::new();
+        for r in rows.chunks_mut(row_bytes.max(1)) {
+            crate::codecs::tiff::predict::float_undo(r, format.channels(), size, &mut tmp);
+        }
+        return;
+    }
     if plan.swap {
         match size {
             2 => rows.chunks_exact_mut(2).for_each(|s| s.swap(0, 1)),

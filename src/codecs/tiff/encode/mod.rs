@@ -1,5 +1,5 @@
 //! The TIFF encoder: one IFD per page, strips in the file's native byte order, lossless
-//! compression, optional horizontal predictor, BigTIFF.
+//! compression, optional predictor (horizontal for integers, floating point for floats), BigTIFF.
 //!
 //! pixcodec lays the file out itself and writes it front to back, with no seeking and no
 //! spooling: each page is its IFD (with the out-of-line tag values) followed by its strips,
@@ -162,17 +162,12 @@ impl Encoder for TiffEncoder {
                 )));
             }
         }
-        let predictor = options.bool("predictor")?;
+        // libtiff (and so tifffile) undoes a predictor only inside a compression scheme: an
+        // uncompressed strip is read as stored, Predictor tag or not. So the predictor is
+        // applied (and its tag written) only with compression; with `none` it has no effect.
+        let predictor = options.bool("predictor")? && compression != Compression::None;
         if pages.is_empty() {
             return Err(Error::invalid("nothing to encode: no pages given"));
-        }
-        if predictor {
-            if let Some((i, p)) = pages.iter().enumerate().find(|(_, p)| p.format().sample.is_float()) {
-                return Err(Error::invalid(format!(
-                    "option 'predictor' of codec tiff: the horizontal predictor is for integer samples, but page {i} is {}; leave predictor off for float data",
-                    p.format()
-                )));
-            }
         }
         let geometry = pages
             .iter()
@@ -277,7 +272,7 @@ fn write_page(
     let sample_format: u16 = match format.sample {
         SampleType::U8 | SampleType::U16 | SampleType::U32 | SampleType::U64 => 1,
         SampleType::I8 | SampleType::I16 | SampleType::I32 | SampleType::I64 => 2,
-        SampleType::F32 | SampleType::F64 => 3,
+        SampleType::F16 | SampleType::F32 | SampleType::F64 => 3,
     };
     let ifd = &mut b.ifd;
     ifd.reset(w.big);
@@ -298,7 +293,8 @@ fn write_page(
         ifd.short(332, 1); // InkSet: 1 = CMYK
     }
     if s.predictor {
-        ifd.short(317, 2); // Predictor: horizontal differencing
+        // Predictor: 2 horizontal differencing (integers), 3 floating point (floats).
+        ifd.short(317, if format.sample.is_float() { 3 } else { 2 });
     }
     // The offsets depend on the IFD's size, which depends only on how many there are.
     ifd.offsets(279, &b.counts)?; // StripByteCounts

@@ -4,7 +4,7 @@
 //! what lets the encoder code them in parallel.
 
 use super::{enc_err, Compression, Settings};
-use crate::codecs::tiff::predict::{apply_into, Wrapping};
+use crate::codecs::tiff::predict::{apply_into, float_apply_into, Wrapping};
 use crate::error::Result;
 use crate::image::ImageRef;
 
@@ -75,10 +75,11 @@ pub(super) fn code_strip(
         rb = super::packed::row_bytes(page.width() as usize * ch, bits);
     }
     if s.compression == Compression::None {
-        // Predicted or packed but uncompressed: those rows are the strip itself.
+        // Uncompressed (never predicted, see `Settings::predictor`): the rows, packed to
+        // their stored width when asked, are the strip.
         match s.packed_bits {
-            Some(bits) => super::packed::pack_rows(page, y, n, bits, s.predictor, dst),
-            None => strip_rows(page, y, n, s.predictor, ch, size, dst),
+            Some(bits) => super::packed::pack_rows(page, y, n, bits, false, dst),
+            None => strip_rows(page, y, n, false, ch, size, dst),
         }
         return Ok(());
     }
@@ -138,13 +139,17 @@ pub(super) fn code_strip(
 }
 
 /// Replaces the contents of `out` with rows `y..y + n` of `page`, packed, with the predictor
-/// differences when `predictor` is set.
+/// coding when `predictor` is set: horizontal differencing (predictor 2) for integer samples,
+/// the floating-point predictor (3) for float samples.
 fn strip_rows(page: &ImageRef<'_>, y: u32, n: u32, predictor: bool, ch: usize, size: usize, out: &mut Vec<u8>) {
     let rb = page.row_bytes();
+    let float = page.format().sample.is_float();
     out.clear();
     out.resize(n as usize * rb, 0);
     for (r, row) in (y..y + n).zip(out.chunks_exact_mut(rb.max(1))) {
-        if predictor {
+        if predictor && float {
+            float_apply_into(page.row(r), row, ch, size);
+        } else if predictor {
             predict_row(page.row(r), row, ch, size);
         } else {
             row.copy_from_slice(page.row(r));
