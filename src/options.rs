@@ -64,6 +64,19 @@ impl fmt::Display for OptionValue {
     }
 }
 
+impl OptionValue {
+    /// True when `text` denotes this value: a boolean as `true`/`false`, a number parsed,
+    /// text compared ignoring ASCII case. Allocates nothing.
+    pub fn matches_text(&self, text: &str) -> bool {
+        match self {
+            OptionValue::Bool(b) => text.parse::<bool>().is_ok_and(|t| t == *b),
+            OptionValue::Int(i) => text.parse::<i64>().is_ok_and(|t| t == *i),
+            OptionValue::Float(x) => text.parse::<f64>().is_ok_and(|t| t == *x),
+            OptionValue::Str(s) => s.eq_ignore_ascii_case(text),
+        }
+    }
+}
+
 impl From<bool> for OptionValue {
     fn from(v: bool) -> Self {
         OptionValue::Bool(v)
