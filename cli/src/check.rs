@@ -14,6 +14,9 @@ pub struct Args {
     /// The format (codec name, format, extension or MIME type) to check against.
     #[arg(long = "as", value_name = "FORMAT")]
     target: String,
+    /// A codec option as KEY=VALUE (repeatable), e.g. `-O lossless=true` for an exact JPEG.
+    #[arg(long = "option", short = 'O', value_name = "KEY=VALUE")]
+    options: Vec<String>,
 }
 
 /// Runs `check`: encodes in memory with `require_exact`, decodes and compares.
@@ -22,7 +25,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let pages = reg.read_pages(&args.file, &DecodeOptions::new())?;
     let views: Vec<ImageRef> = pages.iter().map(|p| p.as_ref()).collect();
     let first = views[0].format();
-    let opts = EncodeOptions::new().require_exact(true).verify(true);
+    let mut opts = EncodeOptions::new().require_exact(true).verify(true);
+    for kv in &args.options {
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| Failure::msg(format!("--option '{kv}' should be KEY=VALUE")))?;
+        opts = opts.set(k.trim(), v.trim());
+    }
     match reg.encode_pages_to(&views, &args.target, &opts, &mut std::io::sink()) {
         Ok(r) => {
             println!(

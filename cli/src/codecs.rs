@@ -15,7 +15,7 @@ pub struct Args {
 
 fn caps_json(caps: &[Capability]) -> serde_json::Value {
     caps.iter()
-        .map(|c| json!({"layout": c.format.layout.name(), "sample_type": c.format.sample.name(), "fidelity": c.fidelity.to_string()}))
+        .map(|c| json!({"layout": c.format.layout.name(), "sample_type": c.format.sample.name(), "fidelity": c.fidelity.to_string(), "exact_with": c.exact_with}))
         .collect()
 }
 
@@ -61,7 +61,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 "none".to_string()
             } else {
                 v.iter()
-                    .map(|c| format!("{} ({})", c.format, c.fidelity))
+                    .map(|c| format!("{} ({})", c.format, c.fidelity_text()))
                     .collect::<Vec<_>>()
                     .join(", ")
             }
