@@ -106,3 +106,11 @@ def test_refusals_name_the_value_and_the_option():
     with pytest.raises(px.NotExactError, match=r"5000 at x=3, y=2 with precision=12"):
         px.encode(a, "jpeg", lossless=True, precision=12)
     assert np.array_equal(px.decode(px.encode(a, "jpeg", lossless=True, precision=13)), a)
+
+
+def test_codecs_lists_the_options_that_make_jpeg_exact():
+    jpeg = next(c for c in px.codecs() if c["name"] == "jpeg-turbo")
+    assert ("gray", "uint16", "lossless=true") in jpeg["exact_with"]
+    assert ("rgb", "uint8", "lossless=true") in jpeg["exact_with"]
+    png = next(c for c in px.codecs() if c["name"] == "png")
+    assert png["exact_with"] == []
