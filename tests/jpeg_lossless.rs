@@ -51,6 +51,19 @@ fn image(w: u32, h: u32, layout: Layout, sample: SampleType, precision: u32, see
     }
 }
 
+/// The sampling factors byte of each component in the SOF segment.
+fn sampling(data: &[u8]) -> Vec<u8> {
+    let mut i = 2;
+    loop {
+        let (m, len) = (data[i + 1], u16::from_be_bytes([data[i + 2], data[i + 3]]) as usize);
+        if (0xC0..=0xCF).contains(&m) && !matches!(m, 0xC4 | 0xC8 | 0xCC) {
+            let n = data[i + 9] as usize;
+            return (0..n).map(|c| data[i + 10 + 3 * c + 1]).collect();
+        }
+        i += 2 + len;
+    }
+}
+
 /// The SOF marker type (0xC3 for lossless) and its precision byte.
 fn sof(data: &[u8]) -> (u8, u8) {
     let mut i = 2;
@@ -238,6 +251,20 @@ fn twelve_bit_lossy_encode_of_u16() {
         let c = compare(&img.as_ref(), &back.as_ref()).unwrap();
         assert!(c.psnr_db > 20.0, "{layout:?}: PSNR {}", c.psnr_db);
     }
+    // The chroma subsampling option applies to 12-bit files too; lossless is always 4:4:4.
+    let rgb = image(32, 16, Layout::Rgb, SampleType::U16, 12, 6);
+    for (sub, want) in [
+        ("420", [0x22, 0x11, 0x11]),
+        ("422", [0x21, 0x11, 0x11]),
+        ("444", [0x11; 3]),
+    ] {
+        let enc = reg
+            .encode(rgb.as_ref(), "jpeg", &EncodeOptions::new().subsampling(sub))
+            .unwrap();
+        assert_eq!(sampling(&enc.data), want, "{sub}");
+    }
+    let enc = reg.encode(rgb.as_ref(), "jpeg", &lossless(0, 1)).unwrap();
+    assert_eq!(sampling(&enc.data), [0x11; 3]);
     // A smooth ramp comes back near exact.
     let ramp: Vec<u16> = (0..64 * 64).map(|i| ((i % 64) * 60 + (i / 64) * 3) as u16).collect();
     let img = Image::from_samples(64, 64, Layout::Gray, &ramp).unwrap();

@@ -49,7 +49,8 @@
 //! - Lossy 12-bit (U16 without `lossless`): the same options; every sample must fit 12 bits,
 //!   otherwise the encode is refused ([`Error::NotExact`](crate::Error::NotExact)) naming the
 //!   first sample above 4095 and `lossless=true`. The reason reads
-//!   `JPEG is lossy (12-bit, quality 90, 4:2:0)`.
+//!   `JPEG is lossy (12-bit, quality 90, 4:2:0)`. One sequential encode (`parallel` does not
+//!   apply); libjpeg-turbo optimizes the Huffman tables of every 12-bit file.
 //! - Lossless (`lossless=true`, SOF3): `predictor` 1..=7 (1), `point_transform` (0; above 0
 //!   the low bits are dropped and the encode is reported lossy), `precision` 2..=8 for U8 and
 //!   9..=16 for U16 (0, the default, means the sample type's full width). Every sample must
