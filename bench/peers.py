@@ -34,7 +34,15 @@ def timed(f):
     return statistics.median(runs)
 
 
-def jpeg_tools(op, arr, data):
+def jpeg_tools(op, arr, data, variant):
+    if variant.startswith("lossless"):
+        # Lossless 16-bit JPEG: imagecodecs (libjpeg-turbo 3) is the peer that reads and writes it.
+        if op == "decode":
+            yield "imagecodecs", lambda: imagecodecs.jpeg8_decode(data), None
+        else:
+            enc = lambda: bytes(imagecodecs.jpeg8_encode(arr, lossless=True, predictor=1, bitspersample=16))
+            yield "imagecodecs", enc, enc
+        return
     if op == "decode":
         yield "pillow", lambda: np.asarray(Image.open(io.BytesIO(data)).convert("RGB")), None
         yield "opencv", lambda: cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED), None
@@ -133,14 +141,14 @@ def main():
         arr = arrays[name]
         data = open(case["file"], "rb").read() if "file" in case else None
         mpix = arr.shape[0] * arr.shape[1] / 1e6
-        tools = {"jpeg": lambda: jpeg_tools(op, arr, data),
+        tools = {"jpeg": lambda: jpeg_tools(op, arr, data, variant),
                  "png": lambda: png_tools(op, arr, data, variant),
                  "tiff": lambda: tiff_tools(op, arr, data, case["opts"])}[fmt]()
         for tool, f, produce in tools:
             try:
                 secs = timed(f)
                 size = len(produce()) if produce else 0
-                if op == "decode" and fmt != "jpeg":
+                if op == "decode" and (fmt != "jpeg" or variant.startswith("lossless")):
                     got = np.asarray(f())
                     if tool != "opencv" and got.shape == arr.shape and not np.array_equal(got, arr):
                         print(f"warning: {tool} decoded {name} {variant} differently", file=sys.stderr)

@@ -2,7 +2,8 @@
 
 Photos come from the corpus (``$PIXCODEC_CORPUS/photos``); the upscales to 1920x1080 and
 4000x3000 are made here with Pillow's Lanczos filter. TIFF also gets U16 gray, U32 labels and
-F32 and F16 fields. Writes ``<out>/manifest.json`` listing images and cases (format, op, image,
+F32 and F16 fields; JPEG also gets a lossless 16-bit file of the U16 gray image (imagecodecs).
+Writes ``<out>/manifest.json`` listing images and cases (format, op, image,
 variant, options, and the reference file for decode cases).
 """
 
@@ -11,6 +12,7 @@ import json
 import os
 import sys
 
+import imagecodecs
 import numpy as np
 import tifffile
 from PIL import Image
@@ -74,6 +76,13 @@ def main():
                    f"field16f_{side[0]}x{side[1]}": field.astype(np.float16)}
     for name, arr in tiff_images.items():
         add_image(name, arr)
+    # Lossless 16-bit JPEG (SOF3, predictor 1) of the 16-bit gray image, written by imagecodecs.
+    gname = f"gray16_{side[0]}x{side[1]}"
+    ljpg = ref(gname + "_lossless.jpg", bytes(imagecodecs.jpeg8_encode(gray16, lossless=True, predictor=1,
+                                                                        bitspersample=16)))
+    cases.append(dict(format="jpeg", op="decode", image=gname, variant="lossless16", file=ljpg, opts={}))
+    cases.append(dict(format="jpeg", op="encode", image=gname, variant="lossless16",
+                      opts={"lossless": True, "predictor": 1}))
     tiff_names = ["rgb8_1920x1080"] + list(tiff_images)
     if not QUICK:
         tiff_names.insert(1, "rgb8_4000x3000")

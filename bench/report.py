@@ -81,9 +81,13 @@ def main():
         target(name, ratio, goal, "worst case: " + detail + f" ({len(pairs)} cases)", higher)
 
     for fmt, op in [("jpeg", "decode"), ("jpeg", "encode")]:
-        raw, peer = [], []
+        raw, peer, lossless = [], [], []
         for (f, o, img, v), tools in cases.items():
             if (f, o) != (fmt, op) or "pixcodec" not in tools:
+                continue
+            if v.startswith("lossless"):
+                if "imagecodecs" in tools:
+                    lossless.append((tools["pixcodec"]["mpix_s"] / tools["imagecodecs"]["mpix_s"], img))
                 continue
             px = tools["pixcodec"]["mpix_s"]
             if "turbojpeg-crate" in tools:
@@ -94,6 +98,7 @@ def main():
                 peer.append((px / best["mpix_s"], f"{img} vs {best['tool']}"))
         worst(f"JPEG {op} vs raw turbojpeg crate", 0.97, raw)
         worst(f"JPEG {op} vs best peer", 1.0, peer)
+        worst(f"lossless JPEG U16 {op} vs imagecodecs", 1.0, lossless)
 
     dec, enc, size, fast = [], [], [], []
     for (f, o, img, v), tools in cases.items():

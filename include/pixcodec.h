@@ -1768,6 +1768,36 @@ enum pxc_status pxc_registry_find_by_content(const struct pxc_registry *reg,
  */
 enum pxc_status pxc_registry_unregister(struct pxc_registry *reg, const char *name);
 
+/**
+ * The options that make the codec named `codec_name` encode (layout, sample) exactly
+ * although its capability table says lossy, as `KEY=VALUE` pairs joined by commas
+ * (`"lossless=true"` for `jpeg-turbo`), copied with a NUL into `buf` (`cap` bytes;
+ * `PXC_TEXT_MAX` always suffices; too small: `PXC_STATUS_BUFFER_TOO_SMALL`, nothing
+ * written). An empty string when no options do: the row is exact already, lossy whatever
+ * the options, or missing (see `pxc_registry_can_encode`). Set those options with
+ * `pxc_encode_options_set` and `pxc_encode_options_set_require_exact` succeeds.
+ */
+enum pxc_status pxc_registry_encode_exact_with(const struct pxc_registry *reg,
+                                               const char *codec_name,
+                                               uint32_t layout,
+                                               uint32_t sample,
+                                               char *buf,
+                                               size_t cap);
+
+/**
+ * Like `pxc_registry_can_encode`, with encode options: `*out_fidelity` receives
+ * `PXC_FIDELITY_EXACT` when the codec encodes (layout, sample) exactly with `opts` (JPEG
+ * with `lossless=true`), `PXC_FIDELITY_LOSSY`, or `PXC_FIDELITY_NONE` (cannot). `opts`
+ * may be NULL (defaults). An option the codec does not accept, or a value out of range:
+ * `PXC_STATUS_INVALID_ARGUMENT` naming it.
+ */
+enum pxc_status pxc_registry_can_encode_with(const struct pxc_registry *reg,
+                                             const char *codec_name,
+                                             uint32_t layout,
+                                             uint32_t sample,
+                                             const struct pxc_encode_options *opts,
+                                             uint32_t *out_fidelity);
+
 #if defined(PXC_TESTING)
 /**
  * TEST-ONLY (cargo feature `testing`, `PXC_TESTING` in C): registers the codec

@@ -532,6 +532,21 @@ public:
         detail::check(pxc_registry_can_decode(get(), codec.c_str(), layout, sample, &f));
         return f;
     }
+    /// PXC_FIDELITY_EXACT, _LOSSY or _NONE with these encode options (JPEG: EXACT with
+    /// lossless=true).
+    std::uint32_t can_encode_with(const std::string &codec, std::uint32_t layout, std::uint32_t sample,
+                                  const EncodeOptions &options) const {
+        std::uint32_t f = 0;
+        detail::check(pxc_registry_can_encode_with(get(), codec.c_str(), layout, sample, options.get(), &f));
+        return f;
+    }
+    /// The options ("KEY=VALUE,...") that make a lossy encode row exact ("lossless=true" for
+    /// jpeg-turbo); empty when none do.
+    std::string encode_exact_with(const std::string &codec, std::uint32_t layout, std::uint32_t sample) const {
+        char buf[PXC_TEXT_MAX];
+        detail::check(pxc_registry_encode_exact_with(get(), codec.c_str(), layout, sample, buf, sizeof buf));
+        return buf;
+    }
     std::string find_by_extension(const std::string &ext) const {
         char buf[PXC_NAME_MAX];
         detail::check(pxc_registry_find_by_extension(get(), ext.c_str(), buf, sizeof buf));

@@ -114,8 +114,48 @@ impl std::fmt::Display for Fidelity {
 pub struct Capability {
     /// Pixel format handled.
     pub format: PixelFormat,
-    /// Exact or lossy for that format.
+    /// Exact or lossy for that format with the codec's default options.
     pub fidelity: Fidelity,
+    /// Encode rows only: the options that make a lossy row exact, as comma-separated
+    /// `KEY=VALUE` pairs (JPEG: `lossless=true`); `None` when no options do. See
+    /// [`Codec::encode_fidelity_with`].
+    pub exact_with: Option<&'static str>,
+}
+
+impl Capability {
+    /// A row without option-dependent exactness.
+    pub fn new(format: PixelFormat, fidelity: Fidelity) -> Self {
+        Capability {
+            format,
+            fidelity,
+            exact_with: None,
+        }
+    }
+
+    /// The row's fidelity and, when options make it exact, the note:
+    /// `lossy; exact with lossless=true`.
+    pub fn fidelity_text(&self) -> String {
+        match self.exact_with {
+            Some(opts) if self.fidelity == Fidelity::Lossy => format!("lossy; exact with {opts}"),
+            _ => self.fidelity.to_string(),
+        }
+    }
+
+    /// True when every `KEY=VALUE` pair of [`Capability::exact_with`] holds in `options`
+    /// (see [`OptionValue::matches_text`](crate::options::OptionValue::matches_text); no allocation); false without `exact_with`.
+    pub fn exact_with_holds(&self, options: &ResolvedOptions) -> bool {
+        let Some(pairs) = self.exact_with else {
+            return false;
+        };
+        pairs.split(',').all(|pair| {
+            let Some((k, v)) = pair.split_once('=') else {
+                return false;
+            };
+            options
+                .iter()
+                .any(|(name, value)| name == k.trim() && value.matches_text(v.trim()))
+        })
+    }
 }
 
 /// What a codec can decode and encode, per pixel format, and whether exactly.
@@ -137,17 +177,30 @@ impl Capabilities {
         layouts
             .iter()
             .flat_map(|&l| {
-                samples.iter().map(move |&s| Capability {
-                    format: PixelFormat::new(l, s),
-                    fidelity,
-                })
+                samples
+                    .iter()
+                    .map(move |&s| Capability::new(PixelFormat::new(l, s), fidelity))
             })
             .collect()
     }
 
-    /// The encode fidelity for `format`, or `None` when the codec cannot encode it.
+    /// The encode fidelity for `format` with default options, or `None` when the codec
+    /// cannot encode it.
     pub fn encode_fidelity(&self, format: PixelFormat) -> Option<Fidelity> {
-        self.encode.iter().find(|c| c.format == format).map(|c| c.fidelity)
+        self.encode_row(format).map(|c| c.fidelity)
+    }
+
+    /// The encode row of `format`, or `None` when the codec cannot encode it.
+    pub fn encode_row(&self, format: PixelFormat) -> Option<&Capability> {
+        self.encode.iter().find(|c| c.format == format)
+    }
+
+    /// Marks the encode rows of `formats` as exact with the options `exact_with`
+    /// (`KEY=VALUE` pairs, comma-separated).
+    pub fn set_exact_with(&mut self, formats: &[PixelFormat], exact_with: &'static str) {
+        for row in self.encode.iter_mut().filter(|c| formats.contains(&c.format)) {
+            row.exact_with = Some(exact_with);
+        }
     }
 
     /// The decode fidelity for `format`, or `None` when the codec never produces it.
@@ -274,6 +327,21 @@ pub trait Codec: Send + Sync {
             "codec {} decodes only",
             self.descriptor().name
         )))
+    }
+
+    /// The encode fidelity of `format` with these validated options, or `None` when the
+    /// codec cannot encode it. The default is the table's fidelity, or
+    /// [`Fidelity::Exact`] when the row's [`Capability::exact_with`] pairs all hold.
+    /// A codec overrides it when other options also matter (JPEG: `point_transform`
+    /// above 0 makes `lossless=true` lossy again). The registry decides `require_exact`
+    /// and the report's `exact` with it, before anything is written.
+    fn encode_fidelity_with(&self, format: PixelFormat, options: &ResolvedOptions) -> Option<Fidelity> {
+        let row = self.capabilities().encode_row(format)?;
+        Some(if row.exact_with_holds(options) {
+            Fidelity::Exact
+        } else {
+            row.fidelity
+        })
     }
 
     /// True when an encoder from [`Codec::encoder`] may be kept and reused: every

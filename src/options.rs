@@ -64,6 +64,19 @@ impl fmt::Display for OptionValue {
     }
 }
 
+impl OptionValue {
+    /// True when `text` denotes this value: a boolean as `true`/`false`, a number parsed,
+    /// text compared ignoring ASCII case. Allocates nothing.
+    pub fn matches_text(&self, text: &str) -> bool {
+        match self {
+            OptionValue::Bool(b) => text.parse::<bool>().is_ok_and(|t| t == *b),
+            OptionValue::Int(i) => text.parse::<i64>().is_ok_and(|t| t == *i),
+            OptionValue::Float(x) => text.parse::<f64>().is_ok_and(|t| t == *x),
+            OptionValue::Str(s) => s.eq_ignore_ascii_case(text),
+        }
+    }
+}
+
 impl From<bool> for OptionValue {
     fn from(v: bool) -> Self {
         OptionValue::Bool(v)
@@ -364,5 +377,48 @@ impl ResolvedOptions {
     /// All values, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &OptionValue)> {
         self.values.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_text_compares_by_kind() {
+        assert!(OptionValue::Bool(true).matches_text("true"));
+        assert!(!OptionValue::Bool(true).matches_text("false"));
+        assert!(!OptionValue::Bool(true).matches_text("yes"));
+        assert!(OptionValue::Int(0).matches_text("0"));
+        assert!(!OptionValue::Int(0).matches_text("00x"));
+        assert!(OptionValue::Float(1.5).matches_text("1.5"));
+        assert!(OptionValue::Str("LZW".into()).matches_text("lzw"));
+        assert!(!OptionValue::Str("lzw".into()).matches_text("deflate"));
+    }
+
+    #[test]
+    fn exact_with_holds_when_every_pair_holds() {
+        use crate::codec::{Capability, Fidelity};
+        use crate::format::{Layout, PixelFormat};
+        use crate::sample::SampleType;
+        let specs = [
+            OptionSpec::bool("lossless", false, ""),
+            OptionSpec::int("point_transform", 0, 15, 0, ""),
+        ];
+        let mut row = Capability::new(PixelFormat::new(Layout::Gray, SampleType::U16), Fidelity::Lossy);
+        let resolve = |o: EncodeOptions| o.resolve("t", &specs).unwrap();
+        assert!(!row.exact_with_holds(&resolve(EncodeOptions::new().set("lossless", true))));
+        row.exact_with = Some("lossless=true, point_transform=0");
+        assert!(row.exact_with_holds(&resolve(EncodeOptions::new().set("lossless", true))));
+        assert!(!row.exact_with_holds(&resolve(EncodeOptions::new())));
+        assert!(!row.exact_with_holds(&resolve(
+            EncodeOptions::new().set("lossless", true).set("point_transform", 2)
+        )));
+        assert_eq!(
+            row.fidelity_text(),
+            "lossy; exact with lossless=true, point_transform=0"
+        );
+        row.exact_with = Some("nonsense");
+        assert!(!row.exact_with_holds(&resolve(EncodeOptions::new().set("lossless", true))));
     }
 }

@@ -157,6 +157,11 @@ fn registry_encode_into_allocates_nothing_after_the_first_call() {
             rgb8,
             EncodeOptions::new().quality(80).subsampling("444").progressive(true),
         ),
+        (
+            "jpeg",
+            PixelFormat::new(Layout::Gray, SampleType::U16),
+            EncodeOptions::new().set("lossless", true).set("predictor", 4),
+        ),
         ("npy", rgb8, EncodeOptions::new()),
         (
             "npy",

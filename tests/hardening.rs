@@ -20,7 +20,9 @@ use std::time::{Duration, Instant};
 
 use pixcodec::codec::Fidelity;
 use pixcodec::testkit::generate;
-use pixcodec::{DecodeOptions, EncodeOptions, Limits, OptionKind, OptionValue, Registry};
+use pixcodec::{
+    DecodeOptions, EncodeOptions, Image, Layout, Limits, OptionKind, OptionValue, PixelFormat, Registry, SampleType,
+};
 
 /// A single decode taking longer than this is reported as a hang.
 const HANG_GUARD: Duration = Duration::from_secs(10);
@@ -369,6 +371,18 @@ fn generated_inputs() -> Vec<(String, Vec<u8>)> {
                 out.push((format!("generated {name} {f}"), e.data));
             }
         }
+        // Rows that are exact only with options (lossless JPEG): files made with them.
+        for c in caps.encode.iter().step_by(step) {
+            let Some(with) = c.exact_with else { continue };
+            let mut o = opts.clone();
+            for (k, v) in with.split(',').filter_map(|p| p.split_once('=')) {
+                o = o.set(k.trim(), v.trim());
+            }
+            let img = generate(13, 7, c.format, 41);
+            if let Ok(e) = reg.encode(img.as_ref(), &name, &o) {
+                out.push((format!("generated {name} {} with {with}", c.format), e.data));
+            }
+        }
         // Option variants on the first format.
         let f0 = formats[0];
         let img = generate(21, 11, f0, 99);
@@ -443,6 +457,67 @@ fn generated_inputs() -> Vec<(String, Vec<u8>)> {
         }
     }
     out
+}
+
+/// Lossless JPEG at low, 12 and 16 bits, and 12-bit lossy JPEG (U16 values below 4096).
+fn jpeg_depth_inputs() -> Vec<(String, Vec<u8>)> {
+    let reg = Registry::with_builtins();
+    if reg.by_name("jpeg-turbo").is_none() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for layout in [Layout::Gray, Layout::Rgb] {
+        let u16img = generate(17, 9, PixelFormat::new(layout, SampleType::U16), 5);
+        let v12: Vec<u16> = u16img.to_vec::<u16>().unwrap().iter().map(|v| v & 0x0FFF).collect();
+        let img12 = Image::from_samples(17, 9, layout, &v12).unwrap();
+        let u8img = generate(17, 9, PixelFormat::new(layout, SampleType::U8), 5);
+        let v4: Vec<u8> = u8img.to_vec::<u8>().unwrap().iter().map(|v| v & 0x0F).collect();
+        let img4 = Image::from_samples(17, 9, layout, &v4).unwrap();
+        let lossless = |p: i64, psv: i64| {
+            EncodeOptions::new()
+                .set("lossless", true)
+                .set("precision", p)
+                .set("predictor", psv)
+        };
+        for (label, img, opts) in [
+            ("lossless 16-bit", &u16img, lossless(16, 7)),
+            ("lossless 12-bit", &img12, lossless(12, 4)),
+            ("lossless 4-bit", &img4, lossless(4, 2)),
+            ("12-bit lossy", &img12, EncodeOptions::new()),
+            (
+                "12-bit lossy progressive",
+                &img12,
+                EncodeOptions::new().progressive(true),
+            ),
+        ] {
+            let e = reg.encode(img.as_ref(), "jpeg-turbo", &opts).unwrap();
+            out.push((format!("jpeg-turbo {label} {layout:?}"), e.data));
+        }
+    }
+    out
+}
+
+#[test]
+fn sweep_lossless_and_12_bit_jpeg() {
+    let inputs = jpeg_depth_inputs();
+    if inputs.is_empty() {
+        eprintln!("skipping: jpeg-turbo is not built in");
+        return;
+    }
+    // Whole files decode; every prefix cut inside the data is an error, never a partial image.
+    let reg = Registry::with_builtins();
+    for (label, data) in &inputs {
+        reg.decode(data, &DecodeOptions::new())
+            .unwrap_or_else(|e| panic!("{label}: {e}"));
+        for cut in (2..data.len() - 2).step_by(7).chain([data.len() - 2, data.len() - 1]) {
+            assert!(
+                reg.decode(&data[..cut], &DecodeOptions::new()).is_err(),
+                "{label}: the first {cut} of {} bytes decoded",
+                data.len()
+            );
+        }
+    }
+    sweep("generated lossless and 12-bit jpeg", inputs);
 }
 
 #[test]

@@ -12,7 +12,7 @@ use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-use pixcodec::{DecodeOptions, ErrorKind, Limits, Registry};
+use pixcodec::{DecodeOptions, ErrorKind, Layout, Limits, PixelFormat, Registry, SampleType};
 
 /// Counts live bytes and their peak per thread (so parallel tests do not disturb each other).
 struct Counting;
@@ -281,6 +281,38 @@ fn jpeg(w: u16, h: u16, comps: u8, progressive: bool) -> Vec<u8> {
     v
 }
 
+/// A lossless JPEG (SOF3) header claiming `w` x `h` with `comps` components of `precision`
+/// bits (predictor 1) and at most 32 scan bytes, every difference coded as 0 (so a small
+/// image decodes to the mid value `1 << (precision - 1)`).
+fn jpeg_lossless(w: u16, h: u16, comps: u8, precision: u8) -> Vec<u8> {
+    let mut v = vec![0xFF, 0xD8];
+    v.extend_from_slice(&[0xFF, 0xC3]);
+    v.extend_from_slice(&(8 + 3 * comps as u16).to_be_bytes());
+    v.push(precision);
+    v.extend_from_slice(&h.to_be_bytes());
+    v.extend_from_slice(&w.to_be_bytes());
+    v.push(comps);
+    for c in 0..comps {
+        v.extend_from_slice(&[c + 1, 0x11, 0]);
+    }
+    // DHT: one DC table with one 1-bit code (difference category 0).
+    v.extend_from_slice(&[0xFF, 0xC4, 0x00, 20, 0x00, 1]);
+    v.extend_from_slice(&[0u8; 15]);
+    v.push(0);
+    v.extend_from_slice(&[0xFF, 0xDA]);
+    v.extend_from_slice(&(6 + 2 * comps as u16).to_be_bytes());
+    v.push(comps);
+    for c in 0..comps {
+        v.extend_from_slice(&[c + 1, 0x00]);
+    }
+    v.extend_from_slice(&[1, 0, 0]);
+    // One bit per sample: whole for a small image, cut short for a large one.
+    let bytes = (w as usize * h as usize * comps as usize).div_ceil(8);
+    v.resize(v.len() + bytes.min(32), 0);
+    v.extend_from_slice(&[0xFF, 0xD9]);
+    v
+}
+
 /// An `.npy` v1.0 file with the given header dict and `data_len` zero bytes of data.
 fn npy(dict: &str, data_len: usize) -> Vec<u8> {
     let mut h = dict.to_string();
@@ -529,6 +561,34 @@ fn jpeg_hostile_headers_stay_under_the_limit() {
     ] {
         let name = format!("jpeg {w}x{h} {comps} components progressive={prog}");
         hostile(&name, &jpeg(w, h, comps, prog), limits());
+    }
+}
+
+#[test]
+fn jpeg_lossless_hostile_headers_stay_under_the_limit() {
+    if !has("jpeg-turbo") {
+        return;
+    }
+    // The builder's own small file decodes (so the huge ones are refused for their size).
+    let small = jpeg_lossless(8, 4, 3, 16);
+    let img = Registry::with_builtins()
+        .decode(&small, &DecodeOptions::new())
+        .expect("a small lossless JPEG of the builder decodes");
+    assert_eq!(img.format(), PixelFormat::new(Layout::Rgb, SampleType::U16));
+    assert!(img.to_vec::<u16>().unwrap().iter().all(|&v| v == 1 << 15));
+    use ErrorKind::{Decode, Limits as Lim};
+    for (w, h, comps, precision, expect) in [
+        (65535, 65535, 3, 16, Decode), // above libjpeg-turbo's maximum dimension
+        (65500, 65500, 3, 16, Lim),    // 24 GiB of U16: refused by our limits
+        (65500, 65500, 1, 12, Lim),
+        (65500, 65500, 4, 8, Lim),
+        (65500, 2, 3, 16, Decode),   // 768 KiB: allowed, then the scan runs out
+        (4000, 4000, 1, 16, Decode), // 32 MiB, inside the limit: allowed, the scan is missing
+        (4000, 4000, 3, 2, Decode),
+    ] {
+        let name = format!("lossless jpeg {w}x{h} {comps} components {precision}-bit");
+        let kind = hostile(&name, &jpeg_lossless(w, h, comps, precision), limits());
+        assert_eq!(kind, Some(expect), "{name}");
     }
 }
 

@@ -120,13 +120,14 @@ fn descriptor_capabilities_and_options() {
     assert!(!c.sniff(&[0xFF, 0xD8, 0x00]));
     let caps = c.capabilities();
     for l in [Layout::Gray, Layout::Rgb, Layout::Cmyk] {
-        assert_eq!(
-            caps.encode_fidelity(PixelFormat::new(l, SampleType::U8)),
-            Some(Fidelity::Lossy)
-        );
-        assert_eq!(caps.encode_fidelity(PixelFormat::new(l, SampleType::U16)), None);
+        for s in [SampleType::U8, SampleType::U16] {
+            let row = caps.encode_row(PixelFormat::new(l, s)).unwrap();
+            assert_eq!(row.fidelity, Fidelity::Lossy);
+            assert_eq!(row.exact_with, Some("lossless=true"));
+            assert_eq!(row.fidelity_text(), "lossy; exact with lossless=true");
+        }
     }
-    assert_eq!(caps.encode.len(), 3);
+    assert_eq!(caps.encode.len(), 6);
     assert_eq!(
         caps.encode_fidelity(PixelFormat::new(Layout::Rgba, SampleType::U8)),
         None
@@ -144,7 +145,11 @@ fn descriptor_capabilities_and_options() {
             "progressive",
             "optimize",
             "arithmetic",
-            "parallel"
+            "parallel",
+            "lossless",
+            "predictor",
+            "point_transform",
+            "precision"
         ]
     );
     let r = EncodeOptions::new().resolve("jpeg-turbo", c.encode_options()).unwrap();

@@ -233,7 +233,7 @@ fn main() {
                 pixcodec::decode_into(data, out.as_mut()).expect("pixcodec decode");
             });
             let back = pixcodec::decode(data).expect("decode");
-            if format != "jpeg" {
+            if format != "jpeg" || variant.starts_with("lossless") {
                 assert!(
                     back.as_ref().pixels_eq(&img.as_ref()),
                     "{name} {variant}: decode differs from the input"
@@ -248,7 +248,7 @@ fn main() {
             let s = time(|| {
                 pixcodec::encode_into(image, target, &opts, &mut buf).expect("pixcodec encode");
             });
-            if format != "jpeg" {
+            if format != "jpeg" || variant.starts_with("lossless") {
                 let back = pixcodec::decode(&buf).expect("decode own output");
                 assert!(back.as_ref().pixels_eq(&image), "{name} {variant}: round trip differs");
             }
@@ -277,6 +277,8 @@ fn main() {
         }
         let file_bytes = file.as_deref().unwrap_or(&[]);
         let raw = match format {
+            // The turbojpeg crate's safe API has no lossless JPEG: no raw row for those cases.
+            "jpeg" if variant.starts_with("lossless") => None,
             "jpeg" => raw_jpeg(op, case, img, file_bytes).map(|r| ("turbojpeg-crate", r)),
             "png" => raw_png(op, case, img, file_bytes).map(|r| ("png-crate", r)),
             "tiff" => raw_tiff(op, case, img, file_bytes).map(|r| ("tiff-crate", r)),

@@ -20,6 +20,9 @@ pub struct Args {
     /// The same explicit conversions as `convert`: check the converted pixels instead.
     #[command(flatten)]
     conv: Conversions,
+    /// A codec option as KEY=VALUE (repeatable), e.g. `-O lossless=true` for an exact JPEG.
+    #[arg(long = "option", short = 'O', value_name = "KEY=VALUE")]
+    options: Vec<String>,
 }
 
 fn no(args: &Args, why: &str) -> Result<(), Failure> {
@@ -58,7 +61,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
     } else {
         format!(" (checked after the conversions: {})", steps.join(", "))
     };
-    let opts = EncodeOptions::new().verify(true);
+    let mut opts = EncodeOptions::new().verify(true);
+    for kv in &args.options {
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| Failure::msg(format!("--option '{kv}' should be KEY=VALUE")))?;
+        opts = opts.set(k.trim(), v.trim());
+    }
     match reg.encode_pages_to(&views, &args.target, &opts, &mut std::io::sink()) {
         Ok(r) if r.exact => {
             let yes = format!(
@@ -82,10 +91,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
             Ok(())
         }
         Ok(r) => {
+            let with = reg
+                .by_name(&r.codec)
+                .and_then(|c| c.capabilities().encode_row(first).and_then(|row| row.exact_with))
+                .map(|w| format!("; -O {} makes {} exact", w.replace(',', " -O "), r.codec))
+                .unwrap_or_default();
             let alt = reg
                 .exact_formats_text(first)
-                .map(|f| format!("; {f} store {first} exactly"))
-                .unwrap_or_default();
+                .map(|f| format!("{with}; {f} store {first} exactly"))
+                .unwrap_or(with);
             let reason = r.lossy_reason.as_deref().unwrap_or("lossy").to_string();
             no(
                 &args,

@@ -23,7 +23,7 @@ pub struct Args {
 
 fn caps_json(caps: &[Capability]) -> serde_json::Value {
     caps.iter()
-        .map(|c| json!({"layout": c.format.layout.name(), "sample_type": c.format.sample.name(), "fidelity": c.fidelity.to_string()}))
+        .map(|c| json!({"layout": c.format.layout.name(), "sample_type": c.format.sample.name(), "fidelity": c.fidelity.to_string(), "exact_with": c.exact_with}))
         .collect()
 }
 
@@ -111,7 +111,19 @@ pub fn summary(caps: &[Capability]) -> String {
         for (layouts, samples) in merged {
             let mut g = format!("{} {}", layouts.join("/"), samples_text(&samples));
             if fidelity == Fidelity::Lossy {
-                g.push_str(" (lossy)");
+                // The options that make every row of this group exact, when they all share them.
+                let rows = caps.iter().filter(|c| {
+                    c.fidelity == fidelity
+                        && samples.contains(&c.format.sample)
+                        && layouts.contains(&c.format.layout.to_string())
+                });
+                let mut with = rows.map(|c| c.exact_with);
+                match with.next() {
+                    Some(Some(w)) if with.all(|o| o == Some(w)) => {
+                        g.push_str(&format!(" (lossy; exact with {w})"))
+                    }
+                    _ => g.push_str(" (lossy)"),
+                }
             }
             groups.push(g);
         }
@@ -188,7 +200,7 @@ fn print_verbose(reg: &Registry) {
             if v.is_empty() {
                 vec!["none".to_string()]
             } else {
-                v.iter().map(|c| format!("{} ({})", c.format, c.fidelity)).collect()
+                v.iter().map(|c| format!("{} ({})", c.format, c.fidelity_text())).collect()
             }
         };
         let pages = |multi: bool| if multi { " [multi-page]" } else { "" };
@@ -286,10 +298,7 @@ mod tests {
     use pixcodec::{Layout, PixelFormat};
 
     fn cap(l: Layout, s: SampleType, fidelity: Fidelity) -> Capability {
-        Capability {
-            format: PixelFormat::new(l, s),
-            fidelity,
-        }
+        Capability::new(PixelFormat::new(l, s), fidelity)
     }
 
     #[test]
@@ -311,6 +320,14 @@ mod tests {
             text.starts_with("Gray U8..U64,I8..I64,") && text.contains("F32") && text.contains("F64"),
             "{text}"
         );
+        let mut jpeg = vec![cap(Gray, U8, Fidelity::Lossy), cap(Rgb, U8, Fidelity::Lossy)];
+        for c in &mut jpeg {
+            c.exact_with = Some("lossless=true");
+        }
+        assert_eq!(summary(&jpeg), "Gray/Rgb U8 (lossy; exact with lossless=true)");
+        jpeg[1].exact_with = None;
+        // Rows that disagree on the options are not promised exact.
+        assert_eq!(summary(&jpeg), "Gray/Rgb U8 (lossy)");
         assert_eq!(summary(&[]), "-");
         let long: Vec<String> = (0..100).map(|i| format!("item{i}")).collect();
         for line in wrapped("  list: ", &long, "    ") {

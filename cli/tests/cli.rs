@@ -339,3 +339,43 @@ fn usage_errors_exit_2() {
     let o = run(&["--version"]);
     assert!(text(&o).0.contains(env!("CARGO_PKG_VERSION")));
 }
+
+#[test]
+fn check_takes_options_and_codecs_shows_exact_with() {
+    // 16-bit gray: lossy JPEG cannot hold it, lossless JPEG can.
+    let o = run(&["check", &data("gray16.png"), "--as", "jpeg"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o).0.contains("lossless=true"), "{}", text(&o).0);
+    let o = run(&["check", &data("gray16.png"), "--as", "jpeg", "-O", "lossless=true"]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    assert!(text(&o).0.starts_with("yes:"), "{}", text(&o).0);
+    let o = run(&["check", &data("gray16.png"), "--as", "jpeg", "-O", "lossless"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).1.contains("KEY=VALUE"), "{}", text(&o).1);
+
+    let o = run(&["codecs"]);
+    assert!(
+        text(&o).0.contains("Gray U16 (lossy; exact with lossless=true)"),
+        "{}",
+        text(&o).0
+    );
+    let o = run(&["codecs", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let jpeg = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "jpeg-turbo")
+        .unwrap();
+    assert!(jpeg["encode"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["exact_with"] == "lossless=true"));
+    let png = v.as_array().unwrap().iter().find(|c| c["name"] == "png").unwrap();
+    assert!(png["encode"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["exact_with"].is_null()));
+}

@@ -396,7 +396,7 @@ unsafe fn cap_list(p: *const pxc_capability, n: usize, what: &str) -> FfiResult<
                 format_from(c.layout, c.sample).map_err(|f| Failure::invalid(format!("{what}[{i}]: {}", f.message)))?;
             let fidelity =
                 fidelity_from(c.fidelity).map_err(|f| Failure::invalid(format!("{what}[{i}]: {}", f.message)))?;
-            Ok(Capability { format, fidelity })
+            Ok(Capability::new(format, fidelity))
         })
         .collect()
 }

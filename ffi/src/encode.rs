@@ -321,7 +321,7 @@ pub unsafe extern "C" fn pxc_buffer_capacity(buf: *const pxc_buffer) -> usize {
 
 /// The options behind a nullable handle, borrowed (no copy per encode: the encode path
 /// allocates nothing once warm, see `pxc_encode_to_buffer`).
-fn options<'a>(opts: *const pxc_encode_options) -> Cow<'a, EncodeOptions> {
+pub(crate) fn options<'a>(opts: *const pxc_encode_options) -> Cow<'a, EncodeOptions> {
     if opts.is_null() {
         Cow::Owned(EncodeOptions::new())
     } else {

@@ -362,3 +362,57 @@ pub unsafe extern "C" fn pxc_registry_unregister(reg: *mut pxc_registry, name: *
         Ok(())
     })
 }
+
+/// The options that make the codec named `codec_name` encode (layout, sample) exactly
+/// although its capability table says lossy, as `KEY=VALUE` pairs joined by commas
+/// (`"lossless=true"` for `jpeg-turbo`), copied with a NUL into `buf` (`cap` bytes;
+/// `PXC_TEXT_MAX` always suffices; too small: `PXC_STATUS_BUFFER_TOO_SMALL`, nothing
+/// written). An empty string when no options do: the row is exact already, lossy whatever
+/// the options, or missing (see `pxc_registry_can_encode`). Set those options with
+/// `pxc_encode_options_set` and `pxc_encode_options_set_require_exact` succeeds.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_registry_encode_exact_with(
+    reg: *const pxc_registry,
+    codec_name: *const c_char,
+    layout: u32,
+    sample: u32,
+    buf: *mut c_char,
+    cap: usize,
+) -> pxc_status {
+    ffi!(nonnull(codec_name, buf) {
+        let format = format_from(layout, sample)?;
+        let codec = codec_named(unsafe { registry(reg) }, unsafe { cstr(codec_name, "codec_name") }?)?;
+        let text = codec
+            .capabilities()
+            .encode_row(format)
+            .filter(|r| r.fidelity == pixcodec::Fidelity::Lossy)
+            .and_then(|r| r.exact_with)
+            .unwrap_or("");
+        // SAFETY: buf holds cap bytes per the caller's contract.
+        unsafe { text_out(text.as_bytes(), buf, cap, Overflow::Refuse, "the exact_with options") }.map(|_| ())
+    })
+}
+
+/// Like `pxc_registry_can_encode`, with encode options: `*out_fidelity` receives
+/// `PXC_FIDELITY_EXACT` when the codec encodes (layout, sample) exactly with `opts` (JPEG
+/// with `lossless=true`), `PXC_FIDELITY_LOSSY`, or `PXC_FIDELITY_NONE` (cannot). `opts`
+/// may be NULL (defaults). An option the codec does not accept, or a value out of range:
+/// `PXC_STATUS_INVALID_ARGUMENT` naming it.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_registry_can_encode_with(
+    reg: *const pxc_registry,
+    codec_name: *const c_char,
+    layout: u32,
+    sample: u32,
+    opts: *const crate::encode::pxc_encode_options,
+    out_fidelity: *mut u32,
+) -> pxc_status {
+    ffi!(nonnull(codec_name, out_fidelity) {
+        let format = format_from(layout, sample)?;
+        let codec = codec_named(unsafe { registry(reg) }, unsafe { cstr(codec_name, "codec_name") }?)?;
+        let resolved = crate::encode::options(opts).resolve(&codec.descriptor().name, codec.encode_options())?;
+        let f = fidelity_to(codec.encode_fidelity_with(format, &resolved));
+        unsafe { out_fidelity.write(f) };
+        Ok(())
+    })
+}

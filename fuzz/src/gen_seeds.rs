@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use pixcodec::codec::Codec;
 use pixcodec::testkit::generate;
-use pixcodec::{EncodeOptions, OptionKind, OptionValue, SampleType};
+use pixcodec::{EncodeOptions, Image, OptionKind, OptionValue, SampleType};
 
 /// Largest seed kept: libFuzzer works best on small inputs (`-max_len` is set from this).
 const MAX_SEED: usize = 256 << 10;
@@ -79,8 +79,32 @@ fn main() {
         let opts = EncodeOptions::new().codec(&name);
         for (i, cap) in caps.encode.iter().enumerate() {
             let img = generate(3 + i as u32 % 9, 2 + i as u32 % 5, cap.format, i as u64);
-            if let Ok(e) = reg.encode(img.as_ref(), &name, &opts) {
-                inputs.push(e.data);
+            match reg.encode(img.as_ref(), &name, &opts) {
+                Ok(e) => inputs.push(e.data),
+                // A lossy U16 row that refuses full-range values (12-bit JPEG): 12-bit values.
+                Err(_) if cap.format.sample == SampleType::U16 => {
+                    let v: Vec<u16> = img
+                        .to_vec::<u16>()
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|v| v & 0x0FFF)
+                        .collect();
+                    let low = Image::from_samples(img.width(), img.height(), cap.format.layout, &v);
+                    if let Ok(e) = low.and_then(|low| reg.encode(low.as_ref(), &name, &opts)) {
+                        inputs.push(e.data);
+                    }
+                }
+                Err(_) => {}
+            }
+            // Rows exact only with options (lossless JPEG): files made with those options.
+            if let Some(with) = cap.exact_with {
+                let mut o = opts.clone();
+                for (k, v) in with.split(',').filter_map(|p| p.split_once('=')) {
+                    o = o.set(k.trim(), v.trim());
+                }
+                if let Ok(e) = reg.encode(img.as_ref(), &name, &o) {
+                    inputs.push(e.data);
+                }
             }
         }
         let img = generate(17, 9, caps.encode[0].format, 7);
@@ -99,7 +123,7 @@ fn main() {
         }
         if name == "tiff" {
             // Packed integer samples (1..=32 bits, pixcodec's own reader) and ZSTD strips.
-            use pixcodec::{Image, Layout};
+            use pixcodec::Layout;
             for (bits, comp, pred) in [(12i64, "none", false), (10, "deflate", true), (3, "lzw", false), (24, "zstd", true)] {
                 let n = 17 * 9 * 3;
                 let vals: Vec<u32> = (0..n as u32).map(|i| i.wrapping_mul(2_654_435_761) % (1 << bits)).collect();

@@ -96,6 +96,7 @@ class CodecEntry(TypedDict):
     priority: int
     decode: list[tuple[LayoutName, str, Literal["exact", "lossy"]]]
     encode: list[tuple[LayoutName, str, Literal["exact", "lossy"]]]
+    exact_with: list[tuple[LayoutName, str, str]]
     multi_page_decode: bool
     multi_page_encode: bool
     options: list[CodecOption]

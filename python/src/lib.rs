@@ -1068,8 +1068,9 @@ fn option_value(py: Python<'_>, v: &OptionValue) -> PyResult<Py<PyAny>> {
 /// codecs() -> list[dict]
 ///
 /// Every registered codec: name, format, extensions, MIME types, priority, its capability
-/// table (``decode`` / ``encode`` rows ``(layout, dtype, "exact" | "lossy")``), multi-page
-/// support and encode options (name, kind, choices or range, default, doc).
+/// table (``decode`` / ``encode`` rows ``(layout, dtype, "exact" | "lossy")``), the lossy
+/// encode rows that options make exact (``exact_with`` rows ``(layout, dtype, "lossless=true")``
+/// for JPEG), multi-page support and encode options (name, kind, choices or range, default, doc).
 #[pyfunction]
 fn codecs(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
     let out = PyList::empty(py);
@@ -1094,6 +1095,14 @@ fn codecs(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
             }
             item.set_item(key, rows)?;
         }
+        // Encode rows that are exact only with options: (layout, dtype, "KEY=VALUE,...").
+        let exact_with = PyList::empty(py);
+        for cap in caps.encode.iter().filter(|c| c.fidelity == Fidelity::Lossy) {
+            if let Some(with) = cap.exact_with {
+                exact_with.append((layout_name(cap.format.layout), dtype_name(cap.format.sample), with))?;
+            }
+        }
+        item.set_item("exact_with", exact_with)?;
         item.set_item("multi_page_decode", caps.multi_page_decode)?;
         item.set_item("multi_page_encode", caps.multi_page_encode)?;
         let opts = PyList::empty(py);

@@ -30,6 +30,27 @@ pub struct Encoded {
 }
 
 impl Registry {
+    /// The error text of `require_exact` when `codec` is lossy for `format` with the given
+    /// options: names the options that would make it exact (when the capability table has
+    /// them) and the formats that store `format` exactly.
+    pub fn require_exact_message(&self, codec: &dyn Codec, format: PixelFormat) -> String {
+        let name = &codec.descriptor().name;
+        let others = self.exact_formats_text(format);
+        let alt = match (
+            codec.capabilities().encode_row(format).and_then(|r| r.exact_with),
+            others,
+        ) {
+            (Some(with), Some(o)) => format!("Set {with} for an exact {name} file, or use {o}"),
+            (Some(with), None) => format!("Set {with} for an exact {name} file"),
+            (None, Some(o)) => format!("Use {o} for an exact file"),
+            (None, None) => "Use an exact format".to_string(),
+        };
+        format!(
+            "{name} is lossy for {format} and exactness is required ({}); nothing was written. {alt}",
+            crate::convert::Remedy::RequireExact.text(crate::convert::Surface::Rust)
+        )
+    }
+
     /// Encodes pages to a writer. `target` is a codec name, format, extension or MIME type.
     /// Fails before writing anything when the pixels cannot be stored as asked.
     ///
@@ -64,12 +85,9 @@ impl Registry {
         let codec = &entry.codec;
         let name = &*entry.name;
         let caps = codec.capabilities();
-        let mut lossy = false;
         for p in pages {
-            match caps.encode_fidelity(p.format()) {
-                None => return Err(Error::NotExact(self.cannot_hold_message(codec.as_ref(), p.format()))),
-                Some(Fidelity::Lossy) => lossy = true,
-                Some(Fidelity::Exact) => {}
+            if caps.encode_fidelity(p.format()).is_none() {
+                return Err(Error::NotExact(self.cannot_hold_message(codec.as_ref(), p.format())));
             }
         }
         if pages.len() > 1 && !caps.multi_page_encode {
@@ -98,16 +116,19 @@ impl Registry {
                 }
             )));
         }
-        if opts.require_exact && lossy {
-            return Err(Error::NotExact(format!(
-                "{name} is lossy for {} and exactness is required ({}); nothing was written. Use {} for an exact file",
-                first.format(),
-                crate::convert::Remedy::RequireExact.text(crate::convert::Surface::Rust),
-                self.exact_formats_text(first.format())
-                    .unwrap_or_else(|| "an exact format".to_string())
-            )));
-        }
         let mut slot = EncoderSlot::take(codec, opts)?;
+        let resolved = &slot.options.as_ref().expect("EncoderSlot::take resolves the options").1;
+        // Exact or lossy with these options (JPEG: exact with lossless=true), decided
+        // before anything is written.
+        let lossy = pages
+            .iter()
+            .any(|p| codec.encode_fidelity_with(p.format(), resolved) != Some(Fidelity::Exact));
+        if opts.require_exact && lossy {
+            let message = self.require_exact_message(codec.as_ref(), first.format());
+            // The slot is fine (nothing was encoded): keep it for the next call.
+            slot.put_back();
+            return Err(Error::NotExact(message));
+        }
         let encoder = &mut slot.encoder;
         let resolved = &slot.options.as_ref().expect("EncoderSlot::take resolves the options").1;
         let (bytes_written, reason, verification) = if opts.verify {

@@ -233,6 +233,16 @@ static void test_registry_listing() {
     std::uint8_t px[4] = {1, 2, 3, 4};
     CHECK(reg.find_by_content(reg.encode(pixcodec::view(px, 2, 2, PXC_LAYOUT_GRAY, PXC_SAMPLE_U8), "png")) == "png");
     CHECK(status_of([&] { reg.find_by_mime("image/x-nothing"); }) == PXC_STATUS_UNKNOWN_FORMAT);
+    if (reg.has_codec("jpeg-turbo")) {
+        // Exact with options: the jpeg-turbo rows are lossy unless lossless=true.
+        CHECK(reg.encode_exact_with("jpeg-turbo", PXC_LAYOUT_GRAY, PXC_SAMPLE_U16) == "lossless=true");
+        CHECK(reg.encode_exact_with("png", PXC_LAYOUT_GRAY, PXC_SAMPLE_U16).empty());
+        pixcodec::EncodeOptions lossless;
+        lossless.set("lossless", "true");
+        CHECK(reg.can_encode_with("jpeg-turbo", PXC_LAYOUT_GRAY, PXC_SAMPLE_U16, lossless) == PXC_FIDELITY_EXACT);
+        CHECK(reg.can_encode_with("jpeg-turbo", PXC_LAYOUT_GRAY, PXC_SAMPLE_U16, pixcodec::EncodeOptions()) ==
+              PXC_FIDELITY_LOSSY);
+    }
 }
 
 static void test_load() {

@@ -114,6 +114,11 @@ impl<'a> JpegTurboDecoder<'a> {
 
         let mut info = ImageInfo::new(width, height, format, NAME, "jpeg");
         info.lossy_source = !lossless;
+        // A 12-bit lossy or a 2..16-bit lossless file stores fewer bits than its sample type.
+        let width_bits = sample.size() as i32 * 8;
+        if precision < width_bits {
+            info.significant_bits = Some(precision as u8);
+        }
         info.metadata = read_metadata(&dec);
         Ok(JpegTurboDecoder {
             dec,

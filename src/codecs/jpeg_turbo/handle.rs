@@ -6,7 +6,10 @@
 //! and the cropping region) always describes the data that the decompress call is given: the
 //! size of the caller's buffer is checked against that output size before libjpeg-turbo
 //! writes into it. [`Compressor`] wraps the `turbojpeg` crate's safe compressor with the
-//! output buffer it reuses.
+//! output buffer it reuses. [`RawCompressor`] calls `tj3Compress8/12/16` itself for what
+//! that crate does not expose (lossless JPEG, data precision 2..16, 12-bit lossy): it checks
+//! that every sample fits the data precision before libjpeg-turbo sees it, since
+//! libjpeg-turbo indexes tables by sample value and does not check that itself.
 
 use std::borrow::Cow;
 use std::ffi::CStr;
@@ -15,6 +18,7 @@ use turbojpeg::{libc, raw};
 
 use super::{MAX_SCANS, NAME};
 use crate::error::{Error, Result};
+use crate::image::ImageRef;
 
 /// The sample width libjpeg-turbo writes: which `tj3Decompress*` is called.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -320,4 +324,199 @@ impl Compressor {
 
 pub(super) fn encode_err(e: impl std::fmt::Display) -> Error {
     Error::encode(NAME, e)
+}
+
+/// Everything one [`RawCompressor::compress`] needs besides the pixels.
+pub(super) struct RawSettings {
+    /// Data precision in bits: 2..=8 for U8 samples, 9..=16 for U16 (12 for lossy U16).
+    pub(super) precision: u32,
+    /// Lossless JPEG with this predictor (1..=7) and point transform (0..precision), or
+    /// lossy (DCT) JPEG when `None`.
+    pub(super) lossless: Option<(u32, u32)>,
+    /// Lossy only: quality 1..=100.
+    pub(super) quality: i32,
+    /// Lossy only: the chroma subsampling.
+    pub(super) subsamp: turbojpeg::Subsamp,
+    /// Lossy only: progressive, arithmetic coding.
+    pub(super) progressive: bool,
+    pub(super) arithmetic: bool,
+    /// Optimized Huffman tables.
+    pub(super) optimize: bool,
+    /// `TJPF_GRAY`, `TJPF_RGB` or `TJPF_CMYK`.
+    pub(super) pixel_format: raw::TJPF,
+}
+
+/// Why [`RawCompressor::compress`] failed.
+#[derive(Debug)]
+pub(super) enum CompressFailure {
+    /// The first sample (in row order) above `(1 << precision) - 1`.
+    SampleTooLarge { x: u32, y: u32, channel: usize, value: u32 },
+    /// Anything else: libjpeg-turbo's message or the unmet precondition.
+    Other(String),
+}
+
+/// A TurboJPEG compression instance called through the raw API, with the output buffer
+/// libjpeg-turbo allocated and grows (reused by the next call, freed on drop).
+pub(super) struct RawCompressor {
+    handle: raw::tjhandle,
+    /// Null, or a tj3Alloc'd buffer whose first `len` bytes are the last JPEG written.
+    buf: *mut libc::c_uchar,
+    len: usize,
+}
+
+// SAFETY: the instance has no thread affinity and the buffer is an owned heap allocation;
+// both are used only through `&mut self` of their single owner (the type is not `Sync`).
+unsafe impl Send for RawCompressor {}
+
+impl RawCompressor {
+    /// A new compression instance with no output buffer yet.
+    pub(super) fn new() -> Result<RawCompressor> {
+        // SAFETY: tj3Init has no preconditions; a null return is handled.
+        let handle = unsafe { raw::tj3Init(raw::TJINIT_TJINIT_COMPRESS as libc::c_int) };
+        if handle.is_null() {
+            return Err(Error::encode(NAME, "could not create a TurboJPEG instance"));
+        }
+        Ok(RawCompressor {
+            handle,
+            buf: std::ptr::null_mut(),
+            len: 0,
+        })
+    }
+
+    /// The JPEG written by the last successful [`RawCompressor::compress`].
+    pub(super) fn output(&self) -> &[u8] {
+        if self.buf.is_null() {
+            return &[];
+        }
+        // SAFETY: after a successful compress `buf` holds `len` initialised bytes (the JPEG),
+        // and nothing writes to it while `&self` is borrowed.
+        unsafe { std::slice::from_raw_parts(self.buf, self.len) }
+    }
+
+    fn error(&self) -> String {
+        // SAFETY: valid handle; the string is copied before the next call on the instance.
+        unsafe { CStr::from_ptr(raw::tj3GetErrorStr(self.handle)) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    fn set(&self, param: raw::TJPARAM, value: i32) -> std::result::Result<(), CompressFailure> {
+        // SAFETY: valid handle; invalid values are reported through the return code.
+        if unsafe { raw::tj3Set(self.handle, param as libc::c_int, value) } != 0 {
+            return Err(CompressFailure::Other(self.error()));
+        }
+        Ok(())
+    }
+
+    /// Compresses `image` with every setting of `s` applied afresh. The image's samples must
+    /// be U8 for precision 2..=8 and U16 (2-aligned, even stride) for 9..=16, its channels
+    /// those of the pixel format, and every sample at most `(1 << precision) - 1` (checked
+    /// here: the first one above is [`CompressFailure::SampleTooLarge`]).
+    pub(super) fn compress(
+        &mut self,
+        s: &RawSettings,
+        image: &ImageRef<'_>,
+    ) -> std::result::Result<(), CompressFailure> {
+        let other = |m: &str| Err(CompressFailure::Other(m.to_string()));
+        let channels = pixel_size(s.pixel_format).unwrap_or(0);
+        let format = image.format();
+        let sample_bytes = if s.precision <= 8 { 1 } else { 2 };
+        if !(2..=16).contains(&s.precision) || (s.lossless.is_none() && !matches!(s.precision, 8 | 12)) {
+            return other("data precision out of range");
+        }
+        if channels != format.layout.channels() || format.sample.size() != sample_bytes {
+            return other("the pixel format does not match the data precision");
+        }
+        let data = image.as_bytes();
+        if sample_bytes == 2 && (data.as_ptr() as usize % 2 != 0 || image.stride() % 2 != 0) {
+            return other("16-bit samples must be 2-aligned");
+        }
+        let (Ok(width), Ok(height), Ok(pitch)) = (
+            libc::c_int::try_from(image.width()),
+            libc::c_int::try_from(image.height()),
+            libc::c_int::try_from(image.stride() / sample_bytes),
+        ) else {
+            return other("the image is too large for libjpeg-turbo");
+        };
+        if s.precision < 8 * sample_bytes as u32 {
+            if let Some(bad) = first_above(image, (1u32 << s.precision) - 1) {
+                return Err(bad);
+            }
+        }
+        let (lossless, psv, pt) = match s.lossless {
+            Some((psv, pt)) => (1, psv as i32, pt as i32),
+            None => (0, 1, 0),
+        };
+        self.set(raw::TJPARAM_TJPARAM_LOSSLESS, lossless)?;
+        self.set(raw::TJPARAM_TJPARAM_LOSSLESSPSV, psv)?;
+        self.set(raw::TJPARAM_TJPARAM_LOSSLESSPT, pt)?;
+        self.set(raw::TJPARAM_TJPARAM_PRECISION, s.precision as i32)?;
+        self.set(raw::TJPARAM_TJPARAM_QUALITY, s.quality)?;
+        self.set(raw::TJPARAM_TJPARAM_SUBSAMP, s.subsamp as i32)?;
+        self.set(raw::TJPARAM_TJPARAM_PROGRESSIVE, s.progressive as i32)?;
+        self.set(raw::TJPARAM_TJPARAM_ARITHMETIC, s.arithmetic as i32)?;
+        self.set(raw::TJPARAM_TJPARAM_OPTIMIZE, s.optimize as i32)?;
+        self.set(raw::TJPARAM_TJPARAM_NOREALLOC, 0)?;
+        let (hd, pf) = (self.handle, s.pixel_format as libc::c_int);
+        let mut size = self.len as raw::size_t;
+        let src = data.as_ptr();
+        // SAFETY (all arms): valid compression handle. `src` points to `data`, which holds
+        // `pitch * (height - 1) + width * channels` samples of the width libjpeg-turbo reads
+        // for this precision (ImageRef guarantees the length; the sample width, channel
+        // count and alignment are checked above), and every sample fits the precision
+        // (checked above), which libjpeg-turbo relies on when it indexes its tables.
+        // `self.buf` is null or the tj3Alloc'd buffer libjpeg-turbo returned last time
+        // (NOREALLOC is off, so it may free and replace it), and `size` is at most its size.
+        let rc = unsafe {
+            match s.precision {
+                2..=8 => raw::tj3Compress8(hd, src, width, pitch, height, pf, &mut self.buf, &mut size),
+                9..=12 => raw::tj3Compress12(hd, src.cast(), width, pitch, height, pf, &mut self.buf, &mut size),
+                _ => raw::tj3Compress16(hd, src.cast(), width, pitch, height, pf, &mut self.buf, &mut size),
+            }
+        };
+        if rc != 0 || self.buf.is_null() {
+            self.len = 0;
+            return Err(CompressFailure::Other(self.error()));
+        }
+        self.len = size as usize;
+        Ok(())
+    }
+}
+
+impl Drop for RawCompressor {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from tj3Init and is destroyed once; the buffer is null or
+        // was allocated by libjpeg-turbo (tj3Alloc family) and is freed once.
+        unsafe {
+            raw::tj3Free(self.buf.cast());
+            raw::tj3Destroy(self.handle);
+        }
+    }
+}
+
+/// The first sample of `image` (row by row) above `max`, as a failure naming it.
+fn first_above(image: &ImageRef<'_>, max: u32) -> Option<CompressFailure> {
+    let channels = image.format().layout.channels();
+    for y in 0..image.height() {
+        let row = image.row(y);
+        let found = if image.format().sample.size() == 1 {
+            row.iter()
+                .position(|&v| u32::from(v) > max)
+                .map(|i| (i, u32::from(row[i])))
+        } else {
+            row.chunks_exact(2)
+                .map(|b| u32::from(u16::from_ne_bytes([b[0], b[1]])))
+                .enumerate()
+                .find(|&(_, v)| v > max)
+        };
+        if let Some((i, value)) = found {
+            return Some(CompressFailure::SampleTooLarge {
+                x: (i / channels) as u32,
+                y,
+                channel: i % channels,
+                value,
+            });
+        }
+    }
+    None
 }

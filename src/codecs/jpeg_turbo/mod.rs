@@ -36,12 +36,31 @@
 //!
 //! # Encoding
 //!
-//! `Gray U8`, `Rgb U8` and `Cmyk U8` (written as YCCK), all lossy; every encode returns a
-//! reason such as `JPEG is lossy (quality 90, 4:2:0)`. Alpha is never dropped: `Rgba` is not
-//! encodable. Options: `quality` 1..=100 (90), `subsampling` 444|422|420|440|411|gray (420;
-//! grayscale input always encodes grayscale; `gray` for colour input is refused because it
-//! would discard colour), `progressive` (false), `optimize` (false), `arithmetic` (false),
-//! `parallel` (true).
+//! `Gray`, `Rgb` and `Cmyk` (written as YCCK when lossy) at U8 and U16. Alpha is never dropped:
+//! `Rgba` is not encodable. The capability table marks every row lossy with `exact_with`
+//! [`EXACT_WITH`] (`lossless=true`): [`Codec::encode_fidelity_with`] says exact when
+//! `lossless=true` and `point_transform=0`, so `require_exact` succeeds only then.
+//!
+//! - Lossy 8-bit (U8, the default): every encode returns a reason such as
+//!   `JPEG is lossy (quality 90, 4:2:0)`. Options: `quality` 1..=100 (90), `subsampling`
+//!   444|422|420|440|411|gray (420; grayscale input always encodes grayscale; `gray` for colour
+//!   input is refused because it would discard colour), `progressive` (false), `optimize`
+//!   (false), `arithmetic` (false), `parallel` (true).
+//! - Lossy 12-bit (U16 without `lossless`): the same options; every sample must fit 12 bits,
+//!   otherwise the encode is refused ([`Error::NotExact`](crate::Error::NotExact)) naming the
+//!   first sample above 4095 and `lossless=true`. The reason reads
+//!   `JPEG is lossy (12-bit, quality 90, 4:2:0)`. One sequential encode (`parallel` does not
+//!   apply); libjpeg-turbo optimizes the Huffman tables of every 12-bit file.
+//! - Lossless (`lossless=true`, SOF3): `predictor` 1..=7 (1), `point_transform` (0; above 0
+//!   the low bits are dropped and the encode is reported lossy), `precision` 2..=8 for U8 and
+//!   9..=16 for U16 (0, the default, means the sample type's full width). Every sample must
+//!   fit the precision, otherwise the encode is refused naming the first one. `quality`,
+//!   `subsampling`, `progressive` and `arithmetic` do not apply and are refused when given;
+//!   `parallel` does not apply (one sequential encode). libjpeg-turbo writes RGB input as RGB
+//!   and CMYK as CMYK (no colour transform), so decoding gives back every sample.
+//!
+//! Options that belong to the other mode (`predictor` without `lossless=true`, ...) are
+//! refused rather than ignored.
 //!
 //! `parallel`: a baseline Huffman-coded image of at least [`PARALLEL_MIN_PIXELS`] is cut into
 //! horizontal bands of whole MCU rows, the bands are encoded as independent JPEGs, and their
@@ -71,8 +90,9 @@
 //! The measurements behind these choices (band speed-ups, instance and compressor costs, the
 //! build type) are in `bench/README.md`.
 //!
-//! Files: `handle.rs` (every `unsafe` `tj3*` call, behind safe methods), `decode.rs` (the
-//! decoder), `encode.rs` (the encoder), `bands.rs` (band encode and decode), `markers.rs`
+//! Files: `handle.rs` (every `unsafe` `tj3*` call, behind safe methods, including the raw
+//! compressor of lossless and 12-bit encodes), `decode.rs` (the decoder), `encode.rs` (the
+//! encoder), `bands.rs` (band encode and decode), `markers.rs`
 //! (EXIF and scan layout).
 
 mod bands;
@@ -86,9 +106,9 @@ pub use encode::JpegTurboEncoder;
 
 use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
 use crate::error::Result;
-use crate::format::Layout;
+use crate::format::{Layout, PixelFormat};
 use crate::limits::Limits;
-use crate::options::OptionSpec;
+use crate::options::{OptionSpec, ResolvedOptions};
 use crate::sample::SampleType;
 
 const NAME: &str = "jpeg-turbo";
@@ -109,8 +129,13 @@ pub const PARALLEL_BAND_PIXELS: u64 = 1 << 18;
 /// only) or decoded as two bands; smaller images are one sequential encode or decode.
 pub const PARALLEL_MIN_PIXELS: u64 = 1 << 18;
 
+/// The options that make an encode exact (the capability table's `exact_with`), as long as
+/// `point_transform` stays 0.
+pub const EXACT_WITH: &str = "lossless=true";
+
 /// The libjpeg-turbo JPEG codec (`jpeg-turbo`): decodes 8-bit, 12-bit and lossless JPEG,
-/// encodes Gray, Rgb and Cmyk U8 (lossy). See the module documentation for details.
+/// encodes Gray, Rgb and Cmyk at U8 and U16, lossy (8- and 12-bit) or, with
+/// `lossless=true`, exact. See the module documentation for details.
 pub struct JpegTurboCodec {
     descriptor: CodecDescriptor,
     capabilities: Capabilities,
@@ -127,22 +152,26 @@ impl JpegTurboCodec {
     /// The codec with its descriptor (priority 100), capability table and options.
     pub fn new() -> Self {
         let layouts = [Layout::Gray, Layout::Rgb, Layout::Cmyk];
+        let samples = [SampleType::U8, SampleType::U16];
+        let mut capabilities = Capabilities {
+            decode: Capabilities::grid(&layouts, &samples, Fidelity::Lossy),
+            encode: Capabilities::grid(&layouts, &samples, Fidelity::Lossy),
+            multi_page_encode: false,
+            multi_page_decode: false,
+        };
+        let all: Vec<PixelFormat> = capabilities.encode.iter().map(|c| c.format).collect();
+        capabilities.set_exact_with(&all, EXACT_WITH);
         JpegTurboCodec {
             descriptor: CodecDescriptor::new(
                 NAME,
                 "jpeg",
-                "JPEG via libjpeg-turbo 3.1: baseline, progressive, arithmetic, 12-bit and lossless decode; lossy encode",
+                "JPEG via libjpeg-turbo 3.1: baseline, progressive, arithmetic, 12-bit and lossless decode; lossy 8/12-bit and lossless 2..16-bit encode",
                 &["jpg", "jpeg", "jpe", "jfif"],
                 &["image/jpeg"],
                 &[&[0xFF, 0xD8, 0xFF]],
                 100,
             ),
-            capabilities: Capabilities {
-                decode: Capabilities::grid(&layouts, &[SampleType::U8, SampleType::U16], Fidelity::Lossy),
-                encode: Capabilities::grid(&layouts, &[SampleType::U8], Fidelity::Lossy),
-                multi_page_encode: false,
-                multi_page_decode: false,
-            },
+            capabilities,
             options: vec![
                 OptionSpec::int("quality", 1, 100, 90, "JPEG quality (1 = smallest, 100 = best)"),
                 OptionSpec::choice(
@@ -158,6 +187,32 @@ impl JpegTurboCodec {
                     "parallel",
                     true,
                     "encode large baseline images as bands joined by restart markers, on rayon's pool when the caller is not parallel itself (same pixels, a few bytes larger)",
+                ),
+                OptionSpec::bool(
+                    "lossless",
+                    false,
+                    "write lossless JPEG (SOF3): exact at any precision 2..16 while point_transform is 0",
+                ),
+                OptionSpec::int(
+                    "predictor",
+                    1,
+                    7,
+                    1,
+                    "lossless only: predictor selection value (1 = left, 2 = above, 3 = above-left, 4..7 two-dimensional)",
+                ),
+                OptionSpec::int(
+                    "point_transform",
+                    0,
+                    15,
+                    0,
+                    "lossless only: drop this many low bits of every sample (0..precision-1; above 0 the file is lossy)",
+                ),
+                OptionSpec::int(
+                    "precision",
+                    0,
+                    16,
+                    0,
+                    "bits per sample written: 0 = 8 for U8, 16 for lossless U16, 12 for lossy U16; lossless 2..8 (U8) or 9..16 (U16); lossy 8 (U8) or 12 (U16); every sample must fit",
                 ),
             ],
         }
@@ -182,6 +237,13 @@ impl Codec for JpegTurboCodec {
             source.into_bytes(limits)?,
             limits,
         )?))
+    }
+
+    /// Exact with `lossless=true` and `point_transform=0`; lossy otherwise.
+    fn encode_fidelity_with(&self, format: PixelFormat, options: &ResolvedOptions) -> Option<Fidelity> {
+        let row = self.capabilities.encode_row(format)?;
+        let exact = row.exact_with_holds(options) && options.int("point_transform").is_ok_and(|pt| pt == 0);
+        Some(if exact { Fidelity::Exact } else { row.fidelity })
     }
 
     fn encoder(&self) -> Result<Box<dyn Encoder>> {
