@@ -569,7 +569,7 @@ fn info_to_py(py: Python<'_>, i: RsInfo) -> PyResult<ImageInfo> {
     if let Some(o) = i.metadata.orientation {
         md.set_item("orientation", o)?;
     }
-    if let Some(d) = i.metadata.dpi {
+    if let Some(d) = i.metadata.dpi() {
         md.set_item("dpi", d)?;
     }
     Ok(ImageInfo {

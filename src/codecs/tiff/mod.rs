@@ -70,8 +70,9 @@ mod predict;
 
 use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
 use crate::error::{Error, Result};
-use crate::format::Layout;
+use crate::format::{Layout, PixelFormat};
 use crate::limits::Limits;
+use crate::metadata::{Metadata, MetadataNote};
 use crate::options::OptionSpec;
 use crate::sample::SampleType;
 
@@ -169,6 +170,10 @@ impl Codec for TiffCodec {
 
     fn encoder(&self) -> Result<Box<dyn Encoder>> {
         Ok(Box::new(encode::TiffEncoder::default()))
+    }
+
+    fn metadata_fit(&self, metadata: &Metadata, _format: PixelFormat) -> Vec<MetadataNote> {
+        encode::metadata::fit(metadata)
     }
 
     fn reusable_encoder(&self) -> bool {

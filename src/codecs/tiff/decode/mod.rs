@@ -6,6 +6,7 @@
 //! strip reader (`strips.rs`), which is faster and decodes straight into caller memory.
 
 mod ifd;
+mod metadata;
 mod strips;
 
 use std::io::{Read, Seek, SeekFrom};
@@ -21,7 +22,9 @@ use crate::format::PixelFormat;
 use crate::image::ImageMut;
 use crate::info::ImageInfo;
 use crate::limits::Limits;
-use ifd::{classify, count_pages, metadata};
+use ifd::{classify, count_pages};
+use metadata::read as metadata;
+pub(super) use metadata::TEXT_TAGS;
 
 type Reader<'a> = Box<dyn ReadSeek + 'a>;
 

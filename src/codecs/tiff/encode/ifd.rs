@@ -104,6 +104,13 @@ impl Ifd {
         self.push(tag, LONG, 1, start);
     }
 
+    /// Any field type: `count` values given as their native-endian `bytes`.
+    pub(super) fn raw(&mut self, tag: u16, ty: u16, count: u64, bytes: &[u8]) {
+        let start = self.values.len();
+        self.values.extend_from_slice(bytes);
+        self.push(tag, ty, count, start);
+    }
+
     /// Strip offsets or byte counts: LONG in classic TIFF, LONG8 in BigTIFF.
     pub(super) fn offsets(&mut self, tag: u16, v: &[u64]) -> Result<()> {
         let start = self.values.len();

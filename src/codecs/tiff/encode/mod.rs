@@ -17,6 +17,7 @@
 //! `strips.rs`, whose per-thread coders the encoder keeps between calls.
 
 mod ifd;
+pub(super) mod metadata;
 mod strips;
 
 use std::io::Write;
@@ -166,7 +167,17 @@ impl Encoder for TiffEncoder {
         w.header()?;
         let result = pages.iter().enumerate().try_for_each(|(i, page)| {
             let last = i + 1 == pages.len();
-            write_page(&mut w, &mut self.page, &mut self.coders, &call, page, &settings, last)
+            let meta = options.metadata().filter(|_| i == 0);
+            write_page(
+                &mut w,
+                &mut self.page,
+                &mut self.coders,
+                &call,
+                page,
+                &settings,
+                last,
+                meta,
+            )
         });
         self.page.trim();
         result?;
@@ -196,6 +207,7 @@ fn write_page(
     page: &ImageRef<'_>,
     s: &Settings,
     last: bool,
+    meta: Option<&crate::metadata::Metadata>,
 ) -> Result<()> {
     let format = page.format();
     let ch = format.channels();
@@ -265,6 +277,9 @@ fn write_page(
     }
     if s.predictor {
         ifd.short(317, 2); // Predictor: horizontal differencing
+    }
+    if let Some(m) = meta {
+        metadata::add_tags(ifd, m);
     }
     // The offsets depend on the IFD's size, which depends only on how many there are.
     ifd.offsets(279, &b.counts)?; // StripByteCounts

@@ -1,0 +1,128 @@
+//! The metadata tags of the first page: ICC profile (34675, UNDEFINED), XMP (700, BYTE),
+//! X/YResolution (282, 283, RATIONAL) with ResolutionUnit (296), Orientation (274) and the
+//! text tags named by their keywords (ImageDescription, Software, DateTime, Artist,
+//! Copyright, ASCII). EXIF blocks are not written: TIFF keeps EXIF as tags of an EXIF IFD,
+//! not as a block, and the block's IFD0 tags would clash with the page's own.
+
+use super::super::decode::TEXT_TAGS;
+use super::ifd::Ifd;
+use crate::metadata::{Metadata, MetadataItem, MetadataNote, Resolution, ResolutionUnit};
+
+const BYTE: u16 = 1;
+const ASCII: u16 = 2;
+const RATIONAL: u16 = 5;
+const UNDEFINED: u16 = 7;
+
+/// `v` as a rational with a power-of-ten denominator, exact when possible.
+fn rational(v: f64) -> (u32, u32, bool) {
+    for den in [1u32, 10, 100, 1000, 10_000, 100_000, 1_000_000] {
+        let n = v * f64::from(den);
+        let r = n.round();
+        if (n - r).abs() <= 1e-6 * f64::from(den).max(1.0) && r >= 1.0 && r <= f64::from(u32::MAX) {
+            return (r as u32, den, true);
+        }
+    }
+    let den = (f64::from(u32::MAX) / v.max(1.0)).min(1e6).max(1.0) as u32;
+    (((v * f64::from(den)).round().max(1.0)) as u32, den, false)
+}
+
+/// (x, y, unit tag) for a resolution, and whether the rationals are exact.
+fn resolution(r: &Resolution) -> Option<((u32, u32), (u32, u32), u16, bool)> {
+    let (unit, (x, y)) = match r.unit {
+        ResolutionUnit::None => (1, (r.x, r.y)),
+        ResolutionUnit::Inch => (2, (r.x, r.y)),
+        ResolutionUnit::Centimeter => (3, (r.x, r.y)),
+        ResolutionUnit::Meter => (3, r.to_unit(ResolutionUnit::Centimeter)?),
+    };
+    if !(x.is_finite() && y.is_finite() && x > 0.0 && y > 0.0) {
+        return None;
+    }
+    let (xn, xd, xe) = rational(x);
+    let (yn, yd, ye) = rational(y);
+    Some(((xn, xd), (yn, yd), unit, xe && ye))
+}
+
+/// The text tag of a keyword.
+fn text_tag(keyword: &str) -> Option<u16> {
+    TEXT_TAGS.iter().find(|(_, k)| *k == keyword).map(|(t, _)| *t)
+}
+
+/// What of `m` a TIFF cannot hold as given.
+pub(in crate::codecs::tiff) fn fit(m: &Metadata) -> Vec<MetadataNote> {
+    let mut notes = Vec::new();
+    if m.exif.is_some() {
+        let why = if m.orientation.is_some() {
+            "tiff keeps EXIF as tags of an EXIF IFD, not as a block; it is not written (the orientation is kept as tag 274)"
+        } else {
+            "tiff keeps EXIF as tags of an EXIF IFD, not as a block; it is not written"
+        };
+        notes.push(MetadataNote::new(MetadataItem::Exif, why));
+    }
+    if let Some(o) = m.orientation.filter(|o| !(1..=8).contains(o)) {
+        let why = format!("{o} is not a TIFF orientation (1..=8)");
+        notes.push(MetadataNote::new(MetadataItem::Orientation, why));
+    }
+    if let Some(r) = &m.resolution {
+        match resolution(r) {
+            None => notes.push(MetadataNote::new(
+                MetadataItem::Resolution,
+                format!("tiff cannot store {} x {} per {}", r.x, r.y, r.unit),
+            )),
+            Some(((xn, xd), (yn, yd), _, false)) => notes.push(MetadataNote::new(
+                MetadataItem::Resolution,
+                format!("written as the rationals {xn}/{xd} x {yn}/{yd}, near {} x {}", r.x, r.y),
+            )),
+            Some(_) => {}
+        }
+    }
+    let mut used = Vec::new();
+    for t in &m.text {
+        let why = match text_tag(&t.keyword) {
+            None => Some(format!(
+                "tiff has no tag for this keyword (it holds {})",
+                TEXT_TAGS.map(|(_, k)| k).join(", ")
+            )),
+            Some(tag) if used.contains(&tag) => Some("tiff holds one value per text tag".to_string()),
+            Some(_) if t.value.contains('\0') => Some("TIFF ASCII values cannot contain NUL".to_string()),
+            Some(_) if t.language.is_some() => Some("tiff text tags have no language".to_string()),
+            Some(tag) => {
+                used.push(tag);
+                None
+            }
+        };
+        if let Some(why) = why {
+            notes.push(MetadataNote::new(MetadataItem::Text(t.keyword.clone()), why));
+        }
+    }
+    notes
+}
+
+/// Adds the tags of `m` that [`fit`] did not exclude to the first page's IFD.
+pub(super) fn add_tags(ifd: &mut Ifd, m: &Metadata) {
+    if let Some(icc) = &m.icc_profile {
+        ifd.raw(34675, UNDEFINED, icc.len() as u64, icc);
+    }
+    if let Some(x) = &m.xmp {
+        ifd.raw(700, BYTE, x.len() as u64, x);
+    }
+    if let Some(o) = m.orientation.filter(|o| (1..=8).contains(o)) {
+        ifd.short(274, o);
+    }
+    if let Some(((xn, xd), (yn, yd), unit, _)) = m.resolution.as_ref().and_then(resolution) {
+        let pair = |n: u32, d: u32| [n.to_ne_bytes(), d.to_ne_bytes()].concat();
+        ifd.raw(282, RATIONAL, 1, &pair(xn, xd));
+        ifd.raw(283, RATIONAL, 1, &pair(yn, yd));
+        ifd.short(296, unit);
+    }
+    let mut used = Vec::new();
+    for t in &m.text {
+        let Some(tag) = text_tag(&t.keyword) else { continue };
+        if used.contains(&tag) || t.value.contains('\0') || t.language.is_some() {
+            continue;
+        }
+        used.push(tag);
+        let mut v = t.value.as_bytes().to_vec();
+        v.push(0);
+        ifd.raw(tag, ASCII, v.len() as u64, &v);
+    }
+}
