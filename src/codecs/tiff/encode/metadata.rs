@@ -22,12 +22,15 @@ fn rational(v: f64) -> (u32, u32, bool) {
             return (r as u32, den, true);
         }
     }
-    let den = (f64::from(u32::MAX) / v.max(1.0)).min(1e6).max(1.0) as u32;
+    let den = (f64::from(u32::MAX) / v.max(1.0)).clamp(1.0, 1e6) as u32;
     (((v * f64::from(den)).round().max(1.0)) as u32, den, false)
 }
 
-/// (x, y, unit tag) for a resolution, and whether the rationals are exact.
-fn resolution(r: &Resolution) -> Option<((u32, u32), (u32, u32), u16, bool)> {
+/// X and Y as rationals, the ResolutionUnit value, and whether the rationals are exact.
+type Rationals = ((u32, u32), (u32, u32), u16, bool);
+
+/// The tag values for a resolution.
+fn resolution(r: &Resolution) -> Option<Rationals> {
     let (unit, (x, y)) = match r.unit {
         ResolutionUnit::None => (1, (r.x, r.y)),
         ResolutionUnit::Inch => (2, (r.x, r.y)),

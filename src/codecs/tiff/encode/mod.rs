@@ -199,6 +199,7 @@ fn worst_case_size(pages: impl IntoIterator<Item = (u64, u32, u32)>, compression
     }
     estimate
 }
+#[allow(clippy::too_many_arguments)] // `meta`: the metadata tags, first page only
 fn write_page(
     w: &mut Out<'_>,
     b: &mut PageBuffers,
