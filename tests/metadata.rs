@@ -304,8 +304,13 @@ fn orientation_alone_or_changed_is_written_into_exif() {
         let got = probe(&encode(&m, t, Layout::Rgb).data).metadata;
         assert_eq!(got.orientation, Some(8), "{t}");
     }
+    // EXIF alone: TIFF takes its orientation as tag 274.
     let mut m = Metadata::default();
     m.exif = Some(camera_exif());
+    assert_eq!(
+        probe(&encode(&m, "tiff", Layout::Rgb).data).metadata.orientation,
+        Some(6)
+    );
     m.orientation = Some(1);
     let got = probe(&encode(&m, "jpeg", Layout::Rgb).data).metadata;
     assert_eq!(got.orientation, Some(1));

@@ -102,9 +102,11 @@ pub(crate) fn from_py(d: &Bound<'_, PyDict>) -> PyResult<Metadata> {
                 }
             }
             "unreadable" => {}
-            other => return Err(super::invalid(format!(
+            other => {
+                return Err(super::invalid(format!(
                 "unknown metadata key '{other}': expected icc_profile, exif, xmp, orientation, dpi, resolution or text"
-            ))),
+            )))
+            }
         }
     }
     Ok(m)

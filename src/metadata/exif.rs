@@ -116,6 +116,11 @@ pub fn orientation(exif: &[u8]) -> Option<u16> {
     blk.u16_at(at).filter(|v| (1..=8).contains(v))
 }
 
+/// The orientation `m` stands for: [`Metadata::orientation`], else the one in its EXIF.
+pub fn effective_orientation(m: &Metadata) -> Option<u16> {
+    m.orientation.or_else(|| m.exif.as_deref().and_then(orientation))
+}
+
 /// A minimal little-endian EXIF block holding only IFD0 with the orientation tag.
 pub fn minimal(orientation: u16) -> Vec<u8> {
     let mut v = Vec::with_capacity(26);

@@ -6,7 +6,7 @@
 
 use super::super::decode::TEXT_TAGS;
 use super::ifd::Ifd;
-use crate::metadata::{Metadata, MetadataItem, MetadataNote, Resolution, ResolutionUnit};
+use crate::metadata::{exif, Metadata, MetadataItem, MetadataNote, Resolution, ResolutionUnit};
 
 const BYTE: u16 = 1;
 const ASCII: u16 = 2;
@@ -54,7 +54,7 @@ fn text_tag(keyword: &str) -> Option<u16> {
 pub(in crate::codecs::tiff) fn fit(m: &Metadata) -> Vec<MetadataNote> {
     let mut notes = Vec::new();
     if m.exif.is_some() {
-        let why = if m.orientation.is_some() {
+        let why = if exif::effective_orientation(m).is_some() {
             "tiff keeps EXIF as tags of an EXIF IFD, not as a block; it is not written (the orientation is kept as tag 274)"
         } else {
             "tiff keeps EXIF as tags of an EXIF IFD, not as a block; it is not written"
@@ -108,7 +108,7 @@ pub(super) fn add_tags(ifd: &mut Ifd, m: &Metadata) {
     if let Some(x) = &m.xmp {
         ifd.raw(700, BYTE, x.len() as u64, x);
     }
-    if let Some(o) = m.orientation.filter(|o| (1..=8).contains(o)) {
+    if let Some(o) = exif::effective_orientation(m).filter(|o| (1..=8).contains(o)) {
         ifd.short(274, o);
     }
     if let Some(((xn, xd), (yn, yd), unit, _)) = m.resolution.as_ref().and_then(resolution) {
