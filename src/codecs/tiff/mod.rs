@@ -34,6 +34,11 @@
 //! Limits are checked before any pixel allocation; the `tiff` crate's own buffer limits are
 //! set from `Limits::max_alloc_bytes` as well.
 //!
+//! Metadata (`decode/metadata.rs`, `encode/metadata.rs`), per page as stored and written on
+//! the first page: ICC profile (34675), XMP (700), resolution (282, 283, 296), orientation
+//! (274) and the text tags ImageDescription, Software, DateTime, Artist and Copyright. An
+//! EXIF block is reported dropped on encode (TIFF keeps EXIF as an IFD of tags, not a block).
+//!
 //! # Encoding
 //!
 //! All 50 pairs of {Gray, GrayAlpha, Rgb, Rgba, Cmyk} x {U8..U64, I8..I64, F32, F64} are
