@@ -257,6 +257,18 @@ fn drops_are_reported_and_strict_fails_before_writing() {
         let err = pixcodec::encode(img.as_ref(), "tiff", &opts).unwrap_err();
         assert!(err.to_string().contains("exif: tiff keeps EXIF"), "{err}");
     }
+    // Empty byte items are never written, and say so.
+    let mut empty = Metadata::default();
+    empty.icc_profile = Some(Vec::new());
+    for target in ["png", "jpeg", "tiff"] {
+        let e = encode(&empty, target, Layout::Rgb);
+        assert_eq!(
+            dropped(&e.report),
+            ["icc_profile: it is empty and is not written"],
+            "{target}"
+        );
+        assert!(probe(&e.data).metadata.is_empty(), "{target}");
+    }
     // Strict with what fits: written.
     let mut fits = full();
     fits.text.truncate(1);

@@ -40,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(o.clone().ok().flatten().is_some(), o.is_ok() && exif::orientation(data).is_some());
     let mut m = Metadata::default();
     m.exif = Some(data.to_vec());
-    m.orientation = Some(1 + data.first().copied().unwrap_or(0) % 8);
+    m.orientation = Some(1 + u16::from(data.first().copied().unwrap_or(0)) % 8);
     let (w, _) = exif::for_write(&m);
     if let (Some(w), Ok(_)) = (w, &o) {
         assert_eq!(w.len(), data.len());

@@ -147,7 +147,7 @@ pub fn for_write(m: &Metadata) -> (Option<Cow<'_, [u8]>>, Option<MetadataNote>) 
             format!("{o} is not an EXIF orientation (1..=8)"),
         )
     };
-    match (&m.exif, m.orientation) {
+    match (m.exif.as_ref().filter(|e| !e.is_empty()), m.orientation) {
         (None, None) => (None, None),
         (None, Some(o)) if !(1..=8).contains(&o) => (None, Some(bad(o))),
         (None, Some(o)) => (Some(Cow::Owned(minimal(o))), None),
@@ -164,7 +164,7 @@ pub fn for_write(m: &Metadata) -> (Option<Cow<'_, [u8]>>, Option<MetadataNote>) 
                 .and_then(|b| b.orientation_field().map(|f| (f, b.le)));
             match field {
                 Some((at, le)) => {
-                    let mut v = e.clone();
+                    let mut v = e.to_vec();
                     let bytes = if le { o.to_le_bytes() } else { o.to_be_bytes() };
                     v[at..at + 2].copy_from_slice(&bytes);
                     (Some(Cow::Owned(v)), None)

@@ -201,6 +201,19 @@ impl Metadata {
         v
     }
 
+    /// Notes for the byte items given but empty (ICC, EXIF, XMP): no encoder writes them.
+    pub fn empty_items(&self) -> Vec<MetadataNote> {
+        [
+            (&self.icc_profile, MetadataItem::IccProfile),
+            (&self.exif, MetadataItem::Exif),
+            (&self.xmp, MetadataItem::Xmp),
+        ]
+        .into_iter()
+        .filter(|(v, _)| v.as_ref().is_some_and(|v| v.is_empty()))
+        .map(|(_, item)| MetadataNote::new(item, "it is empty and is not written"))
+        .collect()
+    }
+
     /// One note per item present, each dropped for `reason` (what a codec that writes no
     /// metadata reports).
     pub fn drop_all(&self, reason: &str) -> Vec<MetadataNote> {

@@ -69,7 +69,11 @@ fn icc(data: &[u8]) -> Option<Result<Vec<u8>, String>> {
             "the APP2 ICC_PROFILE chunks are incomplete or inconsistent (sequence numbers {seqs:?} of {count})"
         )));
     }
-    Some(Ok(chunks.iter().flat_map(|c| c.2.iter().copied()).collect()))
+    let profile: Vec<u8> = chunks.iter().flat_map(|c| c.2.iter().copied()).collect();
+    if profile.is_empty() {
+        return Some(Err("the APP2 ICC_PROFILE chunks hold no bytes".to_string()));
+    }
+    Some(Ok(profile))
 }
 
 /// Metadata of the JPEG whose header `dec` has read.
@@ -85,7 +89,7 @@ pub(super) fn read(dec: &Decompressor<'_>) -> Metadata {
         exif::carry(&mut m, &s[EXIF_ID.len()..]);
     }
     if let Some((_, s)) = segments(data).find(|(m, s)| *m == 0xE1 && s.starts_with(XMP_ID)) {
-        m.xmp = Some(s[XMP_ID.len()..].to_vec());
+        m.xmp = Some(s[XMP_ID.len()..].to_vec()).filter(|x| !x.is_empty());
     }
     let has_jfif = segments(data).any(|(m, s)| m == 0xE0 && s.starts_with(b"JFIF\0"));
     let units = dec.get(raw::TJPARAM_TJPARAM_DENSITYUNITS);
@@ -143,7 +147,7 @@ fn jfif(r: &Resolution) -> Result<(u8, u16, u16, Option<String>), String> {
 
 /// What of `m` a JPEG of `layout` cannot hold as given.
 pub(super) fn fit(m: &Metadata, layout: Layout) -> Vec<MetadataNote> {
-    let mut notes = Vec::new();
+    let mut notes = m.empty_items();
     let (e, n) = exif::for_write(m);
     notes.extend(n);
     if e.is_some_and(|e| e.len() > SEGMENT - EXIF_ID.len()) {
@@ -212,10 +216,18 @@ impl<'w> Splicer<'w> {
                 push_segment(&mut segments, 0xE1, &[EXIF_ID, &e]);
             }
         }
-        if let Some(x) = m.xmp.as_ref().filter(|x| x.len() <= SEGMENT - XMP_ID.len()) {
+        if let Some(x) = m
+            .xmp
+            .as_ref()
+            .filter(|x| !x.is_empty() && x.len() <= SEGMENT - XMP_ID.len())
+        {
             push_segment(&mut segments, 0xE1, &[XMP_ID, x]);
         }
-        if let Some(p) = m.icc_profile.as_ref().filter(|p| p.len() <= ICC_CHUNK * 255) {
+        if let Some(p) = m
+            .icc_profile
+            .as_ref()
+            .filter(|p| !p.is_empty() && p.len() <= ICC_CHUNK * 255)
+        {
             let n = p.len().div_ceil(ICC_CHUNK).max(1);
             for (i, c) in p.chunks(ICC_CHUNK).enumerate() {
                 push_segment(&mut segments, 0xE2, &[ICC_ID, &[i as u8 + 1, n as u8], c]);

@@ -20,7 +20,7 @@ const ICC_NAME: &[u8] = b"ICC Profile";
 /// named in [`Metadata::unreadable`]. Compressed text is inflated up to `text_limit` bytes.
 pub(super) fn read(info: &png::Info<'_>, raw: Option<&[u8]>, text_limit: usize) -> Metadata {
     let mut m = Metadata {
-        icc_profile: info.icc_profile.as_ref().map(|p| p.to_vec()),
+        icc_profile: info.icc_profile.as_ref().filter(|p| !p.is_empty()).map(|p| p.to_vec()),
         ..Metadata::default()
     };
     if m.icc_profile.is_none() && raw.is_some_and(|r| has_chunk_before_idat(r, b"iCCP")) {
@@ -59,7 +59,7 @@ pub(super) fn read(info: &png::Info<'_>, raw: Option<&[u8]>, text_limit: usize) 
                 continue;
             }
         };
-        if t.keyword == XMP_KEYWORD && m.xmp.is_none() {
+        if t.keyword == XMP_KEYWORD && m.xmp.is_none() && !text.is_empty() {
             m.xmp = Some(text.into_bytes());
         } else {
             m.text.push(TextEntry {
@@ -124,7 +124,7 @@ fn phys(r: &Resolution) -> std::result::Result<([u32; 2], u8, Option<String>), S
 
 /// What of `m` a PNG cannot hold as given.
 pub(super) fn fit(m: &Metadata) -> Vec<MetadataNote> {
-    let mut notes = Vec::new();
+    let mut notes = m.empty_items();
     if let (_, Some(n)) = exif::for_write(m) {
         notes.push(n);
     }
@@ -159,7 +159,7 @@ pub(super) fn fit(m: &Metadata) -> Vec<MetadataNote> {
 
 /// Writes the metadata chunks of `m` (those [`fit`] did not exclude), right after `IHDR`.
 pub(super) fn write(out: &mut dyn Write, m: &Metadata) -> Result<()> {
-    if let Some(icc) = &m.icc_profile {
+    if let Some(icc) = m.icc_profile.as_ref().filter(|p| !p.is_empty()) {
         let mut data = Vec::with_capacity(icc.len() / 2 + 64);
         data.extend_from_slice(ICC_NAME);
         data.extend_from_slice(&[0, 0]);
@@ -173,7 +173,11 @@ pub(super) fn write(out: &mut dyn Write, m: &Metadata) -> Result<()> {
     if let (Some(e), _) = exif::for_write(m) {
         write_chunk(out, b"eXIf", &e)?;
     }
-    if let Some(x) = m.xmp.as_deref().filter(|x| std::str::from_utf8(x).is_ok()) {
+    if let Some(x) = m
+        .xmp
+        .as_deref()
+        .filter(|x| !x.is_empty() && std::str::from_utf8(x).is_ok())
+    {
         write_chunk(out, b"iTXt", &itxt(XMP_KEYWORD, "", x))?;
     }
     if let Some(Ok(([x, y], unit, _))) = m.resolution.as_ref().map(phys) {

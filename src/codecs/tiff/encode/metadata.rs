@@ -52,8 +52,8 @@ fn text_tag(keyword: &str) -> Option<u16> {
 
 /// What of `m` a TIFF cannot hold as given.
 pub(in crate::codecs::tiff) fn fit(m: &Metadata) -> Vec<MetadataNote> {
-    let mut notes = Vec::new();
-    if m.exif.is_some() {
+    let mut notes = m.empty_items();
+    if m.exif.as_ref().is_some_and(|e| !e.is_empty()) {
         let why = if exif::effective_orientation(m).is_some() {
             "tiff keeps EXIF as tags of an EXIF IFD, not as a block; it is not written (the orientation is kept as tag 274)"
         } else {
@@ -102,10 +102,10 @@ pub(in crate::codecs::tiff) fn fit(m: &Metadata) -> Vec<MetadataNote> {
 
 /// Adds the tags of `m` that [`fit`] did not exclude to the first page's IFD.
 pub(super) fn add_tags(ifd: &mut Ifd, m: &Metadata) {
-    if let Some(icc) = &m.icc_profile {
+    if let Some(icc) = m.icc_profile.as_ref().filter(|p| !p.is_empty()) {
         ifd.raw(34675, UNDEFINED, icc.len() as u64, icc);
     }
-    if let Some(x) = &m.xmp {
+    if let Some(x) = m.xmp.as_ref().filter(|x| !x.is_empty()) {
         ifd.raw(700, BYTE, x.len() as u64, x);
     }
     if let Some(o) = exif::effective_orientation(m).filter(|o| (1..=8).contains(o)) {
