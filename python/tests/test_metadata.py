@@ -177,3 +177,66 @@ def test_tifffile_tiff_decodes_with_metadata():
     assert ("ImageDescription", "from tifffile", None) in md["text"]
     assert ("Software", "tifffile test", None) in md["text"]
     assert np.array_equal(pixcodec.decode(buf.getvalue()), RGB)
+
+
+def tiff_with_exif_ifd():
+    """A 4x2 gray TIFF (little-endian, by hand) whose IFD0 points to an EXIF IFD holding
+    ExposureTime 1/250 (RATIONAL, out of line) and ISO 200 (SHORT, inline); Pillow and
+    tifffile write no EXIF IFD into TIFF."""
+    import struct
+
+    def ifd(entries, at, nxt=0):
+        b = struct.pack("<H", len(entries))
+        for tag, ty, count, value in entries:
+            b += struct.pack("<HHI", tag, ty, count) + value
+        return b + struct.pack("<I", nxt)
+
+    short = lambda v: struct.pack("<HH", v, 0)
+    long = lambda v: struct.pack("<I", v)
+    pixels_at, exif_at = 8, 16
+    exif = ifd([(0x829A, 5, 1, long(exif_at + 2 + 24 + 4)), (0x8827, 3, 1, short(200))], exif_at)
+    exif += struct.pack("<II", 1, 250)
+    ifd0_at = exif_at + len(exif)
+    ifd0 = ifd(
+        [
+            (256, 3, 1, short(4)),
+            (257, 3, 1, short(2)),
+            (258, 3, 1, short(8)),
+            (259, 3, 1, short(1)),
+            (262, 3, 1, short(1)),
+            (273, 4, 1, long(pixels_at)),
+            (274, 3, 1, short(6)),
+            (277, 3, 1, short(1)),
+            (278, 3, 1, short(2)),
+            (279, 4, 1, long(8)),
+            (34665, 4, 1, long(exif_at)),
+        ],
+        ifd0_at,
+    )
+    return b"II*\x00" + struct.pack("<I", ifd0_at) + bytes(range(8)) + exif + ifd0
+
+
+def test_tiff_exif_ifd_decodes_as_an_exif_block_pillow_reads():
+    data = tiff_with_exif_ifd()
+    assert tifffile.TiffFile(io.BytesIO(data)).pages[0].tags["ExifTag"].value["ISOSpeedRatings"] == 200
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "x.tif")
+        with open(path, "wb") as f:
+            f.write(data)
+        from_file = pixcodec.probe(path).metadata  # through the decoder's reader
+    md = pixcodec.probe(data).metadata
+    assert from_file == md
+    assert md["orientation"] == 6
+    assert np.array_equal(pixcodec.decode(data), np.arange(8, dtype=np.uint8).reshape(2, 4))
+    back = Image.Exif()
+    back.load(b"Exif\x00\x00" + md["exif"])
+    sub = back.get_ifd(0x8769)
+    assert float(sub[0x829A]) == pytest.approx(1 / 250)
+    assert sub[0x8827] == 200
+    # Written to JPEG, Pillow reads the same EXIF IFD.
+    jpg = Image.open(io.BytesIO(pixcodec.encode(RGB, "jpeg", metadata=md)))
+    assert jpg.getexif().get_ifd(0x8769)[0x8827] == 200
+    assert jpg.getexif()[0x0112] == 6

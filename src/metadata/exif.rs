@@ -181,6 +181,136 @@ pub fn for_write(m: &Metadata) -> (Option<Cow<'_, [u8]>>, Option<MetadataNote>) 
     }
 }
 
+/// Bytes per value of a TIFF field type (`None` for unknown types).
+fn type_size(ty: u16) -> Option<usize> {
+    Some(match ty {
+        1 | 2 | 6 | 7 => 1,
+        3 | 8 => 2,
+        4 | 9 | 11 | 13 => 4,
+        5 | 10 | 12 => 8,
+        _ => return None,
+    })
+}
+
+/// Largest total of EXIF IFD value bytes [`from_tiff_ifd`] copies.
+const MAX_IFD_VALUES: usize = 16 << 20;
+
+/// An EXIF block made from the EXIF IFD at offset `at` of a classic TIFF file, whose bytes
+/// `get(offset, len)` returns (`None` when outside the file): a header in the file's byte
+/// order, an IFD0 holding the TIFF's `orientation` (when given) and the EXIF IFD pointer, then
+/// the EXIF IFD's entries with their
+/// values copied byte for byte (out-of-line values moved behind the table, their offsets
+/// rewritten). Entries that point to further IFDs (interoperability) or have an unknown type
+/// are left out and returned as notes.
+pub fn from_tiff_ifd(
+    get: &mut dyn FnMut(u64, usize) -> Option<Vec<u8>>,
+    at: u64,
+    orientation: Option<u16>,
+) -> Result<(Vec<u8>, Vec<String>), String> {
+    let head = get(0, 4).ok_or("file shorter than its header")?;
+    let le = match head[..] {
+        [b'I', b'I', 42, 0] => true,
+        [b'M', b'M', 0, 42] => false,
+        _ => return Err("not a classic TIFF header".to_string()),
+    };
+    let u16_of = |b: &[u8]| {
+        if le {
+            u16::from_le_bytes([b[0], b[1]])
+        } else {
+            u16::from_be_bytes([b[0], b[1]])
+        }
+    };
+    let u32_of = |b: &[u8]| {
+        let v = [b[0], b[1], b[2], b[3]];
+        if le {
+            u32::from_le_bytes(v)
+        } else {
+            u32::from_be_bytes(v)
+        }
+    };
+    let outside = || format!("EXIF IFD offset {at} is outside the file");
+    let n = usize::from(u16_of(&get(at, 2).ok_or_else(outside)?));
+    let table = get(at + 2, 12 * n)
+        .ok_or_else(|| format!("EXIF IFD at offset {at} with {n} entries runs past the end of the file"))?;
+    let mut notes = Vec::new();
+    let mut keep: Vec<(&[u8], Vec<u8>)> = Vec::new();
+    let mut total = 0usize;
+    for e in table.chunks_exact(12) {
+        let (tag, ty, count) = (u16_of(&e[0..2]), u16_of(&e[2..4]), u32_of(&e[4..8]) as usize);
+        if SUB_IFDS.contains(&tag) {
+            notes.push(format!("exif: the sub-IFD {tag:#06x} of the EXIF IFD is not carried"));
+            continue;
+        }
+        let Some(size) = type_size(ty).and_then(|s| s.checked_mul(count)) else {
+            notes.push(format!("exif: tag {tag:#06x} has unknown type {ty} and is not carried"));
+            continue;
+        };
+        let value = if size <= 4 {
+            e[8..12].to_vec()
+        } else {
+            total = total.saturating_add(size);
+            if total > MAX_IFD_VALUES {
+                return Err(format!("EXIF IFD values larger than {MAX_IFD_VALUES} bytes"));
+            }
+            let off = u64::from(u32_of(&e[8..12]));
+            get(off, size)
+                .ok_or_else(|| format!("tag {tag:#06x}: value at offset {off} ({size} bytes) is outside the file"))?
+        };
+        keep.push((e, value));
+    }
+    let put16 = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&if le { x.to_le_bytes() } else { x.to_be_bytes() });
+    let put32 = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&if le { x.to_le_bytes() } else { x.to_be_bytes() });
+    let mut out = head.clone();
+    put32(&mut out, 8);
+    let ifd0 = 1 + usize::from(orientation.is_some());
+    let exif_at = 8 + 2 + 12 * ifd0 + 4;
+    put16(&mut out, ifd0 as u16);
+    if let Some(o) = orientation {
+        put16(&mut out, ORIENTATION);
+        put16(&mut out, 3);
+        put32(&mut out, 1);
+        put16(&mut out, o);
+        put16(&mut out, 0);
+    }
+    put16(&mut out, 0x8769);
+    put16(&mut out, 4);
+    put32(&mut out, 1);
+    put32(&mut out, exif_at as u32);
+    put32(&mut out, 0);
+    put16(&mut out, keep.len() as u16);
+    let mut data_at = exif_at + 2 + 12 * keep.len() + 4;
+    let mut data = Vec::new();
+    for (e, value) in &keep {
+        out.extend_from_slice(&e[..8]);
+        // Inline values are the entry's 4 value bytes; out-of-line ones are longer.
+        if value.len() <= 4 {
+            out.extend_from_slice(value);
+        } else {
+            put32(&mut out, data_at as u32);
+            data.extend_from_slice(value);
+            if value.len() % 2 == 1 {
+                data.push(0);
+            }
+            data_at += value.len().next_multiple_of(2);
+        }
+    }
+    put32(&mut out, 0);
+    out.extend_from_slice(&data);
+    Ok((out, notes))
+}
+
+/// [`from_tiff_ifd`] over a file held in memory.
+pub fn from_tiff_ifd_bytes(file: &[u8], at: u64, orientation: Option<u16>) -> Result<(Vec<u8>, Vec<String>), String> {
+    from_tiff_ifd(
+        &mut |off, len| {
+            let off = usize::try_from(off).ok()?;
+            file.get(off..off.checked_add(len)?).map(<[u8]>::to_vec)
+        },
+        at,
+        orientation,
+    )
+}
+
 /// Reads an EXIF block found in a file into `m`: carried with its orientation when its
 /// structure is sound, else left out and named in [`Metadata::unreadable`].
 pub fn carry(m: &mut Metadata, exif: &[u8]) {
@@ -211,6 +341,33 @@ mod tests {
         assert!(note.is_none());
         assert_eq!(orientation(&w), Some(3));
         assert_eq!(w.len(), e.len());
+    }
+
+    #[test]
+    fn an_exif_ifd_of_a_tiff_becomes_a_block() {
+        // A TIFF whose IFD at 8 is used as the EXIF IFD: ExposureTime (RATIONAL, out of line)
+        // and ISO (SHORT, inline).
+        let mut f = b"II*\0".to_vec();
+        f.extend_from_slice(&8u32.to_le_bytes());
+        f.extend_from_slice(&2u16.to_le_bytes());
+        for (tag, ty, count, value) in [(0x829Au16, 5u16, 1u32, 38u32), (0x8827, 3, 1, 200)] {
+            f.extend_from_slice(&tag.to_le_bytes());
+            f.extend_from_slice(&ty.to_le_bytes());
+            f.extend_from_slice(&count.to_le_bytes());
+            f.extend_from_slice(&value.to_le_bytes());
+        }
+        f.extend_from_slice(&0u32.to_le_bytes());
+        f.extend_from_slice(&1u32.to_le_bytes());
+        f.extend_from_slice(&250u32.to_le_bytes());
+        let (b, notes) = from_tiff_ifd_bytes(&f, 8, None).unwrap();
+        assert!(notes.is_empty());
+        assert_eq!(check(&b), Ok(None));
+        assert_eq!(b.len(), 26 + 2 + 24 + 4 + 8);
+        assert_eq!(&b[b.len() - 8..], &f[38..46]);
+        assert!(from_tiff_ifd_bytes(&f, 4000, None).is_err());
+        let (b, _) = from_tiff_ifd_bytes(&f, 8, Some(6)).unwrap();
+        assert_eq!(check(&b), Ok(Some(6)));
+        assert_eq!(&b[b.len() - 8..], &f[38..46]);
     }
 
     #[test]

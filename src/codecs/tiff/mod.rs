@@ -36,8 +36,11 @@
 //!
 //! Metadata (`decode/metadata.rs`, `encode/metadata.rs`), per page as stored and written on
 //! the first page: ICC profile (34675), XMP (700), resolution (282, 283, 296), orientation
-//! (274) and the text tags ImageDescription, Software, DateTime, Artist and Copyright. An
-//! EXIF block is reported dropped on encode (TIFF keeps EXIF as an IFD of tags, not a block).
+//! (274) and the text tags ImageDescription, Software, DateTime, Artist and Copyright. The
+//! EXIF IFD (34665) is read as an EXIF block (IFD0 with the orientation and the EXIF IFD
+//! pointer, the EXIF IFD's values copied byte for byte; sub-IFDs in it are noted as not
+//! carried). An EXIF block is reported dropped on encode (TIFF keeps EXIF as an IFD of tags,
+//! not a block).
 //!
 //! # Encoding
 //!

@@ -1,4 +1,5 @@
-//! The metadata of the current TIFF page, as stored: ICC profile (34675), XMP (700), resolution
+//! The metadata of the current TIFF page, as stored: the EXIF IFD (34665, as an EXIF block
+//! made by [`exif::from_tiff_ifd`]), ICC profile (34675), XMP (700), resolution
 //! (282, 283, 296; rationals as their value), orientation (274) and the text tags
 //! ImageDescription, Software, DateTime, Artist and Copyright (keyword = tag name). A tag that
 //! is present but cannot be read is named in [`Metadata::unreadable`]; pixels still decode.
@@ -8,7 +9,7 @@ use tiff::decoder::Decoder as TDecoder;
 use tiff::tags::Tag;
 
 use super::{guarded, Reader};
-use crate::metadata::{Metadata, Resolution, ResolutionUnit, TextEntry};
+use crate::metadata::{exif, Metadata, Resolution, ResolutionUnit, TextEntry};
 
 /// The text tags carried, with their keywords.
 pub(crate) const TEXT_TAGS: [(u16, &str); 5] = [
@@ -30,6 +31,24 @@ fn tag(dec: &mut TDecoder<Reader<'_>>, m: &mut Metadata, tag: u16, item: &str) -
     }
 }
 
+/// [`exif::from_tiff_ifd`] through the decoder's reader, whose position is restored.
+fn from_reader(r: &mut Reader<'_>, at: u64, orientation: Option<u16>) -> Result<(Vec<u8>, Vec<String>), String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let pos = r.stream_position().map_err(|e| e.to_string())?;
+    let out = exif::from_tiff_ifd(
+        &mut |off, len| {
+            r.seek(SeekFrom::Start(off)).ok()?;
+            let mut v = Vec::new();
+            (&mut *r).take(len as u64).read_to_end(&mut v).ok()?;
+            (v.len() == len).then_some(v)
+        },
+        at,
+        orientation,
+    );
+    r.seek(SeekFrom::Start(pos)).map_err(|e| e.to_string())?;
+    out
+}
+
 /// A RATIONAL (or other single number) as its value.
 fn number(v: Value) -> Option<f64> {
     match v {
@@ -43,8 +62,9 @@ fn number(v: Value) -> Option<f64> {
     }
 }
 
-/// The metadata of the page the decoder is on.
-pub(super) fn read(dec: &mut TDecoder<Reader<'_>>) -> Metadata {
+/// The metadata of the page the decoder is on; `file` is the whole file when decoding from
+/// memory (the EXIF IFD is copied from it).
+pub(super) fn read(dec: &mut TDecoder<Reader<'_>>, file: Option<&[u8]>) -> Metadata {
     let mut m = Metadata::default();
     if let Some(v) = tag(dec, &mut m, 34675, "icc_profile") {
         match v.into_u8_vec() {
@@ -62,6 +82,20 @@ pub(super) fn read(dec: &mut TDecoder<Reader<'_>>) -> Metadata {
     }
     if let Some(v) = tag(dec, &mut m, 274, "orientation") {
         m.orientation = v.into_u16().ok().filter(|o| (1..=8).contains(o));
+    }
+    if let Some(v) = tag(dec, &mut m, 34665, "exif") {
+        let block = match (v.into_u64(), file) {
+            (Ok(at), Some(f)) => exif::from_tiff_ifd_bytes(f, at, m.orientation),
+            (Ok(at), None) => from_reader(dec.inner(), at, m.orientation),
+            (Err(e), _) => Err(format!("tag 34665: {e}")),
+        };
+        match block {
+            Ok((block, notes)) => {
+                m.exif = Some(block);
+                m.unreadable.extend(notes);
+            }
+            Err(why) => m.unreadable.push(format!("exif: {why}")),
+        }
     }
     let x = tag(dec, &mut m, 282, "resolution").and_then(number);
     let y = tag(dec, &mut m, 283, "resolution").and_then(number);

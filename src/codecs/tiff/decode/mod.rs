@@ -94,7 +94,7 @@ impl<'a> TiffDecoder<'a> {
         let mut info = ImageInfo::new(page.width, page.height, page.format, NAME, "tiff");
         info.pages = pages;
         info.lossy_source = page.lossy;
-        info.metadata = metadata(&mut dec);
+        info.metadata = metadata(&mut dec, bytes);
         Ok(TiffDecoder {
             dec,
             bytes,
@@ -111,7 +111,7 @@ impl TiffDecoder<'_> {
         self.info.height = p.height;
         self.info.format = p.format;
         self.info.lossy_source = p.lossy;
-        self.info.metadata = metadata(&mut self.dec);
+        self.info.metadata = metadata(&mut self.dec, self.bytes);
     }
 
     /// Reads the whole page in the crate's layout into `buf` (planes one after another,
