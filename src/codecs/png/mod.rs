@@ -74,7 +74,7 @@ mod parallel;
 
 use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
 use crate::error::Result;
-use crate::format::{Layout, PixelFormat};
+use crate::format::Layout;
 use crate::limits::Limits;
 use crate::metadata::{Metadata, MetadataNote};
 use crate::options::OptionSpec;
@@ -164,7 +164,7 @@ impl Codec for PngCodec {
         Ok(Box::new(encode::PngEncoder::default()))
     }
 
-    fn metadata_fit(&self, metadata: &Metadata, _format: PixelFormat) -> Vec<MetadataNote> {
+    fn metadata_fit(&self, metadata: &Metadata, _format: crate::format::PixelFormat) -> Vec<MetadataNote> {
         metadata::fit(metadata)
     }
 
