@@ -144,7 +144,12 @@ fn tiff_round_trips_icc_xmp_resolution_orientation_text() {
     let e = encode(&m, "tiff", Layout::Rgb);
     let d = dropped(&e.report);
     assert_eq!(d.len(), 2, "{d:?}");
-    assert!(d[0].starts_with("exif: tiff keeps EXIF as tags"), "{d:?}");
+    assert!(
+        d[0].starts_with(
+            "exif: tiff keeps EXIF as an EXIF IFD, and this block cannot be one: its IFD0 holds tags (0x010f)"
+        ),
+        "{d:?}"
+    );
     assert!(d[1].starts_with("text 'Comment': tiff has no tag"), "{d:?}");
     let got = probe(&e.data).metadata;
     assert_eq!(got.icc_profile, m.icc_profile);
@@ -178,7 +183,7 @@ fn conversions_keep_icc_exif_xmp_and_resolution() {
     assert_eq!(m3.resolution, m.resolution);
     // PNG -> TIFF -> PNG and TIFF -> JPEG: ICC and XMP identical, resolution equal.
     let t = encode(&m2, "tiff", Layout::Rgb);
-    assert_eq!(dropped(&t.report), ["exif: tiff keeps EXIF as tags of an EXIF IFD, not as a block; it is not written (the orientation is kept as tag 274)"]);
+    assert_eq!(dropped(&t.report), ["exif: tiff keeps EXIF as an EXIF IFD, and this block cannot be one: its IFD0 holds tags (0x010f) that would have to be merged into the page's own tags; it is not written (the orientation is kept as tag 274)"]);
     let mt = probe(&t.data).metadata;
     for target in ["png", "jpeg", "tiff"] {
         let e = encode(&mt, target, Layout::Rgb);
@@ -255,7 +260,10 @@ fn drops_are_reported_and_strict_fails_before_writing() {
         );
         assert!(buf.is_empty());
         let err = pixcodec::encode(img.as_ref(), "tiff", &opts).unwrap_err();
-        assert!(err.to_string().contains("exif: tiff keeps EXIF"), "{err}");
+        assert!(
+            err.to_string().contains("exif: tiff keeps EXIF as an EXIF IFD"),
+            "{err}"
+        );
     }
     // Empty byte items are never written, and say so.
     let mut empty = Metadata::default();
@@ -412,4 +420,62 @@ fn corrupt_metadata_is_reported_and_pixels_decode() {
         info.metadata.unreadable
     );
     assert_eq!(pixcodec::decode(&p).unwrap(), image(Layout::Rgb));
+}
+
+/// A little-endian classic TIFF whose IFD at 8 serves as an EXIF IFD: ExposureTime 1/250
+/// (RATIONAL, out of line at 38) and ISO 200 (SHORT, inline).
+fn tiff_exif_ifd_file() -> Vec<u8> {
+    let mut f = b"II*\0".to_vec();
+    f.extend_from_slice(&8u32.to_le_bytes());
+    f.extend_from_slice(&2u16.to_le_bytes());
+    for (tag, ty, count, value) in [(0x829Au16, 5u16, 1u32, 38u32), (0x8827, 3, 1, 200)] {
+        f.extend_from_slice(&tag.to_le_bytes());
+        f.extend_from_slice(&ty.to_le_bytes());
+        f.extend_from_slice(&count.to_le_bytes());
+        f.extend_from_slice(&value.to_le_bytes());
+    }
+    f.extend_from_slice(&0u32.to_le_bytes());
+    f.extend_from_slice(&1u32.to_le_bytes());
+    f.extend_from_slice(&250u32.to_le_bytes());
+    f
+}
+
+#[test]
+fn a_tiff_shaped_exif_block_round_trips_through_tiff_and_jpeg() {
+    let (block, notes) = exif::from_tiff_ifd_bytes(&tiff_exif_ifd_file(), 8, Some(6)).unwrap();
+    assert!(notes.is_empty());
+    let mut m = Metadata::default();
+    m.exif = Some(block.clone());
+    m.icc_profile = Some(icc(1000));
+    for (pages, big) in [(1, false), (2, false), (1, true)] {
+        let img = image(Layout::Rgb);
+        let all = vec![img.as_ref(); pages];
+        let opts = EncodeOptions::new().metadata(m.clone()).set("bigtiff", big);
+        let mut t = Vec::new();
+        let r = pixcodec::Registry::global()
+            .encode_pages_into(&all, "tiff", &opts, &mut t)
+            .unwrap();
+        assert!(r.metadata_dropped.is_empty(), "{:?}", dropped(&r));
+        let got = probe(&t).metadata;
+        assert_eq!(got.orientation, Some(6));
+        assert_eq!(pixcodec::decode_pages(&t).unwrap().len(), pages);
+        if big {
+            // BigTIFF EXIF IFDs are written but read back only from classic files.
+            assert!(got.unreadable[0].starts_with("exif: "), "{:?}", got.unreadable);
+            continue;
+        }
+        assert_eq!(got.exif.as_deref(), Some(&block[..]));
+        assert_eq!(got.icc_profile, m.icc_profile);
+        // TIFF -> JPEG -> TIFF: the same block.
+        let j = encode(&got, "jpeg", Layout::Rgb);
+        let back = encode(&probe(&j.data).metadata, "tiff", Layout::Rgb);
+        assert_eq!(probe(&back.data).metadata.exif.as_deref(), Some(&block[..]));
+        assert_eq!(pixcodec::decode(&back.data).unwrap(), image(Layout::Rgb));
+    }
+    // An orientation-only block is fully held by tag 274: nothing reported.
+    let mut m = Metadata::default();
+    m.exif = Some(exif::minimal(3));
+    let e = encode(&m, "tiff", Layout::Gray);
+    assert!(e.report.metadata_dropped.is_empty(), "{:?}", dropped(&e.report));
+    assert_eq!(probe(&e.data).metadata.orientation, Some(3));
 }

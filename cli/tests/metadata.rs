@@ -20,6 +20,19 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// A little-endian EXIF block whose IFD0 holds Make ("Cam") besides nothing else.
+fn camera_exif() -> Vec<u8> {
+    let mut v = b"II*\0".to_vec();
+    v.extend_from_slice(&8u32.to_le_bytes());
+    v.extend_from_slice(&1u16.to_le_bytes());
+    v.extend_from_slice(&0x010Fu16.to_le_bytes());
+    v.extend_from_slice(&2u16.to_le_bytes());
+    v.extend_from_slice(&4u32.to_le_bytes());
+    v.extend_from_slice(b"Cam\0");
+    v.extend_from_slice(&0u32.to_le_bytes());
+    v
+}
+
 #[test]
 fn convert_keeps_reports_refuses_and_strips_metadata() {
     let dir = tempfile::tempdir().unwrap();
@@ -32,20 +45,27 @@ fn convert_keeps_reports_refuses_and_strips_metadata() {
     m.resolution = Some(Resolution::new(300.0, 300.0, ResolutionUnit::Inch));
     pixcodec::write(img.as_ref(), &jpg, &EncodeOptions::new().metadata(m.clone())).unwrap();
 
-    // JPEG -> TIFF: ICC, orientation, resolution kept; the EXIF block is a note.
+    // JPEG -> TIFF: ICC, orientation (the whole of this EXIF block), resolution kept.
     let tif = dir.path().join("out.tif");
     let o = run(&["convert", s(&jpg), s(&tif)]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("note: "), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("does not keep exif: tiff keeps EXIF"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(o.status.success() && !stderr(&o).contains("note: "), "{}", stderr(&o));
     let got = pixcodec::probe(&std::fs::read(&tif).unwrap()).unwrap().metadata;
     assert_eq!(got.icc_profile, m.icc_profile);
     assert_eq!(got.orientation, Some(6));
     assert_eq!(got.resolution, m.resolution);
+
+    // A camera-style EXIF block (IFD0 with Make) cannot become the TIFF's EXIF IFD: a note.
+    let jpg2 = dir.path().join("cam.jpg");
+    let mut m2 = Metadata::default();
+    m2.exif = Some(camera_exif());
+    pixcodec::write(img.as_ref(), &jpg2, &EncodeOptions::new().metadata(m2)).unwrap();
+    let o = run(&["convert", s(&jpg2), s(&dir.path().join("cam.tif"))]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("note: ") && stderr(&o).contains("does not keep exif: tiff keeps EXIF as an EXIF IFD"),
+        "{}",
+        stderr(&o)
+    );
 
     // JPEG -> npy: one note per item.
     let npy = dir.path().join("out.npy");

@@ -86,7 +86,8 @@ def test_tiff_written_by_pixcodec_reads_in_tifffile_and_pillow():
     m = meta(text=[("ImageDescription", "a test", None), ("Artist", "me", None)])
     data, report = pixcodec.encode_report(RGB, "tiff", metadata=m)
     assert report.metadata_dropped == [
-        "exif: tiff keeps EXIF as tags of an EXIF IFD, not as a block; it is not written "
+        "exif: tiff keeps EXIF as an EXIF IFD, and this block cannot be one: its IFD0 holds tags "
+        "(0x010f) that would have to be merged into the page's own tags; it is not written "
         "(the orientation is kept as tag 274)"
     ]
     with tifffile.TiffFile(io.BytesIO(data)) as t:
@@ -240,3 +241,11 @@ def test_tiff_exif_ifd_decodes_as_an_exif_block_pillow_reads():
     jpg = Image.open(io.BytesIO(pixcodec.encode(RGB, "jpeg", metadata=md)))
     assert jpg.getexif().get_ifd(0x8769)[0x8827] == 200
     assert jpg.getexif()[0x0112] == 6
+    # Written to TIFF, tifffile reads the EXIF IFD; read back, the block is the same bytes.
+    tif, report = pixcodec.encode_report(RGB, "tiff", metadata=md)
+    assert report.metadata_dropped == []
+    with tifffile.TiffFile(io.BytesIO(tif)) as t:
+        assert t.pages[0].tags["ExifTag"].value["ISOSpeedRatings"] == 200
+        assert t.pages[0].tags["ExifTag"].value["ExposureTime"] == (1, 250)
+        assert t.pages[0].tags["Orientation"].value == 6
+    assert pixcodec.probe(tif).metadata["exif"] == md["exif"]

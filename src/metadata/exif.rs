@@ -311,6 +311,83 @@ pub fn from_tiff_ifd_bytes(file: &[u8], at: u64, orientation: Option<u16>) -> Re
     )
 }
 
+/// One entry of an EXIF IFD: tag, type, count and its value bytes (the 4 bytes of the entry's
+/// value field when `inline`, else the out-of-line value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IfdEntry {
+    /// Tag number.
+    pub tag: u16,
+    /// TIFF field type.
+    pub ty: u16,
+    /// Number of values.
+    pub count: u32,
+    /// The value bytes, in the block's byte order.
+    pub value: Vec<u8>,
+    /// True when the value sat in the entry itself (4 bytes or fewer).
+    pub inline: bool,
+}
+
+/// The EXIF IFD of a block whose IFD0 holds nothing but the orientation and the EXIF IFD
+/// pointer (the shape [`from_tiff_ifd`] makes), with its byte order (`true`: little-endian):
+/// what a TIFF writer can store as the page's EXIF IFD. The error says why the block is not
+/// of that shape.
+pub fn simple_exif_ifd(block: &[u8]) -> Result<(bool, Vec<IfdEntry>), String> {
+    check(block)?;
+    let blk = Block::new(block)?;
+    let ifd0 = blk.u32_at(4).unwrap_or(0) as usize;
+    let n = blk.table(ifd0, "IFD0")?;
+    let mut exif_at = None;
+    let mut others = Vec::new();
+    for k in 0..n {
+        let e = ifd0 + 2 + 12 * k;
+        match blk.u16_at(e).unwrap_or(0) {
+            ORIENTATION => {}
+            0x8769 => exif_at = blk.u32_at(e + 8).map(|v| v as usize),
+            t => others.push(format!("{t:#06x}")),
+        }
+    }
+    if !others.is_empty() {
+        return Err(format!(
+            "its IFD0 holds tags ({}) that would have to be merged into the page's own tags",
+            others.join(", ")
+        ));
+    }
+    // Only an orientation: nothing for an EXIF IFD (the page's tag 274 holds it).
+    let Some(at) = exif_at else {
+        return Ok((blk.le, Vec::new()));
+    };
+    let n = blk.table(at, "EXIF IFD")?;
+    let mut entries = Vec::with_capacity(n);
+    for k in 0..n {
+        let e = at + 2 + 12 * k;
+        let (tag, ty) = (blk.u16_at(e).unwrap_or(0), blk.u16_at(e + 2).unwrap_or(0));
+        let count = blk.u32_at(e + 4).unwrap_or(0);
+        if SUB_IFDS.contains(&tag) {
+            return Err(format!("its EXIF IFD points to a further IFD ({tag:#06x})"));
+        }
+        let size = type_size(ty)
+            .and_then(|s| s.checked_mul(count as usize))
+            .ok_or_else(|| format!("tag {tag:#06x} has unknown type {ty}"))?;
+        let (value, inline) = if size <= 4 {
+            (block[e + 8..e + 12].to_vec(), true)
+        } else {
+            let off = blk.u32_at(e + 8).unwrap_or(0) as usize;
+            let v = block
+                .get(off..off.saturating_add(size))
+                .ok_or_else(|| format!("tag {tag:#06x}: its value is outside the block"))?;
+            (v.to_vec(), false)
+        };
+        entries.push(IfdEntry {
+            tag,
+            ty,
+            count,
+            value,
+            inline,
+        });
+    }
+    Ok((blk.le, entries))
+}
+
 /// Reads an EXIF block found in a file into `m`: carried with its orientation when its
 /// structure is sound, else left out and named in [`Metadata::unreadable`].
 pub fn carry(m: &mut Metadata, exif: &[u8]) {

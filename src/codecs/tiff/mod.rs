@@ -39,8 +39,8 @@
 //! (274) and the text tags ImageDescription, Software, DateTime, Artist and Copyright. The
 //! EXIF IFD (34665) is read as an EXIF block (IFD0 with the orientation and the EXIF IFD
 //! pointer, the EXIF IFD's values copied byte for byte; sub-IFDs in it are noted as not
-//! carried). An EXIF block is reported dropped on encode (TIFF keeps EXIF as an IFD of tags,
-//! not a block).
+//! carried); the encoder writes such a block back as the page's EXIF IFD, and reports dropped
+//! a block whose IFD0 holds other tags (a camera's Make, Model, ...).
 //!
 //! # Encoding
 //!

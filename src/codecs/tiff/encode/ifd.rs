@@ -128,6 +128,18 @@ impl Ifd {
         Ok(())
     }
 
+    /// Sets the value of an offset entry made by [`Ifd::offsets`] with one value.
+    pub(super) fn set_offset(&mut self, tag: u16, v: u64) {
+        if let Some(e) = self.entries.iter().find(|e| e.tag == tag) {
+            let bytes = &mut self.values[e.start..e.start + e.len];
+            if bytes.len() == 8 {
+                bytes.copy_from_slice(&v.to_ne_bytes());
+            } else {
+                bytes.copy_from_slice(&(v as u32).to_ne_bytes());
+            }
+        }
+    }
+
     /// Removes the last entry (and its value bytes).
     pub(super) fn pop(&mut self) {
         if let Some(e) = self.entries.pop() {

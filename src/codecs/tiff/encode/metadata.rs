@@ -1,8 +1,10 @@
 //! The metadata tags of the first page: ICC profile (34675, UNDEFINED), XMP (700, BYTE),
 //! X/YResolution (282, 283, RATIONAL) with ResolutionUnit (296), Orientation (274) and the
 //! text tags named by their keywords (ImageDescription, Software, DateTime, Artist,
-//! Copyright, ASCII). EXIF blocks are not written: TIFF keeps EXIF as tags of an EXIF IFD,
-//! not as a block, and the block's IFD0 tags would clash with the page's own.
+//! Copyright, ASCII) and the EXIF IFD (34665) when the EXIF block is one a page can hold: its
+//! IFD0 has only the orientation and the EXIF IFD pointer (the shape TIFF decoding makes), in
+//! the file's byte order. Other blocks are reported dropped: their IFD0 tags (Make, Model, ...)
+//! would have to be merged into the page's own.
 
 use super::super::decode::TEXT_TAGS;
 use super::ifd::Ifd;
@@ -53,12 +55,14 @@ fn text_tag(keyword: &str) -> Option<u16> {
 /// What of `m` a TIFF cannot hold as given.
 pub(in crate::codecs::tiff) fn fit(m: &Metadata) -> Vec<MetadataNote> {
     let mut notes = m.empty_items();
-    if m.exif.as_ref().is_some_and(|e| !e.is_empty()) {
-        let why = if exif::effective_orientation(m).is_some() {
-            "tiff keeps EXIF as tags of an EXIF IFD, not as a block; it is not written (the orientation is kept as tag 274)"
+    if let Some(Err(why)) = exif_ifd(m) {
+        let kept = if exif::effective_orientation(m).is_some() {
+            " (the orientation is kept as tag 274)"
         } else {
-            "tiff keeps EXIF as tags of an EXIF IFD, not as a block; it is not written"
+            ""
         };
+        let why =
+            format!("tiff keeps EXIF as an EXIF IFD, and this block cannot be one: {why}; it is not written{kept}");
         notes.push(MetadataNote::new(MetadataItem::Exif, why));
     }
     if let Some(o) = m.orientation.filter(|o| !(1..=8).contains(o)) {
@@ -100,8 +104,69 @@ pub(in crate::codecs::tiff) fn fit(m: &Metadata) -> Vec<MetadataNote> {
     notes
 }
 
-/// Adds the tags of `m` that [`fit`] did not exclude to the first page's IFD.
-pub(super) fn add_tags(ifd: &mut Ifd, m: &Metadata) {
+/// The EXIF IFD entries of `m`'s EXIF block, when it is one the page can hold: IFD0 with
+/// only the orientation and the EXIF IFD pointer, in the byte order the file is written in.
+fn exif_ifd(m: &Metadata) -> Option<Result<Vec<exif::IfdEntry>, String>> {
+    let block = m.exif.as_ref().filter(|e| !e.is_empty())?;
+    Some(exif::simple_exif_ifd(block).and_then(|(le, entries)| {
+        if le == cfg!(target_endian = "little") {
+            Ok(entries)
+        } else {
+            Err("its byte order differs from the file's".to_string())
+        }
+    }))
+}
+
+/// The page's EXIF IFD placed at file offset `at` (classic or BigTIFF entries), with its
+/// out-of-line values after it; `None` when `m` has no EXIF block a page can hold.
+pub(super) fn exif_sub_ifd(m: &Metadata, at: u64, big: bool) -> Option<Vec<u8>> {
+    let entries = exif_ifd(m)?.ok().filter(|e| !e.is_empty())?;
+    let (head, entry, next, inline) = if big { (8, 20, 8, 8) } else { (2, 12, 4, 4) };
+    let mut data_at = at + (head + entry * entries.len() + next) as u64;
+    let mut out = Vec::new();
+    let mut data = Vec::new();
+    let word = |out: &mut Vec<u8>, v: u64| {
+        if big {
+            out.extend_from_slice(&v.to_ne_bytes());
+        } else {
+            out.extend_from_slice(&(v as u32).to_ne_bytes());
+        }
+    };
+    if big {
+        out.extend_from_slice(&(entries.len() as u64).to_ne_bytes());
+    } else {
+        out.extend_from_slice(&(entries.len() as u16).to_ne_bytes());
+    }
+    for e in &entries {
+        out.extend_from_slice(&e.tag.to_ne_bytes());
+        out.extend_from_slice(&e.ty.to_ne_bytes());
+        word(&mut out, u64::from(e.count));
+        if e.inline || e.value.len() <= inline {
+            let mut v = e.value.clone();
+            v.resize(inline, 0);
+            out.extend_from_slice(&v);
+        } else {
+            word(&mut out, data_at);
+            data.extend_from_slice(&e.value);
+            if e.value.len() % 2 == 1 {
+                data.push(0);
+            }
+            data_at += e.value.len().next_multiple_of(2) as u64;
+        }
+    }
+    word(&mut out, 0);
+    out.extend_from_slice(&data);
+    Some(out)
+}
+
+/// Adds the tags of `m` that [`fit`] did not exclude to the first page's IFD; the EXIF IFD
+/// pointer (34665) gets its value with [`Ifd::set_offset`] once the page's layout is known.
+pub(super) fn add_tags(ifd: &mut Ifd, m: &Metadata) -> crate::error::Result<()> {
+    if let Some(Ok(entries)) = exif_ifd(m) {
+        if !entries.is_empty() {
+            ifd.offsets(34665, &[0])?;
+        }
+    }
     if let Some(icc) = m.icc_profile.as_ref().filter(|p| !p.is_empty()) {
         ifd.raw(34675, UNDEFINED, icc.len() as u64, icc);
     }
@@ -128,4 +193,5 @@ pub(super) fn add_tags(ifd: &mut Ifd, m: &Metadata) {
         v.push(0);
         ifd.raw(tag, ASCII, v.len() as u64, &v);
     }
+    Ok(())
 }

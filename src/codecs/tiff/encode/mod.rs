@@ -280,7 +280,7 @@ fn write_page(
         ifd.short(317, 2); // Predictor: horizontal differencing
     }
     if let Some(m) = meta {
-        metadata::add_tags(ifd, m);
+        metadata::add_tags(ifd, m)?;
     }
     // The offsets depend on the IFD's size, which depends only on how many there are.
     ifd.offsets(279, &b.counts)?; // StripByteCounts
@@ -295,6 +295,17 @@ fn write_page(
     }
     ifd.pop();
     ifd.offsets(273, &b.offsets)?;
+    // The EXIF IFD (first page, metadata.rs) goes after the strips.
+    let strips_end = end;
+    let exif_at = end + end % 2;
+    let exif = meta.and_then(|m| metadata::exif_sub_ifd(m, exif_at, w.big));
+    if let Some(sub) = &exif {
+        if !w.big && u32::try_from(exif_at).is_err() {
+            return Err(enc_err("the file passed 4 GiB; write it with bigtiff=true"));
+        }
+        ifd.set_offset(34665, exif_at);
+        end = exif_at + sub.len() as u64;
+    }
     let next = if last { 0 } else { end + end % 2 };
     if !w.big && u32::try_from(next).is_err() {
         return Err(enc_err("the file passed 4 GiB; write it with bigtiff=true"));
@@ -315,6 +326,12 @@ fn write_page(
         for c in &b.coded[..n] {
             w.put(c)?;
         }
+    }
+    if let Some(sub) = &exif {
+        if strips_end % 2 == 1 {
+            w.put(&[0])?;
+        }
+        w.put(sub)?;
     }
     if !last && end % 2 == 1 {
         // IFDs start on a word boundary.
