@@ -9,6 +9,7 @@ use crate::format::{Layout, PixelFormat};
 use crate::image::{ImageMut, ImageRef};
 use crate::info::ImageInfo;
 use crate::limits::Limits;
+use crate::metadata::{Metadata, MetadataNote};
 use crate::options::{OptionSpec, ResolvedOptions};
 use crate::sample::SampleType;
 
@@ -353,6 +354,17 @@ pub trait Codec: Send + Sync {
     fn reusable_encoder(&self) -> bool {
         false
     }
+
+    /// What of `metadata` this codec's encoder would not write as given for an image of
+    /// `format`: one note per item dropped (or written only approximately), with the reason.
+    /// The registry asks before encoding, to fail under
+    /// [`MetadataPolicy::Strict`](crate::MetadataPolicy::Strict) and to fill [`EncodeReport::metadata_dropped`]; the
+    /// encoder finds the metadata in [`ResolvedOptions::metadata`] and writes every item not
+    /// listed here. The default, for codecs that write no metadata, drops every item.
+    fn metadata_fit(&self, metadata: &Metadata, format: PixelFormat) -> Vec<MetadataNote> {
+        let _ = format;
+        metadata.drop_all(&format!("{} cannot store metadata", self.descriptor().name))
+    }
 }
 
 /// What an encode did: codec used, bytes written, exact or lossy and why. The texts are
@@ -375,6 +387,10 @@ pub struct EncodeReport {
     pub lossy_reason: Option<Arc<str>>,
     /// Outcome of `verify`, when requested.
     pub verification: Option<Verification>,
+    /// Metadata items given with [`EncodeOptions::metadata`](crate::EncodeOptions::metadata)
+    /// that the output does not hold as given, each with why (`icc_profile: npy cannot
+    /// store metadata`). Empty when everything was kept, or stripped by request.
+    pub metadata_dropped: Vec<MetadataNote>,
 }
 
 /// The result of decoding the output again and comparing it with the input.

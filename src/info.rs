@@ -1,54 +1,8 @@
-//! What a decoder reports about an image before decoding it: [`ImageInfo`] and [`Metadata`].
+//! What a decoder reports about an image before decoding it: [`ImageInfo`] (with its
+//! [`Metadata`], defined in [`crate::metadata`]).
 
 use crate::format::PixelFormat;
-
-/// Metadata carried alongside pixels. Plain data; every field is optional.
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct Metadata {
-    /// Embedded ICC colour profile bytes.
-    pub icc_profile: Option<Vec<u8>>,
-    /// Resolution in dots per inch (x, y).
-    pub dpi: Option<(f64, f64)>,
-    /// Raw EXIF bytes (TIFF-structured, without the `Exif\0\0` prefix).
-    pub exif: Option<Vec<u8>>,
-    /// EXIF orientation (1..=8) when the backend exposes it.
-    pub orientation: Option<u16>,
-    /// Keywords of the file's text entries (PNG: tEXt, then zTXt, then iTXt).
-    pub text_keys: Vec<String>,
-}
-
-impl Metadata {
-    /// True when no field is set.
-    pub fn is_empty(&self) -> bool {
-        self.icc_profile.is_none()
-            && self.dpi.is_none()
-            && self.exif.is_none()
-            && self.orientation.is_none()
-            && self.text_keys.is_empty()
-    }
-
-    /// Names of the fields that are present (`icc`, `dpi`, `exif`, `orientation`, `text`).
-    pub fn present(&self) -> Vec<&'static str> {
-        let mut v = Vec::new();
-        if self.icc_profile.is_some() {
-            v.push("icc");
-        }
-        if self.dpi.is_some() {
-            v.push("dpi");
-        }
-        if self.exif.is_some() {
-            v.push("exif");
-        }
-        if self.orientation.is_some() {
-            v.push("orientation");
-        }
-        if !self.text_keys.is_empty() {
-            v.push("text");
-        }
-        v
-    }
-}
+pub use crate::metadata::Metadata;
 
 /// Header facts about an encoded image, available without decoding pixels.
 #[derive(Debug, Clone, PartialEq)]

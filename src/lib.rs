@@ -21,6 +21,7 @@ pub mod info;
 pub mod io;
 pub mod limits;
 mod memcopy;
+pub mod metadata;
 pub mod ml;
 pub mod options;
 mod parallel;
@@ -44,6 +45,7 @@ pub use io::{
     write_pages, DecodeOptions, Encoded,
 };
 pub use limits::Limits;
+pub use metadata::{MetadataItem, MetadataNote, MetadataPolicy, Resolution, ResolutionUnit, TextEntry};
 pub use options::{EncodeOptions, OptionKind, OptionSpec, OptionValue, ResolvedOptions};
 pub use registry::Registry;
 pub use sample::{Sample, SampleType};

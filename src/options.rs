@@ -4,7 +4,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use std::sync::Arc;
+
 use crate::error::{Error, Result};
+use crate::metadata::{Metadata, MetadataPolicy};
 
 /// The type and valid range of an option.
 #[derive(Debug, Clone, PartialEq)]
@@ -233,6 +236,12 @@ pub struct EncodeOptions {
     /// File writes only: replace a symlink at the destination by a regular file (by default
     /// the data goes to the link's target and the link stays).
     pub replace_symlink: bool,
+    /// Metadata to write with the image (on the first page): what a decoder found
+    /// ([`ImageInfo::metadata`](crate::ImageInfo::metadata)) or built by hand.
+    pub metadata: Option<Arc<Metadata>>,
+    /// What to do with [`EncodeOptions::metadata`]: keep what fits (default), fail when
+    /// anything would be dropped, or write none.
+    pub metadata_policy: MetadataPolicy,
 }
 
 impl EncodeOptions {
@@ -264,6 +273,22 @@ impl EncodeOptions {
     pub fn replace_symlink(mut self, yes: bool) -> Self {
         self.replace_symlink = yes;
         self
+    }
+    /// Writes `metadata` with the image (see [`crate::metadata`]); an empty one clears it.
+    pub fn metadata(mut self, metadata: Metadata) -> Self {
+        self.metadata = (!metadata.is_empty()).then(|| Arc::new(metadata));
+        self
+    }
+    /// Sets the [`MetadataPolicy`].
+    pub fn metadata_policy(mut self, policy: MetadataPolicy) -> Self {
+        self.metadata_policy = policy;
+        self
+    }
+    /// The metadata an encode writes: none under [`MetadataPolicy::Strip`].
+    pub fn metadata_to_write(&self) -> Option<&Arc<Metadata>> {
+        self.metadata
+            .as_ref()
+            .filter(|_| self.metadata_policy != MetadataPolicy::Strip)
     }
     /// The [`WriteRules`](crate::io::WriteRules) these options ask of a file write.
     pub fn write_rules(&self) -> crate::io::WriteRules {
@@ -325,7 +350,11 @@ impl EncodeOptions {
             values.insert(name.clone(), spec.validate(codec, value)?);
         }
         let explicit = self.params.iter().map(|(k, _)| k.clone()).collect();
-        Ok(ResolvedOptions { values, explicit })
+        Ok(ResolvedOptions {
+            values,
+            explicit,
+            metadata: self.metadata_to_write().cloned(),
+        })
     }
 }
 
@@ -334,6 +363,7 @@ impl EncodeOptions {
 pub struct ResolvedOptions {
     values: BTreeMap<String, OptionValue>,
     explicit: Vec<String>,
+    metadata: Option<Arc<Metadata>>,
 }
 
 impl ResolvedOptions {
@@ -373,6 +403,10 @@ impl ResolvedOptions {
     /// True when the caller gave this option (rather than taking the default).
     pub fn is_explicit(&self, name: &str) -> bool {
         self.explicit.iter().any(|k| k == name)
+    }
+    /// The metadata to write (none when the caller gave none or asked to strip it).
+    pub fn metadata(&self) -> Option<&Metadata> {
+        self.metadata.as_deref()
     }
     /// All values, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &OptionValue)> {

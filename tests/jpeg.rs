@@ -648,7 +648,7 @@ fn exif_orientation_and_density_are_reported() {
     assert_eq!(info.metadata.exif.as_deref(), Some(&tiff[..]));
     assert_eq!(decode(&with_exif).unwrap(), decode(&jpg).unwrap());
     // the encoder's JFIF header has density 1:1 in unknown units: no DPI
-    assert_eq!(reg().probe(&jpg, &opts()).unwrap().metadata.dpi, None);
+    assert_eq!(reg().probe(&jpg, &opts()).unwrap().metadata.dpi(), None);
 }
 
 // ---- parallel band encoding (restart intervals) and compressor reuse ----

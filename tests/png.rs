@@ -387,13 +387,13 @@ fn pngsuite_dpi() {
     };
     // pHYs 1000 pixels per metre → 25.4 dpi.
     let info = Registry::with_builtins().probe(&meter, &DecodeOptions::new()).unwrap();
-    let (x, y) = info.metadata.dpi.expect("cdun2c08 has pHYs in metres");
+    let (x, y) = info.metadata.dpi().expect("cdun2c08 has pHYs in metres");
     assert!((x - 25.4).abs() < 1e-9 && (y - 25.4).abs() < 1e-9, "{x} {y}");
     // Unit "unspecified" (aspect ratio only) gives no dpi.
     let info = Registry::with_builtins()
         .probe(&suite_file("cdfn2c08.png").unwrap(), &DecodeOptions::new())
         .unwrap();
-    assert_eq!(info.metadata.dpi, None);
+    assert_eq!(info.metadata.dpi(), None);
 }
 
 #[test]
@@ -477,7 +477,7 @@ fn metadata_icc_dpi_exif() {
     let info = reg.probe(&file, &DecodeOptions::new()).unwrap();
     assert_eq!(info.metadata.icc_profile.as_deref(), Some(&profile[..]));
     assert_eq!(info.metadata.exif.as_deref(), Some(&exif[..]));
-    let (x, y) = info.metadata.dpi.unwrap();
+    let (x, y) = info.metadata.dpi().unwrap();
     assert!((x - 72.009).abs() < 1e-9 && (y - 144.018).abs() < 1e-9, "{x} {y}");
     assert!(reg.decode(&file, &DecodeOptions::new()).unwrap() == img);
     // A plain encode carries no metadata.

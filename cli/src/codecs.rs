@@ -119,9 +119,7 @@ pub fn summary(caps: &[Capability]) -> String {
                 });
                 let mut with = rows.map(|c| c.exact_with);
                 match with.next() {
-                    Some(Some(w)) if with.all(|o| o == Some(w)) => {
-                        g.push_str(&format!(" (lossy; exact with {w})"))
-                    }
+                    Some(Some(w)) if with.all(|o| o == Some(w)) => g.push_str(&format!(" (lossy; exact with {w})")),
                     _ => g.push_str(" (lossy)"),
                 }
             }
@@ -200,7 +198,9 @@ fn print_verbose(reg: &Registry) {
             if v.is_empty() {
                 vec!["none".to_string()]
             } else {
-                v.iter().map(|c| format!("{} ({})", c.format, c.fidelity_text())).collect()
+                v.iter()
+                    .map(|c| format!("{} ({})", c.format, c.fidelity_text()))
+                    .collect()
             }
         };
         let pages = |multi: bool| if multi { " [multi-page]" } else { "" };

@@ -63,6 +63,10 @@ pub struct Args {
     /// (refused by default, so a .png file never holds TIFF bytes unnoticed).
     #[arg(long)]
     force_extension: bool,
+    /// Metadata (ICC, EXIF, XMP, resolution, text): keep what OUT can hold and note the rest,
+    /// strict (exit 3, nothing written, when any item would be dropped) or strip.
+    #[arg(long, value_name = "keep|strict|strip", default_value = "keep")]
+    metadata: String,
     /// Parallel workers for many inputs (default: all cores).
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
@@ -75,7 +79,13 @@ fn encode_options(args: &Args) -> Result<EncodeOptions, Failure> {
         .require_exact(args.require_exact)
         .verify(args.verify)
         .overwrite_readonly(args.force)
-        .replace_symlink(args.replace_symlink);
+        .replace_symlink(args.replace_symlink)
+        .metadata_policy(pixcodec::MetadataPolicy::parse(&args.metadata).ok_or_else(|| {
+            Failure::msg(format!(
+                "--metadata '{}': expected keep, strict or strip",
+                args.metadata
+            ))
+        })?);
     if let Some(c) = &args.codec {
         o = o.codec(c);
     }
@@ -145,6 +155,11 @@ fn convert_one(
     } else {
         converted.iter().map(|p| p.as_ref()).collect()
     };
+    let meta = reg
+        .probe_path(input, &DecodeOptions::new())
+        .map_err(|e| context(e.into()))?
+        .metadata;
+    let opts = &opts.clone().metadata(meta);
     if args.force || !same_file(input, output) {
         return reg
             .write_pages_as(&views, output, target, opts)
@@ -152,8 +167,6 @@ fn convert_one(
             .map_err(|e| context(e.into()));
     }
     // In place: encode in memory first and replace the input only when nothing is lost.
-    let data = std::fs::read(input).map_err(|e| context(pixcodec::Error::Io(e).into()))?;
-    let info = reg.probe(&data, &DecodeOptions::new()).map_err(|e| context(e.into()))?;
     let mut buf = Vec::new();
     let report = reg
         .encode_pages_into(&views, target, opts, &mut buf)
@@ -171,11 +184,9 @@ fn convert_one(
     if views.len() < pages.len() {
         lost.push(format!("would keep {} of its {} pages", views.len(), pages.len()));
     }
-    if !info.metadata.is_empty() {
-        lost.push(format!(
-            "would drop its metadata ({})",
-            info.metadata.present().join(", ")
-        ));
+    if !report.metadata_dropped.is_empty() {
+        let items: Vec<String> = report.metadata_dropped.iter().map(|n| n.to_string()).collect();
+        lost.push(format!("would drop its metadata ({})", items.join("; ")));
     }
     if !lost.is_empty() {
         return Err(context(Failure {
@@ -305,6 +316,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         check_extension(reg, out, &args)?;
         let (r, steps) = convert_one(reg, &inputs[0], out, &target, &args, &opts)?;
         println!("{}", wrap(&describe(&inputs[0], out, &r, &steps), "  "));
+        for n in &r.metadata_dropped {
+            eprintln!("{}", wrap(&format!("note: {} does not keep {n}", out.display()), "  "));
+        }
         if let Some(reason) = &r.lossy_reason {
             eprintln!("{}", wrap(&format!("note: {} is lossy: {reason}", out.display()), "  "));
         }
@@ -351,7 +365,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
                     if r.lossy_reason.is_some() {
                         lossy.fetch_add(1, Ordering::Relaxed);
                     }
-                    bar.suspend(|| println!("{}", wrap(&describe(input, &output, &r, &steps), "  ")));
+                    bar.suspend(|| {
+                        println!("{}", wrap(&describe(input, &output, &r, &steps), "  "));
+                        for n in &r.metadata_dropped {
+                            eprintln!(
+                                "{}",
+                                wrap(&format!("note: {} does not keep {n}", output.display()), "  ")
+                            );
+                        }
+                    });
                 }
                 Err(f) => {
                     if f.code == crate::EXIT_NOT_EXACT {

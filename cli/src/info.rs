@@ -109,10 +109,10 @@ pub fn info_json(info: &ImageInfo) -> serde_json::Value {
             let s = icc::summarize(p);
             json!({"bytes": s.bytes, "description": s.description, "color_space": s.color_space, "version": s.version})
         }),
-        "dpi": m.dpi.map(|(x, y)| json!([x, y])),
+        "dpi": m.dpi().map(|(x, y)| json!([x, y])),
         "orientation": m.orientation.map(|o| json!({"value": o, "meaning": orientation_text(o)})),
         "exif_bytes": m.exif.as_ref().map(Vec::len),
-        "text_keys": m.text_keys,
+        "text_keys": m.text_keys(),
         "note": info.content_note,
     })
 }
@@ -136,7 +136,7 @@ fn detail_lines(info: &ImageInfo, pages: Option<&[Page]>) -> Vec<String> {
         }
         v.push(line);
     }
-    if let Some((x, y)) = m.dpi {
+    if let Some((x, y)) = m.dpi() {
         v.push(format!("resolution: {x} x {y} dpi"));
     }
     if let Some(o) = m.orientation {
@@ -145,8 +145,8 @@ fn detail_lines(info: &ImageInfo, pages: Option<&[Page]>) -> Vec<String> {
     if let Some(e) = &m.exif {
         v.push(format!("exif: {} bytes", e.len()));
     }
-    if !m.text_keys.is_empty() {
-        v.push(format!("text keys: {}", m.text_keys.join(", ")));
+    if !m.text.is_empty() {
+        v.push(format!("text keys: {}", m.text_keys().join(", ")));
     }
     if info.pages > 1 {
         match pages {

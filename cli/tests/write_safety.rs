@@ -280,7 +280,7 @@ fn in_place_conversion_dropping_pages_is_refused_exact_one_is_done() {
     }
 }
 
-/// PngSuite `cdun2c08.png` carries a pHYs resolution, which a re-encode would drop.
+/// PngSuite `cdun2c08.png` carries a pHYs resolution: a PNG re-encode keeps it, npy would drop it.
 #[test]
 fn in_place_conversion_dropping_metadata_is_refused() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/png/pngsuite/cdun2c08.png");
@@ -291,8 +291,22 @@ fn in_place_conversion_dropping_metadata_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let png = dir.path().join("dpi.png");
     fs::copy(&corpus, &png).unwrap();
-    let o = run(&["convert", s(&png), s(&png)]);
+    let o = run(&["convert", s(&png), s(&png), "--format", "npy"]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
-    assert!(stderr(&o).contains("would drop its metadata (dpi)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("would drop its metadata (resolution: npy cannot store metadata)"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(fs::read(&png).unwrap(), fs::read(&corpus).unwrap());
+    let o = run(&["convert", s(&png), s(&png)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let dpi = pixcodec::probe(&fs::read(&png).unwrap()).unwrap().metadata.resolution;
+    assert_eq!(
+        dpi,
+        pixcodec::probe(&fs::read(&corpus).unwrap())
+            .unwrap()
+            .metadata
+            .resolution
+    );
 }

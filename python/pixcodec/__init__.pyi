@@ -12,7 +12,9 @@ __version__: str
 BytesLike = Union[bytes, bytearray, memoryview, mmap.mmap, npt.NDArray[np.uint8]]
 PathLike = Union[str, os.PathLike[str]]
 Limits = Union[dict[str, int], Literal["unlimited"]]
-OptionValue = Union[bool, int, float, str]
+# Codec options; also `metadata=` (a dict with the keys of ImageInfo.metadata) and
+# `metadata_policy="keep"|"strict"|"strip"`.
+OptionValue = Union[bool, int, float, str, dict[str, Any]]
 LayoutName = Literal["gray", "gray_alpha", "rgb", "rgba", "cmyk"]
 
 class Error(Exception): ...
@@ -48,6 +50,8 @@ class EncodeReport:
     def pages(self) -> int: ...
     @property
     def verification(self) -> Verification | None: ...
+    @property
+    def metadata_dropped(self) -> list[str]: ...
 
 class ImageInfo:
     """Header facts of an encoded image."""

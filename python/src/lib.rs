@@ -7,6 +7,8 @@
 //! Python side (`pixcodec/__init__.py`, `pixcodec/keras.py`) defines the exception classes
 //! and the documented signatures.
 
+mod metadata;
+
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -536,8 +538,10 @@ struct ImageInfo {
     format: String,
     /// True when the file format is lossy (the samples are already an approximation).
     lossy_source: bool,
-    /// Metadata found: ``icc_profile`` (bytes), ``exif`` (bytes), ``orientation`` (int),
-    /// ``dpi`` ((x, y)); absent items are missing from the dict.
+    /// Metadata found: ``icc_profile``, ``exif``, ``xmp`` (bytes), ``orientation`` (int),
+    /// ``dpi`` ((x, y)), ``resolution`` ((x, y, unit)), ``text`` (list of (keyword, value,
+    /// language)), ``unreadable`` (list of str); absent items are missing from the dict. The
+    /// encode functions take the same dict as ``metadata=``.
     metadata: Py<PyDict>,
     /// Set when a file's extension disagrees with its content.
     content_note: Option<String>,
@@ -563,19 +567,7 @@ impl ImageInfo {
 }
 
 fn info_to_py(py: Python<'_>, i: RsInfo) -> PyResult<ImageInfo> {
-    let md = PyDict::new(py);
-    if let Some(icc) = &i.metadata.icc_profile {
-        md.set_item("icc_profile", PyBytes::new(py, icc))?;
-    }
-    if let Some(exif) = &i.metadata.exif {
-        md.set_item("exif", PyBytes::new(py, exif))?;
-    }
-    if let Some(o) = i.metadata.orientation {
-        md.set_item("orientation", o)?;
-    }
-    if let Some(d) = i.metadata.dpi {
-        md.set_item("dpi", d)?;
-    }
+    let md = metadata::to_py(py, &i.metadata)?;
     Ok(ImageInfo {
         width: i.width,
         height: i.height,
@@ -804,6 +796,9 @@ struct EncodeReport {
     pages: u32,
     /// With ``verify=True``: ``{"identical": bool, "max_abs_diff": float, "psnr_db": float}``.
     verification: Option<Py<PyDict>>,
+    /// Metadata items given with ``metadata=`` that the output does not hold, each as
+    /// ``"item: reason"``.
+    metadata_dropped: Vec<String>,
 }
 
 #[pymethods]
@@ -843,6 +838,7 @@ fn report_to_py(py: Python<'_>, r: RsReport) -> PyResult<EncodeReport> {
         bytes: r.bytes_written,
         pages: r.pages,
         verification,
+        metadata_dropped: r.metadata_dropped.iter().map(|n| n.to_string()).collect(),
     })
 }
 
@@ -859,6 +855,16 @@ fn encode_options(
     if let Some(d) = options {
         for (k, v) in d.iter() {
             let key: String = k.extract()?;
+            // Not codec options: the metadata to write and what to do with it.
+            if key == "metadata" {
+                let md = v.cast::<PyDict>().map_err(|_| invalid("metadata= expects a dict"))?;
+                o = o.metadata(metadata::from_py(md)?);
+                continue;
+            }
+            if key == "metadata_policy" {
+                o = o.metadata_policy(metadata::policy(&v.extract::<String>()?)?);
+                continue;
+            }
             let value = if v.is_instance_of::<pyo3::types::PyBool>() {
                 OptionValue::Bool(v.extract()?)
             } else if v.is_instance_of::<pyo3::types::PyInt>() {

@@ -16,6 +16,7 @@ use crate::format::PixelFormat;
 use crate::image::{Image, ImageRef};
 use crate::io::write_atomic_with;
 use crate::limits::Limits;
+use crate::metadata::MetadataPolicy;
 use crate::options::{EncodeOptions, ResolvedOptions};
 
 use super::{Entry, Registry};
@@ -116,6 +117,18 @@ impl Registry {
                 }
             )));
         }
+        let metadata_dropped = match opts.metadata_to_write() {
+            Some(m) => codec.metadata_fit(m, first.format()),
+            None => Vec::new(),
+        };
+        if !metadata_dropped.is_empty() && (opts.metadata_policy == MetadataPolicy::Strict || opts.require_exact) {
+            let list: Vec<String> = metadata_dropped.iter().map(|n| n.to_string()).collect();
+            return Err(Error::NotExact(format!(
+                "{name} cannot keep all the metadata and the metadata policy is strict{}; nothing was written: {}. Use MetadataPolicy::Keep to write what fits, or Strip to write none",
+                if opts.require_exact { " (require_exact)" } else { "" },
+                list.join("; ")
+            )));
+        }
         let mut slot = EncoderSlot::take(codec, opts)?;
         let resolved = &slot.options.as_ref().expect("EncoderSlot::take resolves the options").1;
         // Exact or lossy with these options (JPEG: exact with lossless=true), decided
@@ -166,6 +179,7 @@ impl Registry {
             exact: lossy_reason.is_none(),
             lossy_reason,
             verification,
+            metadata_dropped,
         })
     }
 

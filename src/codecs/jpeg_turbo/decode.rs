@@ -7,13 +7,12 @@ use std::borrow::Cow;
 use turbojpeg::raw;
 
 use super::handle::{Bits, Decompressor};
-use super::markers::{exif_orientation, find_exif};
 use super::{NAME, PARALLEL_MIN_PIXELS};
 use crate::codec::Decoder;
 use crate::error::{Error, Result};
 use crate::format::{Layout, PixelFormat};
 use crate::image::ImageMut;
-use crate::info::{ImageInfo, Metadata};
+use crate::info::ImageInfo;
 use crate::limits::Limits;
 use crate::sample::SampleType;
 
@@ -68,7 +67,9 @@ impl<'a> JpegTurboDecoder<'a> {
         };
         let guards = (max_pixels, max_mb);
         let mut dec = Decompressor::new(data, guards)?;
-        dec.set(raw::TJPARAM_TJPARAM_SAVEMARKERS, 2)?;
+        // Metadata segments are read by metadata.rs, not saved by libjpeg (whose ICC check would
+        // fail the whole decode on a damaged ICC chunk).
+        dec.set(raw::TJPARAM_TJPARAM_SAVEMARKERS, 0)?;
         dec.read_header()
             .map_err(|e| decode_err(format!("cannot read the JPEG header: {e}")))?;
         let width = dec.get(raw::TJPARAM_TJPARAM_JPEGWIDTH);
@@ -119,7 +120,7 @@ impl<'a> JpegTurboDecoder<'a> {
         if precision < width_bits {
             info.significant_bits = Some(precision as u8);
         }
-        info.metadata = read_metadata(&dec);
+        info.metadata = super::metadata::read(&dec);
         Ok(JpegTurboDecoder {
             dec,
             info,
@@ -209,29 +210,4 @@ impl Decoder for JpegTurboDecoder<'_> {
         self.decompress(&mut tmp.as_mut())?;
         out.copy_from(&tmp.as_ref())
     }
-}
-
-/// ICC profile, density and EXIF from the header just read by `dec`.
-fn read_metadata(dec: &Decompressor<'_>) -> Metadata {
-    let mut meta = Metadata {
-        icc_profile: dec.icc_profile(),
-        ..Metadata::default()
-    };
-    let units = dec.get(raw::TJPARAM_TJPARAM_DENSITYUNITS);
-    let (x, y) = (
-        dec.get(raw::TJPARAM_TJPARAM_XDENSITY),
-        dec.get(raw::TJPARAM_TJPARAM_YDENSITY),
-    );
-    if x > 0 && y > 0 {
-        match units {
-            1 => meta.dpi = Some((x as f64, y as f64)),
-            2 => meta.dpi = Some((x as f64 * 2.54, y as f64 * 2.54)),
-            _ => {}
-        }
-    }
-    if let Some(exif) = find_exif(dec.data()) {
-        meta.orientation = exif_orientation(exif);
-        meta.exif = Some(exif.to_vec());
-    }
-    meta
 }

@@ -119,7 +119,15 @@ impl Encoder for JpegTurboEncoder {
             width: image.width(),
             pixel_format,
         };
-        self.write(&settings, image, options.bool("parallel")?, out)?;
+        let parallel = options.bool("parallel")?;
+        match options.metadata() {
+            Some(m) => {
+                let mut splicer = super::metadata::Splicer::new(out, m, format.layout);
+                self.write(&settings, image, parallel, &mut splicer)?;
+                splicer.finish()?;
+            }
+            None => self.write(&settings, image, parallel, out)?,
+        }
         // Kept for the next call: at most MAX_COMPRESSORS, none holding a huge output.
         self.compressors.retain(|c| c.output().len() <= MAX_KEPT_OUTPUT);
         self.compressors.truncate(MAX_COMPRESSORS);

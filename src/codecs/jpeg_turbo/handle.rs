@@ -183,22 +183,6 @@ impl<'a> Decompressor<'a> {
         Ok(())
     }
 
-    /// The embedded ICC profile, once the header (with saved markers) has been read.
-    pub(super) fn icc_profile(&self) -> Option<Vec<u8>> {
-        let mut icc: *mut libc::c_uchar = std::ptr::null_mut();
-        let mut icc_len: raw::size_t = 0;
-        // SAFETY: valid handle; on success `icc` is null or a tj3Alloc'd buffer of `icc_len`
-        // bytes that is copied and then freed once.
-        unsafe {
-            if raw::tj3GetICCProfile(self.handle, &mut icc, &mut icc_len) != 0 || icc.is_null() {
-                return None;
-            }
-            let profile = (icc_len > 0).then(|| std::slice::from_raw_parts(icc, icc_len as usize).to_vec());
-            raw::tj3Free(icc.cast());
-            profile
-        }
-    }
-
     /// The size libjpeg-turbo writes: the header's size scaled by 1/denom, or the cropped rows.
     fn output_size(&self) -> Option<(usize, usize)> {
         let (w, h) = self.header?;

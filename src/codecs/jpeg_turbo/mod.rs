@@ -23,8 +23,10 @@
 //!   [`MAX_SCANS`] against the "many scans" denial of service.
 //! - Shrink-on-load: [`Decoder::draft`] selects libjpeg-turbo's DCT scaling (1/2, 1/4, 1/8)
 //!   for lossy files, so a large JPEG decodes straight to a smaller size (as Pillow's `draft`).
-//! - Metadata: ICC profile (APP2), pixel density from the JFIF header (as DPI), raw EXIF
-//!   bytes (APP1) and the EXIF orientation tag.
+//! - Metadata (`metadata.rs`), as stored: ICC profile (APP2 chunks joined), raw EXIF bytes
+//!   (APP1) and the EXIF orientation tag, XMP (APP1), the JFIF density (unit kept). The
+//!   encoder writes them all (an ICC profile over 65519 bytes spans several APP2 segments);
+//!   text entries and the density of a CMYK file (no JFIF header) are reported dropped.
 //! - Two bands at once: a sequential (not progressive) lossy 8-bit file of at least
 //!   [`PARALLEL_MIN_PIXELS`], decoded at full size when pixcodec's parallelism rule
 //!   (`src/parallel.rs`) allows it, is decoded as an upper and a lower band on rayon's pool,
@@ -100,6 +102,7 @@ mod decode;
 mod encode;
 mod handle;
 mod markers;
+mod metadata;
 
 pub use decode::JpegTurboDecoder;
 pub use encode::JpegTurboEncoder;
@@ -108,6 +111,7 @@ use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidel
 use crate::error::Result;
 use crate::format::{Layout, PixelFormat};
 use crate::limits::Limits;
+use crate::metadata::{Metadata, MetadataNote};
 use crate::options::{OptionSpec, ResolvedOptions};
 use crate::sample::SampleType;
 
@@ -248,6 +252,10 @@ impl Codec for JpegTurboCodec {
 
     fn encoder(&self) -> Result<Box<dyn Encoder>> {
         Ok(Box::new(encode::JpegTurboEncoder::new()?))
+    }
+
+    fn metadata_fit(&self, metadata: &Metadata, format: PixelFormat) -> Vec<MetadataNote> {
+        metadata::fit(metadata, format.layout)
     }
 
     fn reusable_encoder(&self) -> bool {

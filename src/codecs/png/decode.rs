@@ -11,7 +11,7 @@ use crate::codec::{Decoder, Source};
 use crate::error::{Error, Result};
 use crate::format::{Layout, PixelFormat};
 use crate::image::ImageMut;
-use crate::info::{ImageInfo, Metadata};
+use crate::info::ImageInfo;
 use crate::limits::Limits;
 use crate::sample::SampleType;
 
@@ -63,6 +63,10 @@ pub(super) struct PngDecoder<'a> {
 
 impl<'a> PngDecoder<'a> {
     pub(super) fn new(source: Source<'a>, limits: &Limits) -> Result<Self> {
+        let raw = match &source {
+            Source::Bytes(b) => Some(*b),
+            Source::Reader(_) => None,
+        };
         let input: Box<dyn BufReadSeek + 'a> = match source {
             Source::Bytes(b) => Box::new(Cursor::new(b)),
             Source::Reader(r) => Box::new(BufReader::with_capacity(1 << 16, r)),
@@ -92,36 +96,14 @@ impl<'a> PngDecoder<'a> {
         limits.check_image(png_info.width, png_info.height, format)?;
 
         let mut info = ImageInfo::new(png_info.width, png_info.height, format, NAME, "png");
-        info.metadata = metadata(png_info);
+        let text_limit = usize::try_from(limits.max_alloc_bytes).unwrap_or(usize::MAX);
+        info.metadata = super::metadata::read(png_info, raw, text_limit);
         Ok(PngDecoder {
             reader,
             info,
             decoded: false,
         })
     }
-}
-
-/// ICC, dpi, EXIF and text keywords from the chunks read so far.
-fn metadata(info: &png::Info<'_>) -> Metadata {
-    let mut m = Metadata {
-        icc_profile: info.icc_profile.as_ref().map(|p| p.to_vec()),
-        // Some writers keep the JPEG APP1 prefix; pixcodec stores the bare TIFF structure.
-        exif: info
-            .exif_metadata
-            .as_ref()
-            .map(|e| e.strip_prefix(b"Exif\0\0").unwrap_or(e).to_vec()),
-        ..Metadata::default()
-    };
-    m.text_keys = (info.uncompressed_latin1_text.iter().map(|t| t.keyword.clone()))
-        .chain(info.compressed_latin1_text.iter().map(|t| t.keyword.clone()))
-        .chain(info.utf8_text.iter().map(|t| t.keyword.clone()))
-        .collect();
-    if let Some(d) = info.pixel_dims {
-        if d.unit == png::Unit::Meter && d.xppu > 0 && d.yppu > 0 {
-            m.dpi = Some((d.xppu as f64 * 0.0254, d.yppu as f64 * 0.0254));
-        }
-    }
-    m
 }
 
 impl Decoder for PngDecoder<'_> {

@@ -116,6 +116,9 @@ impl Encoder for PngEncoder {
         ihdr[8] = params.depth as u8;
         ihdr[9] = params.color as u8;
         write_chunk(out, b"IHDR", &ihdr)?;
+        if let Some(m) = options.metadata() {
+            super::metadata::write(out, m)?;
+        }
         if segmented {
             let stream = self.segments.zlib(image, &params, call.split(parallel, raw_len))?;
             for chunk in stream.chunks(IDAT_CHUNK) {
@@ -158,7 +161,7 @@ struct Scratch {
 }
 
 /// Writes one PNG chunk (length, type, data, CRC).
-fn write_chunk(out: &mut dyn Write, kind: &[u8; 4], data: &[u8]) -> Result<()> {
+pub(super) fn write_chunk(out: &mut dyn Write, kind: &[u8; 4], data: &[u8]) -> Result<()> {
     let len = u32::try_from(data.len()).map_err(|_| Error::encode(NAME, "PNG chunk larger than 4 GiB"))?;
     let mut crc = crc32fast::Hasher::new();
     crc.update(kind);

@@ -28,8 +28,12 @@
 //! * **APNG**: only the default image (the `IDAT` data) is decoded; files have one page.
 //! * Interlaced (Adam7) files decode to the same pixels as non-interlaced ones.
 //!
-//! Metadata read from the chunks before the image data: the ICC profile (`iCCP`), the
-//! resolution (`pHYs` with the metre unit, converted to dots per inch) and raw EXIF (`eXIf`).
+//! Metadata read from the chunks before the image data, as stored (`metadata.rs`): the ICC
+//! profile (`iCCP`), EXIF (`eXIf`) and its orientation, XMP (`iTXt` keyword
+//! `XML:com.adobe.xmp`), the resolution (`pHYs`, per metre or unitless) and text (`tEXt`,
+//! `zTXt`, `iTXt`; chunks after the image data are not read). The encoder writes all of
+//! them after `IHDR`; only a resolution that is not a whole number per metre is rounded
+//! (and reported).
 //! Decoding reads the whole file up to `IEND`: a file cut anywhere (even inside the trailing
 //! `IEND` chunk) or with a damaged chunk after the image data is an
 //! [`Error::Decode`](crate::Error::Decode) error, so a truncated download is never mistaken
@@ -65,12 +69,14 @@
 mod decode;
 mod encode;
 mod filter;
+mod metadata;
 mod parallel;
 
 use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
 use crate::error::Result;
 use crate::format::Layout;
 use crate::limits::Limits;
+use crate::metadata::{Metadata, MetadataNote};
 use crate::options::OptionSpec;
 use crate::sample::SampleType;
 
@@ -156,6 +162,10 @@ impl Codec for PngCodec {
 
     fn encoder(&self) -> Result<Box<dyn Encoder>> {
         Ok(Box::new(encode::PngEncoder::default()))
+    }
+
+    fn metadata_fit(&self, metadata: &Metadata, _format: crate::format::PixelFormat) -> Vec<MetadataNote> {
+        metadata::fit(metadata)
     }
 
     fn reusable_encoder(&self) -> bool {

@@ -37,6 +37,14 @@
 //! Limits are checked before any pixel allocation; the `tiff` crate's own buffer limits are
 //! set from `Limits::max_alloc_bytes` as well.
 //!
+//! Metadata (`decode/metadata.rs`, `encode/metadata.rs`), per page as stored and written on
+//! the first page: ICC profile (34675), XMP (700), resolution (282, 283, 296), orientation
+//! (274) and the text tags ImageDescription, Software, DateTime, Artist and Copyright. The
+//! EXIF IFD (34665) is read as an EXIF block (IFD0 with the orientation and the EXIF IFD
+//! pointer, the EXIF IFD's values copied byte for byte; sub-IFDs in it are noted as not
+//! carried); the encoder writes such a block back as the page's EXIF IFD, and reports dropped
+//! a block whose IFD0 holds other tags (a camera's Make, Model, ...).
+//!
 //! # Encoding
 //!
 //! All 55 pairs of {Gray, GrayAlpha, Rgb, Rgba, Cmyk} x {U8..U64, I8..I64, F16, F32, F64} are
@@ -89,8 +97,9 @@ mod predict;
 
 use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
 use crate::error::{Error, Result};
-use crate::format::Layout;
+use crate::format::{Layout, PixelFormat};
 use crate::limits::Limits;
+use crate::metadata::{Metadata, MetadataNote};
 use crate::options::OptionSpec;
 use crate::sample::SampleType;
 
@@ -195,6 +204,10 @@ impl Codec for TiffCodec {
 
     fn encoder(&self) -> Result<Box<dyn Encoder>> {
         Ok(Box::new(encode::TiffEncoder::default()))
+    }
+
+    fn metadata_fit(&self, metadata: &Metadata, _format: PixelFormat) -> Vec<MetadataNote> {
+        encode::metadata::fit(metadata)
     }
 
     fn reusable_encoder(&self) -> bool {

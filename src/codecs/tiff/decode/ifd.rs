@@ -1,6 +1,6 @@
 //! IFD and tag reading: counting the pages of the main chain, mapping a page's tags onto a
-//! pixcodec [`PixelFormat`] (or a precise `Unsupported` naming what is not), and the page's
-//! ICC profile and resolution.
+//! pixcodec [`PixelFormat`] (or a precise `Unsupported` naming what is not); the page's
+//! metadata is read by `metadata.rs`.
 
 use std::collections::HashSet;
 
@@ -11,7 +11,6 @@ use super::{guarded, packed, unsupported, Page, Reader};
 use crate::codecs::tiff::NAME;
 use crate::error::{Error, Result};
 use crate::format::{Layout, PixelFormat};
-use crate::info::Metadata;
 use crate::limits::Limits;
 use crate::sample::SampleType;
 
@@ -238,34 +237,4 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
         lossy,
         compression,
     })
-}
-
-/// ICC profile and resolution of the current page (best effort: unreadable tags are skipped).
-pub(super) fn metadata(dec: &mut TDecoder<Reader<'_>>) -> Metadata {
-    let mut m = Metadata::default();
-    if let Ok(Some(v)) = guarded(|| dec.find_tag(Tag::IccProfile)) {
-        m.icc_profile = v.into_u8_vec().ok().filter(|v| !v.is_empty());
-    }
-    let unit = tag_u16(dec, Tag::ResolutionUnit, 2).unwrap_or(1);
-    let factor = match unit {
-        2 => Some(1.0),
-        3 => Some(2.54),
-        _ => None,
-    };
-    if let Some(factor) = factor {
-        let x = guarded(|| dec.find_tag(Tag::XResolution))
-            .ok()
-            .flatten()
-            .and_then(|v| v.into_f64().ok());
-        let y = guarded(|| dec.find_tag(Tag::YResolution))
-            .ok()
-            .flatten()
-            .and_then(|v| v.into_f64().ok());
-        if let (Some(x), Some(y)) = (x, y) {
-            if x.is_finite() && y.is_finite() && x > 0.0 && y > 0.0 {
-                m.dpi = Some((x * factor, y * factor));
-            }
-        }
-    }
-    m
 }

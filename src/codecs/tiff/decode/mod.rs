@@ -6,6 +6,7 @@
 //! strip reader (`strips.rs`), which is faster and decodes straight into caller memory.
 
 mod ifd;
+mod metadata;
 mod packbits;
 mod packed;
 mod strips;
@@ -23,7 +24,9 @@ use crate::format::PixelFormat;
 use crate::image::ImageMut;
 use crate::info::ImageInfo;
 use crate::limits::Limits;
-use ifd::{classify, count_pages, metadata};
+use ifd::{classify, count_pages};
+use metadata::read as metadata;
+pub(super) use metadata::TEXT_TAGS;
 
 type Reader<'a> = Box<dyn ReadSeek + 'a>;
 
@@ -103,7 +106,7 @@ impl<'a> TiffDecoder<'a> {
         info.pages = pages;
         info.lossy_source = page.lossy;
         info.significant_bits = page.significant_bits();
-        info.metadata = metadata(&mut dec);
+        info.metadata = metadata(&mut dec, bytes);
         Ok(TiffDecoder {
             dec,
             bytes,
@@ -121,7 +124,7 @@ impl TiffDecoder<'_> {
         self.info.format = p.format;
         self.info.lossy_source = p.lossy;
         self.info.significant_bits = p.significant_bits();
-        self.info.metadata = metadata(&mut self.dec);
+        self.info.metadata = metadata(&mut self.dec, self.bytes);
     }
 
     /// Reads the whole page in the crate's layout into `buf` (planes one after another,

@@ -104,6 +104,13 @@ impl Ifd {
         self.push(tag, LONG, 1, start);
     }
 
+    /// Any field type: `count` values given as their native-endian `bytes`.
+    pub(super) fn raw(&mut self, tag: u16, ty: u16, count: u64, bytes: &[u8]) {
+        let start = self.values.len();
+        self.values.extend_from_slice(bytes);
+        self.push(tag, ty, count, start);
+    }
+
     /// Strip offsets or byte counts: LONG in classic TIFF, LONG8 in BigTIFF.
     pub(super) fn offsets(&mut self, tag: u16, v: &[u64]) -> Result<()> {
         let start = self.values.len();
@@ -119,6 +126,18 @@ impl Ifd {
         }
         self.push(tag, if self.big { LONG8 } else { LONG }, v.len() as u64, start);
         Ok(())
+    }
+
+    /// Sets the value of an offset entry made by [`Ifd::offsets`] with one value.
+    pub(super) fn set_offset(&mut self, tag: u16, v: u64) {
+        if let Some(e) = self.entries.iter().find(|e| e.tag == tag) {
+            let bytes = &mut self.values[e.start..e.start + e.len];
+            if bytes.len() == 8 {
+                bytes.copy_from_slice(&v.to_ne_bytes());
+            } else {
+                bytes.copy_from_slice(&(v as u32).to_ne_bytes());
+            }
+        }
     }
 
     /// Removes the last entry (and its value bytes).

@@ -17,6 +17,7 @@
 //! `strips.rs`, whose per-thread coders the encoder keeps between calls.
 
 mod ifd;
+pub(super) mod metadata;
 mod packed;
 mod strips;
 
@@ -194,7 +195,17 @@ impl Encoder for TiffEncoder {
         w.header()?;
         let result = pages.iter().enumerate().try_for_each(|(i, page)| {
             let last = i + 1 == pages.len();
-            write_page(&mut w, &mut self.page, &mut self.coders, &call, page, &settings, last)
+            let meta = options.metadata().filter(|_| i == 0);
+            write_page(
+                &mut w,
+                &mut self.page,
+                &mut self.coders,
+                &call,
+                page,
+                &settings,
+                last,
+                meta,
+            )
         });
         self.page.trim();
         result?;
@@ -216,6 +227,7 @@ fn worst_case_size(pages: impl IntoIterator<Item = (u64, u32, u32)>, compression
     }
     estimate
 }
+#[allow(clippy::too_many_arguments)] // `meta`: the metadata tags, first page only
 fn write_page(
     w: &mut Out<'_>,
     b: &mut PageBuffers,
@@ -224,6 +236,7 @@ fn write_page(
     page: &ImageRef<'_>,
     s: &Settings,
     last: bool,
+    meta: Option<&crate::metadata::Metadata>,
 ) -> Result<()> {
     let format = page.format();
     let ch = format.channels();
@@ -296,6 +309,9 @@ fn write_page(
         // Predictor: 2 horizontal differencing (integers), 3 floating point (floats).
         ifd.short(317, if format.sample.is_float() { 3 } else { 2 });
     }
+    if let Some(m) = meta {
+        metadata::add_tags(ifd, m)?;
+    }
     // The offsets depend on the IFD's size, which depends only on how many there are.
     ifd.offsets(279, &b.counts)?; // StripByteCounts
     b.offsets.clear();
@@ -309,6 +325,17 @@ fn write_page(
     }
     ifd.pop();
     ifd.offsets(273, &b.offsets)?;
+    // The EXIF IFD (first page, metadata.rs) goes after the strips.
+    let strips_end = end;
+    let exif_at = end + end % 2;
+    let exif = meta.and_then(|m| metadata::exif_sub_ifd(m, exif_at, w.big));
+    if let Some(sub) = &exif {
+        if !w.big && u32::try_from(exif_at).is_err() {
+            return Err(enc_err("the file passed 4 GiB; write it with bigtiff=true"));
+        }
+        ifd.set_offset(34665, exif_at);
+        end = exif_at + sub.len() as u64;
+    }
     let next = if last { 0 } else { end + end % 2 };
     if !w.big && u32::try_from(next).is_err() {
         return Err(enc_err("the file passed 4 GiB; write it with bigtiff=true"));
@@ -329,6 +356,12 @@ fn write_page(
         for c in &b.coded[..n] {
             w.put(c)?;
         }
+    }
+    if let Some(sub) = &exif {
+        if strips_end % 2 == 1 {
+            w.put(&[0])?;
+        }
+        w.put(sub)?;
     }
     if !last && end % 2 == 1 {
         // IFDs start on a word boundary.

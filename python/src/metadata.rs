@@ -1,0 +1,119 @@
+//! Metadata between Python dicts and `pixcodec::Metadata`: what `probe` reports
+//! (`ImageInfo.metadata`) and what the encode functions take as `metadata=` (the same keys),
+//! with `metadata_policy="keep"|"strict"|"strip"`.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList};
+
+use pixcodec::{Metadata, MetadataPolicy, Resolution, ResolutionUnit, TextEntry};
+
+fn unit_name(u: ResolutionUnit) -> &'static str {
+    match u {
+        ResolutionUnit::None => "none",
+        ResolutionUnit::Inch => "inch",
+        ResolutionUnit::Centimeter => "cm",
+        ResolutionUnit::Meter => "m",
+    }
+}
+
+/// The dict of `ImageInfo.metadata`: `icc_profile`, `exif`, `xmp` (bytes), `orientation`
+/// (int), `dpi` ((x, y)), `resolution` ((x, y, unit) with unit `none|inch|cm|m`), `text`
+/// (list of (keyword, value, language or None)), `unreadable` (list of str); absent items
+/// are missing.
+pub(crate) fn to_py<'py>(py: Python<'py>, m: &Metadata) -> PyResult<Bound<'py, PyDict>> {
+    let md = PyDict::new(py);
+    if let Some(icc) = &m.icc_profile {
+        md.set_item("icc_profile", PyBytes::new(py, icc))?;
+    }
+    if let Some(exif) = &m.exif {
+        md.set_item("exif", PyBytes::new(py, exif))?;
+    }
+    if let Some(o) = m.orientation {
+        md.set_item("orientation", o)?;
+    }
+    if let Some(d) = m.dpi() {
+        md.set_item("dpi", d)?;
+    }
+    if let Some(x) = &m.xmp {
+        md.set_item("xmp", PyBytes::new(py, x))?;
+    }
+    if let Some(r) = &m.resolution {
+        md.set_item("resolution", (r.x, r.y, unit_name(r.unit)))?;
+    }
+    if !m.text.is_empty() {
+        let items: Vec<(String, String, Option<String>)> = m
+            .text
+            .iter()
+            .map(|t| (t.keyword.clone(), t.value.clone(), t.language.clone()))
+            .collect();
+        md.set_item("text", PyList::new(py, items)?)?;
+    }
+    if !m.unreadable.is_empty() {
+        md.set_item("unreadable", PyList::new(py, &m.unreadable)?)?;
+    }
+    Ok(md)
+}
+
+/// Metadata from a dict with the keys of [`to_py`] (`dpi` means a resolution per inch;
+/// `unreadable` is ignored).
+pub(crate) fn from_py(d: &Bound<'_, PyDict>) -> PyResult<Metadata> {
+    let mut m = Metadata::default();
+    for (k, v) in d.iter() {
+        let key: String = k.extract()?;
+        match key.as_str() {
+            "icc_profile" => m.icc_profile = Some(v.extract()?),
+            "exif" => m.exif = Some(v.extract()?),
+            "xmp" => m.xmp = Some(v.extract()?),
+            "orientation" => m.orientation = Some(v.extract()?),
+            "dpi" => {
+                let (x, y): (f64, f64) = v.extract()?;
+                m.resolution = Some(Resolution::new(x, y, ResolutionUnit::Inch));
+            }
+            "resolution" => {
+                let (x, y, u): (f64, f64, String) = v.extract()?;
+                let unit = match u.as_str() {
+                    "none" => ResolutionUnit::None,
+                    "inch" => ResolutionUnit::Inch,
+                    "cm" => ResolutionUnit::Centimeter,
+                    "m" => ResolutionUnit::Meter,
+                    other => {
+                        return Err(super::invalid(format!(
+                            "metadata resolution unit '{other}': expected none, inch, cm or m"
+                        )))
+                    }
+                };
+                m.resolution = Some(Resolution::new(x, y, unit));
+            }
+            "text" => {
+                for item in v.try_iter()? {
+                    let item = item?;
+                    let (keyword, value, language): (String, String, Option<String>) = match item.extract() {
+                        Ok(t) => t,
+                        Err(_) => {
+                            let (k, v): (String, String) = item.extract()?;
+                            (k, v, None)
+                        }
+                    };
+                    m.text.push(TextEntry {
+                        keyword,
+                        value,
+                        language,
+                    });
+                }
+            }
+            "unreadable" => {}
+            other => {
+                return Err(super::invalid(format!(
+                "unknown metadata key '{other}': expected icc_profile, exif, xmp, orientation, dpi, resolution or text"
+            )))
+            }
+        }
+    }
+    Ok(m)
+}
+
+/// The policy named `keep`, `strict` or `strip`.
+pub(crate) fn policy(s: &str) -> PyResult<MetadataPolicy> {
+    MetadataPolicy::parse(s)
+        .ok_or_else(|| super::invalid(format!("metadata_policy '{s}': expected keep, strict or strip")))
+}

@@ -1,0 +1,197 @@
+//! The metadata tags of the first page: ICC profile (34675, UNDEFINED), XMP (700, BYTE),
+//! X/YResolution (282, 283, RATIONAL) with ResolutionUnit (296), Orientation (274) and the
+//! text tags named by their keywords (ImageDescription, Software, DateTime, Artist,
+//! Copyright, ASCII) and the EXIF IFD (34665) when the EXIF block is one a page can hold: its
+//! IFD0 has only the orientation and the EXIF IFD pointer (the shape TIFF decoding makes), in
+//! the file's byte order. Other blocks are reported dropped: their IFD0 tags (Make, Model, ...)
+//! would have to be merged into the page's own.
+
+use super::super::decode::TEXT_TAGS;
+use super::ifd::Ifd;
+use crate::metadata::{exif, Metadata, MetadataItem, MetadataNote, Resolution, ResolutionUnit};
+
+const BYTE: u16 = 1;
+const ASCII: u16 = 2;
+const RATIONAL: u16 = 5;
+const UNDEFINED: u16 = 7;
+
+/// `v` as a rational with a power-of-ten denominator, exact when possible.
+fn rational(v: f64) -> (u32, u32, bool) {
+    for den in [1u32, 10, 100, 1000, 10_000, 100_000, 1_000_000] {
+        let n = v * f64::from(den);
+        let r = n.round();
+        if (n - r).abs() <= 1e-6 * f64::from(den).max(1.0) && r >= 1.0 && r <= f64::from(u32::MAX) {
+            return (r as u32, den, true);
+        }
+    }
+    let den = (f64::from(u32::MAX) / v.max(1.0)).clamp(1.0, 1e6) as u32;
+    (((v * f64::from(den)).round().max(1.0)) as u32, den, false)
+}
+
+/// X and Y as rationals, the ResolutionUnit value, and whether the rationals are exact.
+type Rationals = ((u32, u32), (u32, u32), u16, bool);
+
+/// The tag values for a resolution.
+fn resolution(r: &Resolution) -> Option<Rationals> {
+    let (unit, (x, y)) = match r.unit {
+        ResolutionUnit::None => (1, (r.x, r.y)),
+        ResolutionUnit::Inch => (2, (r.x, r.y)),
+        ResolutionUnit::Centimeter => (3, (r.x, r.y)),
+        ResolutionUnit::Meter => (3, r.to_unit(ResolutionUnit::Centimeter)?),
+    };
+    if !(x.is_finite() && y.is_finite() && x > 0.0 && y > 0.0) {
+        return None;
+    }
+    let (xn, xd, xe) = rational(x);
+    let (yn, yd, ye) = rational(y);
+    Some(((xn, xd), (yn, yd), unit, xe && ye))
+}
+
+/// The text tag of a keyword.
+fn text_tag(keyword: &str) -> Option<u16> {
+    TEXT_TAGS.iter().find(|(_, k)| *k == keyword).map(|(t, _)| *t)
+}
+
+/// What of `m` a TIFF cannot hold as given.
+pub(in crate::codecs::tiff) fn fit(m: &Metadata) -> Vec<MetadataNote> {
+    let mut notes = m.empty_items();
+    if let Some(Err(why)) = exif_ifd(m) {
+        let kept = if exif::effective_orientation(m).is_some() {
+            " (the orientation is kept as tag 274)"
+        } else {
+            ""
+        };
+        let why =
+            format!("tiff keeps EXIF as an EXIF IFD, and this block cannot be one: {why}; it is not written{kept}");
+        notes.push(MetadataNote::new(MetadataItem::Exif, why));
+    }
+    if let Some(o) = m.orientation.filter(|o| !(1..=8).contains(o)) {
+        let why = format!("{o} is not a TIFF orientation (1..=8)");
+        notes.push(MetadataNote::new(MetadataItem::Orientation, why));
+    }
+    if let Some(r) = &m.resolution {
+        match resolution(r) {
+            None => notes.push(MetadataNote::new(
+                MetadataItem::Resolution,
+                format!("tiff cannot store {} x {} per {}", r.x, r.y, r.unit),
+            )),
+            Some(((xn, xd), (yn, yd), _, false)) => notes.push(MetadataNote::new(
+                MetadataItem::Resolution,
+                format!("written as the rationals {xn}/{xd} x {yn}/{yd}, near {} x {}", r.x, r.y),
+            )),
+            Some(_) => {}
+        }
+    }
+    let mut used = Vec::new();
+    for t in &m.text {
+        let why = match text_tag(&t.keyword) {
+            None => Some(format!(
+                "tiff has no tag for this keyword (it holds {})",
+                TEXT_TAGS.map(|(_, k)| k).join(", ")
+            )),
+            Some(tag) if used.contains(&tag) => Some("tiff holds one value per text tag".to_string()),
+            Some(_) if t.value.contains('\0') => Some("TIFF ASCII values cannot contain NUL".to_string()),
+            Some(_) if t.language.is_some() => Some("tiff text tags have no language".to_string()),
+            Some(tag) => {
+                used.push(tag);
+                None
+            }
+        };
+        if let Some(why) = why {
+            notes.push(MetadataNote::new(MetadataItem::Text(t.keyword.clone()), why));
+        }
+    }
+    notes
+}
+
+/// The EXIF IFD entries of `m`'s EXIF block, when it is one the page can hold: IFD0 with
+/// only the orientation and the EXIF IFD pointer, in the byte order the file is written in.
+fn exif_ifd(m: &Metadata) -> Option<Result<Vec<exif::IfdEntry>, String>> {
+    let block = m.exif.as_ref().filter(|e| !e.is_empty())?;
+    Some(exif::simple_exif_ifd(block).and_then(|(le, entries)| {
+        if le == cfg!(target_endian = "little") {
+            Ok(entries)
+        } else {
+            Err("its byte order differs from the file's".to_string())
+        }
+    }))
+}
+
+/// The page's EXIF IFD placed at file offset `at` (classic or BigTIFF entries), with its
+/// out-of-line values after it; `None` when `m` has no EXIF block a page can hold.
+pub(super) fn exif_sub_ifd(m: &Metadata, at: u64, big: bool) -> Option<Vec<u8>> {
+    let entries = exif_ifd(m)?.ok().filter(|e| !e.is_empty())?;
+    let (head, entry, next, inline) = if big { (8, 20, 8, 8) } else { (2, 12, 4, 4) };
+    let mut data_at = at + (head + entry * entries.len() + next) as u64;
+    let mut out = Vec::new();
+    let mut data = Vec::new();
+    let word = |out: &mut Vec<u8>, v: u64| {
+        if big {
+            out.extend_from_slice(&v.to_ne_bytes());
+        } else {
+            out.extend_from_slice(&(v as u32).to_ne_bytes());
+        }
+    };
+    if big {
+        out.extend_from_slice(&(entries.len() as u64).to_ne_bytes());
+    } else {
+        out.extend_from_slice(&(entries.len() as u16).to_ne_bytes());
+    }
+    for e in &entries {
+        out.extend_from_slice(&e.tag.to_ne_bytes());
+        out.extend_from_slice(&e.ty.to_ne_bytes());
+        word(&mut out, u64::from(e.count));
+        if e.inline || e.value.len() <= inline {
+            let mut v = e.value.clone();
+            v.resize(inline, 0);
+            out.extend_from_slice(&v);
+        } else {
+            word(&mut out, data_at);
+            data.extend_from_slice(&e.value);
+            if e.value.len() % 2 == 1 {
+                data.push(0);
+            }
+            data_at += e.value.len().next_multiple_of(2) as u64;
+        }
+    }
+    word(&mut out, 0);
+    out.extend_from_slice(&data);
+    Some(out)
+}
+
+/// Adds the tags of `m` that [`fit`] did not exclude to the first page's IFD; the EXIF IFD
+/// pointer (34665) gets its value with [`Ifd::set_offset`] once the page's layout is known.
+pub(super) fn add_tags(ifd: &mut Ifd, m: &Metadata) -> crate::error::Result<()> {
+    if let Some(Ok(entries)) = exif_ifd(m) {
+        if !entries.is_empty() {
+            ifd.offsets(34665, &[0])?;
+        }
+    }
+    if let Some(icc) = m.icc_profile.as_ref().filter(|p| !p.is_empty()) {
+        ifd.raw(34675, UNDEFINED, icc.len() as u64, icc);
+    }
+    if let Some(x) = m.xmp.as_ref().filter(|x| !x.is_empty()) {
+        ifd.raw(700, BYTE, x.len() as u64, x);
+    }
+    if let Some(o) = exif::effective_orientation(m).filter(|o| (1..=8).contains(o)) {
+        ifd.short(274, o);
+    }
+    if let Some(((xn, xd), (yn, yd), unit, _)) = m.resolution.as_ref().and_then(resolution) {
+        let pair = |n: u32, d: u32| [n.to_ne_bytes(), d.to_ne_bytes()].concat();
+        ifd.raw(282, RATIONAL, 1, &pair(xn, xd));
+        ifd.raw(283, RATIONAL, 1, &pair(yn, yd));
+        ifd.short(296, unit);
+    }
+    let mut used = Vec::new();
+    for t in &m.text {
+        let Some(tag) = text_tag(&t.keyword) else { continue };
+        if used.contains(&tag) || t.value.contains('\0') || t.language.is_some() {
+            continue;
+        }
+        used.push(tag);
+        let mut v = t.value.as_bytes().to_vec();
+        v.push(0);
+        ifd.raw(tag, ASCII, v.len() as u64, &v);
+    }
+    Ok(())
+}
