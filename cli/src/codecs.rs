@@ -185,10 +185,11 @@ fn print_verbose(reg: &Registry) {
     for c in reg.codecs() {
         let d = c.descriptor();
         let caps = c.capabilities();
-        println!(
+        let heading = format!(
             "{} — {} (format {}, priority {})",
             d.name, d.description, d.format, d.priority
         );
+        println!("{}", wrap(&heading, "    "));
         println!(
             "  extensions: .{}   MIME: {}",
             d.extensions.join(" ."),

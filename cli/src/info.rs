@@ -102,6 +102,7 @@ pub fn info_json(info: &ImageInfo) -> serde_json::Value {
         "sample_type": info.format.sample.name(),
         "pixel_format": info.format.to_string(),
         "bits_per_sample": info.format.sample.bits(),
+        "significant_bits": info.significant_bits,
         "pages": info.pages,
         "lossy_source": info.lossy_source,
         "metadata": m.present(),
@@ -183,13 +184,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 } else {
                     let meta = info.metadata.present();
                     println!(
-                        "{}: {} (codec {}), {}x{} {}, {} page{}, {} source, metadata: {}",
+                        "{}: {} (codec {}), {}x{} {}{}, {} page{}, {} source, metadata: {}",
                         path.display(),
                         info.format_name,
                         info.codec,
                         info.width,
                         info.height,
                         info.format,
+                        match info.significant_bits {
+                            Some(b) => format!(" ({b}-bit samples stored)"),
+                            None => String::new(),
+                        },
                         info.pages,
                         if info.pages == 1 { "" } else { "s" },
                         if info.lossy_source { "lossy" } else { "exact" },

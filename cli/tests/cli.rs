@@ -355,6 +355,14 @@ fn check_takes_options_and_codecs_shows_exact_with() {
 
     let o = run(&["codecs"]);
     assert!(
+        text(&o)
+            .0
+            .contains("Gray/Rgb/Cmyk U8,U16 (lossy; exact with lossless=true)"),
+        "{}",
+        text(&o).0
+    );
+    let o = run(&["codecs", "--verbose"]);
+    assert!(
         text(&o).0.contains("Gray U16 (lossy; exact with lossless=true)"),
         "{}",
         text(&o).0

@@ -50,7 +50,7 @@ fn codecs_is_a_compact_table_with_a_verbose_form() {
         "{png}"
     );
     let jpeg = line("jpeg-turbo");
-    assert!(jpeg.contains("Gray/Rgb/Cmyk U8 (lossy)"), "{jpeg}");
+    assert!(jpeg.contains("Gray/Rgb/Cmyk U8,U16 (lossy)"), "{jpeg}");
     let tiff = line("tiff");
     assert!(tiff.contains("U8..U64,I8..I64") && tiff.contains("multi"), "{tiff}");
     assert!(line("gif-image-rs").contains("Rgba U8 (lossy)"));
@@ -213,12 +213,45 @@ fn info_shows_text_keys_and_in_place_refuses_to_drop_them() {
     let dir = tempfile::tempdir().unwrap();
     let png = dir.path().join("t.png");
     std::fs::copy(&corpus, &png).unwrap();
-    let o = run(&["convert", s(&png), s(&png)]);
+    // npy holds no text: an in-place re-encode to it is refused, the file left as it was.
+    let o = run(&["convert", s(&png), s(&png), "--format", "npy", "--force-extension"]);
     assert_eq!(o.status.code(), Some(3));
     let err = String::from_utf8_lossy(&o.stderr)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    assert!(err.contains("would drop its metadata (text)"), "{err}");
+    assert!(err.contains("would drop its metadata (text"), "{err}");
     assert_eq!(std::fs::read(&png).unwrap(), std::fs::read(&corpus).unwrap());
+    // PNG keeps the text chunks: the in-place re-encode is allowed and keeps every entry.
+    let o = run(&["convert", s(&png), s(&png)]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let before = pixcodec::probe(&std::fs::read(&corpus).unwrap()).unwrap().metadata.text;
+    let after = pixcodec::probe(&std::fs::read(&png).unwrap()).unwrap().metadata.text;
+    assert_eq!(after, before);
+    assert_eq!(after.len(), 6);
+}
+
+#[test]
+fn info_shows_the_stored_bit_depth() {
+    let dir = tempfile::tempdir().unwrap();
+    let tif = dir.path().join("twelve.tif");
+    let samples: Vec<u16> = (0..48u16).map(|i| i * 85).collect(); // 0..=3995: fits 12 bits
+    let img = Image::from_samples(8, 6, Layout::Gray, &samples).unwrap();
+    let opts = EncodeOptions::new().set("significant_bits", 12i64).compression("lzw");
+    Registry::global().write(img.as_ref(), &tif, &opts).unwrap();
+    let text = out(&run(&["info", s(&tif)]));
+    assert!(text.contains("8x6 Gray U16 (12-bit samples stored)"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&out(&run(&["info", "--json", s(&tif)]))).unwrap();
+    assert_eq!(
+        (&v[0]["bits_per_sample"], &v[0]["significant_bits"]),
+        (&16.into(), &12.into())
+    );
+    // A full-width file says nothing extra.
+    let full = dir.path().join("full.tif");
+    Registry::global()
+        .write(img.as_ref(), &full, &EncodeOptions::new())
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&out(&run(&["info", "--json", s(&full)]))).unwrap();
+    assert!(v[0]["significant_bits"].is_null(), "{v}");
+    assert!(!out(&run(&["info", s(&full)])).contains("samples stored"));
 }

@@ -291,7 +291,7 @@ fn in_place_conversion_dropping_metadata_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let png = dir.path().join("dpi.png");
     fs::copy(&corpus, &png).unwrap();
-    let o = run(&["convert", s(&png), s(&png), "--format", "npy"]);
+    let o = run(&["convert", s(&png), s(&png), "--format", "npy", "--force-extension"]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("would drop its metadata (resolution: npy cannot store metadata)"),
