@@ -137,7 +137,8 @@ static void test_layout(void) {
 /* A refused encode names the C conversion that would make the data fit; the converted view
  * (from pxc_image_view_of) then encodes. */
 static void test_refusal_names_c_functions(void) {
-    static const uint16_t g16[4] = {1, 2, 3, 250};
+    /* 5000 does not fit a 12-bit lossy JPEG (U16 samples up to 4095 would be written so). */
+    static const uint16_t g16[4] = {1, 2, 3, 5000};
     static const uint8_t rgba[16] = {0};
     pxc_image_view v = view_of(g16, 2, 2, PXC_LAYOUT_GRAY, PXC_SAMPLE_U16, 0);
     pxc_image *out = NULL;
@@ -146,8 +147,10 @@ static void test_refusal_names_c_functions(void) {
     CHECK_STATUS(pxc_encode(NULL, &v, "jpeg", NULL, &bytes, NULL), PXC_STATUS_NOT_EXACT);
     CHECK_MSG_CONTAINS("pxc_convert_cast(view, PXC_SAMPLE_U8, &out) (fails naming the first value that does not fit)");
     CHECK_MSG_CONTAINS("pxc_convert_scale_minmax(view, PXC_SAMPLE_U8, &out)");
+    CHECK_MSG_CONTAINS("lossless=true");
     check_no_rust_names();
-    CHECK_OK(pxc_convert_cast(&v, PXC_SAMPLE_U8, &out));
+    CHECK_STATUS(pxc_convert_cast(&v, PXC_SAMPLE_U8, &out), PXC_STATUS_NOT_EXACT);
+    CHECK_OK(pxc_convert_scale_minmax(&v, PXC_SAMPLE_U8, &out));
     if (out) {
         CHECK_OK(pxc_image_view_of(out, &cv));
         CHECK_OK(pxc_encode(NULL, &cv, "png", NULL, &bytes, NULL));

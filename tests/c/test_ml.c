@@ -249,7 +249,7 @@ static void test_load_two_phase_and_errors(void) {
     CHECK_STATUS(pxc_load_options_set_fit(o, 4), PXC_STATUS_INVALID_ARGUMENT);
     CHECK_MSG_CONTAINS("pxc_fit");
     CHECK_STATUS(pxc_load_options_set_target_size(o, 0, 5), PXC_STATUS_INVALID_ARGUMENT);
-    CHECK_STATUS(pxc_load_into(NULL, png.data, png.len, o, outf, sizeof outf, 0, 10, NULL, NULL),
+    CHECK_STATUS(pxc_load_into(NULL, png.data, png.len, o, outf, sizeof outf, 0, 11, NULL, NULL),
                  PXC_STATUS_INVALID_ARGUMENT);
     CHECK_MSG_CONTAINS("pxc_sample");
     CHECK_STATUS(pxc_load_into(NULL, png.data, png.len, o, outf, sizeof outf, 3, PXC_SAMPLE_F32, NULL, NULL),
@@ -585,7 +585,7 @@ static void test_dataset(const char *root) {
     CHECK_STATUS(pxc_dataset_options_set_color_mode(o, 99), PXC_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(pxc_dataset_options_set_interpolation(o, 6), PXC_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(pxc_dataset_options_set_fit(o, 4), PXC_STATUS_INVALID_ARGUMENT);
-    CHECK_STATUS(pxc_dataset_options_set_dtype(o, 10), PXC_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pxc_dataset_options_set_dtype(o, 11), PXC_STATUS_INVALID_ARGUMENT);
     CHECK_OK(pxc_dataset_options_set_batch_size(o, 0));
     CHECK_STATUS(pxc_dataset_open(root, o, &ds), PXC_STATUS_INVALID_ARGUMENT);
     CHECK_MSG_CONTAINS("batch_size");

@@ -221,8 +221,11 @@ impl JpegTurboEncoder {
                         if wide { 16 } else { 8 }
                     )
                 } else {
+                    use crate::convert::{Remedy, Surface};
                     format!(
-                        "{NAME} cannot store {format} sample {value} at {at} in a 12-bit lossy JPEG (values 0..={max}); nothing was written. Set lossless=true for an exact JPEG of up to 16 bits"
+                        "{NAME} cannot store {format} sample {value} at {at} in a 12-bit lossy JPEG (values 0..={max}); nothing was written. Set lossless=true for an exact JPEG of up to 16 bits, or make the samples 8-bit first: {} (fails naming the first value that does not fit) or {} (rescales on purpose)",
+                        Remedy::Cast(SampleType::U8).text(Surface::Rust),
+                        Remedy::Scale(SampleType::U8).text(Surface::Rust)
                     )
                 }));
             }
