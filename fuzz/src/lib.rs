@@ -122,8 +122,10 @@ pub fn check_roundtrip(codec: &dyn Codec, cap: Capability, pages: &[ImageRef<'_>
     let report = match reg.encode_pages_into(pages, name, opts, &mut data) {
         Ok(r) => r,
         Err(e) => {
+            // With default options every listed format encodes, except where the codec
+            // refuses sample values it cannot hold (12-bit lossy JPEG: U16 above 4095).
             assert!(
-                !defaults,
+                !defaults || e.kind() == pixcodec::ErrorKind::NotExact,
                 "{name} lists {format} but failed to encode it with default options: {e}"
             );
             return;
