@@ -35,6 +35,7 @@ pub mod ccodec;
 pub mod convert;
 pub mod decode;
 pub mod encode;
+pub mod metadata;
 pub mod ml;
 pub mod registry;
 pub mod stream;
