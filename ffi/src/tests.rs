@@ -232,3 +232,71 @@ fn vtable_struct_size_is_checked_before_reading_the_rest() {
     assert_eq!(st, pxc_status::InvalidArgument);
     assert!(message().contains("struct_size is 8"));
 }
+
+#[test]
+fn metadata_enum_values_never_change() {
+    use crate::metadata::{policy_from, pxc_metadata_item as I, pxc_metadata_policy as P, unit_from, unit_to};
+    use pixcodec::{MetadataPolicy, ResolutionUnit};
+    assert_eq!(
+        [I::IccProfile, I::Exif, I::Orientation, I::Xmp, I::Resolution, I::Text].map(|i| i as u32),
+        [0, 1, 2, 3, 4, 5]
+    );
+    assert_eq!([P::Keep, P::Strict, P::Strip].map(|p| p as u32), [0, 1, 2]);
+    assert_eq!(policy_from(2).unwrap(), MetadataPolicy::Strip);
+    let units = [
+        ResolutionUnit::None,
+        ResolutionUnit::Inch,
+        ResolutionUnit::Centimeter,
+        ResolutionUnit::Meter,
+    ];
+    for (i, u) in units.into_iter().enumerate() {
+        assert_eq!(unit_to(u), i as u32);
+        assert_eq!(unit_from(i as u32).unwrap(), u);
+    }
+    assert_eq!(
+        unit_from(4).unwrap_err().message,
+        "resolution unit 4 is not a pxc_resolution_unit value (0 = NONE .. 3 = METER)"
+    );
+}
+
+/// The dropped list belongs to the thread that encoded: another thread sees its own (empty).
+#[test]
+fn dropped_list_is_per_thread() {
+    use crate::metadata::*;
+    let count = || {
+        let mut n = usize::MAX;
+        assert_eq!(unsafe { pxc_last_encode_dropped_count(&mut n) }, pxc_status::Ok);
+        n
+    };
+    let m = pxc_metadata_new();
+    assert_eq!(unsafe { pxc_metadata_set_orientation(m, 3) }, pxc_status::Ok);
+    let opts = crate::encode::pxc_encode_options_new();
+    assert_eq!(unsafe { pxc_encode_options_set_metadata(opts, m) }, pxc_status::Ok);
+    let px = [7u8; 4];
+    let view = pxc_image_view {
+        data: px.as_ptr().cast(),
+        stride: 0,
+        width: 2,
+        height: 2,
+        layout: pxc_layout::Gray as u32,
+        sample: pxc_sample::U8 as u32,
+    };
+    let mut out = pxc_bytes {
+        data: null_mut(),
+        len: 0,
+        capacity: 0,
+    };
+    let st = unsafe { pxc_encode(null(), &view, c"npy".as_ptr(), opts, &mut out, null_mut()) };
+    assert_eq!(st, pxc_status::Ok);
+    assert_eq!(count(), 1);
+    assert_eq!(std::thread::spawn(count).join().unwrap(), 0);
+    let mut buf = [0 as c_char; 32];
+    let st = unsafe { pxc_last_encode_dropped_item(0, buf.as_mut_ptr(), buf.len(), null_mut()) };
+    assert_eq!(st, pxc_status::Ok);
+    assert_eq!(unsafe { CStr::from_ptr(buf.as_ptr()) }, c"orientation");
+    unsafe {
+        pxc_bytes_free(&mut out);
+        crate::encode::pxc_encode_options_free(opts);
+        pxc_metadata_free(m);
+    }
+}

@@ -273,6 +273,9 @@ static void test_png_round_trip_and_conversions(void) {
         pxc_bytes none_out = encode_with(&v, "npy", mj, PXC_METADATA_POLICY_STRICT, PXC_STATUS_NOT_EXACT);
         CHECK(none_out.data == NULL);
         CHECK_MSG_CONTAINS("icc_profile: npy cannot store metadata");
+        CHECK_MSG_CONTAINS("Use pxc_encode_options_set_metadata_policy(opts, PXC_METADATA_POLICY_KEEP) to write "
+                           "what fits, or pxc_encode_options_set_metadata_policy(opts, PXC_METADATA_POLICY_STRIP)");
+        CHECK(strstr(last_error(), "MetadataPolicy::") == NULL);
         CHECK_OK(pxc_last_encode_dropped_count(&n));
         CHECK(n == 0);
     }
