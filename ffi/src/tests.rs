@@ -300,3 +300,79 @@ fn dropped_list_is_per_thread() {
         pxc_metadata_free(m);
     }
 }
+
+/// Third-party files (PngSuite) through `pxc_probe_metadata_file`: iTXt with language, zTXt,
+/// pHYs, compared with the chunks as stored. Skips without the corpus.
+#[test]
+fn corpus_png_metadata_through_the_c_abi() {
+    use crate::metadata::*;
+    let dir = std::env::var_os("PIXCODEC_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"))
+        .join("png/pngsuite");
+    if !dir.is_dir() {
+        eprintln!("skipping: corpus not found at {}", dir.display());
+        return;
+    }
+    let probe = |name: &str| {
+        let path = std::ffi::CString::new(dir.join(name).into_os_string().into_encoded_bytes()).unwrap();
+        let mut m = null_mut();
+        assert_eq!(
+            unsafe { pxc_probe_metadata_file(null(), path.as_ptr(), null(), &mut m) },
+            pxc_status::Ok
+        );
+        m
+    };
+    type Get = unsafe extern "C" fn(*const pxc_metadata, usize, *mut c_char, usize, *mut usize) -> pxc_status;
+    let text = |m: *const pxc_metadata, i: usize, get: Get| {
+        let mut needed = 0usize;
+        assert_eq!(
+            unsafe { get(m, i, null_mut(), 0, &mut needed) },
+            pxc_status::BufferTooSmall
+        );
+        let mut buf = vec![0 as c_char; needed];
+        assert_eq!(
+            unsafe { get(m, i, buf.as_mut_ptr(), needed, null_mut()) },
+            pxc_status::Ok
+        );
+        unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap().to_string()
+    };
+    let count = |m: *const pxc_metadata| {
+        let mut n = 0usize;
+        assert_eq!(unsafe { pxc_metadata_text_count(m, &mut n) }, pxc_status::Ok);
+        n
+    };
+    // iTXt: keyword, language "ja", the translated keyword dropped, the UTF-8 text kept.
+    let m = probe("ctjn0g04.png");
+    assert_eq!(count(m), 6);
+    assert_eq!(text(m, 0, pxc_metadata_text_keyword), "Title");
+    assert_eq!(text(m, 0, pxc_metadata_text_value), "PngSuite");
+    assert_eq!(text(m, 0, pxc_metadata_text_language), "ja");
+    assert_eq!(text(m, 5, pxc_metadata_text_keyword), "Disclaimer");
+    assert_eq!(
+        text(m, 5, pxc_metadata_text_value),
+        "\u{30d5}\u{30ea}\u{30fc}\u{30a6}\u{30a7}\u{30a2}\u{3002}"
+    );
+    unsafe { pxc_metadata_free(m) };
+    // zTXt decompressed, tEXt as is, no language.
+    let m = probe("ctzn0g04.png");
+    assert_eq!(count(m), 6);
+    assert_eq!(text(m, 2, pxc_metadata_text_keyword), "Copyright");
+    assert_eq!(
+        text(m, 2, pxc_metadata_text_value),
+        "Copyright Willem van Schaik, Singapore 1995-96"
+    );
+    assert_eq!(text(m, 2, pxc_metadata_text_language), "");
+    assert_eq!(text(m, 5, pxc_metadata_text_value), "Freeware.");
+    unsafe { pxc_metadata_free(m) };
+    // pHYs 1000 x 1000 per metre.
+    let m = probe("cdun2c08.png");
+    let (mut x, mut y, mut unit) = (0.0, 0.0, 9u32);
+    assert_eq!(
+        unsafe { pxc_metadata_resolution(m, &mut x, &mut y, &mut unit) },
+        pxc_status::Ok
+    );
+    assert_eq!((x, y, unit), (1000.0, 1000.0, pxc_resolution_unit::Meter as u32));
+    assert_eq!(count(m), 0);
+    unsafe { pxc_metadata_free(m) };
+}
