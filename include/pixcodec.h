@@ -1422,10 +1422,11 @@ struct pxc_metadata *pxc_metadata_new(void);
 void pxc_metadata_free(struct pxc_metadata *metadata);
 
 /**
- * The metadata of encoded bytes, as stored (no pixels decoded). `reg` and `limits` may be
- * NULL. An item stored in a form that cannot be read is left out and named in the
- * unreadable notes (`pxc_metadata_unreadable`); the call still succeeds. `*out_metadata` is
- * set only on success; free it with `pxc_metadata_free`.
+ * The metadata of encoded bytes (of the first page), as stored: no pixels are decoded and
+ * nothing is normalised or re-encoded. `reg` and `limits` may be NULL. An item stored in a
+ * form that cannot be read is left out and named in the unreadable notes
+ * (`pxc_metadata_unreadable`); the call still succeeds. `*out_metadata` is set only on
+ * success; free it with `pxc_metadata_free`.
  */
 enum pxc_status pxc_probe_metadata(const struct pxc_registry *reg,
                                    const uint8_t *data,

@@ -113,10 +113,11 @@ pub unsafe extern "C" fn pxc_metadata_free(metadata: *mut pxc_metadata) {
     })
 }
 
-/// The metadata of encoded bytes, as stored (no pixels decoded). `reg` and `limits` may be
-/// NULL. An item stored in a form that cannot be read is left out and named in the
-/// unreadable notes (`pxc_metadata_unreadable`); the call still succeeds. `*out_metadata` is
-/// set only on success; free it with `pxc_metadata_free`.
+/// The metadata of encoded bytes (of the first page), as stored: no pixels are decoded and
+/// nothing is normalised or re-encoded. `reg` and `limits` may be NULL. An item stored in a
+/// form that cannot be read is left out and named in the unreadable notes
+/// (`pxc_metadata_unreadable`); the call still succeeds. `*out_metadata` is set only on
+/// success; free it with `pxc_metadata_free`.
 #[no_mangle]
 pub unsafe extern "C" fn pxc_probe_metadata(
     reg: *const pxc_registry,
