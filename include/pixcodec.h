@@ -429,6 +429,110 @@ typedef uint32_t pxc_subset;
 #endif // __cplusplus
 
 /**
+ * Metadata items (values of the `uint32_t item` arguments). Never renumbered.
+ */
+enum pxc_metadata_item
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The ICC colour profile.
+     */
+    PXC_METADATA_ITEM_ICC_PROFILE = 0,
+    /**
+     * The EXIF block (TIFF-structured bytes as stored).
+     */
+    PXC_METADATA_ITEM_EXIF = 1,
+    /**
+     * The orientation (1..=8).
+     */
+    PXC_METADATA_ITEM_ORIENTATION = 2,
+    /**
+     * The XMP packet.
+     */
+    PXC_METADATA_ITEM_XMP = 3,
+    /**
+     * The resolution (pixel density).
+     */
+    PXC_METADATA_ITEM_RESOLUTION = 4,
+    /**
+     * The text entries (all of them).
+     */
+    PXC_METADATA_ITEM_TEXT = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pxc_metadata_item pxc_metadata_item;
+#else
+typedef uint32_t pxc_metadata_item;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What an encode does with the metadata attached to its options (values of
+ * `pxc_encode_options_set_metadata_policy`). Never renumbered.
+ */
+enum pxc_metadata_policy
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Write every item the format can hold; the rest is listed by `pxc_last_encode_dropped_*`.
+     */
+    PXC_METADATA_POLICY_KEEP = 0,
+    /**
+     * Fail with `PXC_STATUS_NOT_EXACT`, before writing anything, when any item would be dropped.
+     */
+    PXC_METADATA_POLICY_STRICT = 1,
+    /**
+     * Write no metadata, by request (nothing is listed).
+     */
+    PXC_METADATA_POLICY_STRIP = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pxc_metadata_policy pxc_metadata_policy;
+#else
+typedef uint32_t pxc_metadata_policy;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The unit of a resolution (values of the `uint32_t unit` arguments). Never renumbered.
+ */
+enum pxc_resolution_unit
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * No absolute unit: x and y only give the pixel aspect ratio.
+     */
+    PXC_RESOLUTION_UNIT_NONE = 0,
+    /**
+     * Dots per inch.
+     */
+    PXC_RESOLUTION_UNIT_INCH = 1,
+    /**
+     * Dots per centimetre.
+     */
+    PXC_RESOLUTION_UNIT_CENTIMETER = 2,
+    /**
+     * Dots per metre (PNG `pHYs`).
+     */
+    PXC_RESOLUTION_UNIT_METER = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pxc_resolution_unit pxc_resolution_unit;
+#else
+typedef uint32_t pxc_resolution_unit;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A growable output buffer reused across encodes: once it is large enough, encoding into
  * it allocates nothing. Free with `pxc_buffer_free`.
  */
@@ -487,6 +591,14 @@ typedef struct pxc_limits pxc_limits;
  * Free with `pxc_load_options_free`. Read-only use from several threads is safe.
  */
 typedef struct pxc_load_options pxc_load_options;
+
+/**
+ * Metadata carried beside the pixels: ICC profile, EXIF, orientation, XMP, resolution, text
+ * entries, and the notes on items a file held in a form that could not be read. From
+ * `pxc_probe_metadata*` (exactly as the file stores it) or `pxc_metadata_new`; free with
+ * `pxc_metadata_free`. Not synchronised: edit one handle from one thread at a time.
+ */
+typedef struct pxc_metadata pxc_metadata;
 
 /**
  * A set of codecs. Either the process-wide default registry (borrowed, see
@@ -1298,6 +1410,226 @@ enum pxc_status pxc_encode_to_callback(const struct pxc_registry *reg,
                                        pxc_write_fn write,
                                        void *user_data,
                                        struct pxc_encode_report *out_report);
+
+/**
+ * New empty metadata. Free with `pxc_metadata_free`.
+ */
+struct pxc_metadata *pxc_metadata_new(void);
+
+/**
+ * Frees metadata (NULL is ignored).
+ */
+void pxc_metadata_free(struct pxc_metadata *metadata);
+
+/**
+ * The metadata of encoded bytes (of the first page), as stored: no pixels are decoded and
+ * nothing is normalised or re-encoded. `reg` and `limits` may be NULL. An item stored in a
+ * form that cannot be read is left out and named in the unreadable notes
+ * (`pxc_metadata_unreadable`); the call still succeeds. `*out_metadata` is set only on
+ * success; free it with `pxc_metadata_free`.
+ */
+enum pxc_status pxc_probe_metadata(const struct pxc_registry *reg,
+                                   const uint8_t *data,
+                                   size_t len,
+                                   const struct pxc_limits *limits,
+                                   struct pxc_metadata **out_metadata);
+
+/**
+ * The metadata of a file (see `pxc_probe_metadata`).
+ */
+enum pxc_status pxc_probe_metadata_file(const struct pxc_registry *reg,
+                                        const char *path,
+                                        const struct pxc_limits *limits,
+                                        struct pxc_metadata **out_metadata);
+
+/**
+ * `*out_has` receives whether `item` (a `pxc_metadata_item`) is present; for `TEXT`, whether
+ * there is any text entry. A byte item present but empty counts as present.
+ */
+enum pxc_status pxc_metadata_has(const struct pxc_metadata *metadata, uint32_t item, bool *out_has);
+
+/**
+ * Removes `item` (a `pxc_metadata_item`; `TEXT` removes every text entry). Removing an
+ * absent item is not an error.
+ */
+enum pxc_status pxc_metadata_remove(struct pxc_metadata *metadata, uint32_t item);
+
+/**
+ * Copies the ICC profile into `buf` (`cap` bytes). `*out_len` (may be NULL) receives its
+ * size in every case, also on `PXC_STATUS_BUFFER_TOO_SMALL` (then `buf` may be NULL with
+ * `cap` 0: a size query); 0 when there is none (`pxc_metadata_has` tells none from empty).
+ */
+enum pxc_status pxc_metadata_icc_profile(const struct pxc_metadata *metadata,
+                                         uint8_t *buf,
+                                         size_t cap,
+                                         size_t *out_len);
+
+/**
+ * Copies the EXIF block (TIFF-structured, without the `Exif\0\0` prefix) like
+ * `pxc_metadata_icc_profile`.
+ */
+enum pxc_status pxc_metadata_exif(const struct pxc_metadata *metadata,
+                                  uint8_t *buf,
+                                  size_t cap,
+                                  size_t *out_len);
+
+/**
+ * Copies the XMP packet (no NUL added) like `pxc_metadata_icc_profile`.
+ */
+enum pxc_status pxc_metadata_xmp(const struct pxc_metadata *metadata,
+                                 uint8_t *buf,
+                                 size_t cap,
+                                 size_t *out_len);
+
+/**
+ * Sets the ICC profile to a copy of `data` (`len` bytes; carried, never interpreted). An
+ * empty profile (`len` 0, `data` may be NULL) is kept as an item no encoder writes.
+ */
+enum pxc_status pxc_metadata_set_icc_profile(struct pxc_metadata *metadata, const uint8_t *data, size_t len);
+
+/**
+ * Sets the EXIF block to a copy of `data` (TIFF-structured: `II*\0` or `MM\0*`, without the
+ * `Exif\0\0` prefix). Its IFD structure is checked first; a broken block is
+ * `PXC_STATUS_INVALID_ARGUMENT` saying what is wrong. The orientation item is not changed:
+ * when it is set and differs from the block's, encoders write it into the block.
+ */
+enum pxc_status pxc_metadata_set_exif(struct pxc_metadata *metadata, const uint8_t *data, size_t len);
+
+/**
+ * Sets the XMP packet to a copy of `data` (UTF-8 XML as stored).
+ */
+enum pxc_status pxc_metadata_set_xmp(struct pxc_metadata *metadata, const uint8_t *data, size_t len);
+
+/**
+ * `*out_orientation` receives the orientation (1..=8), or 0 when there is none.
+ */
+enum pxc_status pxc_metadata_orientation(const struct pxc_metadata *metadata, uint16_t *out_orientation);
+
+/**
+ * Sets the orientation (1..=8, the EXIF values; anything else is
+ * `PXC_STATUS_INVALID_ARGUMENT`).
+ */
+enum pxc_status pxc_metadata_set_orientation(struct pxc_metadata *metadata, uint16_t orientation);
+
+/**
+ * The resolution as stored: `x` and `y` pixels per `*out_unit` (a `pxc_resolution_unit`).
+ * Without one, x and y are 0 and the unit is `NONE`.
+ */
+enum pxc_status pxc_metadata_resolution(const struct pxc_metadata *metadata,
+                                        double *out_x,
+                                        double *out_y,
+                                        uint32_t *out_unit);
+
+/**
+ * Sets the resolution: `x` by `y` pixels per `unit` (a `pxc_resolution_unit`). Both must be
+ * finite and above 0.
+ */
+enum pxc_status pxc_metadata_set_resolution(struct pxc_metadata *metadata, double x, double y, uint32_t unit);
+
+/**
+ * `*out_count` receives the number of text entries (in file order).
+ */
+enum pxc_status pxc_metadata_text_count(const struct pxc_metadata *metadata, size_t *out_count);
+
+/**
+ * Copies the keyword of text entry `index` into `buf` (`cap` bytes) with a NUL (UTF-8).
+ * `*out_needed` (may be NULL) receives the size needed, NUL included, also on
+ * `PXC_STATUS_BUFFER_TOO_SMALL` (then `buf` may be NULL with `cap` 0). An index out of
+ * range is `PXC_STATUS_INVALID_ARGUMENT`.
+ */
+enum pxc_status pxc_metadata_text_keyword(const struct pxc_metadata *metadata,
+                                          size_t index,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_needed);
+
+/**
+ * Copies the value of text entry `index` like `pxc_metadata_text_keyword`.
+ */
+enum pxc_status pxc_metadata_text_value(const struct pxc_metadata *metadata,
+                                        size_t index,
+                                        char *buf,
+                                        size_t cap,
+                                        size_t *out_needed);
+
+/**
+ * Copies the language tag of text entry `index` (PNG `iTXt`, e.g. `en-GB`; empty when it
+ * has none) like `pxc_metadata_text_keyword`.
+ */
+enum pxc_status pxc_metadata_text_language(const struct pxc_metadata *metadata,
+                                           size_t index,
+                                           char *buf,
+                                           size_t cap,
+                                           size_t *out_needed);
+
+/**
+ * Appends a text entry (UTF-8 `keyword` and `value`; `language` may be NULL or empty for
+ * none). Whether a format can hold it is decided at encode time (PNG keywords are 1..=79
+ * Latin-1 characters; TIFF holds ImageDescription, Software, DateTime, Artist, Copyright).
+ */
+enum pxc_status pxc_metadata_add_text(struct pxc_metadata *metadata,
+                                      const char *keyword,
+                                      const char *value,
+                                      const char *language);
+
+/**
+ * Removes text entry `index` (the later ones move down by one). An index out of range is
+ * `PXC_STATUS_INVALID_ARGUMENT`.
+ */
+enum pxc_status pxc_metadata_remove_text(struct pxc_metadata *metadata, size_t index);
+
+/**
+ * `*out_count` receives the number of unreadable notes: items the file held in a form that
+ * could not be read (they are not carried).
+ */
+enum pxc_status pxc_metadata_unreadable_count(const struct pxc_metadata *metadata, size_t *out_count);
+
+/**
+ * Copies unreadable note `index` (e.g. `exif: IFD0 offset 4000 is outside the 76-byte
+ * block`) like `pxc_metadata_text_keyword`.
+ */
+enum pxc_status pxc_metadata_unreadable(const struct pxc_metadata *metadata,
+                                        size_t index,
+                                        char *buf,
+                                        size_t cap,
+                                        size_t *out_needed);
+
+/**
+ * Writes a copy of `metadata` with every encode using `opts` (later edits of `metadata` do
+ * not change it); NULL, or metadata without any item, writes none. Each codec writes what
+ * its format can hold, on the first page; see `pxc_encode_options_set_metadata_policy` and
+ * `pxc_last_encode_dropped_count` for the rest.
+ */
+enum pxc_status pxc_encode_options_set_metadata(struct pxc_encode_options *opts,
+                                                const struct pxc_metadata *metadata);
+
+/**
+ * What encodes with `opts` do with their metadata: `policy` is a `pxc_metadata_policy`
+ * (default `KEEP`). `pxc_encode_options_set_require_exact` implies `STRICT`.
+ */
+enum pxc_status pxc_encode_options_set_metadata_policy(struct pxc_encode_options *opts, uint32_t policy);
+
+/**
+ * `*out_count` receives the number of metadata items the most recent encode call on this
+ * thread (any `pxc_encode*` function) did not keep as given: items its format cannot hold,
+ * or writes only approximately (a resolution rounded). Each call starts with an empty list,
+ * so after a failed encode the count is 0 (a `STRICT` refusal lists the items in its
+ * message instead); under `STRIP` nothing is listed. The list stays until the next encode
+ * on this thread.
+ */
+enum pxc_status pxc_last_encode_dropped_count(size_t *out_count);
+
+/**
+ * Copies the item name of dropped entry `index` (`icc_profile`, `exif`, `orientation`,
+ * `xmp`, `resolution`, or `text 'KEYWORD'`) like `pxc_metadata_text_keyword`.
+ */
+enum pxc_status pxc_last_encode_dropped_item(size_t index, char *buf, size_t cap, size_t *out_needed);
+
+/**
+ * Copies why dropped entry `index` was not kept (e.g. `npy cannot store metadata`) like
+ * `pxc_metadata_text_keyword`.
+ */
+enum pxc_status pxc_last_encode_dropped_reason(size_t index, char *buf, size_t cap, size_t *out_needed);
 
 /**
  * New load options with the defaults (see `pxc_load_options`).

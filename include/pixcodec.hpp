@@ -3,7 +3,8 @@
 // the pxc_status and the detailed message. Covered: single and multi-page decode/encode
 // (memory, files, std::istream/std::ostream and callables), the full encode report, the
 // registry listing with capability tables, ML loading (pxc_load_into) and dataset
-// iteration (pxc_dataset_*), the explicit conversions (pxc_convert_*), and the library version. Exceptions thrown by stream
+// iteration (pxc_dataset_*), the explicit conversions (pxc_convert_*), metadata (pxc_metadata:
+// read, edit, attach to encodes; the dropped items in the report), and the library version. Exceptions thrown by stream
 // callbacks are caught before they reach the C library and rethrown to the caller.
 #ifndef PIXCODEC_HPP
 #define PIXCODEC_HPP
@@ -222,6 +223,117 @@ private:
     detail::Handle<pxc_limits, pxc_limits_free> h_;
 };
 
+/// One text entry of Metadata (PNG tEXt/zTXt/iTXt, TIFF text tags).
+struct TextEntry {
+    std::string keyword;
+    std::string value;
+    /// Language tag (PNG iTXt); empty when none.
+    std::string language;
+};
+
+/// Pixel density: x and y pixels per `unit` (a pxc_resolution_unit); 0, 0, NONE when absent.
+struct Resolution {
+    double x = 0;
+    double y = 0;
+    std::uint32_t unit = PXC_RESOLUTION_UNIT_NONE;
+};
+
+/// Metadata beside the pixels (owned; move-only): from Registry::probe_metadata*, or built and
+/// edited here, then written with EncodeOptions::metadata. Items are pxc_metadata_item values.
+class Metadata {
+public:
+    /// Empty metadata.
+    Metadata() : h_(detail::not_null(pxc_metadata_new())) {}
+    /// Takes ownership of a handle from the C API.
+    explicit Metadata(pxc_metadata *p) : h_(p) {}
+    /// True when `item` is present (TEXT: any text entry).
+    bool has(std::uint32_t item) const {
+        bool b = false;
+        detail::check(pxc_metadata_has(h_.p, item, &b));
+        return b;
+    }
+    /// The ICC profile bytes (empty when none).
+    std::vector<std::uint8_t> icc_profile() const { return bytes(pxc_metadata_icc_profile); }
+    /// The EXIF block, TIFF-structured (empty when none).
+    std::vector<std::uint8_t> exif() const { return bytes(pxc_metadata_exif); }
+    /// The XMP packet (empty when none).
+    std::vector<std::uint8_t> xmp() const { return bytes(pxc_metadata_xmp); }
+    /// The orientation 1..8 (0 when none).
+    std::uint16_t orientation() const {
+        std::uint16_t o = 0;
+        detail::check(pxc_metadata_orientation(h_.p, &o));
+        return o;
+    }
+    Resolution resolution() const {
+        Resolution r;
+        detail::check(pxc_metadata_resolution(h_.p, &r.x, &r.y, &r.unit));
+        return r;
+    }
+    /// The text entries in file order.
+    std::vector<TextEntry> text() const {
+        std::size_t n = 0;
+        detail::check(pxc_metadata_text_count(h_.p, &n));
+        std::vector<TextEntry> v;
+        for (std::size_t i = 0; i < n; i++) {
+            TextEntry t;
+            t.keyword = detail::text([&](char *b, std::size_t c, std::size_t *nd) { return pxc_metadata_text_keyword(h_.p, i, b, c, nd); });
+            t.value = detail::text([&](char *b, std::size_t c, std::size_t *nd) { return pxc_metadata_text_value(h_.p, i, b, c, nd); });
+            t.language = detail::text([&](char *b, std::size_t c, std::size_t *nd) { return pxc_metadata_text_language(h_.p, i, b, c, nd); });
+            v.push_back(std::move(t));
+        }
+        return v;
+    }
+    /// Items the file held in a form that could not be read, each with why.
+    std::vector<std::string> unreadable() const {
+        std::size_t n = 0;
+        detail::check(pxc_metadata_unreadable_count(h_.p, &n));
+        std::vector<std::string> v;
+        for (std::size_t i = 0; i < n; i++)
+            v.push_back(detail::text([&](char *b, std::size_t c, std::size_t *nd) { return pxc_metadata_unreadable(h_.p, i, b, c, nd); }));
+        return v;
+    }
+    Metadata &set_icc_profile(const std::vector<std::uint8_t> &v) {
+        detail::check(pxc_metadata_set_icc_profile(h_.p, v.data(), v.size()));
+        return *this;
+    }
+    /// Checks the block's IFD structure (throws INVALID_ARGUMENT naming what is wrong).
+    Metadata &set_exif(const std::vector<std::uint8_t> &v) {
+        detail::check(pxc_metadata_set_exif(h_.p, v.data(), v.size()));
+        return *this;
+    }
+    Metadata &set_xmp(const std::vector<std::uint8_t> &v) {
+        detail::check(pxc_metadata_set_xmp(h_.p, v.data(), v.size()));
+        return *this;
+    }
+    /// 1..8 (throws INVALID_ARGUMENT otherwise).
+    Metadata &set_orientation(std::uint16_t o) { detail::check(pxc_metadata_set_orientation(h_.p, o)); return *this; }
+    Metadata &set_resolution(double x, double y, std::uint32_t unit) {
+        detail::check(pxc_metadata_set_resolution(h_.p, x, y, unit));
+        return *this;
+    }
+    /// Appends a text entry (`language` empty: none).
+    Metadata &add_text(const std::string &keyword, const std::string &value, const std::string &language = "") {
+        detail::check(pxc_metadata_add_text(h_.p, keyword.c_str(), value.c_str(), language.c_str()));
+        return *this;
+    }
+    /// Removes text entry `index` (throws INVALID_ARGUMENT when out of range).
+    Metadata &remove_text(std::size_t index) { detail::check(pxc_metadata_remove_text(h_.p, index)); return *this; }
+    /// Removes `item` (TEXT: every text entry).
+    Metadata &remove(std::uint32_t item) { detail::check(pxc_metadata_remove(h_.p, item)); return *this; }
+    const pxc_metadata *get() const { return h_.p; }
+
+private:
+    template <class F> std::vector<std::uint8_t> bytes(F f) const {
+        std::size_t n = 0;
+        pxc_status st = f(h_.p, nullptr, 0, &n);
+        if (st != PXC_STATUS_BUFFER_TOO_SMALL) detail::check(st);
+        std::vector<std::uint8_t> v(n);
+        if (n) detail::check(f(h_.p, v.data(), v.size(), &n));
+        return v;
+    }
+    detail::Handle<pxc_metadata, pxc_metadata_free> h_;
+};
+
 /// Encode options (codec, exactness, codec options by name).
 class EncodeOptions {
 public:
@@ -254,6 +366,15 @@ public:
     /// Any codec option by name, validated by the codec at encode time.
     EncodeOptions &set(const std::string &k, const std::string &v) {
         detail::check(pxc_encode_options_set(h_.p, k.c_str(), v.c_str()));
+        return *this;
+    }
+    /// Writes a copy of `m` with each encode (later edits of `m` do not change it).
+    EncodeOptions &metadata(const Metadata &m) { detail::check(pxc_encode_options_set_metadata(h_.p, m.get())); return *this; }
+    /// Writes no metadata given before.
+    EncodeOptions &clear_metadata() { detail::check(pxc_encode_options_set_metadata(h_.p, nullptr)); return *this; }
+    /// A pxc_metadata_policy value (KEEP by default, STRICT, STRIP).
+    EncodeOptions &metadata_policy(std::uint32_t p) {
+        detail::check(pxc_encode_options_set_metadata_policy(h_.p, p));
         return *this;
     }
     const pxc_encode_options *get() const { return h_.p; }
@@ -380,7 +501,15 @@ private:
     detail::Handle<pxc_buffer, pxc_buffer_free> h_;
 };
 
-/// What an encode did: every field of pxc_encode_report.
+/// A metadata item an encode did not keep as given, and why.
+struct MetadataNote {
+    /// `icc_profile`, `exif`, `orientation`, `xmp`, `resolution` or `text 'KEYWORD'`.
+    std::string item;
+    /// Why (e.g. "npy cannot store metadata").
+    std::string reason;
+};
+
+/// What an encode did: every field of pxc_encode_report, and the dropped metadata items.
 struct Report {
     /// Codec that wrote the data.
     std::string codec;
@@ -402,6 +531,10 @@ struct Report {
     double verify_max_abs_diff = 0;
     /// With `verified`: PSNR in dB (infinite when identical).
     double verify_psnr_db = 0;
+    /// Metadata items the encode did not keep as given (pxc_last_encode_dropped_*).
+    std::vector<MetadataNote> metadata_dropped;
+    /// The report of the encode that just returned `r` on this thread (the dropped list is the
+    /// thread's most recent encode's, so call it right after that encode).
     static Report from(const pxc_encode_report &r) {
         Report o;
         o.codec = r.codec;
@@ -414,6 +547,14 @@ struct Report {
         o.verify_identical = r.verify_identical;
         o.verify_max_abs_diff = r.verify_max_abs_diff;
         o.verify_psnr_db = r.verify_psnr_db;
+        std::size_t n = 0;
+        detail::check(pxc_last_encode_dropped_count(&n));
+        for (std::size_t i = 0; i < n; i++) {
+            MetadataNote note;
+            note.item = detail::text([i](char *b, std::size_t c, std::size_t *nd) { return pxc_last_encode_dropped_item(i, b, c, nd); });
+            note.reason = detail::text([i](char *b, std::size_t c, std::size_t *nd) { return pxc_last_encode_dropped_reason(i, b, c, nd); });
+            o.metadata_dropped.push_back(std::move(note));
+        }
         return o;
     }
 };
@@ -576,6 +717,20 @@ public:
         pxc_info info;
         detail::check(pxc_probe_file(get(), path.c_str(), lim(limits), &info));
         return info;
+    }
+    /// The metadata of encoded bytes, as stored (no pixels decoded).
+    Metadata probe_metadata(const std::uint8_t *data, std::size_t len, const Limits *limits = nullptr) const {
+        pxc_metadata *m = nullptr;
+        detail::check(pxc_probe_metadata(get(), data, len, lim(limits), &m));
+        return Metadata(m);
+    }
+    Metadata probe_metadata(const std::vector<std::uint8_t> &bytes, const Limits *limits = nullptr) const {
+        return probe_metadata(bytes.data(), bytes.size(), limits);
+    }
+    Metadata probe_metadata_file(const std::string &path, const Limits *limits = nullptr) const {
+        pxc_metadata *m = nullptr;
+        detail::check(pxc_probe_metadata_file(get(), path.c_str(), lim(limits), &m));
+        return Metadata(m);
     }
     Image decode(const std::uint8_t *data, std::size_t len, const Limits *limits = nullptr) const {
         pxc_image *img = nullptr;

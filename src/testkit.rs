@@ -20,7 +20,11 @@
 //! - sniffing recognises the codec's own output and rejects empty input and other
 //!   formats' signatures;
 //! - every truncated prefix of a valid file fails with an error, never a panic;
-//! - limits below the image size fail with [`ErrorKind::Limits`] before decoding.
+//! - limits below the image size fail with [`ErrorKind::Limits`] before decoding;
+//! - metadata: an encode with every item (ICC profile, EXIF, orientation, XMP, resolution,
+//!   text) reports as dropped exactly what [`Codec::metadata_fit`] lists, and every item it
+//!   does not list comes back from the codec's own output byte for byte (ICC, EXIF, XMP,
+//!   text entries), equal (orientation) or of the same density (resolution).
 
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -32,6 +36,7 @@ use crate::format::PixelFormat;
 use crate::image::{Image, ImageMut, ImageRef};
 use crate::io::DecodeOptions;
 use crate::limits::Limits;
+use crate::metadata::{exif, Metadata, MetadataItem, MetadataNote, Resolution, ResolutionUnit, TextEntry};
 use crate::options::EncodeOptions;
 use crate::registry::Registry;
 use crate::sample::SampleType;
@@ -192,6 +197,10 @@ pub fn check_codec(codec: Arc<dyn Codec>) -> KitReport {
         report.record(
             "limits".into(),
             no_panic("limits", || check_limits(&reg, &name, &bytes, &img)).and_then(|r| r),
+        );
+        report.record(
+            "metadata round trip".into(),
+            no_panic("metadata", || check_metadata(&reg, codec.as_ref(), &img)).and_then(|r| r),
         );
     } else {
         report.record(
@@ -418,4 +427,109 @@ fn check_limits(reg: &Registry, name: &str, bytes: &[u8], img: &Image) -> Result
         }
     }
     Ok(())
+}
+
+/// An EXIF block in the native byte order, of the shape a TIFF page stores (IFD0 holding the
+/// orientation 6 and the EXIF IFD pointer; ExposureTime 1/250 and PixelXDimension 16), made
+/// from a small TIFF whose IFD at 8 serves as the EXIF IFD.
+fn kit_exif() -> Vec<u8> {
+    let le = cfg!(target_endian = "little");
+    let b16 = |v: u16| if le { v.to_le_bytes() } else { v.to_be_bytes() };
+    let b32 = |v: u32| if le { v.to_le_bytes() } else { v.to_be_bytes() };
+    let mut f = if le { b"II*\0".to_vec() } else { b"MM\0*".to_vec() };
+    f.extend_from_slice(&b32(8));
+    f.extend_from_slice(&b16(2));
+    for (tag, ty, value) in [(0x829Au16, 5u16, 38u32), (0xA002, 4, 16)] {
+        f.extend_from_slice(&b16(tag));
+        f.extend_from_slice(&b16(ty));
+        f.extend_from_slice(&b32(1));
+        f.extend_from_slice(&b32(value));
+    }
+    f.extend_from_slice(&b32(0));
+    f.extend_from_slice(&b32(1));
+    f.extend_from_slice(&b32(250));
+    exif::from_tiff_ifd_bytes(&f, 8, Some(6))
+        .expect("the kit's EXIF IFD is well formed")
+        .0
+}
+
+/// The metadata the kit writes: every item (a 600-byte ICC profile, an EXIF block of the shape
+/// TIFF stores with orientation 6, XMP, 100 x 50 per centimetre, a Latin-1 and a language-tagged
+/// text entry), with values each built-in format holds exactly when it holds the item at all.
+pub fn sample_metadata() -> Metadata {
+    let mut icc: Vec<u8> = (0..600u32).map(|i| (i * 7 % 251) as u8).collect();
+    icc[..4].copy_from_slice(&600u32.to_be_bytes());
+    icc[36..40].copy_from_slice(b"acsp");
+    Metadata {
+        icc_profile: Some(icc),
+        exif: Some(kit_exif()),
+        orientation: Some(6),
+        xmp: Some(
+            br#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>"#
+                .to_vec(),
+        ),
+        resolution: Some(Resolution::new(100.0, 50.0, ResolutionUnit::Centimeter)),
+        text: vec![
+            TextEntry::new("Software", "pixcodec testkit"),
+            TextEntry {
+                keyword: "Title".into(),
+                value: "caf\u{e9}".into(),
+                language: Some("fr".into()),
+            },
+        ],
+        ..Metadata::default()
+    }
+}
+
+fn note_list(notes: &[MetadataNote]) -> String {
+    let v: Vec<String> = notes.iter().map(|n| n.to_string()).collect();
+    format!("[{}]", v.join("; "))
+}
+
+fn check_metadata(reg: &Registry, codec: &dyn Codec, img: &Image) -> Result<(), String> {
+    let name = &codec.descriptor().name;
+    let m = sample_metadata();
+    let fit = codec.metadata_fit(&m, img.format());
+    let enc = reg
+        .encode(img.as_ref(), name, &EncodeOptions::new().metadata(m.clone()))
+        .map_err(|e| format!("encode with metadata failed: {e}"))?;
+    if enc.report.metadata_dropped != fit {
+        return Err(format!(
+            "the report lists {} as dropped, metadata_fit {}",
+            note_list(&enc.report.metadata_dropped),
+            note_list(&fit)
+        ));
+    }
+    let got = reg
+        .probe(&enc.data, &DecodeOptions::new().codec(name))
+        .map_err(|e| format!("probing own output failed: {e}"))?
+        .metadata;
+    if !got.unreadable.is_empty() {
+        return Err(format!("own metadata is unreadable: {}", got.unreadable.join("; ")));
+    }
+    let lost: Vec<String> = m
+        .items()
+        .into_iter()
+        .filter(|item| !fit.iter().any(|n| n.item == *item))
+        .filter(|item| !match item {
+            MetadataItem::IccProfile => got.icc_profile == m.icc_profile,
+            MetadataItem::Exif => got.exif == m.exif,
+            MetadataItem::Orientation => got.orientation == m.orientation,
+            MetadataItem::Xmp => got.xmp == m.xmp,
+            MetadataItem::Resolution => match (got.resolution, m.resolution) {
+                (Some(a), Some(b)) => a.same_density(&b),
+                _ => false,
+            },
+            MetadataItem::Text(k) => m.text.iter().filter(|t| t.keyword == *k).all(|t| got.text.contains(t)),
+        })
+        .map(|item| item.to_string())
+        .collect();
+    if lost.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "metadata_fit claims {} are kept, but they do not come back as written",
+            lost.join(", ")
+        ))
+    }
 }

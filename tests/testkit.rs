@@ -1,5 +1,5 @@
 //! The codec conformance kit: the example third-party codec passes it, every built-in
-//! codec passes it, and a deliberately dishonest codec fails it.
+//! codec passes it, and deliberately dishonest codecs (pixels, metadata) fail it.
 
 #[allow(dead_code)]
 #[path = "../examples/custom_codec.rs"]
@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use pixcodec::testkit::check_codec;
 use pixcodec::{
-    Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, ImageRef, Layout, Limits, Registry,
-    ResolvedOptions, SampleType, Source,
+    Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, ImageRef, Layout, Limits, Metadata, MetadataNote,
+    PixelFormat, Registry, ResolvedOptions, SampleType, Source,
 };
 
 #[test]
@@ -29,6 +29,29 @@ fn every_builtin_codec_passes_the_kit() {
         }
         let report = check_codec(codec.clone());
         assert!(report.passed(), "{report}");
+        assert!(
+            report.checks.iter().any(|c| c.name == "metadata round trip"),
+            "{report:?}"
+        );
+    }
+}
+
+/// The metadata check is not vacuous: these codecs claim (and so the kit round-trips) every
+/// item of its metadata but the text entries their formats have no place for.
+#[cfg(all(feature = "png", feature = "jpeg-turbo", feature = "tiff"))]
+#[test]
+fn the_kit_round_trips_the_metadata_png_tiff_and_jpeg_claim() {
+    let reg = Registry::with_builtins();
+    let m = pixcodec::testkit::sample_metadata();
+    let rgb8 = PixelFormat::new(Layout::Rgb, SampleType::U8);
+    for (codec, dropped) in [
+        ("png", vec![]),
+        ("tiff", vec!["text 'Title'"]),
+        ("jpeg-turbo", vec!["text 'Software'", "text 'Title'"]),
+    ] {
+        let c = reg.by_name(codec).expect("built-in codec");
+        let fit: Vec<String> = c.metadata_fit(&m, rgb8).iter().map(|n| n.item.to_string()).collect();
+        assert_eq!(fit, dropped, "{codec}");
     }
 }
 
@@ -127,4 +150,53 @@ fn kit_accepts_a_lossy_table_entry_whose_encoder_happens_to_be_exact() {
     // with an exact encoder is honest (it never promises more than it keeps).
     let report = check_codec(Arc::new(ClaimsLossy { inner, desc, caps }));
     assert!(report.passed(), "{report}");
+}
+
+/// Claims to keep every metadata item (an empty `metadata_fit`) but writes none.
+struct ForgetsMetadata {
+    inner: custom_codec::FarbfeldCodec,
+    desc: CodecDescriptor,
+}
+
+impl Codec for ForgetsMetadata {
+    fn descriptor(&self) -> &CodecDescriptor {
+        &self.desc
+    }
+    fn capabilities(&self) -> &Capabilities {
+        self.inner.capabilities()
+    }
+    fn decoder<'a>(&self, source: Source<'a>, limits: &Limits) -> pixcodec::Result<Box<dyn Decoder + 'a>> {
+        self.inner.decoder(source, limits)
+    }
+    fn encoder(&self) -> pixcodec::Result<Box<dyn Encoder>> {
+        self.inner.encoder()
+    }
+    fn metadata_fit(&self, _metadata: &Metadata, _format: PixelFormat) -> Vec<MetadataNote> {
+        Vec::new()
+    }
+}
+
+#[test]
+fn a_codec_claiming_metadata_it_does_not_write_fails_the_kit() {
+    let inner = custom_codec::FarbfeldCodec::new();
+    let mut desc = inner.descriptor().clone();
+    desc.name = "farbfeld-forgets-metadata".into();
+    let report = check_codec(Arc::new(ForgetsMetadata { inner, desc }));
+    let failures = report.failures();
+    assert_eq!(failures.len(), 1, "{report}");
+    assert_eq!(failures[0].name, "metadata round trip");
+    assert_eq!(
+        failures[0].failure.as_deref(),
+        Some(
+            "metadata_fit claims icc_profile, exif, orientation, xmp, resolution, text 'Software', \
+             text 'Title' are kept, but they do not come back as written"
+        ),
+        "{report}"
+    );
+    // The honest example (no metadata_fit: every item reported dropped) passes the same check.
+    let report = check_codec(Arc::new(custom_codec::FarbfeldCodec::new()));
+    assert!(report
+        .checks
+        .iter()
+        .any(|c| c.name == "metadata round trip" && c.failure.is_none()));
 }

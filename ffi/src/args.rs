@@ -151,6 +151,36 @@ pub unsafe fn text_out(text: &[u8], buf: *mut c_char, cap: usize, overflow: Over
     Ok(need)
 }
 
+/// Copies text out as the getters of lists document (`pxc_dataset_class_name`,
+/// `pxc_metadata_text_value`, …): the size needed (NUL included) goes to `*needed` (may be
+/// NULL) in every case, the text only when it fits whole (`what` names it in the error).
+///
+/// # Safety
+/// `needed` must be NULL or writable; `buf` NULL or valid for writes of `cap` bytes.
+pub unsafe fn copy_text(text: &[u8], what: &str, buf: *mut c_char, cap: usize, needed: *mut usize) -> FfiResult<()> {
+    // SAFETY: per the caller's contract.
+    unsafe {
+        put(needed, text.len() + 1);
+        text_out(text, buf, cap, Overflow::Refuse, what).map(|_| ())
+    }
+}
+
+/// Copies bytes out the same way: their count goes to `*out_len` (may be NULL) in every
+/// case, the bytes into `buf` (`cap` bytes) only when they fit (else
+/// `PXC_STATUS_BUFFER_TOO_SMALL` naming `what`; `buf` may be NULL with `cap` 0 for the size).
+///
+/// # Safety
+/// `out_len` must be NULL or writable; `buf` NULL or valid for writes of `cap` bytes.
+pub unsafe fn copy_bytes(data: &[u8], what: &str, buf: *mut u8, cap: usize, out_len: *mut usize) -> FfiResult<()> {
+    // SAFETY: per the caller's contract.
+    unsafe {
+        put(out_len, data.len());
+        let dst = caller_buffer(buf as *mut c_void, cap, data.len(), "buf", || what.to_string())?;
+        dst[..data.len()].copy_from_slice(data);
+    }
+    Ok(())
+}
+
 /// [`text_out`] into a fixed-size field of a C struct, truncating, the rest zeroed.
 pub fn copy_str(dst: &mut [c_char], s: &str) {
     dst.fill(0);

@@ -8,6 +8,7 @@ use pixcodec::{EncodeOptions, EncodeReport, ImageRef, OptionValue, Registry};
 
 use crate::args::{c_path, copy_str, cstr, put};
 use crate::boundary::{ffi, pxc_status, Failure, FfiResult};
+use crate::metadata::{clear_dropped, record_dropped};
 use crate::registry::{pxc_registry, registry};
 use crate::stream::{pxc_write_fn, CWriter};
 use crate::types::{pxc_image_view, PXC_NAME_MAX, PXC_TEXT_MAX};
@@ -18,6 +19,13 @@ use crate::types::{pxc_image_view, PXC_NAME_MAX, PXC_TEXT_MAX};
 #[allow(non_camel_case_types)]
 pub struct pxc_encode_options {
     inner: EncodeOptions,
+}
+
+impl pxc_encode_options {
+    /// The options, to change in place.
+    pub(crate) fn inner_mut(&mut self) -> &mut EncodeOptions {
+        &mut self.inner
+    }
 }
 
 /// New default options: automatic codec, lossy only when a lossy format was chosen.
@@ -238,6 +246,14 @@ impl pxc_encode_report {
     }
 }
 
+/// Fills `*out_report` (may be NULL) and keeps the report's dropped metadata items for
+/// `pxc_last_encode_dropped_*`.
+unsafe fn finish(report: EncodeReport, out_report: *mut pxc_encode_report) {
+    // SAFETY: NULL or writable per the caller's contract.
+    unsafe { put(out_report, pxc_encode_report::from_report(&report)) };
+    record_dropped(report.metadata_dropped);
+}
+
 /// Encoded bytes owned by pixcodec. Free with `pxc_bytes_free`; do not change the fields.
 #[allow(non_camel_case_types)]
 #[repr(C)]
@@ -393,13 +409,14 @@ pub unsafe extern "C" fn pxc_encode(
     out_bytes: *mut pxc_bytes,
     out_report: *mut pxc_encode_report,
 ) -> pxc_status {
+    clear_dropped();
     ffi!(nonnull(image, out_bytes) {
         let o = options(opts);
         let t = unsafe { self::target(target, &o) }?;
         let img = unsafe { view(image) }?;
         let (data, report) = encode_pages_mem(unsafe { registry(reg) }, &[img], t, &o)?;
         unsafe { out_bytes.write(into_bytes(data)) };
-        unsafe { put(out_report, pxc_encode_report::from_report(&report)) };
+        unsafe { finish(report, out_report) };
         Ok(())
     })
 }
@@ -416,13 +433,14 @@ pub unsafe extern "C" fn pxc_encode_pages(
     out_bytes: *mut pxc_bytes,
     out_report: *mut pxc_encode_report,
 ) -> pxc_status {
+    clear_dropped();
     ffi!(nonnull(pages, out_bytes) {
         let o = options(opts);
         let t = unsafe { self::target(target, &o) }?;
         let imgs = unsafe { views(pages, page_count) }?;
         let (data, report) = encode_pages_mem(unsafe { registry(reg) }, &imgs, t, &o)?;
         unsafe { out_bytes.write(into_bytes(data)) };
-        unsafe { put(out_report, pxc_encode_report::from_report(&report)) };
+        unsafe { finish(report, out_report) };
         Ok(())
     })
 }
@@ -439,13 +457,14 @@ pub unsafe extern "C" fn pxc_encode_to_buffer(
     buf: *mut pxc_buffer,
     out_report: *mut pxc_encode_report,
 ) -> pxc_status {
+    clear_dropped();
     ffi!(nonnull(image, buf) {
         let o = options(opts);
         let t = unsafe { self::target(target, &o) }?;
         let img = unsafe { view(image) }?;
         let b = &mut unsafe { &mut *buf }.inner;
         let report = unsafe { registry(reg) }.encode_into(img, t, &o, b)?;
-        unsafe { put(out_report, pxc_encode_report::from_report(&report)) };
+        unsafe { finish(report, out_report) };
         Ok(())
     })
 }
@@ -466,6 +485,7 @@ pub unsafe extern "C" fn pxc_encode_to_file(
     opts: *const pxc_encode_options,
     out_report: *mut pxc_encode_report,
 ) -> pxc_status {
+    clear_dropped();
     ffi!(nonnull(image, path) {
         let img = unsafe { view(image) }?;
         unsafe { write_file(reg, &[img], path, target, opts, out_report) }
@@ -483,6 +503,7 @@ pub unsafe extern "C" fn pxc_encode_pages_to_file(
     opts: *const pxc_encode_options,
     out_report: *mut pxc_encode_report,
 ) -> pxc_status {
+    clear_dropped();
     ffi!(nonnull(pages, path) {
         let imgs = unsafe { views(pages, page_count) }?;
         unsafe { write_file(reg, &imgs, path, target, opts, out_report) }
@@ -511,7 +532,7 @@ unsafe fn write_file(
         reg.write_pages_as(pages, p, unsafe { cstr(target, "target") }?, &o)
     };
     let report = written?;
-    unsafe { put(out_report, pxc_encode_report::from_report(&report)) };
+    unsafe { finish(report, out_report) };
     Ok(())
 }
 
@@ -528,13 +549,14 @@ pub unsafe extern "C" fn pxc_encode_to_callback(
     user_data: *mut c_void,
     out_report: *mut pxc_encode_report,
 ) -> pxc_status {
+    clear_dropped();
     ffi!(nonnull(image, write) {
         let o = options(opts);
         let t = unsafe { self::target(target, &o) }?;
         let img = unsafe { view(image) }?;
         let mut w = CWriter { write: write.ok_or_else(|| Failure::null("write"))?, user_data };
         let report = unsafe { registry(reg) }.encode_to(img, t, &o, &mut w)?;
-        unsafe { put(out_report, pxc_encode_report::from_report(&report)) };
+        unsafe { finish(report, out_report) };
         Ok(())
     })
 }

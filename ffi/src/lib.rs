@@ -7,8 +7,9 @@
 //!   `PXC_<ENUM>_<VARIANT>`.
 //! - Every fallible call returns a `pxc_status`; out-parameters are written only on
 //!   success (the documented exceptions: `pxc_decode_into`, `pxc_load_into`,
-//!   `pxc_dataset_fill_batch` and the text copies `pxc_dataset_class_name` & co. report
-//!   the needed sizes on `PXC_STATUS_BUFFER_TOO_SMALL`). `pxc_last_error_message` gives the detail of the most
+//!   `pxc_dataset_fill_batch` and the text and byte copies `pxc_dataset_class_name`,
+//!   `pxc_metadata_icc_profile` & co. report the needed sizes on
+//!   `PXC_STATUS_BUFFER_TOO_SMALL`). `pxc_last_error_message` gives the detail of the most
 //!   recent failure on the calling thread.
 //! - Every exported body runs inside one boundary ([`boundary::run`] via the `ffi!` macro):
 //!   panics are caught (`PXC_STATUS_PANIC`), NULL pointers are reported
@@ -17,7 +18,8 @@
 //!   `limits` and `opts` argument may be NULL (defaults), every `out_report`/`out_info` of
 //!   an encode or `pxc_decode_into` may be NULL.
 //! - Enum values from C (`layout`, `sample`, `fidelity`, `color_mode`, `interpolation`,
-//!   `fit`, `label_mode`, `subset`) are `uint32_t` and checked.
+//!   `fit`, `label_mode`, `subset`, metadata `item`, `policy`, resolution `unit`) are
+//!   `uint32_t` and checked.
 //! - Ownership: what `pxc_x_new` (or a decode/encode out-parameter) gives, `pxc_x_free`
 //!   frees; every free function accepts NULL. Input buffers are borrowed for the call only.
 //! - Pointers passed in must be valid for what the documentation says (readable for `len`
@@ -35,6 +37,7 @@ pub mod ccodec;
 pub mod convert;
 pub mod decode;
 pub mod encode;
+pub mod metadata;
 pub mod ml;
 pub mod registry;
 pub mod stream;

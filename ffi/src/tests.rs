@@ -232,3 +232,147 @@ fn vtable_struct_size_is_checked_before_reading_the_rest() {
     assert_eq!(st, pxc_status::InvalidArgument);
     assert!(message().contains("struct_size is 8"));
 }
+
+#[test]
+fn metadata_enum_values_never_change() {
+    use crate::metadata::{policy_from, pxc_metadata_item as I, pxc_metadata_policy as P, unit_from, unit_to};
+    use pixcodec::{MetadataPolicy, ResolutionUnit};
+    assert_eq!(
+        [I::IccProfile, I::Exif, I::Orientation, I::Xmp, I::Resolution, I::Text].map(|i| i as u32),
+        [0, 1, 2, 3, 4, 5]
+    );
+    assert_eq!([P::Keep, P::Strict, P::Strip].map(|p| p as u32), [0, 1, 2]);
+    assert_eq!(policy_from(2).unwrap(), MetadataPolicy::Strip);
+    let units = [
+        ResolutionUnit::None,
+        ResolutionUnit::Inch,
+        ResolutionUnit::Centimeter,
+        ResolutionUnit::Meter,
+    ];
+    for (i, u) in units.into_iter().enumerate() {
+        assert_eq!(unit_to(u), i as u32);
+        assert_eq!(unit_from(i as u32).unwrap(), u);
+    }
+    assert_eq!(
+        unit_from(4).unwrap_err().message,
+        "resolution unit 4 is not a pxc_resolution_unit value (0 = NONE .. 3 = METER)"
+    );
+}
+
+/// The dropped list belongs to the thread that encoded: another thread sees its own (empty).
+#[test]
+fn dropped_list_is_per_thread() {
+    use crate::metadata::*;
+    let count = || {
+        let mut n = usize::MAX;
+        assert_eq!(unsafe { pxc_last_encode_dropped_count(&mut n) }, pxc_status::Ok);
+        n
+    };
+    let m = pxc_metadata_new();
+    assert_eq!(unsafe { pxc_metadata_set_orientation(m, 3) }, pxc_status::Ok);
+    let opts = crate::encode::pxc_encode_options_new();
+    assert_eq!(unsafe { pxc_encode_options_set_metadata(opts, m) }, pxc_status::Ok);
+    let px = [7u8; 4];
+    let view = pxc_image_view {
+        data: px.as_ptr().cast(),
+        stride: 0,
+        width: 2,
+        height: 2,
+        layout: pxc_layout::Gray as u32,
+        sample: pxc_sample::U8 as u32,
+    };
+    let mut out = pxc_bytes {
+        data: null_mut(),
+        len: 0,
+        capacity: 0,
+    };
+    let st = unsafe { pxc_encode(null(), &view, c"npy".as_ptr(), opts, &mut out, null_mut()) };
+    assert_eq!(st, pxc_status::Ok);
+    assert_eq!(count(), 1);
+    assert_eq!(std::thread::spawn(count).join().unwrap(), 0);
+    let mut buf = [0 as c_char; 32];
+    let st = unsafe { pxc_last_encode_dropped_item(0, buf.as_mut_ptr(), buf.len(), null_mut()) };
+    assert_eq!(st, pxc_status::Ok);
+    assert_eq!(unsafe { CStr::from_ptr(buf.as_ptr()) }, c"orientation");
+    unsafe {
+        pxc_bytes_free(&mut out);
+        crate::encode::pxc_encode_options_free(opts);
+        pxc_metadata_free(m);
+    }
+}
+
+/// Third-party files (PngSuite) through `pxc_probe_metadata_file`: iTXt with language, zTXt,
+/// pHYs, compared with the chunks as stored. Skips without the corpus.
+#[test]
+fn corpus_png_metadata_through_the_c_abi() {
+    use crate::metadata::*;
+    let dir = std::env::var_os("PIXCODEC_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"))
+        .join("png/pngsuite");
+    if !dir.is_dir() {
+        eprintln!("skipping: corpus not found at {}", dir.display());
+        return;
+    }
+    let probe = |name: &str| {
+        let path = std::ffi::CString::new(dir.join(name).into_os_string().into_encoded_bytes()).unwrap();
+        let mut m = null_mut();
+        assert_eq!(
+            unsafe { pxc_probe_metadata_file(null(), path.as_ptr(), null(), &mut m) },
+            pxc_status::Ok
+        );
+        m
+    };
+    type Get = unsafe extern "C" fn(*const pxc_metadata, usize, *mut c_char, usize, *mut usize) -> pxc_status;
+    let text = |m: *const pxc_metadata, i: usize, get: Get| {
+        let mut needed = 0usize;
+        assert_eq!(
+            unsafe { get(m, i, null_mut(), 0, &mut needed) },
+            pxc_status::BufferTooSmall
+        );
+        let mut buf = vec![0 as c_char; needed];
+        assert_eq!(
+            unsafe { get(m, i, buf.as_mut_ptr(), needed, null_mut()) },
+            pxc_status::Ok
+        );
+        unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap().to_string()
+    };
+    let count = |m: *const pxc_metadata| {
+        let mut n = 0usize;
+        assert_eq!(unsafe { pxc_metadata_text_count(m, &mut n) }, pxc_status::Ok);
+        n
+    };
+    // iTXt: keyword, language "ja", the translated keyword dropped, the UTF-8 text kept.
+    let m = probe("ctjn0g04.png");
+    assert_eq!(count(m), 6);
+    assert_eq!(text(m, 0, pxc_metadata_text_keyword), "Title");
+    assert_eq!(text(m, 0, pxc_metadata_text_value), "PngSuite");
+    assert_eq!(text(m, 0, pxc_metadata_text_language), "ja");
+    assert_eq!(text(m, 5, pxc_metadata_text_keyword), "Disclaimer");
+    assert_eq!(
+        text(m, 5, pxc_metadata_text_value),
+        "\u{30d5}\u{30ea}\u{30fc}\u{30a6}\u{30a7}\u{30a2}\u{3002}"
+    );
+    unsafe { pxc_metadata_free(m) };
+    // zTXt decompressed, tEXt as is, no language.
+    let m = probe("ctzn0g04.png");
+    assert_eq!(count(m), 6);
+    assert_eq!(text(m, 2, pxc_metadata_text_keyword), "Copyright");
+    assert_eq!(
+        text(m, 2, pxc_metadata_text_value),
+        "Copyright Willem van Schaik, Singapore 1995-96"
+    );
+    assert_eq!(text(m, 2, pxc_metadata_text_language), "");
+    assert_eq!(text(m, 5, pxc_metadata_text_value), "Freeware.");
+    unsafe { pxc_metadata_free(m) };
+    // pHYs 1000 x 1000 per metre.
+    let m = probe("cdun2c08.png");
+    let (mut x, mut y, mut unit) = (0.0, 0.0, 9u32);
+    assert_eq!(
+        unsafe { pxc_metadata_resolution(m, &mut x, &mut y, &mut unit) },
+        pxc_status::Ok
+    );
+    assert_eq!((x, y, unit), (1000.0, 1000.0, pxc_resolution_unit::Meter as u32));
+    assert_eq!(count(m), 0);
+    unsafe { pxc_metadata_free(m) };
+}

@@ -16,12 +16,14 @@
 //! | `OverwriteReadonly` | `EncodeOptions::overwrite_readonly(true)` | `pxc_encode_options_set_overwrite_readonly(opts, true)` | `--force` |
 //! | `ReplaceSymlink` | `EncodeOptions::replace_symlink(true)` | `pxc_encode_options_set_replace_symlink(opts, true)` | `--replace-symlink` |
 //! | `RequireExact` | `EncodeOptions::require_exact(true)` | `pxc_encode_options_set_require_exact(opts, true)` | `--require-exact` |
+//! | `MetadataPolicy(Keep)` | `EncodeOptions::metadata_policy(MetadataPolicy::Keep)` | `pxc_encode_options_set_metadata_policy(opts, PXC_METADATA_POLICY_KEEP)` | `--metadata keep` |
 //!
 //! [`fix_for`] chooses the conversion that makes a pixel format fit a codec's capability
 //! table, preferring exact steps (adding alpha, gray to colour, widening) over ones that
 //! drop or check data.
 
 use crate::format::{Layout, PixelFormat};
+use crate::metadata::MetadataPolicy;
 use crate::sample::SampleType;
 
 /// The caller's side of the library: decides the names used in advice.
@@ -55,6 +57,8 @@ pub enum Remedy {
     ReplaceSymlink,
     /// Fail unless the output is bit-exact.
     RequireExact,
+    /// Treat the metadata given to an encode this way (keep what fits, strict, strip).
+    MetadataPolicy(MetadataPolicy),
 }
 
 fn lower(s: &str) -> String {
@@ -96,6 +100,12 @@ impl Remedy {
             (Remedy::RequireExact, Rust) => "EncodeOptions::require_exact(true)".into(),
             (Remedy::RequireExact, C) => "pxc_encode_options_set_require_exact(opts, true)".into(),
             (Remedy::RequireExact, Cli) => "--require-exact".into(),
+            (Remedy::MetadataPolicy(p), Rust) => format!("EncodeOptions::metadata_policy(MetadataPolicy::{p:?})"),
+            (Remedy::MetadataPolicy(p), C) => format!(
+                "pxc_encode_options_set_metadata_policy(opts, PXC_METADATA_POLICY_{})",
+                c_const(&format!("{p:?}"))
+            ),
+            (Remedy::MetadataPolicy(p), Cli) => format!("--metadata {}", lower(&format!("{p:?}"))),
         }
     }
 
@@ -114,6 +124,7 @@ impl Remedy {
                 Remedy::ReplaceSymlink,
                 Remedy::RequireExact,
             ])
+            .chain([MetadataPolicy::Keep, MetadataPolicy::Strict, MetadataPolicy::Strip].map(Remedy::MetadataPolicy))
     }
 }
 
@@ -320,6 +331,28 @@ mod tests {
         assert!(
             c.contains("pxc_convert_scale_minmax(view, PXC_SAMPLE_U8, &out)") && !c.contains("convert::"),
             "{c}"
+        );
+    }
+
+    #[test]
+    fn metadata_policy_advice_names_each_surface() {
+        let rust = format!(
+            "use {} or {}",
+            Remedy::MetadataPolicy(MetadataPolicy::Keep).text(Surface::Rust),
+            Remedy::MetadataPolicy(MetadataPolicy::Strip).text(Surface::Rust)
+        );
+        assert_eq!(
+            rust,
+            "use EncodeOptions::metadata_policy(MetadataPolicy::Keep) or EncodeOptions::metadata_policy(MetadataPolicy::Strip)"
+        );
+        assert_eq!(
+            for_surface(&rust, Surface::Cli),
+            "use --metadata keep or --metadata strip"
+        );
+        assert_eq!(
+            for_surface(&rust, Surface::C),
+            "use pxc_encode_options_set_metadata_policy(opts, PXC_METADATA_POLICY_KEEP) or \
+             pxc_encode_options_set_metadata_policy(opts, PXC_METADATA_POLICY_STRIP)"
         );
     }
 

@@ -123,10 +123,13 @@ impl Registry {
         };
         if !metadata_dropped.is_empty() && (opts.metadata_policy == MetadataPolicy::Strict || opts.require_exact) {
             let list: Vec<String> = metadata_dropped.iter().map(|n| n.to_string()).collect();
+            let policy = |p| crate::convert::Remedy::MetadataPolicy(p).text(crate::convert::Surface::Rust);
             return Err(Error::NotExact(format!(
-                "{name} cannot keep all the metadata and the metadata policy is strict{}; nothing was written: {}. Use MetadataPolicy::Keep to write what fits, or Strip to write none",
+                "{name} cannot keep all the metadata and the metadata policy is strict{}; nothing was written: {}. Use {} to write what fits, or {} to write none",
                 if opts.require_exact { " (require_exact)" } else { "" },
-                list.join("; ")
+                list.join("; "),
+                policy(MetadataPolicy::Keep),
+                policy(MetadataPolicy::Strip)
             )));
         }
         let mut slot = EncoderSlot::take(codec, opts)?;

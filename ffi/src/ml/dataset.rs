@@ -11,19 +11,9 @@ use pixcodec::ml::{Batch, Dataset, DatasetOptions, LabelMode, Subset};
 use pixcodec::SampleType;
 
 use super::dataset_options::{dataset_options, pxc_dataset_options};
-use crate::args::{c_path, caller_buffer, put, text_out, Overflow};
+use crate::args::{c_path, caller_buffer, copy_text, put};
 use crate::boundary::{ffi, pxc_status, Failure, FfiResult};
 use crate::types::sample_to;
-
-/// Copies text out like `pxc_dataset_class_name` documents: the size needed (NUL included)
-/// goes to `*needed` (may be NULL) in every case, the text only when it fits whole.
-unsafe fn copy_text(text: &[u8], what: &str, buf: *mut c_char, cap: usize, needed: *mut usize) -> FfiResult<()> {
-    // SAFETY: NULL or writable, and `buf` valid for `cap` bytes, per the caller's contract.
-    unsafe {
-        put(needed, text.len() + 1);
-        text_out(text, buf, cap, Overflow::Refuse, what).map(|_| ())
-    }
-}
 
 /// An indexed image directory (Keras' `image_dataset_from_directory`): no image is decoded
 /// until `pxc_dataset_fill_batch`. Free with `pxc_dataset_free`.

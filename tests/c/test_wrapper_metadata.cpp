@@ -1,0 +1,102 @@
+// The C++ wrapper's metadata (pixcodec::Metadata over pxc_metadata): built and edited in C++,
+// written with EncodeOptions::metadata, read back by Registry::probe_metadata byte for byte,
+// the dropped items in Report::metadata_dropped, the policy, and errors thrown as
+// pixcodec::Error. C++17 and C++20 (make test-c).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pixcodec.hpp"
+#include "testutil.h"
+
+static std::vector<std::uint8_t> icc() {
+    std::vector<std::uint8_t> v(1500);
+    for (std::size_t i = 0; i < v.size(); i++) v[i] = static_cast<std::uint8_t>(i * 7 % 251);
+    v[2] = 0x05;
+    v[3] = 0xDC;
+    v[36] = 'a'; v[37] = 'c'; v[38] = 's'; v[39] = 'p';
+    return v;
+}
+
+template <class F> static pxc_status status_of(F f) {
+    try {
+        f();
+    } catch (const pixcodec::Error &e) {
+        return e.status();
+    }
+    return PXC_STATUS_OK;
+}
+
+int main() {
+    std::vector<std::uint8_t> px(20 * 10 * 3);
+    fill_pattern(px.data(), px.size(), 3);
+    pxc_image_view v = pixcodec::view(px.data(), 20, 10, PXC_LAYOUT_RGB, PXC_SAMPLE_U8);
+    const std::string xmp_text = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"/>";
+    const std::vector<std::uint8_t> xmp(xmp_text.begin(), xmp_text.end());
+    pixcodec::Registry reg = pixcodec::Registry::default_registry();
+
+    pixcodec::Metadata m;
+    m.set_icc_profile(icc()).set_xmp(xmp).set_orientation(3).set_resolution(300, 300, PXC_RESOLUTION_UNIT_INCH);
+    m.add_text("Software", "pixcodec C++ test").add_text("Title", "\xe7\x8c\xab", "ja");
+    CHECK(m.has(PXC_METADATA_ITEM_ICC_PROFILE) && !m.has(PXC_METADATA_ITEM_EXIF));
+
+    // JPEG keeps ICC, XMP, the orientation (in a minimal EXIF block) and 300 dpi; no text.
+    pixcodec::EncodeOptions opts;
+    opts.metadata(m);
+    pixcodec::Report r;
+    std::vector<std::uint8_t> jpeg = reg.encode(v, "jpeg", &opts, &r);
+    CHECK(r.metadata_dropped.size() == 2);
+    if (r.metadata_dropped.size() == 2) {
+        CHECK(r.metadata_dropped[0].item == "text 'Software'");
+        CHECK(r.metadata_dropped[1].item == "text 'Title'");
+        CHECK(!r.metadata_dropped[0].reason.empty());
+    }
+    pixcodec::Metadata got = reg.probe_metadata(jpeg);
+    CHECK(got.icc_profile() == icc());
+    CHECK(got.xmp() == xmp);
+    CHECK(got.orientation() == 3);
+    CHECK(got.exif().size() == 26); // the minimal block holding the orientation
+    pixcodec::Resolution res = got.resolution();
+    CHECK(res.x == 300 && res.y == 300 && res.unit == PXC_RESOLUTION_UNIT_INCH);
+    CHECK(got.text().empty() && got.unreadable().empty());
+
+    // PNG keeps the text entries (tEXt and iTXt with its language).
+    std::vector<std::uint8_t> png = reg.encode(v, "png", &opts, &r);
+    std::vector<pixcodec::TextEntry> text = reg.probe_metadata(png).text();
+    CHECK(text.size() == 2);
+    if (text.size() == 2) {
+        CHECK(text[0].keyword == "Software" && text[0].value == "pixcodec C++ test" && text[0].language.empty());
+        CHECK(text[1].keyword == "Title" && text[1].value == "\xe7\x8c\xab" && text[1].language == "ja");
+    }
+    // 300 dpi in whole pixels per metre is a rounding, and it is reported.
+    CHECK(r.metadata_dropped.size() == 1 && r.metadata_dropped[0].item == "resolution");
+
+    // The read metadata edited and written again: the encode report of the buffer path too.
+    got.remove(PXC_METADATA_ITEM_ICC_PROFILE).add_text("Comment", "added");
+    pixcodec::EncodeOptions o2;
+    o2.metadata(got);
+    pixcodec::Buffer buf;
+    pixcodec::Report r2 = reg.encode_into(v, "npy", buf, &o2);
+    CHECK(r2.metadata_dropped.size() == 5); // exif, orientation, xmp, resolution, text 'Comment'
+    if (!r2.metadata_dropped.empty()) CHECK(r2.metadata_dropped[0].item == "exif");
+    for (const pixcodec::MetadataNote &n : r2.metadata_dropped) CHECK(n.reason == "npy cannot store metadata");
+
+    // STRICT refuses; STRIP writes nothing; clear_metadata forgets it.
+    o2.metadata_policy(PXC_METADATA_POLICY_STRICT);
+    CHECK(status_of([&] { reg.encode(v, "npy", &o2); }) == PXC_STATUS_NOT_EXACT);
+    o2.metadata_policy(PXC_METADATA_POLICY_STRIP);
+    std::vector<std::uint8_t> stripped = reg.encode(v, "png", &o2, &r);
+    CHECK(r.metadata_dropped.empty() && !reg.probe_metadata(stripped).has(PXC_METADATA_ITEM_XMP));
+    o2.metadata_policy(PXC_METADATA_POLICY_KEEP).clear_metadata();
+    reg.encode(v, "npy", &o2, &r);
+    CHECK(r.metadata_dropped.empty());
+
+    // Errors.
+    CHECK(status_of([&] { m.set_orientation(0); }) == PXC_STATUS_INVALID_ARGUMENT);
+    CHECK(status_of([&] { m.remove_text(9); }) == PXC_STATUS_INVALID_ARGUMENT);
+    CHECK(status_of([&] { m.set_exif({'I', 'I', 42, 0, 9, 9, 0, 0}); }) == PXC_STATUS_INVALID_ARGUMENT);
+    CHECK(status_of([&] { o2.metadata_policy(7); }) == PXC_STATUS_INVALID_ARGUMENT);
+    CHECK(status_of([&] { reg.probe_metadata(std::vector<std::uint8_t>{1, 2, 3}); }) == PXC_STATUS_UNKNOWN_FORMAT);
+    CHECK(status_of([&] { reg.probe_metadata_file("/nonexistent/file.png"); }) == PXC_STATUS_IO);
+    return finish("test_wrapper_metadata");
+}
