@@ -1,5 +1,5 @@
 //! Metadata carried beside the pixels: the [`Metadata`] model (ICC profile, EXIF and its
-//! orientation, XMP, resolution, text entries), how an encode treats it ([`MetadataPolicy`])
+//! orientation, XMP, resolution, text entries, the facts of a `.npy` array), how an encode treats it ([`MetadataPolicy`])
 //! and what an encode reports about items it could not keep ([`MetadataNote`]).
 //!
 //! Decoders fill [`Metadata`] exactly as the file stores it (no normalisation, EXIF never
@@ -12,6 +12,9 @@
 //! that could not be read is left out and named in [`Metadata::unreadable`].
 
 pub mod exif;
+mod npy;
+
+pub use npy::NpyArray;
 
 use std::fmt;
 
@@ -136,6 +139,9 @@ pub struct Metadata {
     /// Items the file held in a form that could not be read, each with why (e.g.
     /// `exif: IFD0 offset 4000 is outside the 120-byte block`); they are not carried.
     pub unreadable: Vec<String>,
+    /// Shape and dtype facts of a `.npy` source that the image leaves out (a channel or page
+    /// axis of length 1, the `bool` dtype); only the npy codec writes them.
+    pub npy: NpyArray,
 }
 
 impl Metadata {
@@ -147,6 +153,7 @@ impl Metadata {
             && self.xmp.is_none()
             && self.resolution.is_none()
             && self.text.is_empty()
+            && self.npy.is_empty()
     }
 
     /// Keywords of the text entries, in file order (PNG: tEXt, zTXt and iTXt chunks).
@@ -160,7 +167,7 @@ impl Metadata {
     }
 
     /// Names of the items present (`icc`, `dpi` for the resolution, `exif`, `orientation`,
-    /// `xmp`, `text`).
+    /// `xmp`, `text`, `npy_channel_axis`, `npy_page_axis`, `npy_bool`).
     pub fn present(&self) -> Vec<&'static str> {
         let mut v = Vec::new();
         if self.icc_profile.is_some() {
@@ -181,6 +188,11 @@ impl Metadata {
         if !self.text.is_empty() {
             v.push("text");
         }
+        v.extend(self.npy.items().map(|i| match i {
+            MetadataItem::NpyChannelAxis => "npy_channel_axis",
+            MetadataItem::NpyPageAxis => "npy_page_axis",
+            _ => "npy_bool",
+        }));
         v
     }
 
@@ -203,6 +215,7 @@ impl Metadata {
             v.push(MetadataItem::Resolution);
         }
         v.extend(self.text.iter().map(|t| MetadataItem::Text(t.keyword.clone())));
+        v.extend(self.npy.items());
         v
     }
 
@@ -244,6 +257,22 @@ pub enum MetadataItem {
     Resolution,
     /// One of [`Metadata::text`], by keyword.
     Text(String),
+    /// [`NpyArray::channel_axis`] of [`Metadata::npy`].
+    NpyChannelAxis,
+    /// [`NpyArray::page_axis`] of [`Metadata::npy`].
+    NpyPageAxis,
+    /// [`NpyArray::bool_dtype`] of [`Metadata::npy`].
+    NpyBool,
+}
+
+impl MetadataItem {
+    /// True for the facts of [`Metadata::npy`].
+    pub fn is_npy(&self) -> bool {
+        matches!(
+            self,
+            MetadataItem::NpyChannelAxis | MetadataItem::NpyPageAxis | MetadataItem::NpyBool
+        )
+    }
 }
 
 impl fmt::Display for MetadataItem {
@@ -255,6 +284,9 @@ impl fmt::Display for MetadataItem {
             MetadataItem::Xmp => f.write_str("xmp"),
             MetadataItem::Resolution => f.write_str("resolution"),
             MetadataItem::Text(k) => write!(f, "text '{k}'"),
+            MetadataItem::NpyChannelAxis => f.write_str("npy channel axis"),
+            MetadataItem::NpyPageAxis => f.write_str("npy page axis"),
+            MetadataItem::NpyBool => f.write_str("npy bool dtype"),
         }
     }
 }
