@@ -168,9 +168,9 @@ fn codecs_that_store_images_report_each_fact_dropped() {
         assert_eq!(
             notes,
             [
-                format!("npy channel axis: {codec} stores images, not arrays; the Gray image reads back without the channel axis of length 1 (shape (H, W), not (H, W, 1))"),
-                format!("npy page axis: {codec} stores images, not arrays; the one page reads back without the page axis of length 1 (shape (H, W[, C]), not (1, H, W[, C]))"),
-                format!("npy bool dtype: {codec} has no boolean samples; the 0/1 values are written as U8"),
+                format!("npy channel axis: {codec} stores images, not arrays: the shape reads back as (H, W), not (H, W, 1)"),
+                format!("npy page axis: {codec} stores images, not arrays: the shape reads back as (H, W[, C]), not (1, H, W[, C])"),
+                format!("npy bool dtype: {codec} has no bool samples: the 0/1 values are written as U8"),
             ],
             "{target}"
         );
@@ -199,7 +199,7 @@ fn codecs_that_store_images_report_each_fact_dropped() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotExact);
     assert!(
-        err.to_string().contains("npy bool dtype: png has no boolean samples"),
+        err.to_string().contains("npy bool dtype: png has no bool samples"),
         "{err}"
     );
     assert!(out.is_empty());

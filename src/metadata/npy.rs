@@ -10,7 +10,7 @@ use super::{Metadata, MetadataItem, MetadataNote};
 /// The npy decoder sets a fact only when it holds (so most arrays carry none); the npy encoder
 /// honours each one the image allows; every other codec stores images, not arrays, and lists
 /// each fact set in [`EncodeReport::metadata_dropped`](crate::EncodeReport::metadata_dropped)
-/// (`npy channel axis: png stores images, not arrays; ...`).
+/// (`npy bool dtype: png has no bool samples: the 0/1 values are written as U8`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct NpyArray {
@@ -53,13 +53,13 @@ impl Metadata {
             .items()
             .map(|item| {
                 let why = match item {
-                    MetadataItem::NpyChannelAxis => format!(
-                        "{codec} stores images, not arrays; the Gray image reads back without the channel axis of length 1 (shape (H, W), not (H, W, 1))"
-                    ),
+                    MetadataItem::NpyChannelAxis => {
+                        format!("{codec} stores images, not arrays: the shape reads back as (H, W), not (H, W, 1)")
+                    }
                     MetadataItem::NpyPageAxis => format!(
-                        "{codec} stores images, not arrays; the one page reads back without the page axis of length 1 (shape (H, W[, C]), not (1, H, W[, C]))"
+                        "{codec} stores images, not arrays: the shape reads back as (H, W[, C]), not (1, H, W[, C])"
                     ),
-                    _ => format!("{codec} has no boolean samples; the 0/1 values are written as U8"),
+                    _ => format!("{codec} has no bool samples: the 0/1 values are written as U8"),
                 };
                 MetadataNote::new(item, why)
             })
