@@ -1,7 +1,8 @@
 //! Builds the seed corpora of the fuzz targets under `<out>/<target>/` from a corpus folder
 //! (`/work/shared/corpus` or `$PIXCODEC_CORPUS`), `tests/regression/`, NumPy's files in
-//! `tests/data/npy/` and files generated with every built-in encoder. Usage: `gen_seeds <corpus-dir-or-empty> <out-dir> <target>...`
-//! (`fuzz/fuzz.mk` passes its `FUZZ_TARGETS`).
+//! `tests/data/npy/` and files generated with every built-in encoder. Usage:
+//! `gen_seeds <corpus-dir-or-empty> <out-dir> <target>...` (`fuzz/fuzz.mk` passes its
+//! `FUZZ_TARGETS`).
 //!
 //! Seeds follow from the target's name (see [`seeds_for`]): `decode_<codec>` gets the files
 //! that codec sniffs (`pixcodec_fuzz::forced_codec`), `decode_codec` and `python_decode` get files behind their option bytes,
