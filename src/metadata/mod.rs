@@ -1,6 +1,7 @@
 //! Metadata carried beside the pixels: the [`Metadata`] model (ICC profile, EXIF and its
-//! orientation, XMP, resolution, text entries, the facts of a `.npy` array), how an encode treats it ([`MetadataPolicy`])
-//! and what an encode reports about items it could not keep ([`MetadataNote`]).
+//! orientation, XMP, resolution, text entries, the array facts of a `.npy` source), how an
+//! encode treats it ([`MetadataPolicy`]) and what an encode reports about items it could not
+//! keep ([`MetadataNote`]).
 //!
 //! Decoders fill [`Metadata`] exactly as the file stores it (no normalisation, EXIF never
 //! re-encoded) into [`ImageInfo::metadata`](crate::ImageInfo::metadata). Encodes take it
