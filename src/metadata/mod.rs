@@ -13,11 +13,11 @@
 //! that could not be read is left out and named in [`Metadata::unreadable`].
 
 pub mod exif;
-mod npy;
-
-pub use npy::NpyArray;
 
 use std::fmt;
+
+mod npy;
+pub use npy::NpyArray;
 
 /// The unit of a [`Resolution`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
