@@ -28,7 +28,8 @@
 //! other metadata item (npy stores none).
 //!
 //! Files: `header.rs` (the header dictionary: parsing, geometry, the one writer),
-//! `decode.rs`, `encode.rs`.
+//! `decode.rs`, `encode.rs`; the array facts type and the notes of the codecs that drop them
+//! are in `src/metadata/npy.rs`.
 
 mod decode;
 mod encode;
