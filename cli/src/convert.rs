@@ -63,7 +63,7 @@ pub struct Args {
     /// (refused by default, so a .png file never holds TIFF bytes unnoticed).
     #[arg(long)]
     force_extension: bool,
-    /// Metadata (ICC, EXIF, XMP, resolution, text): keep what OUT can hold and note the rest,
+    /// Metadata (ICC, EXIF, XMP, resolution, text, npy array facts): keep what OUT can hold and note the rest,
     /// strict (exit 3, nothing written, when any item would be dropped) or strip.
     #[arg(long, value_name = "keep|strict|strip", default_value = "keep")]
     metadata: String,

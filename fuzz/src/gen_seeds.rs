@@ -1,7 +1,8 @@
 //! Builds the seed corpora of the fuzz targets under `<out>/<target>/` from a corpus folder
-//! (`/work/shared/corpus` or `$PIXCODEC_CORPUS`), `tests/regression/` and files generated with
-//! every built-in encoder. Usage: `gen_seeds <corpus-dir-or-empty> <out-dir> <target>...`
-//! (`fuzz/fuzz.mk` passes its `FUZZ_TARGETS`).
+//! (`/work/shared/corpus` or `$PIXCODEC_CORPUS`), `tests/regression/`, NumPy's files in
+//! `tests/data/npy/` and files generated with every built-in encoder. Usage:
+//! `gen_seeds <corpus-dir-or-empty> <out-dir> <target>...` (`fuzz/fuzz.mk` passes its
+//! `FUZZ_TARGETS`).
 //!
 //! Seeds follow from the target's name (see [`seeds_for`]): `decode_<codec>` gets the files
 //! that codec sniffs (`pixcodec_fuzz::forced_codec`), `decode_codec` and `python_decode` get files behind their option bytes,
@@ -61,6 +62,13 @@ fn main() {
     }
     let regression = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/regression");
     files_under(&regression, &mut files);
+    // NumPy's own .npy files (tests/data/npy, made by make_npy.py): every dtype, both byte
+    // orders, Fortran order, versions 2 and 3, and the axes of length 1 and bool dtype that
+    // decode carries as `Metadata::npy`.
+    let mut numpy = Vec::new();
+    let numpy_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/npy");
+    files_under(&numpy_dir, &mut numpy);
+    files.extend(numpy.into_iter().filter(|p| p.extension().is_some_and(|e| e == "npy")));
     for f in files {
         if let Ok(d) = std::fs::read(&f) {
             if d.len() <= MAX_SEED {

@@ -40,6 +40,9 @@ pub fn decode_everything(data: &[u8], codec: Option<&str>) {
             "probe disagrees with the decoded first page"
         );
         assert!(pages.len() as u32 <= limits().max_pages, "page limit ignored");
+        if info.codec == "npy" {
+            check_npy_facts(info, pages);
+        }
     }
     let Ok(info) = probed else { return };
     // Padded caller buffer: one extra sample of padding per row, filled with a canary.
@@ -73,6 +76,28 @@ pub fn decode_everything(data: &[u8], codec: Option<&str>) {
             }
         }
     }
+}
+
+/// npy: the decoded pages, encoded with the probed metadata (the array facts of
+/// `Metadata::npy`), decode to the same pages with the same facts. Encoding may refuse only a
+/// bool array holding samples other than 0 and 1.
+fn check_npy_facts(info: &pixcodec::ImageInfo, pages: &[Image]) {
+    let reg = registry();
+    let views: Vec<_> = pages.iter().map(|p| p.as_ref()).collect();
+    let opts = EncodeOptions::new().metadata(info.metadata.clone());
+    let mut out = Vec::new();
+    match reg.encode_pages_into(&views, "npy", &opts, &mut out) {
+        Ok(report) => assert!(report.metadata_dropped.is_empty(), "npy dropped its own facts"),
+        Err(e) => {
+            assert!(info.metadata.npy.bool_dtype, "npy re-encode failed: {e}");
+            return;
+        }
+    }
+    let dopts = DecodeOptions::new().limits(limits()).codec("npy");
+    let again = reg.decode_pages(&out, &dopts).expect("re-encoded npy decodes");
+    assert_eq!(again.as_slice(), pages, "re-encoded npy pages differ");
+    let facts = reg.probe(&out, &dopts).expect("re-encoded npy probes").metadata.npy;
+    assert_eq!(facts, info.metadata.npy, "re-encoded npy lost its facts");
 }
 
 /// The registry's codecs that encode (non-empty encode table and an encoder), in registry

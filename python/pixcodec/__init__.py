@@ -82,7 +82,9 @@ def encode(array, format, *, layout=None, codec=None, require_exact=False, verif
     """Encodes ``array`` and returns the file as ``bytes`` (``cv2.imencode`` / ``BytesIO``).
 
     ``array`` is ``(H, W)`` or ``(H, W, C)`` (C = 1..4; ``layout="cmyk"`` for 4-channel CMYK),
-    of dtype ``uint8..uint64``, ``int8..int64``, ``float16``, ``float32`` or ``float64``, with any strides.
+    of dtype ``uint8..uint64``, ``int8..int64``, ``float16``, ``float32`` or ``float64``, with any strides;
+    for ``npy`` also ``bool``, and an ``(H, W, 1)`` or ``bool`` array is written as ``numpy.save``
+    writes it.
     ``format`` is a codec name (``"png"``, ``"jpeg-turbo"``), a format (``"tiff"``), an
     extension (``".jpg"``) or a MIME type. ``options`` are the codec's options (see
     :func:`codecs`): ``quality=90``, ``compression="lzw"``, ``predictor=True``, ...; unknown keys
@@ -110,7 +112,8 @@ def encode_into(array, format, out, *, layout=None, codec=None, require_exact=Fa
 
 def encode_pages(arrays_or_volume, format, *, layout=None, codec=None, require_exact=False, verify=False, **options):
     """Encodes several pages (a list of ``(H, W[, C])`` arrays, or one ``(N, H, W[, C])``
-    volume) into one multi-page file (TIFF) and returns its ``bytes``."""
+    volume) into one multi-page file (TIFF, npy) and returns its ``bytes``; npy writes a
+    volume as ``numpy.save`` does, ``(1, H, W)`` included."""
     data, _ = _encode_pages(
         arrays_or_volume, format, layout=layout, codec=codec, require_exact=require_exact, verify=verify, **options
     )

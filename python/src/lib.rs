@@ -20,6 +20,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyTuple, PyType};
 
 use pixcodec::convert::{self, Scale};
+use pixcodec::metadata::NpyArray;
 use pixcodec::ml::{self, Batch, Dataset, DatasetOptions, LabelMode, Labels, LoadOptions, Recycler, Subset};
 use pixcodec::{
     DecodeOptions, EncodeOptions, EncodeReport as RsReport, Error, ErrorKind, Fidelity, Image, ImageInfo as RsInfo,
@@ -226,11 +227,43 @@ fn image_shape(width: u32, height: u32, layout: Layout) -> Vec<usize> {
     }
 }
 
-fn image_to_numpy(py: Python<'_>, img: Image) -> PyResult<Bound<'_, PyAny>> {
+/// [`image_shape`] with the channel axis of length 1 of an `.npy` array that had one.
+fn array_shape(width: u32, height: u32, layout: Layout, npy: NpyArray) -> Vec<usize> {
+    let mut shape = image_shape(width, height, layout);
+    if npy.channel_axis && layout.channels() == 1 {
+        shape.push(1);
+    }
+    shape
+}
+
+/// The numpy dtype name of decoded samples: `bool` for an `.npy` bool array (U8 0/1).
+fn array_dtype(sample: SampleType, npy: NpyArray) -> &'static str {
+    if npy.bool_dtype && sample == SampleType::U8 {
+        "bool"
+    } else {
+        dtype_name(sample)
+    }
+}
+
+/// `arr` viewed as numpy `bool` (no copy) when `npy` says the array was one.
+fn as_array_dtype<'py>(arr: Bound<'py, PyAny>, sample: SampleType, npy: NpyArray) -> PyResult<Bound<'py, PyAny>> {
+    if array_dtype(sample, npy) == "bool" {
+        arr.call_method1("view", ("bool",))
+    } else {
+        Ok(arr)
+    }
+}
+
+/// A decoded image as numpy, shaped and typed as the `.npy` array it came from (`npy`).
+fn image_to_numpy(py: Python<'_>, img: Image, npy: NpyArray) -> PyResult<Bound<'_, PyAny>> {
     let f = img.format();
-    let shape = image_shape(img.width(), img.height(), f.layout);
+    let shape = array_shape(img.width(), img.height(), f.layout, npy);
     let stride = img.stride();
-    view(py, Owned::Image(img), &shape, f.sample, Some(stride))
+    as_array_dtype(
+        view(py, Owned::Image(img), &shape, f.sample, Some(stride))?,
+        f.sample,
+        npy,
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -401,12 +434,9 @@ impl Input {
 // ---------------------------------------------------------------------------------------
 // Decoding.
 
-fn decode_page(data: &[u8], opts: &DecodeOptions, page: u32) -> pixcodec::Result<Image> {
-    let registry = Registry::global();
-    if page == 0 {
-        return registry.decode(data, opts);
-    }
-    let mut dec = registry.decoder(data, opts)?;
+/// Decodes page `page`, with the `.npy` array facts of the file (shape and dtype of the array).
+fn decode_page(data: &[u8], opts: &DecodeOptions, page: u32) -> pixcodec::Result<(Image, NpyArray)> {
+    let mut dec = Registry::global().decoder(data, opts)?;
     for i in 0..page {
         if !dec.next_page()? {
             return Err(Error::invalid(format!(
@@ -416,18 +446,20 @@ fn decode_page(data: &[u8], opts: &DecodeOptions, page: u32) -> pixcodec::Result
             )));
         }
     }
-    let info = dec.info().clone();
-    opts.limits.check_image(info.width, info.height, info.format)?;
-    let mut img = Image::new(info.width, info.height, info.format)?;
+    let info = dec.info();
+    let (width, height, format, npy) = (info.width, info.height, info.format, info.metadata.npy);
+    opts.limits.check_image(width, height, format)?;
+    let mut img = Image::new(width, height, format)?;
     dec.decode_into(img.as_mut())?;
-    Ok(img)
+    Ok((img, npy))
 }
 
 /// decode(data, *, codec=None, page=0, limits=None) -> numpy.ndarray
 ///
 /// Decodes one page (default the first) of an encoded image held in any bytes-like object
 /// (bytes, bytearray, memoryview, numpy uint8 array, mmap). Returns ``(H, W)`` for gray,
-/// ``(H, W, C)`` otherwise, in the file's own dtype; the array owns the decoded buffer (no
+/// ``(H, W, C)`` otherwise, in the file's own dtype; an ``.npy`` array keeps its channel axis
+/// of length 1 (``(H, W, 1)``) and its ``bool`` dtype. The array owns the decoded buffer (no
 /// copy). ``codec`` forces a codec by name; ``limits`` is a dict of max_width, max_height,
 /// max_pixels, max_alloc_bytes, max_pages (or ``"unlimited"``). The GIL is released while
 /// decoding. Errors are ``pixcodec.Error`` subclasses.
@@ -443,9 +475,9 @@ fn decode<'py>(
     let opts = decode_options(codec, limits)?;
     let input = Input::bytes(data)?;
     let bytes = input.slice();
-    let img = py.detach(|| decode_page(bytes, &opts, page)).py()?;
+    let (img, npy) = py.detach(|| decode_page(bytes, &opts, page)).py()?;
     drop(input);
-    image_to_numpy(py, img)
+    image_to_numpy(py, img, npy)
 }
 
 /// decode_pages(data, *, codec=None, limits=None) -> list[numpy.ndarray]
@@ -462,10 +494,16 @@ fn decode_pages<'py>(
     let opts = decode_options(codec, limits)?;
     let input = Input::bytes(data)?;
     let bytes = input.slice();
-    let pages = py.detach(|| Registry::global().decode_pages(bytes, &opts)).py()?;
+    let (pages, npy) = py
+        .detach(|| {
+            let reg = Registry::global();
+            let npy = reg.probe(bytes, &opts)?.metadata.npy;
+            Ok((reg.decode_pages(bytes, &opts)?, npy))
+        })
+        .py()?;
     let out = PyList::empty(py);
     for p in pages {
-        out.append(image_to_numpy(py, p)?)?;
+        out.append(image_to_numpy(py, p, npy)?)?;
     }
     Ok(out)
 }
@@ -473,6 +511,7 @@ fn decode_pages<'py>(
 /// decode_volume(data, *, codec=None, limits=None) -> numpy.ndarray
 ///
 /// Decodes every page into one ``(N, H, W[, C])`` array; the pages must share size and dtype.
+/// An ``.npy`` array keeps its channel axis of length 1 and its ``bool`` dtype.
 #[pyfunction]
 #[pyo3(signature = (data, *, codec=None, limits=None))]
 fn decode_volume<'py>(
@@ -484,11 +523,17 @@ fn decode_volume<'py>(
     let opts = decode_options(codec, limits)?;
     let input = Input::bytes(data)?;
     let bytes = input.slice();
-    let vol = py.detach(|| Registry::global().decode_volume(bytes, &opts)).py()?;
+    let (vol, npy) = py
+        .detach(|| {
+            let reg = Registry::global();
+            let npy = reg.probe(bytes, &opts)?.metadata.npy;
+            Ok((reg.decode_volume(bytes, &opts)?, npy))
+        })
+        .py()?;
     let f = vol.format();
     let mut shape = vec![vol.depth() as usize];
-    shape.extend(image_shape(vol.width(), vol.height(), f.layout));
-    view(py, Owned::Volume(vol), &shape, f.sample, None)
+    shape.extend(array_shape(vol.width(), vol.height(), f.layout, npy));
+    as_array_dtype(view(py, Owned::Volume(vol), &shape, f.sample, None)?, f.sample, npy)
 }
 
 /// imread(path_or_file, *, codec=None, page=0, limits=None) -> numpy.ndarray
@@ -507,9 +552,9 @@ fn imread<'py>(
     let opts = decode_options(codec, limits)?;
     let input = Input::get(path_or_file, &opts.limits)?;
     let bytes = input.slice();
-    let img = py.detach(|| decode_page(bytes, &opts, page)).py()?;
+    let (img, npy) = py.detach(|| decode_page(bytes, &opts, page)).py()?;
     drop(input);
-    image_to_numpy(py, img)
+    image_to_numpy(py, img, npy)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -522,7 +567,8 @@ struct ImageInfo {
     width: u32,
     /// Height in pixels.
     height: u32,
-    /// numpy dtype name of the samples (``"uint8"``, ``"float32"``, ...).
+    /// numpy dtype name of the samples (``"uint8"``, ``"float32"``, ..., ``"bool"`` for an
+    /// ``.npy`` bool array).
     dtype: &'static str,
     /// Channel meaning: ``"gray"``, ``"gray_alpha"``, ``"rgb"``, ``"rgba"`` or ``"cmyk"``.
     layout: &'static str,
@@ -540,8 +586,10 @@ struct ImageInfo {
     lossy_source: bool,
     /// Metadata found: ``icc_profile``, ``exif``, ``xmp`` (bytes), ``orientation`` (int),
     /// ``dpi`` ((x, y)), ``resolution`` ((x, y, unit)), ``text`` (list of (keyword, value,
-    /// language)), ``unreadable`` (list of str); absent items are missing from the dict. The
-    /// encode functions take the same dict as ``metadata=``.
+    /// language)), ``unreadable`` (list of str), and for ``.npy`` arrays ``npy_channel_axis``,
+    /// ``npy_page_axis``, ``npy_bool`` (True: an axis of length 1 or the bool dtype, which
+    /// only npy writes back); absent items are missing from the dict. The encode functions
+    /// take the same dict as ``metadata=``.
     metadata: Py<PyDict>,
     /// Set when a file's extension disagrees with its content.
     content_note: Option<String>,
@@ -571,10 +619,10 @@ fn info_to_py(py: Python<'_>, i: RsInfo) -> PyResult<ImageInfo> {
     Ok(ImageInfo {
         width: i.width,
         height: i.height,
-        dtype: dtype_name(i.format.sample),
+        dtype: array_dtype(i.format.sample, i.metadata.npy),
         layout: layout_name(i.format.layout),
         channels: i.format.layout.channels(),
-        shape: image_shape(i.width, i.height, i.format.layout),
+        shape: array_shape(i.width, i.height, i.format.layout, i.metadata.npy),
         pages: i.pages,
         codec: i.codec,
         format: i.format_name,
@@ -619,8 +667,13 @@ struct InArray<'py> {
     format: PixelFormat,
     stride: usize,
     len: usize,
+    /// The array's dtype is `bool` (held as U8 0/1; only npy stores it, see [`npy_facts`]).
+    boolean: bool,
+    /// The array is `(H, W, 1)`.
+    channel_axis: bool,
 }
 
+/// The sample type of an array's dtype; `bool` is U8 (its bytes are 0 and 1).
 fn sample_of(arr: &Bound<'_, PyUntypedArray>) -> PyResult<SampleType> {
     let dt = arr.dtype();
     let kind = dt.kind();
@@ -638,12 +691,7 @@ fn sample_of(arr: &Bound<'_, PyUntypedArray>) -> PyResult<SampleType> {
         (b'f', 4) => SampleType::F32,
         (b'f', 8) => SampleType::F64,
         (b'f', 2) => SampleType::F16,
-        (b'b', _) => {
-            return Err(py_err(Error::Unsupported(
-                "dtype bool has no pixcodec sample type; use array.astype(numpy.uint8) (0/1) or * 255 on purpose"
-                    .into(),
-            )))
-        }
+        (b'b', 1) => SampleType::U8,
         _ => {
             return Err(py_err(Error::Unsupported(format!(
                 "dtype {name} has no pixcodec sample type; images hold uint8..uint64, int8..int64, float16, float32 or float64"
@@ -737,6 +785,7 @@ impl<'py> InArray<'py> {
         };
         let stride = if h == 1 { row } else { arr.strides()[0] as usize };
         let len = stride * (h - 1) + row;
+        let boolean = arr.dtype().kind() == b'b';
         Ok(InArray {
             arr,
             width,
@@ -744,6 +793,8 @@ impl<'py> InArray<'py> {
             format: PixelFormat::new(layout, sample),
             stride,
             len,
+            boolean,
+            channel_axis: shape.len() == 3 && channels == 1,
         })
     }
 
@@ -755,9 +806,59 @@ impl<'py> InArray<'py> {
     }
 }
 
+/// The error for a `bool` array given to a codec other than npy.
+fn bool_refused() -> PyErr {
+    py_err(Error::Unsupported(
+        "dtype bool has no pixcodec sample type outside npy (which writes it as numpy's bool); use array.astype(numpy.uint8) (0/1) or * 255 on purpose"
+            .into(),
+    ))
+}
+
+/// `opts` with the facts of the arrays that an image leaves out (`Metadata::npy`: a channel
+/// axis of length 1, a page axis of length 1 when `page_axis`, the bool dtype) added to its
+/// metadata when the codec chosen for `target` writes npy, so that npy writes what
+/// `numpy.save` writes; other codecs store images, and refuse bool arrays.
+fn npy_facts(pages: &[InArray<'_>], target: &str, opts: EncodeOptions, page_axis: bool) -> PyResult<EncodeOptions> {
+    let boolean = pages.iter().any(|p| p.boolean);
+    let channel_axis = pages.first().is_some_and(|p| p.channel_axis);
+    if !(boolean || channel_axis || page_axis) {
+        return Ok(opts);
+    }
+    let format = pages.first().map(|p| p.format);
+    let npy = format.is_some_and(|f| {
+        Registry::global()
+            .choose_encoder(target, opts.codec.as_deref(), f)
+            .is_ok_and(|c| c.descriptor().format == "npy")
+    });
+    if !npy {
+        return if boolean { Err(bool_refused()) } else { Ok(opts) };
+    }
+    let mut m = opts.metadata.as_deref().cloned().unwrap_or_default();
+    m.npy.channel_axis |= channel_axis;
+    m.npy.page_axis |= page_axis;
+    m.npy.bool_dtype |= boolean;
+    Ok(opts.metadata(m))
+}
+
+/// The format `imwrite` writes: `format`, or the extension of `path`.
+fn target_of(path: &std::path::Path, format: &Option<String>) -> String {
+    format.clone().unwrap_or_else(|| {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default()
+    })
+}
+
 /// Pages to encode: a list/tuple of (H, W[, C]) arrays, or one array (N, H, W) / (N, H, W, C).
 fn pages_arg<'py>(obj: &Bound<'py, PyAny>, layout: Option<&str>) -> PyResult<Vec<InArray<'py>>> {
+    Ok(pages_and_axis(obj, layout)?.0)
+}
+
+/// [`pages_arg`], and whether the pages came as one array with a page axis of length 1.
+fn pages_and_axis<'py>(obj: &Bound<'py, PyAny>, layout: Option<&str>) -> PyResult<(Vec<InArray<'py>>, bool)> {
     let py = obj.py();
+    let mut page_axis = false;
     let items: Vec<Bound<'py, PyAny>> = if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
         obj.try_iter()?.collect::<PyResult<_>>()?
     } else {
@@ -768,12 +869,15 @@ fn pages_arg<'py>(obj: &Bound<'py, PyAny>, layout: Option<&str>) -> PyResult<Vec
                 "encode_pages takes a list of (H, W[, C]) arrays or one (N, H, W[, C]) volume; got a {nd}-D array"
             )));
         }
-        arr.try_iter()?.collect::<PyResult<_>>()?
+        let items: Vec<_> = arr.try_iter()?.collect::<PyResult<_>>()?;
+        page_axis = items.len() == 1;
+        items
     };
     if items.is_empty() {
         return Err(py_err(Error::invalid("nothing to encode: no pages given")));
     }
-    items.iter().map(|a| InArray::get(a, layout)).collect()
+    let pages = items.iter().map(|a| InArray::get(a, layout)).collect::<PyResult<_>>()?;
+    Ok((pages, page_axis))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -931,6 +1035,7 @@ fn encode<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let opts = encode_options(codec, require_exact, verify, options)?;
     let img = InArray::get(array, layout)?;
+    let opts = npy_facts(std::slice::from_ref(&img), format, opts, false)?;
     let (bytes, _) = encode_with(py, std::slice::from_ref(&img), format, &opts, |b| {
         Ok(PyBytes::new(py, b))
     })?;
@@ -953,6 +1058,7 @@ fn encode_report<'py>(
 ) -> PyResult<(Bound<'py, PyBytes>, EncodeReport)> {
     let opts = encode_options(codec, require_exact, verify, options)?;
     let img = InArray::get(array, layout)?;
+    let opts = npy_facts(std::slice::from_ref(&img), format, opts, false)?;
     let (bytes, r) = encode_with(py, std::slice::from_ref(&img), format, &opts, |b| {
         Ok(PyBytes::new(py, b))
     })?;
@@ -983,6 +1089,7 @@ fn encode_into<'py>(
     })?;
     let opts = encode_options(codec, require_exact, verify, options)?;
     let img = InArray::get(array, layout)?;
+    let opts = npy_facts(std::slice::from_ref(&img), format, opts, false)?;
     let ((), r) = encode_with(py, std::slice::from_ref(&img), format, &opts, |b| {
         out.resize(b.len())?;
         // SAFETY: no other reference to the bytearray's memory exists while the GIL is held
@@ -1008,7 +1115,8 @@ fn encode_pages<'py>(
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<(Bound<'py, PyBytes>, EncodeReport)> {
     let opts = encode_options(codec, require_exact, verify, options)?;
-    let pages = pages_arg(pages, layout)?;
+    let (pages, page_axis) = pages_and_axis(pages, layout)?;
+    let opts = npy_facts(&pages, format, opts, page_axis)?;
     let (bytes, r) = encode_with(py, &pages, format, &opts, |b| Ok(PyBytes::new(py, b)))?;
     Ok((bytes, report_to_py(py, r)?))
 }
@@ -1039,6 +1147,7 @@ fn imwrite(
     } else {
         vec![InArray::get(array, layout)?]
     };
+    let opts = npy_facts(&pages, &target_of(&path, &format), opts, false)?;
     let refs = pages.iter().map(|p| p.image()).collect::<PyResult<Vec<_>>>()?;
     let r = py
         .detach(|| {
@@ -1170,7 +1279,7 @@ fn _load_img<'py>(
         let bytes = input.slice();
         py.detach(|| ml::load_bytes(bytes, &opts)).py()?
     };
-    image_to_numpy(py, img)
+    image_to_numpy(py, img, NpyArray::default())
 }
 
 /// _convert(array, dtype, scale, lo, hi, layout) -> numpy array: exact cast (scale None),
@@ -1187,6 +1296,9 @@ fn _convert<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let to = dtype_arg(dtype)?;
     let a = InArray::get(array, None)?;
+    if a.boolean {
+        return Err(bool_refused());
+    }
     let img = a.image()?;
     let out = py
         .detach(|| match scale {
@@ -1196,7 +1308,7 @@ fn _convert<'py>(
             Some(other) => Err(Error::invalid(format!("unknown scale '{other}'"))),
         })
         .py()?;
-    image_to_numpy(py, out)
+    image_to_numpy(py, out, NpyArray::default())
 }
 
 /// Batches of a dataset: `(images, labels)` numpy pairs, decoded ahead on all cores.

@@ -18,7 +18,8 @@ fn unit_name(u: ResolutionUnit) -> &'static str {
 
 /// The dict of `ImageInfo.metadata`: `icc_profile`, `exif`, `xmp` (bytes), `orientation`
 /// (int), `dpi` ((x, y)), `resolution` ((x, y, unit) with unit `none|inch|cm|m`), `text`
-/// (list of (keyword, value, language or None)), `unreadable` (list of str); absent items
+/// (list of (keyword, value, language or None)), `unreadable` (list of str), and the `.npy`
+/// array facts `npy_channel_axis`, `npy_page_axis`, `npy_bool` (True when set); absent items
 /// are missing.
 pub(crate) fn to_py<'py>(py: Python<'py>, m: &Metadata) -> PyResult<Bound<'py, PyDict>> {
     let md = PyDict::new(py);
@@ -50,6 +51,15 @@ pub(crate) fn to_py<'py>(py: Python<'py>, m: &Metadata) -> PyResult<Bound<'py, P
     }
     if !m.unreadable.is_empty() {
         md.set_item("unreadable", PyList::new(py, &m.unreadable)?)?;
+    }
+    for (key, set) in [
+        ("npy_channel_axis", m.npy.channel_axis),
+        ("npy_page_axis", m.npy.page_axis),
+        ("npy_bool", m.npy.bool_dtype),
+    ] {
+        if set {
+            md.set_item(key, true)?;
+        }
     }
     Ok(md)
 }
@@ -102,9 +112,12 @@ pub(crate) fn from_py(d: &Bound<'_, PyDict>) -> PyResult<Metadata> {
                 }
             }
             "unreadable" => {}
+            "npy_channel_axis" => m.npy.channel_axis = v.extract()?,
+            "npy_page_axis" => m.npy.page_axis = v.extract()?,
+            "npy_bool" => m.npy.bool_dtype = v.extract()?,
             other => {
                 return Err(super::invalid(format!(
-                "unknown metadata key '{other}': expected icc_profile, exif, xmp, orientation, dpi, resolution or text"
+                "unknown metadata key '{other}': expected icc_profile, exif, xmp, orientation, dpi, resolution, text, npy_channel_axis, npy_page_axis or npy_bool"
             )))
             }
         }

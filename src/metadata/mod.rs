@@ -1,6 +1,7 @@
 //! Metadata carried beside the pixels: the [`Metadata`] model (ICC profile, EXIF and its
-//! orientation, XMP, resolution, text entries), how an encode treats it ([`MetadataPolicy`])
-//! and what an encode reports about items it could not keep ([`MetadataNote`]).
+//! orientation, XMP, resolution, text entries, the array facts of a `.npy` source), how an
+//! encode treats it ([`MetadataPolicy`]) and what an encode reports about items it could not
+//! keep ([`MetadataNote`]).
 //!
 //! Decoders fill [`Metadata`] exactly as the file stores it (no normalisation, EXIF never
 //! re-encoded) into [`ImageInfo::metadata`](crate::ImageInfo::metadata). Encodes take it
@@ -14,6 +15,9 @@
 pub mod exif;
 
 use std::fmt;
+
+mod npy;
+pub use npy::NpyArray;
 
 /// The unit of a [`Resolution`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -136,6 +140,9 @@ pub struct Metadata {
     /// Items the file held in a form that could not be read, each with why (e.g.
     /// `exif: IFD0 offset 4000 is outside the 120-byte block`); they are not carried.
     pub unreadable: Vec<String>,
+    /// Shape and dtype facts of a `.npy` source that the image leaves out (a channel or page
+    /// axis of length 1, the `bool` dtype); only the npy codec writes them.
+    pub npy: NpyArray,
 }
 
 impl Metadata {
@@ -147,6 +154,7 @@ impl Metadata {
             && self.xmp.is_none()
             && self.resolution.is_none()
             && self.text.is_empty()
+            && self.npy.is_empty()
     }
 
     /// Keywords of the text entries, in file order (PNG: tEXt, zTXt and iTXt chunks).
@@ -160,7 +168,7 @@ impl Metadata {
     }
 
     /// Names of the items present (`icc`, `dpi` for the resolution, `exif`, `orientation`,
-    /// `xmp`, `text`).
+    /// `xmp`, `text`, `npy_channel_axis`, `npy_page_axis`, `npy_bool`).
     pub fn present(&self) -> Vec<&'static str> {
         let mut v = Vec::new();
         if self.icc_profile.is_some() {
@@ -181,6 +189,11 @@ impl Metadata {
         if !self.text.is_empty() {
             v.push("text");
         }
+        v.extend(self.npy.items().map(|i| match i {
+            MetadataItem::NpyChannelAxis => "npy_channel_axis",
+            MetadataItem::NpyPageAxis => "npy_page_axis",
+            _ => "npy_bool",
+        }));
         v
     }
 
@@ -203,6 +216,7 @@ impl Metadata {
             v.push(MetadataItem::Resolution);
         }
         v.extend(self.text.iter().map(|t| MetadataItem::Text(t.keyword.clone())));
+        v.extend(self.npy.items());
         v
     }
 
@@ -244,6 +258,22 @@ pub enum MetadataItem {
     Resolution,
     /// One of [`Metadata::text`], by keyword.
     Text(String),
+    /// [`NpyArray::channel_axis`] of [`Metadata::npy`].
+    NpyChannelAxis,
+    /// [`NpyArray::page_axis`] of [`Metadata::npy`].
+    NpyPageAxis,
+    /// [`NpyArray::bool_dtype`] of [`Metadata::npy`].
+    NpyBool,
+}
+
+impl MetadataItem {
+    /// True for the facts of [`Metadata::npy`].
+    pub fn is_npy(&self) -> bool {
+        matches!(
+            self,
+            MetadataItem::NpyChannelAxis | MetadataItem::NpyPageAxis | MetadataItem::NpyBool
+        )
+    }
 }
 
 impl fmt::Display for MetadataItem {
@@ -255,6 +285,9 @@ impl fmt::Display for MetadataItem {
             MetadataItem::Xmp => f.write_str("xmp"),
             MetadataItem::Resolution => f.write_str("resolution"),
             MetadataItem::Text(k) => write!(f, "text '{k}'"),
+            MetadataItem::NpyChannelAxis => f.write_str("npy channel axis"),
+            MetadataItem::NpyPageAxis => f.write_str("npy page axis"),
+            MetadataItem::NpyBool => f.write_str("npy bool dtype"),
         }
     }
 }

@@ -148,6 +148,7 @@ fn jfif(r: &Resolution) -> Result<(u8, u16, u16, Option<String>), String> {
 /// What of `m` a JPEG of `layout` cannot hold as given.
 pub(super) fn fit(m: &Metadata, layout: Layout) -> Vec<MetadataNote> {
     let mut notes = m.empty_items();
+    notes.extend(m.npy_facts_dropped("jpeg-turbo"));
     let (e, n) = exif::for_write(m);
     notes.extend(n);
     if e.is_some_and(|e| e.len() > SEGMENT - EXIF_ID.len()) {

@@ -10,6 +10,7 @@ use crate::format::{Layout, PixelFormat};
 use crate::image::ImageMut;
 use crate::info::ImageInfo;
 use crate::limits::Limits;
+use crate::metadata::NpyArray;
 
 pub(super) struct NpyDecoder<'a> {
     data: Cow<'a, [u8]>,
@@ -57,6 +58,7 @@ impl<'a> NpyDecoder<'a> {
         }
         let mut info = ImageInfo::new(w as u32, h as u32, format, NAME, "npy");
         info.pages = pages as u32;
+        info.metadata.npy = facts(&header);
         Ok(NpyDecoder {
             data,
             header,
@@ -65,6 +67,20 @@ impl<'a> NpyDecoder<'a> {
             pages,
             info,
         })
+    }
+}
+
+/// The facts of the array that the image leaves out: an axis of length 1 that `geometry`
+/// folds away (a channel axis on Gray, a page axis on one page) and the `bool` dtype.
+fn facts(header: &Header) -> NpyArray {
+    let shape = &header.shape;
+    // `geometry`'s rule: a 3-D shape has channels when its last axis is 1..=4, pages otherwise.
+    let has_channels = shape.len() == 4 || (shape.len() == 3 && (1..=4).contains(&shape[2]));
+    let has_pages = shape.len() == 4 || (shape.len() == 3 && !has_channels);
+    NpyArray {
+        channel_axis: has_channels && shape.last() == Some(&1),
+        page_axis: has_pages && shape[0] == 1,
+        bool_dtype: header.boolean,
     }
 }
 

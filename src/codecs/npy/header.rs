@@ -11,12 +11,14 @@ use crate::sample::SampleType;
 #[derive(Debug, PartialEq)]
 pub(super) struct Header {
     pub(super) sample: SampleType,
+    /// The dtype is `bool` (`b1`), read as U8 0/1.
+    pub(super) boolean: bool,
     pub(super) big_endian: bool,
     pub(super) fortran: bool,
     pub(super) shape: Vec<usize>,
 }
 
-/// Parses a dtype string such as `<u4`, `>f8`, `|b1`.
+/// Parses a dtype string such as `<u4`, `>f8`, `|b1`: (sample type, big endian).
 fn parse_descr(descr: &str) -> Result<(SampleType, bool)> {
     // `split_at_checked`: the first character may be multi-byte in a hostile header.
     let (order, rest) = descr.split_at_checked(1).unwrap_or(("", descr));
@@ -145,7 +147,9 @@ pub(super) fn parse_header(dict: &[u8]) -> Result<Header> {
                         "structured npy dtypes (records) are not images".into(),
                     ));
                 }
-                descr = Some(parse_descr(p.string()?)?);
+                let d = p.string()?;
+                let (sample, big_endian) = parse_descr(d)?;
+                descr = Some((d, sample, big_endian));
             }
             "fortran_order" => {
                 fortran = Some(match p.word() {
@@ -162,9 +166,10 @@ pub(super) fn parse_header(dict: &[u8]) -> Result<Header> {
             break;
         }
     }
-    let (sample, big_endian) = descr.ok_or_else(|| bad("header lacks 'descr'"))?;
+    let (descr, sample, big_endian) = descr.ok_or_else(|| bad("header lacks 'descr'"))?;
     Ok(Header {
         sample,
+        boolean: descr.ends_with("b1"),
         big_endian,
         fortran: fortran.ok_or_else(|| bad("header lacks 'fortran_order'"))?,
         shape: shape.ok_or_else(|| bad("header lacks 'shape'"))?,
@@ -213,9 +218,12 @@ impl std::ops::Deref for NpyHeader {
     }
 }
 
-/// The header dictionary, e.g. `{'descr': '<u4', 'fortran_order': False, 'shape': (5, 64), }`.
-fn write_dict(w: &mut impl Write, sample: SampleType, shape: &[usize]) -> std::io::Result<()> {
-    let kind = if sample.is_float() {
+/// The header dictionary, e.g. `{'descr': '<u4', 'fortran_order': False, 'shape': (5, 64), }`;
+/// `boolean` writes `|b1` for U8.
+fn write_dict(w: &mut impl Write, sample: SampleType, boolean: bool, shape: &[usize]) -> std::io::Result<()> {
+    let kind = if boolean && sample == SampleType::U8 {
+        'b'
+    } else if sample.is_float() {
         'f'
     } else if sample.is_signed_int() {
         'i'
@@ -248,15 +256,21 @@ fn write_dict(w: &mut impl Write, sample: SampleType, shape: &[usize]) -> std::i
 /// writes it (version 1.0, or 2.0 when the header does not fit 1.0's 16-bit length). The
 /// one writer of npy headers: the codec's encoder and [`crate::ml::Array::to_npy`] use it.
 pub(crate) fn header_bytes(sample: SampleType, shape: &[usize]) -> NpyHeader {
+    header_bytes_with(sample, false, shape)
+}
+
+/// [`header_bytes`], with the dtype `|b1` (numpy's `bool`) when `boolean` is set and
+/// `sample` is U8.
+pub(super) fn header_bytes_with(sample: SampleType, boolean: bool, shape: &[usize]) -> NpyHeader {
     let mut small = [0u8; 240];
     let mut large = Vec::new();
     let mut w: &mut [u8] = &mut small;
-    let dict: &[u8] = if write_dict(&mut w, sample, shape).is_ok() {
+    let dict: &[u8] = if write_dict(&mut w, sample, boolean, shape).is_ok() {
         let n = 240 - w.len();
         &small[..n]
     } else {
         // Writing into a Vec cannot fail.
-        let _ = write_dict(&mut large, sample, shape);
+        let _ = write_dict(&mut large, sample, boolean, shape);
         &large
     };
     let v1_total = (10 + dict.len() + 1).div_ceil(64) * 64;
@@ -306,6 +320,15 @@ mod tests {
         assert_eq!(h[127], b'\n');
         let h = header_bytes(SampleType::U8, &[3, 4]);
         assert!(String::from_utf8_lossy(&h).contains("'descr': '|u1'"));
+        // numpy.save(np.zeros((3, 4, 1), bool)): the same layout with '|b1'.
+        let h = header_bytes_with(SampleType::U8, true, &[3, 4, 1]);
+        let dict = "{'descr': '|b1', 'fortran_order': False, 'shape': (3, 4, 1), }";
+        assert_eq!((h.len(), &h[10..10 + dict.len()]), (128, dict.as_bytes()));
+        // `boolean` means nothing for other sample types.
+        assert_eq!(
+            &*header_bytes_with(SampleType::U16, true, &[2, 2]),
+            &*header_bytes(SampleType::U16, &[2, 2])
+        );
         for (shape, text) in [
             (&[7][..], "'shape': (7,), }"),
             (&[2, 3, 4, 5][..], "'shape': (2, 3, 4, 5), }"),
@@ -348,10 +371,18 @@ mod tests {
             h,
             Header {
                 sample: SampleType::I16,
+                boolean: false,
                 big_endian: true,
                 fortran: true,
                 shape: vec![3]
             }
+        );
+        let h = parse_header(b"{'descr': '|b1', 'fortran_order': False, 'shape': (2, 3, 1), }").unwrap();
+        assert!(h.boolean && h.sample == SampleType::U8 && h.shape == [2, 3, 1]);
+        assert!(
+            !parse_header(b"{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }")
+                .unwrap()
+                .boolean
         );
         assert!(parse_header(b"{'descr': '<c8', 'fortran_order': False, 'shape': (2, 2), }").is_err());
         assert!(parse_header(b"{'descr': [('a', '<u1')], 'fortran_order': False, 'shape': (2,), }").is_err());

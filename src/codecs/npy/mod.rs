@@ -17,8 +17,19 @@
 //! written as `(N, H, W, 1)` so that reading them back is unambiguous. CMYK has no
 //! `.npy` meaning and is refused.
 //!
+//! What the image leaves out of the array is carried in
+//! [`Metadata::npy`](crate::Metadata::npy) ([`NpyArray`](crate::metadata::NpyArray)): a
+//! channel axis of length 1 (`(H, W, 1)`), a page axis of length 1 (`(1, H, W)`) and the
+//! `bool` dtype (`|b1`). Decoding records them; encoding with that metadata writes them back,
+//! so a C-ordered native-endian array goes through decode and encode byte-identical. A
+//! `bool` fact on samples other than 0 and 1 is an error naming the first; facts the image
+//! cannot take (a channel axis on Rgb, `bool` on U16) are reported in
+//! [`EncodeReport::metadata_dropped`](crate::EncodeReport::metadata_dropped), as is every
+//! other metadata item (npy stores none).
+//!
 //! Files: `header.rs` (the header dictionary: parsing, geometry, the one writer),
-//! `decode.rs`, `encode.rs`.
+//! `decode.rs`, `encode.rs`; the array facts type and the notes of the codecs that drop them
+//! are in `src/metadata/npy.rs`.
 
 mod decode;
 mod encode;
@@ -27,7 +38,9 @@ mod header;
 use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
 use crate::error::{Error, Result};
 use crate::format::Layout;
+use crate::format::PixelFormat;
 use crate::limits::Limits;
+use crate::metadata::{Metadata, MetadataItem, MetadataNote};
 use crate::sample::SampleType;
 
 pub(crate) use header::header_bytes;
@@ -94,5 +107,38 @@ impl Codec for NpyCodec {
 
     fn reusable_encoder(&self) -> bool {
         true
+    }
+
+    /// Every item but the array facts is dropped (npy stores no metadata); the facts are
+    /// written, except a channel axis of length 1 on an image with several channels and
+    /// `bool` on samples other than U8.
+    fn metadata_fit(&self, metadata: &Metadata, format: PixelFormat) -> Vec<MetadataNote> {
+        let mut notes: Vec<MetadataNote> = metadata
+            .items()
+            .into_iter()
+            .filter(|i| !i.is_npy())
+            .map(|i| MetadataNote::new(i, "npy cannot store metadata"))
+            .collect();
+        let facts = metadata.npy;
+        if facts.channel_axis && format.channels() != 1 {
+            notes.push(MetadataNote::new(
+                MetadataItem::NpyChannelAxis,
+                format!(
+                    "the image is {}, so its channel axis has length {}, not 1",
+                    format.layout,
+                    format.channels()
+                ),
+            ));
+        }
+        if facts.bool_dtype && format.sample != SampleType::U8 {
+            notes.push(MetadataNote::new(
+                MetadataItem::NpyBool,
+                format!(
+                    "bool arrays hold U8 0/1 and the samples are {}; they are written as {}",
+                    format.sample, format.sample
+                ),
+            ));
+        }
+        notes
     }
 }

@@ -125,6 +125,7 @@ fn phys(r: &Resolution) -> std::result::Result<([u32; 2], u8, Option<String>), S
 /// What of `m` a PNG cannot hold as given.
 pub(super) fn fit(m: &Metadata) -> Vec<MetadataNote> {
     let mut notes = m.empty_items();
+    notes.extend(m.npy_facts_dropped("png"));
     if let (_, Some(n)) = exif::for_write(m) {
         notes.push(n);
     }

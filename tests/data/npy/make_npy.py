@@ -44,6 +44,13 @@ CASES = [
     ("u1_v3", (2, 9), "<u1", "C", (3, 0)),
     ("f2_hwc3", (4, 5, 3), "<f2", "C", (1, 0)),
     ("f2be_hw", (3, 6), ">f2", "C", (1, 0)),
+    # Axes of length 1 and bool, which the image model leaves out (carried as Metadata::npy).
+    ("u1_hwc1", (5, 6, 1), "|u1", "C", (1, 0)),
+    ("bool_hwc1", (4, 6, 1), "|b1", "C", (1, 0)),
+    ("f4_1hw", (1, 3, 6), "<f4", "C", (1, 0)),
+    ("u2_1hwc3", (1, 2, 5, 3), "<u2", "C", (1, 0)),
+    ("i2_nhwc1", (2, 3, 6, 1), "<i2", "C", (1, 0)),
+    ("bool_1hwc1", (1, 3, 5, 1), "|b1", "C", (1, 0)),
 ]
 
 for name, shape, dtype, order, version in CASES:

@@ -55,6 +55,7 @@ fn text_tag(keyword: &str) -> Option<u16> {
 /// What of `m` a TIFF cannot hold as given.
 pub(in crate::codecs::tiff) fn fit(m: &Metadata) -> Vec<MetadataNote> {
     let mut notes = m.empty_items();
+    notes.extend(m.npy_facts_dropped("tiff"));
     if let Some(Err(why)) = exif_ifd(m) {
         let kept = if exif::effective_orientation(m).is_some() {
             " (the orientation is kept as tag 274)"
