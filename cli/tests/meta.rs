@@ -245,3 +245,39 @@ fn load_orients_only_with_the_flag() {
     assert!(o.status.success(), "{}", err(&o));
     assert!(out(&o).contains("[20, 12, 3]"), "{}", out(&o));
 }
+
+#[test]
+fn convert_orient_turns_pixels_upright_and_writes_orientation_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let (jpg, jm, png, _) = files(dir.path());
+    let stored = pixcodec::decode(&std::fs::read(&jpg).unwrap()).unwrap();
+    let out_png = dir.path().join("upright.png");
+    let o = run(&["convert", s(&jpg), s(&out_png), "--orient"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(out(&o).contains("orient 6->1"), "{}", out(&o));
+    let data = std::fs::read(&out_png).unwrap();
+    assert_eq!(pixcodec::decode(&data).unwrap(), orient(&stored.as_ref(), 6).unwrap());
+    let m = pixcodec::probe(&data).unwrap().metadata;
+    assert_eq!(m.orientation, Some(1));
+    // The EXIF block differs from the source's only in the orientation value; the XMP too.
+    let (src, got) = (exif_block(), m.exif.unwrap());
+    let diff: Vec<usize> = (0..src.len()).filter(|&i| src[i] != got[i]).collect();
+    assert_eq!((got.len(), diff), (src.len(), vec![31]));
+    assert_eq!(pixcodec::metadata::xmp::orientation(m.xmp.as_ref().unwrap()), Some(1));
+    assert_eq!(m.icc_profile, jm.icc_profile);
+    // x and y swapped (PNG stores whole pixels per metre: 5906 x 11811, about 150 x 300 dpi).
+    let (x, y) = m.resolution.unwrap().dpi().unwrap();
+    assert_eq!((x.round(), y.round()), (150.0, 300.0));
+
+    // Without --orient the pixels and the orientation stay as stored.
+    let kept = dir.path().join("kept.png");
+    assert!(run(&["convert", s(&jpg), s(&kept)]).status.success());
+    let data = std::fs::read(&kept).unwrap();
+    assert_eq!(pixcodec::decode(&data).unwrap(), stored);
+    assert_eq!(pixcodec::probe(&data).unwrap().metadata.orientation, Some(6));
+
+    // Nothing to turn: a note, the pixels unchanged.
+    let o = run(&["convert", s(&png), s(&dir.path().join("same.tif")), "--orient"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(err(&o).contains("--orient changed nothing"), "{}", err(&o));
+}
