@@ -239,3 +239,33 @@ fn ml_load_orients_a_jpeg_with_shrink_on_load() {
     let want = ml::resize(&upright.as_ref(), 50, 100, &opts.resize).unwrap();
     assert_eq!(full, want);
 }
+
+#[test]
+fn dataset_orients_only_when_asked() {
+    use pixcodec::ml::{Dataset, DatasetOptions};
+    let img = generate(40, 24, PixelFormat::new(Layout::Rgb, pixcodec::SampleType::U8), 6);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("a")).unwrap();
+    std::fs::write(dir.path().join("a/six.png"), png_with_orientation(&img, 6)).unwrap();
+    // Upright the image is 24x40 (width x height); the batch asks for exactly that size.
+    let base = DatasetOptions::new()
+        .shuffle(false)
+        .image_size(40, 24)
+        .dtype(pixcodec::SampleType::U8);
+    let upright = orient(&img.as_ref(), 6).unwrap();
+    let b = Dataset::from_directory(dir.path(), &base.clone().orient(true))
+        .unwrap()
+        .batch(0)
+        .unwrap();
+    assert_eq!(b.images.shape(), &[1, 40, 24, 3]);
+    assert_eq!(b.images.as_bytes(), upright.as_bytes());
+    let b = Dataset::from_directory(dir.path(), &base).unwrap().batch(0).unwrap();
+    // As stored, stretched to 24x40 with the dataset's filter (bilinear, no antialias).
+    let o = LoadOptions::new()
+        .target_size(40, 24)
+        .interpolation(ml::Interpolation::Bilinear)
+        .antialias(false);
+    let stretched = ml::load_bytes(&png_with_orientation(&img, 6), &o).unwrap();
+    assert_eq!(b.images.as_bytes(), stretched.as_bytes());
+    assert_ne!(b.images.as_bytes(), upright.as_bytes());
+}
