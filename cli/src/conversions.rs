@@ -14,8 +14,8 @@ use crate::Failure;
 #[derive(clap::Args, Debug, Default, Clone)]
 #[command(next_help_heading = "Explicit conversions (each is listed in the summary line)")]
 pub struct Conversions {
-    /// Turn the pixels upright by the file's EXIF orientation (rotated/flipped, exact; the
-    /// first page's orientation, applied to every page) and write orientation 1.
+    /// Turn pixels upright by the EXIF orientation (exact rotate/flip; the first page's, on
+    /// every page); writes orientation 1.
     #[arg(long)]
     orient: bool,
     /// Channel layout: gray (BT.601 luma, lossy), gray-alpha, rgb (gray replicated), rgba

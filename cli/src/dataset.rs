@@ -58,8 +58,8 @@ pub struct Args {
     /// Decode at full size (the default; kept for scripts written before --shrink).
     #[arg(long)]
     no_shrink: bool,
-    /// Turn the image upright by its EXIF orientation before resizing (off by default, as
-    /// Keras' image_dataset_from_directory, which loads the pixels as stored).
+    /// Turn the image upright by its EXIF orientation before resizing (off by default: Keras
+    /// loads the pixels as stored).
     #[arg(long)]
     orient: bool,
     /// int (default), categorical, binary or none.

@@ -38,8 +38,8 @@ pub struct Args {
     /// Decode at full size (the default; kept for scripts written before --shrink).
     #[arg(long)]
     no_shrink: bool,
-    /// Turn the image upright by its EXIF orientation before resizing (off by default, as
-    /// Keras' load_img, which loads the pixels as stored).
+    /// Turn the image upright by its EXIF orientation before resizing (off by default: Keras
+    /// loads the pixels as stored).
     #[arg(long)]
     orient: bool,
     /// Array type for .npy output: float32 (default, as img_to_array) or keep (the file's own).
