@@ -8,7 +8,9 @@ use pixcodec::ml::{self, LoadOptions};
 use pixcodec::testkit::generate;
 use pixcodec::{EncodeOptions, ErrorKind, Image, ImageRef, Layout, Metadata, PixelFormat, Resolution, ResolutionUnit};
 
-/// The 3x2 image 1 2 3 / 4 5 6 as each orientation displays it, by hand: (width, rows).
+/// The 3x2 image 1 2 3 / 4 5 6 as each orientation displays it, by hand: (width, rows). The
+/// same rows come out of Pillow 13.0's `ImageOps.exif_transpose` on that image with EXIF
+/// orientation 1..8 (checked when this table was written).
 const HAND: [(u32, [u8; 6]); 8] = [
     (3, [1, 2, 3, 4, 5, 6]), // 1: as stored
     (3, [3, 2, 1, 6, 5, 4]), // 2: mirrored left-right
