@@ -22,8 +22,9 @@
 //!
 //! One file per concept: [`cast`](fn@cast) and [`narrow`] (value-preserving type changes),
 //! [`scale`](fn@scale) (deliberate linear rescaling), and the channel conversions
-//! (`channels.rs`), the EXIF orientation moves (`orientation.rs`), what a caller can do about a refusal on each surface ([`Remedy`],
-//! `remedy.rs`); `num.rs` holds the lossless numeric model and the error texts they share.
+//! (`channels.rs`), the EXIF orientation moves (`orientation.rs`), what a caller can do
+//! about a refusal on each surface ([`Remedy`], `remedy.rs`); `num.rs` holds the lossless
+//! numeric model and the error texts they share.
 //!
 //! [`Image`]: crate::image::Image
 //! [`ImageRef`]: crate::image::ImageRef

@@ -118,11 +118,12 @@ pub fn load_bytes(data: &[u8], opts: &LoadOptions) -> Result<Image> {
 }
 
 /// Decodes the first page of `data`, turns it upright when [`LoadOptions::orient`] asks,
-/// converts it to [`LoadOptions::color_mode`] and, with a target size, resizes it (shrinking during decode first when allowed). The sample type stays
-/// the file's own (`U8`, `U16`, `F32`, …): nothing is rescaled. Resizing needs `U8`, `U16` or
-/// `F32` samples: with a target size, `F16` (half float) files load as `F32` (exact widening,
-/// then resized in `F32`); other types load only without a target size (or cast them first and
-/// use [`resize`](fn@super::resize)). `Cmyk` files are refused: converting CMYK needs a colour
+/// converts it to [`LoadOptions::color_mode`] and, with a target size, resizes it (shrinking
+/// during decode first when allowed). The sample type stays the file's own (`U8`, `U16`,
+/// `F32`, …): nothing is rescaled. Resizing needs `U8`, `U16` or `F32` samples: with a target
+/// size, `F16` (half float) files load as `F32` (exact widening, then resized in `F32`); other
+/// types load only without a target size (or cast them first and use
+/// [`resize`](fn@super::resize)). `Cmyk` files are refused: converting CMYK needs a colour
 /// profile.
 pub fn load_bytes_with(registry: &Registry, data: &[u8], opts: &LoadOptions) -> Result<Image> {
     let mut dec = registry.decoder(data, &opts.decode)?;
