@@ -36,6 +36,15 @@ fn items(m: &Metadata) -> [(&'static str, &'static str, Option<&[u8]>); 3] {
     ]
 }
 
+/// The name `Metadata::unreadable` entries use for the item called `name` here.
+fn unreadable_key(name: &str) -> &str {
+    match name {
+        "icc profile" => "icc_profile: ",
+        "exif" => "exif: ",
+        _ => "xmp: ",
+    }
+}
+
 /// What the file holds, for listings and errors: `icc profile (3144 bytes), exif (26 bytes)`.
 fn holdings(m: &Metadata) -> String {
     let v: Vec<String> = items(m)
@@ -73,8 +82,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
     // Everything is checked before anything is written.
     for (i, (name, flag, bytes, out)) in asked.iter().enumerate() {
         if bytes.is_none() {
+            let why: Vec<&str> = m
+                .unreadable
+                .iter()
+                .filter_map(|u| u.strip_prefix(unreadable_key(name)))
+                .collect();
+            let unreadable = match why.is_empty() {
+                true => String::new(),
+                false => format!(" (its {name} could not be read: {})", why.join("; ")),
+            };
             return Err(Failure::msg(format!(
-                "{file} has no {name} to write with {flag}; it has {}",
+                "{file} has no {name} to write with {flag}{unreadable}; it has {}",
                 holdings(m)
             )));
         }

@@ -281,3 +281,44 @@ fn convert_orient_turns_pixels_upright_and_writes_orientation_1() {
     assert!(o.status.success(), "{}", err(&o));
     assert!(err(&o).contains("--orient changed nothing"), "{}", err(&o));
 }
+
+#[test]
+fn unreadable_items_are_named_by_info_and_meta() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = pixcodec::testkit::generate(8, 8, PixelFormat::new(Layout::Gray, SampleType::U8), 1);
+    // An EXIF block whose IFD0 offset points far outside it.
+    let mut bad = pixcodec::metadata::exif::minimal(6);
+    bad[4..8].copy_from_slice(&4000u32.to_le_bytes());
+    let mut m = Metadata::default();
+    m.exif = Some(bad);
+    let jpg = dir.path().join("bad.jpg");
+    pixcodec::write(img.as_ref(), &jpg, &EncodeOptions::new().metadata(m)).unwrap();
+    let o = run(&["info", s(&jpg)]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        out(&o).contains("  unreadable: exif: IFD0 offset 4000 is outside the 26-byte block"),
+        "{}",
+        out(&o)
+    );
+    let v: Value = serde_json::from_str(&out(&run(&["info", "--json", s(&jpg)]))).unwrap();
+    assert_eq!(
+        v[0]["unreadable"][0],
+        "exif: IFD0 offset 4000 is outside the 26-byte block"
+    );
+    assert!(v[0]["exif_bytes"].is_null());
+    let o = run(&["meta", s(&jpg)]);
+    assert_eq!(
+        out(&o),
+        format!(
+            "{}: no icc profile, exif or xmp\n  unreadable: exif: IFD0 offset 4000 is outside the 26-byte block\n",
+            s(&jpg)
+        )
+    );
+    let o = run(&["meta", s(&jpg), "--exif", s(&dir.path().join("e.bin"))]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = err(&o).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("has no exif to write with --exif (its exif could not be read: IFD0 offset 4000 is outside the 26-byte block)"),
+        "{text}"
+    );
+}
