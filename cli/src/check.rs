@@ -39,11 +39,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let reg = Registry::global();
     let pages = reg.read_pages(&args.file, &DecodeOptions::new())?;
     let refs: Vec<&Image> = pages.iter().collect();
+    let mut meta = reg.probe_path(&args.file, &DecodeOptions::new())?.metadata;
     let Applied {
         pages: converted,
         steps,
         notes,
-    } = match args.conv.apply_pages(&refs) {
+    } = match args.conv.apply_pages(&refs, &mut meta) {
         Ok(a) => a,
         Err(e) if e.kind() == ErrorKind::NotExact => return no(&args, &e.message_for(Surface::Cli)),
         Err(e) => return Err(e.into()),

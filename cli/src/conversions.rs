@@ -1,18 +1,23 @@
-//! The explicit conversions of `convert` and `check` (`--to`, `--drop-alpha`, `--add-alpha`,
-//! `--swap-rb`, `--cast`, `--narrow`, `--scale`): each maps to one `pixcodec::convert`
+//! The explicit conversions of `convert` and `check` (`--orient`, `--to`, `--drop-alpha`,
+//! `--add-alpha`, `--swap-rb`, `--cast`, `--narrow`, `--scale`): each maps to one `pixcodec::convert`
 //! function and is reported, so a converted output is never mistaken for an exact one.
 
 use pixcodec::convert::{self, Alpha, Scale};
-use pixcodec::{Image, Layout, SampleType};
+use pixcodec::metadata::exif::effective_orientation;
+use pixcodec::{Image, Layout, Metadata, SampleType};
 
 use crate::Failure;
 
-/// Conversion flags, applied to every page in the order: `--swap-rb`, the layout
+/// Conversion flags, applied to every page in the order: `--orient`, `--swap-rb`, the layout
 /// (`--to`/`--drop-alpha`/`--add-alpha`), then the sample type (`--narrow`, `--cast` or
 /// `--scale`).
 #[derive(clap::Args, Debug, Default, Clone)]
 #[command(next_help_heading = "Explicit conversions (each is listed in the summary line)")]
 pub struct Conversions {
+    /// Turn pixels upright by the EXIF orientation (exact rotate/flip; the first page's, on
+    /// every page); writes orientation 1.
+    #[arg(long)]
+    orient: bool,
     /// Channel layout: gray (BT.601 luma, lossy), gray-alpha, rgb (gray replicated), rgba
     /// (alpha added opaque); alpha is dropped when the target has none.
     #[arg(long, value_name = "gray|gray-alpha|rgb|rgba")]
@@ -91,6 +96,7 @@ impl Conversions {
     /// True when no conversion flag is given.
     pub fn is_empty(&self) -> bool {
         self.to.is_none()
+            && !self.orient
             && !self.drop_alpha
             && !self.add_alpha
             && !self.swap_rb
@@ -123,26 +129,38 @@ impl Conversions {
         }
     }
 
-    /// Applies the conversions to every page. Errors come from `pixcodec::convert` and name
-    /// the first value that does not fit.
-    pub fn apply_pages(&self, pages: &[&Image]) -> Result<Applied, pixcodec::Error> {
+    /// Applies the conversions to every page of a file whose metadata is `meta` (`--orient`
+    /// reads the orientation there and resets it to 1). Errors come from `pixcodec::convert`
+    /// and name the first value that does not fit.
+    pub fn apply_pages(&self, pages: &[&Image], meta: &mut Metadata) -> Result<Applied, pixcodec::Error> {
         let mut done = Applied::default();
         if self.is_empty() {
             return Ok(done);
         }
+        let o = match self.orient {
+            true => effective_orientation(meta).unwrap_or(1),
+            false => 1,
+        };
+        if self.orient && o == 1 {
+            done.notes
+                .push("--orient changed nothing: the input is stored upright (orientation 1 or none)".to_string());
+        }
         for page in pages {
-            let (img, steps, notes) = self.apply(page)?;
+            let (img, steps, notes) = self.apply(page, o)?;
             done.pages.push(img.unwrap_or_else(|| (*page).clone()));
             push_new(&mut done.steps, steps);
             push_new(&mut done.notes, notes);
         }
+        if o != 1 {
+            convert::reset_orientation(meta, o);
+        }
         Ok(done)
     }
 
-    /// Applies the conversions to one page: the result (`None`: unchanged), the steps taken
-    /// and notes on flags that changed nothing.
+    /// Applies the conversions to one page, turned upright from orientation `o` first: the
+    /// result (`None`: unchanged), the steps taken and notes on flags that changed nothing.
     #[allow(clippy::type_complexity)]
-    fn apply(&self, img: &Image) -> Result<(Option<Image>, Vec<String>, Vec<String>), pixcodec::Error> {
+    fn apply(&self, img: &Image, o: u16) -> Result<(Option<Image>, Vec<String>, Vec<String>), pixcodec::Error> {
         let mut steps = Vec::new();
         let mut notes = Vec::new();
         let mut cur: Option<Image> = None;
@@ -150,6 +168,10 @@ impl Conversions {
             cur.as_ref().unwrap_or(img).as_ref()
         }
         let from = img.format();
+        if o != 1 {
+            cur = Some(convert::orient(&img.as_ref(), o)?);
+            steps.push(format!("orient {o}->1"));
+        }
         if self.swap_rb {
             cur = Some(convert::swap_rb(&view(&cur, img))?);
             steps.push("swap-rb".to_string());

@@ -142,11 +142,18 @@ fn convert_one(
         })?],
         None => pages.iter().collect(),
     };
+    let mut meta = reg
+        .probe_path(input, &DecodeOptions::new())
+        .map_err(|e| context(e.into()))?
+        .metadata;
     let Applied {
         pages: converted,
         steps,
         notes,
-    } = args.conv.apply_pages(&chosen).map_err(|e| context(e.into()))?;
+    } = args
+        .conv
+        .apply_pages(&chosen, &mut meta)
+        .map_err(|e| context(e.into()))?;
     for note in notes {
         eprintln!("{}", wrap(&format!("note: {}: {note}", input.display()), "  "));
     }
@@ -155,10 +162,6 @@ fn convert_one(
     } else {
         converted.iter().map(|p| p.as_ref()).collect()
     };
-    let meta = reg
-        .probe_path(input, &DecodeOptions::new())
-        .map_err(|e| context(e.into()))?
-        .metadata;
     let opts = &opts.clone().metadata(meta);
     if args.force || !same_file(input, output) {
         return reg

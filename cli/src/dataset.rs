@@ -58,6 +58,10 @@ pub struct Args {
     /// Decode at full size (the default; kept for scripts written before --shrink).
     #[arg(long)]
     no_shrink: bool,
+    /// Turn the image upright by its EXIF orientation before resizing (off by default: Keras
+    /// loads the pixels as stored).
+    #[arg(long)]
+    orient: bool,
     /// int (default), categorical, binary or none.
     #[arg(long, default_value = "int")]
     label_mode: String,
@@ -96,6 +100,7 @@ fn options(args: &Args) -> Result<DatasetOptions, Failure> {
         .fit(args.fit.parse::<Fit>().map_err(usage)?)
         .antialias(args.antialias)
         .shrink_on_load(args.shrink && !args.no_shrink)
+        .orient(args.orient)
         .follow_links(args.follow_links)
         .on_error(if args.skip_errors { OnError::Skip } else { OnError::Fail })
         .label_mode(args.label_mode.parse::<LabelMode>().map_err(usage)?)

@@ -1,12 +1,13 @@
 //! `pixcodec info FILE...`: the header of each file with its values (ICC profile size and
-//! description, resolution, orientation, EXIF size, every page's size and pixel format).
+//! description, resolution with its unit, orientation, EXIF and XMP sizes, text keys, items
+//! that could not be read, every page's size and pixel format).
 
 use std::path::{Path, PathBuf};
 
-use pixcodec::{DecodeOptions, ImageInfo, PixelFormat, Registry};
+use pixcodec::metadata::icc;
+use pixcodec::{DecodeOptions, ImageInfo, PixelFormat, Registry, Resolution, ResolutionUnit};
 use serde_json::json;
 
-use crate::icc;
 use crate::text::wrap;
 use crate::Failure;
 
@@ -90,6 +91,29 @@ fn orientation_text(v: u16) -> &'static str {
     }
 }
 
+/// The JSON name of a resolution unit.
+fn unit_name(u: ResolutionUnit) -> &'static str {
+    match u {
+        ResolutionUnit::None => "none",
+        ResolutionUnit::Inch => "inch",
+        ResolutionUnit::Centimeter => "centimetre",
+        ResolutionUnit::Meter => "metre",
+    }
+}
+
+/// A resolution as text: `300 x 300 per inch`, `2835 x 2835 per metre (72.01 x 72.01 dpi)`,
+/// `1 x 2 (no unit: pixel aspect ratio only)`.
+fn resolution_text(r: &Resolution) -> String {
+    let n = |v: f64| format!("{}", (v * 100.0).round() / 100.0);
+    match (r.unit, r.dpi()) {
+        (ResolutionUnit::None, _) | (_, None) => {
+            format!("{} x {} (no unit: pixel aspect ratio only)", n(r.x), n(r.y))
+        }
+        (ResolutionUnit::Inch, _) => format!("{} x {} per inch", n(r.x), n(r.y)),
+        (u, Some((x, y))) => format!("{} x {} per {u} ({} x {} dpi)", n(r.x), n(r.y), n(x), n(y)),
+    }
+}
+
 /// The JSON description of one file's header; numbers are JSON numbers.
 pub fn info_json(info: &ImageInfo) -> serde_json::Value {
     let m = &info.metadata;
@@ -110,10 +134,13 @@ pub fn info_json(info: &ImageInfo) -> serde_json::Value {
             let s = icc::summarize(p);
             json!({"bytes": s.bytes, "description": s.description, "color_space": s.color_space, "version": s.version})
         }),
+        "resolution": m.resolution.map(|r| json!({"x": r.x, "y": r.y, "unit": unit_name(r.unit)})),
         "dpi": m.dpi().map(|(x, y)| json!([x, y])),
         "orientation": m.orientation.map(|o| json!({"value": o, "meaning": orientation_text(o)})),
         "exif_bytes": m.exif.as_ref().map(Vec::len),
+        "xmp_bytes": m.xmp.as_ref().map(Vec::len),
         "text_keys": m.text_keys(),
+        "unreadable": m.unreadable,
         "note": info.content_note,
     })
 }
@@ -137,8 +164,8 @@ fn detail_lines(info: &ImageInfo, pages: Option<&[Page]>) -> Vec<String> {
         }
         v.push(line);
     }
-    if let Some((x, y)) = m.dpi() {
-        v.push(format!("resolution: {x} x {y} dpi"));
+    if let Some(r) = &m.resolution {
+        v.push(format!("resolution: {}", resolution_text(r)));
     }
     if let Some(o) = m.orientation {
         v.push(format!("orientation: {o} ({})", orientation_text(o)));
@@ -146,8 +173,14 @@ fn detail_lines(info: &ImageInfo, pages: Option<&[Page]>) -> Vec<String> {
     if let Some(e) = &m.exif {
         v.push(format!("exif: {} bytes", e.len()));
     }
+    if let Some(x) = &m.xmp {
+        v.push(format!("xmp: {} bytes", x.len()));
+    }
     if !m.text.is_empty() {
         v.push(format!("text keys: {}", m.text_keys().join(", ")));
+    }
+    for u in &m.unreadable {
+        v.push(format!("unreadable: {u}"));
     }
     if info.pages > 1 {
         match pages {
@@ -239,6 +272,24 @@ pub fn run(args: Args) -> Result<(), Failure> {
 mod tests {
     use super::*;
     use pixcodec::{Layout, SampleType};
+
+    #[test]
+    fn resolutions_show_their_unit() {
+        let r = |x, y, u| resolution_text(&Resolution::new(x, y, u));
+        assert_eq!(r(300.0, 300.0, ResolutionUnit::Inch), "300 x 300 per inch");
+        assert_eq!(
+            r(2835.0, 2835.0, ResolutionUnit::Meter),
+            "2835 x 2835 per metre (72.01 x 72.01 dpi)"
+        );
+        assert_eq!(
+            r(10.0, 20.0, ResolutionUnit::Centimeter),
+            "10 x 20 per centimetre (25.4 x 50.8 dpi)"
+        );
+        assert_eq!(
+            r(1.0, 2.0, ResolutionUnit::None),
+            "1 x 2 (no unit: pixel aspect ratio only)"
+        );
+    }
 
     #[test]
     fn equal_pages_are_grouped() {

@@ -38,6 +38,10 @@ pub struct Args {
     /// Decode at full size (the default; kept for scripts written before --shrink).
     #[arg(long)]
     no_shrink: bool,
+    /// Turn the image upright by its EXIF orientation before resizing (off by default: Keras
+    /// loads the pixels as stored).
+    #[arg(long)]
+    orient: bool,
     /// Array type for .npy output: float32 (default, as img_to_array) or keep (the file's own).
     #[arg(long, default_value = "float32")]
     dtype: String,
@@ -79,7 +83,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .interpolation(interp)
         .fit(args.fit.parse::<Fit>().map_err(usage)?)
         .antialias(!args.no_antialias)
-        .shrink_on_load(args.shrink && !args.no_shrink);
+        .shrink_on_load(args.shrink && !args.no_shrink)
+        .orient(args.orient);
     if let Some(s) = &args.target_size {
         let (h, w) = parse_size(s)?;
         opts = opts.target_size(h, w);

@@ -8,9 +8,9 @@ mod codecs;
 mod conversions;
 mod convert;
 mod dataset;
-mod icc;
 mod info;
 mod load;
+mod meta;
 mod text;
 
 use std::process::ExitCode;
@@ -43,6 +43,8 @@ enum Command {
     Check(check::Args),
     /// Keras-style load_img + img_to_array: decode, convert, resize, write an array (.npy) or image.
     Load(load::Args),
+    /// Write a file's ICC profile, EXIF block or XMP packet to files (or list what it has).
+    Meta(meta::Args),
     /// Keras-style image_dataset_from_directory: batches (N,H,W,C) and labels as .npy, with speed.
     Dataset(dataset::Args),
 }
@@ -97,6 +99,7 @@ fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Load(a) => load::run(a),
         Command::Dataset(a) => dataset::run(a),
+        Command::Meta(a) => meta::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

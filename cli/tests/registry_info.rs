@@ -183,7 +183,10 @@ fn info_shows_icc_description_and_resolution() {
         text.contains("  icc profile: 3144 bytes, \"sRGB IEC61966-2.1\" (RGB, v2.1)"),
         "{text}"
     );
-    assert!(text.contains("  resolution: 72.009 x 72.009 dpi"), "{text}");
+    assert!(
+        text.contains("  resolution: 2835 x 2835 per metre (72.01 x 72.01 dpi)"),
+        "{text}"
+    );
     let v: serde_json::Value = serde_json::from_str(&out(&run(&["info", "--json", s(&path)]))).unwrap();
     let icc = &v[0]["icc_profile"];
     assert_eq!(

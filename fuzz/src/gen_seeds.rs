@@ -6,7 +6,8 @@
 //!
 //! Seeds follow from the target's name (see [`seeds_for`]): `decode_<codec>` gets the files
 //! that codec sniffs (`pixcodec_fuzz::forced_codec`), `decode_codec` and `python_decode` get files behind their option bytes,
-//! `roundtrip*` gets byte strings for its structured input, and any other target gets every
+//! `roundtrip*` gets byte strings for its structured input, `icc_parse` the ICC profiles and
+//! XMP packets found in the files plus generated profiles, and any other target gets every
 //! file as it is, which is right for a new target over raw file bytes.
 
 use std::collections::hash_map::DefaultHasher;
@@ -218,6 +219,28 @@ fn seeds_for(target: &str, inputs: &[Vec<u8>], codecs: &[Arc<dyn Codec>]) -> Vec
             .collect(),
         // Codec (n = sniff), page, limit mask, limit value: defaults for every file, its own
         // codec forced on page 1, and tight limits.
+        // ICC profiles and XMP packets found in the files, and profiles with v2 and v4
+        // descriptions (one damaged).
+        "icc_parse" => {
+            let reg = pixcodec_fuzz::registry();
+            let opts = pixcodec::DecodeOptions::new().limits(pixcodec_fuzz::limits());
+            let mut v: Vec<Vec<u8>> = inputs
+                .iter()
+                .filter_map(|d| reg.probe(d, &opts).ok())
+                .flat_map(|i| [i.metadata.icc_profile, i.metadata.xmp])
+                .flatten()
+                .collect();
+            use pixcodec::metadata::icc;
+            let v2 = icc::with_desc_tag(&icc::text_description_tag("sRGB IEC61966-2.1"), 2, b"RGB ");
+            let v4 = icc::multi_localized_tag(&[(b"de", b"DE", "Anzeige"), (b"en", b"US", "Display P3")]);
+            let mut cut = v2.clone();
+            cut.truncate(150);
+            v.extend([v2, icc::with_desc_tag(&v4, 4, b"RGB "), cut]);
+            v.push(
+                b"<x:xmpmeta><rdf:Description tiff:Orientation=\"6\"/><tiff:Orientation>3</tiff:Orientation>".to_vec(),
+            );
+            v
+        }
         "python_decode" => {
             let n = codecs.len() as u8;
             let mut v: Vec<Vec<u8>> = inputs.iter().map(|d| tagged(&[n, 0, 0, 0], d)).collect();

@@ -15,14 +15,16 @@
 //! | [`to_gray`] | BT.601 luma (lossy by nature) | wrong layout |
 //! | [`gray_to_rgb`], [`add_alpha`], [`drop_alpha`], [`swap_rb`] | copied / replicated / removed, exact | wrong layout |
 //! | [`to_layout`] | dispatches to the channel conversions above | `Cmyk` is [`Error::Unsupported`] |
+//! | [`orient`] / [`apply_orientation`] | moved (rotated/flipped by the EXIF orientation), exact; `apply_orientation` resets the orientation in the metadata to 1 | an orientation outside 1..=8 |
 //!
 //! Channel order in pixcodec is always as the [`Layout`] names it (RGB, not BGR); callers
 //! holding BGR(A) data convert it with [`swap_rb`].
 //!
 //! One file per concept: [`cast`](fn@cast) and [`narrow`] (value-preserving type changes),
 //! [`scale`](fn@scale) (deliberate linear rescaling), and the channel conversions
-//! (`channels.rs`), what a caller can do about a refusal on each surface ([`Remedy`],
-//! `remedy.rs`); `num.rs` holds the lossless numeric model and the error texts they share.
+//! (`channels.rs`), the EXIF orientation moves (`orientation.rs`), what a caller can do
+//! about a refusal on each surface ([`Remedy`], `remedy.rs`); `num.rs` holds the lossless
+//! numeric model and the error texts they share.
 //!
 //! [`Image`]: crate::image::Image
 //! [`ImageRef`]: crate::image::ImageRef
@@ -33,10 +35,12 @@
 mod cast;
 mod channels;
 mod num;
+mod orientation;
 mod remedy;
 mod scale;
 
 pub use cast::{cast, check_cast, narrow, narrow_to, narrowest_type};
 pub use channels::{add_alpha, drop_alpha, gray_to_rgb, swap_rb, swap_rb_in_place, to_gray, to_layout, Alpha};
+pub use orientation::{apply_orientation, orient, oriented_size, reset_orientation, swaps_axes};
 pub use remedy::{always_fits, fix_for, for_surface, layout_flag, Fix, Remedy, Surface};
 pub use scale::{scale, Scale};

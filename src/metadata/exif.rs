@@ -71,7 +71,9 @@ impl<'a> Block<'a> {
         let n = self.u16_at(ifd)? as usize;
         (0..n).find_map(|k| {
             let e = ifd.checked_add(2 + 12 * k)?;
-            (self.u16_at(e)? == ORIENTATION && self.u16_at(e + 2)? == 3 && self.u32_at(e + 4)? == 1).then_some(e + 8)
+            let found = self.u16_at(e)? == ORIENTATION && self.u16_at(e + 2)? == 3 && self.u32_at(e + 4)? == 1;
+            // The value's two bytes must lie inside the block too.
+            (found && self.u16_at(e + 8).is_some()).then_some(e + 8)
         })
     }
 }
@@ -121,6 +123,23 @@ pub fn effective_orientation(m: &Metadata) -> Option<u16> {
     m.orientation.or_else(|| m.exif.as_deref().and_then(orientation))
 }
 
+/// Sets the orientation value of an EXIF block in place: the two bytes of IFD0's orientation
+/// entry (a single SHORT), in the block's byte order; nothing else changes. Returns false, with
+/// the block untouched, when it holds no such entry (or is not TIFF-structured).
+pub fn set_orientation(exif: &mut [u8], orientation: u16) -> bool {
+    let Ok(blk) = Block::new(exif) else { return false };
+    let (Some(at), le) = (blk.orientation_field(), blk.le) else {
+        return false;
+    };
+    let bytes = if le {
+        orientation.to_le_bytes()
+    } else {
+        orientation.to_be_bytes()
+    };
+    exif[at..at + 2].copy_from_slice(&bytes);
+    true
+}
+
 /// A minimal little-endian EXIF block holding only IFD0 with the orientation tag.
 pub fn minimal(orientation: u16) -> Vec<u8> {
     let mut v = Vec::with_capacity(26);
@@ -159,17 +178,10 @@ pub fn for_write(m: &Metadata) -> (Option<Cow<'_, [u8]>>, Option<MetadataNote>) 
             if !(1..=8).contains(&o) {
                 return (Some(Cow::Borrowed(e)), Some(bad(o)));
             }
-            let field = Block::new(e)
-                .ok()
-                .and_then(|b| b.orientation_field().map(|f| (f, b.le)));
-            match field {
-                Some((at, le)) => {
-                    let mut v = e.to_vec();
-                    let bytes = if le { o.to_le_bytes() } else { o.to_be_bytes() };
-                    v[at..at + 2].copy_from_slice(&bytes);
-                    (Some(Cow::Owned(v)), None)
-                }
-                None => (
+            let mut v = e.to_vec();
+            match set_orientation(&mut v, o) {
+                true => (Some(Cow::Owned(v)), None),
+                false => (
                     Some(Cow::Borrowed(e)),
                     Some(MetadataNote::new(
                         MetadataItem::Orientation,
@@ -418,6 +430,24 @@ mod tests {
         assert!(note.is_none());
         assert_eq!(orientation(&w), Some(3));
         assert_eq!(w.len(), e.len());
+    }
+
+    #[test]
+    fn set_orientation_changes_two_bytes_or_nothing() {
+        let mut e = minimal(6);
+        assert!(set_orientation(&mut e, 1));
+        assert_eq!(e, minimal(1));
+        // Cut inside the value: no entry to set, the block stays as it is.
+        let mut cut = minimal(6)[..19].to_vec();
+        assert!(!set_orientation(&mut cut, 1));
+        assert_eq!(cut, minimal(6)[..19].to_vec());
+        let m = Metadata {
+            exif: Some(minimal(6)[..19].to_vec()),
+            orientation: Some(3),
+            ..Metadata::default()
+        };
+        assert!(for_write(&m).1.is_some());
+        assert!(!set_orientation(&mut b"JUNK".to_vec(), 1));
     }
 
     #[test]

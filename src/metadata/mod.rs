@@ -13,6 +13,8 @@
 //! that could not be read is left out and named in [`Metadata::unreadable`].
 
 pub mod exif;
+pub mod icc;
+pub mod xmp;
 
 use std::fmt;
 

@@ -3,11 +3,13 @@
 
 use std::path::Path;
 
-use crate::convert;
+use crate::convert::{self, oriented_size, swaps_axes};
 use crate::error::{Error, Result};
 use crate::format::{Layout, PixelFormat};
 use crate::image::{Image, ImageMut};
+use crate::info::ImageInfo;
 use crate::io::DecodeOptions;
+use crate::metadata::exif::effective_orientation;
 use crate::registry::{DecodeInto, Registry};
 use crate::sample::SampleType;
 
@@ -32,6 +34,12 @@ pub struct LoadOptions {
     /// Default `false`, so that `load` gives Keras' pixels with Keras' arguments; turn it on
     /// explicitly for speed.
     pub shrink_on_load: bool,
+    /// Turn the pixels upright by the file's EXIF orientation (EXIF tag 0x0112 or TIFF tag
+    /// 274; [`convert::orient`]) after decoding and before resizing, so a portrait photo taken
+    /// with the camera turned loads portrait: [`LoadOptions::target_size`] is then the size of
+    /// the upright image. Default `false`, as Keras' `load_img` (which ignores the
+    /// orientation: the pixels load as stored).
+    pub orient: bool,
     /// Limits and codec choice for decoding.
     pub decode: DecodeOptions,
 }
@@ -43,6 +51,7 @@ impl Default for LoadOptions {
             target_size: None,
             resize: ResizeOptions::new().interpolation(Interpolation::Nearest),
             shrink_on_load: false,
+            orient: false,
             decode: DecodeOptions::default(),
         }
     }
@@ -83,6 +92,12 @@ impl LoadOptions {
         self.shrink_on_load = on;
         self
     }
+    /// Turns the pixels upright by the file's orientation, or loads them as stored (the
+    /// default, as Keras).
+    pub fn orient(mut self, on: bool) -> Self {
+        self.orient = on;
+        self
+    }
     /// Sets the decode options (limits, forced codec).
     pub fn decode(mut self, d: DecodeOptions) -> Self {
         self.decode = d;
@@ -102,19 +117,20 @@ pub fn load_bytes(data: &[u8], opts: &LoadOptions) -> Result<Image> {
     load_bytes_with(Registry::global(), data, opts)
 }
 
-/// Decodes the first page of `data`, converts it to [`LoadOptions::color_mode`] and, with a
-/// target size, resizes it (shrinking during decode first when allowed). The sample type stays
-/// the file's own (`U8`, `U16`, `F32`, …): nothing is rescaled. Resizing needs `U8`, `U16` or
-/// `F32` samples: with a target size, `F16` (half float) files load as `F32` (exact widening,
-/// then resized in `F32`); other types load only without a target size (or cast them first and
-/// use [`resize`](fn@super::resize)). `Cmyk` files are refused: converting CMYK needs a colour
+/// Decodes the first page of `data`, turns it upright when [`LoadOptions::orient`] asks,
+/// converts it to [`LoadOptions::color_mode`] and, with a target size, resizes it (shrinking
+/// during decode first when allowed). The sample type stays the file's own (`U8`, `U16`,
+/// `F32`, …): nothing is rescaled. Resizing needs `U8`, `U16` or `F32` samples: with a target
+/// size, `F16` (half float) files load as `F32` (exact widening, then resized in `F32`); other
+/// types load only without a target size (or cast them first and use
+/// [`resize`](fn@super::resize)). `Cmyk` files are refused: converting CMYK needs a colour
 /// profile.
 pub fn load_bytes_with(registry: &Registry, data: &[u8], opts: &LoadOptions) -> Result<Image> {
     let mut dec = registry.decoder(data, &opts.decode)?;
     let info = dec.info().clone();
     let (tw, th) = match opts.target_size {
         Some((h, w)) => (w, h),
-        None => (info.width, info.height),
+        None => oriented_size(info.width, info.height, orientation(&info, opts)),
     };
     check_target(tw, th)?;
     let sample = match info.format.sample {
@@ -131,7 +147,8 @@ pub fn load_bytes_with(registry: &Registry, data: &[u8], opts: &LoadOptions) -> 
 /// the result's type. The decoded samples are [`cast`](crate::convert::cast) to that type
 /// before resizing, exactly (`U8` and `U16` files into `F32` always fit; `U16` into `U8`
 /// fails naming the first value above 255). [`LoadOptions::color_mode`] and
-/// [`LoadOptions::target_size`] are ignored (`out` says them). Only pixel bytes are written.
+/// [`LoadOptions::target_size`] are ignored (`out` says them; with [`LoadOptions::orient`] its
+/// size is that of the upright image). Only pixel bytes are written.
 pub fn load_into(registry: &Registry, data: &[u8], out: ImageMut<'_>, opts: &LoadOptions) -> Result<()> {
     load_opened(registry.open_into(data, &opts.decode)?, out, opts)
 }
@@ -186,26 +203,41 @@ pub(crate) fn with_file(e: Error, path: &Path) -> Error {
     }
 }
 
-/// The shared pipeline: draft, decode, channels, cast, resize into `out`.
+/// The orientation [`finish`] applies: the file's with [`LoadOptions::orient`], else 1.
+fn orientation(info: &ImageInfo, opts: &LoadOptions) -> u16 {
+    match opts.orient {
+        true => effective_orientation(&info.metadata).unwrap_or(1),
+        false => 1,
+    }
+}
+
+/// The shared pipeline: draft, decode, orient, channels, cast, resize into `out`.
 fn finish(dec: &mut dyn crate::codec::Decoder, opts: &LoadOptions, mut out: ImageMut<'_>, resize: bool) -> Result<()> {
     let (tw, th) = (out.width(), out.height());
     check_target(tw, th)?;
     let full = dec.info().clone();
+    let o = orientation(&full, opts);
     if resize && opts.shrink_on_load {
-        let g = geometry(full.width, full.height, tw, th, opts.resize.fit);
+        // Geometry of the upright image; the draft size is asked in the stored image's axes.
+        let (fw, fh) = oriented_size(full.width, full.height, o);
+        let g = geometry(fw, fh, tw, th, opts.resize.fit);
         let (cw, ch) = g.crop_size();
         let (_, _, dw, dh) = g.content;
         // The decoded crop must stay at least as large as the area it is resized into.
-        let min_w = (dw as u64 * full.width as u64).div_ceil(cw.max(1) as u64);
-        let min_h = (dh as u64 * full.height as u64).div_ceil(ch.max(1) as u64);
-        if min_w * 2 <= full.width as u64 && min_h * 2 <= full.height as u64 {
-            dec.draft(min_w as u32, min_h as u32)?;
+        let min_w = (dw as u64 * fw as u64).div_ceil(cw.max(1) as u64);
+        let min_h = (dh as u64 * fh as u64).div_ceil(ch.max(1) as u64);
+        if min_w * 2 <= fw as u64 && min_h * 2 <= fh as u64 {
+            let (dw, dh) = if swaps_axes(o) { (min_h, min_w) } else { (min_w, min_h) };
+            dec.draft(dw as u32, dh as u32)?;
         }
     }
     let info = dec.info().clone();
     opts.decode.limits.check_image(info.width, info.height, info.format)?;
     let mut img = Image::new(info.width, info.height, info.format)?;
     dec.decode_into(img.as_mut())?;
+    if o != 1 {
+        img = convert::orient(&img.as_ref(), o)?;
+    }
     let target_layout = out.format().layout;
     if img.format().layout != target_layout {
         img = convert::to_layout(&img.as_ref(), target_layout)?;

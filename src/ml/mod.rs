@@ -12,6 +12,7 @@
 //! | `load_img(keep_aspect_ratio=True)` | [`Fit::KeepAspectRatio`] | none: the same crop box |
 //! | `image_dataset_from_directory(crop_to_aspect_ratio=True)` | [`Fit::CropToAspectRatio`] | none: `smart_resize`'s arithmetic |
 //! | `image_dataset_from_directory(pad_to_aspect_ratio=True)` | [`Fit::PadToAspectRatio`] | none: `tf.image.resize_with_pad`'s arithmetic |
+//! | `load_img` ignores the EXIF orientation | [`LoadOptions::orient`], [`DatasetOptions::orient`] | none by default; on request, pixels turned upright before resizing ([`convert::orient`](crate::convert::orient)) |
 //! | `array_to_img(scale=True)` (the default) | [`ScalePolicy::MinMax`], never the default | default [`ScalePolicy::None`] is exact or an error |
 //!
 //! Resizing uses `fast_image_resize` (SIMD) on `U8`, `U16` and `F32` data with 1 to 4

@@ -34,6 +34,7 @@ impl Dataset {
         LoadOptions::new()
             .color_mode(o.color_mode)
             .shrink_on_load(o.shrink_on_load)
+            .orient(o.orient)
             .decode(o.decode.clone())
             .interpolation(o.interpolation)
             .fit(o.fit)

@@ -125,6 +125,10 @@ pub struct DatasetOptions {
     /// Shrink-on-load for JPEG (see
     /// [`LoadOptions::shrink_on_load`](crate::ml::LoadOptions::shrink_on_load)); default off (Keras' pixels).
     pub shrink_on_load: bool,
+    /// Turn each image upright by its EXIF orientation before resizing (see
+    /// [`LoadOptions::orient`](crate::ml::LoadOptions::orient)); default off, as Keras (which
+    /// ignores the orientation).
+    pub orient: bool,
     /// Limits for each file.
     pub decode: DecodeOptions,
 }
@@ -151,6 +155,7 @@ impl Default for DatasetOptions {
             on_error: OnError::Fail,
             prefetch: 2,
             shrink_on_load: false,
+            orient: false,
             decode: DecodeOptions::default(),
         }
     }
@@ -208,6 +213,8 @@ impl DatasetOptions {
         prefetch: usize => prefetch;
         /// Enables or disables shrink-on-load.
         shrink_on_load: bool => shrink_on_load;
+        /// Turns images upright by their EXIF orientation (default off, as Keras).
+        orient: bool => orient;
     }
     /// Sets `(height, width)` of the images.
     pub fn image_size(mut self, height: u32, width: u32) -> Self {
