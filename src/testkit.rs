@@ -521,6 +521,9 @@ fn check_metadata(reg: &Registry, codec: &dyn Codec, img: &Image) -> Result<(), 
                 _ => false,
             },
             MetadataItem::Text(k) => m.text.iter().filter(|t| t.keyword == *k).all(|t| got.text.contains(t)),
+            MetadataItem::NpyChannelAxis => got.npy.channel_axis == m.npy.channel_axis,
+            MetadataItem::NpyPageAxis => got.npy.page_axis == m.npy.page_axis,
+            MetadataItem::NpyBool => got.npy.bool_dtype == m.npy.bool_dtype,
         })
         .map(|item| item.to_string())
         .collect();
