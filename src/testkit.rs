@@ -524,6 +524,9 @@ fn check_metadata(reg: &Registry, codec: &dyn Codec, img: &Image) -> Result<(), 
             MetadataItem::NpyChannelAxis => got.npy.channel_axis == m.npy.channel_axis,
             MetadataItem::NpyPageAxis => got.npy.page_axis == m.npy.page_axis,
             MetadataItem::NpyBool => got.npy.bool_dtype == m.npy.bool_dtype,
+            MetadataItem::Photometric => got.photometric == m.photometric,
+            MetadataItem::FrameTiming => got.frame == m.frame,
+            MetadataItem::LoopCount => got.loop_count == m.loop_count,
         })
         .map(|item| item.to_string())
         .collect();

@@ -37,9 +37,9 @@ fn no(args: &Args, why: &str) -> Result<(), Failure> {
 pub fn run(args: Args) -> Result<(), Failure> {
     args.conv.validate()?;
     let reg = Registry::global();
-    let pages = reg.read_pages(&args.file, &DecodeOptions::new())?;
+    let (info, pages) = reg.read_pages_with_info(&args.file, &DecodeOptions::new())?;
     let refs: Vec<&Image> = pages.iter().collect();
-    let mut meta = reg.probe_path(&args.file, &DecodeOptions::new())?.metadata;
+    let mut meta = info.metadata;
     let Applied {
         pages: converted,
         steps,

@@ -130,8 +130,8 @@ fn convert_one(
         f.message = format!("{} -> {}: {}", input.display(), output.display(), f.message);
         f
     };
-    let pages = reg
-        .read_pages(input, &DecodeOptions::new())
+    let (info, pages) = reg
+        .read_pages_with_info(input, &DecodeOptions::new())
         .map_err(|e| context(e.into()))?;
     let chosen: Vec<&Image> = match args.page {
         Some(k) => vec![pages.get(k).ok_or_else(|| {
@@ -142,10 +142,7 @@ fn convert_one(
         })?],
         None => pages.iter().collect(),
     };
-    let mut meta = reg
-        .probe_path(input, &DecodeOptions::new())
-        .map_err(|e| context(e.into()))?
-        .metadata;
+    let mut meta = info.metadata;
     let Applied {
         pages: converted,
         steps,

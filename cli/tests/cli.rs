@@ -29,6 +29,16 @@ fn decode(path: &Path) -> Vec<pixcodec::Image> {
     pixcodec::read_pages(path).unwrap()
 }
 
+/// The entry of codec `name` in `codecs --json` output.
+fn codec_entry<'a>(codecs: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    codecs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no codec {name} in {codecs}"))
+}
+
 #[test]
 fn codecs_lists_registry_in_text_and_json() {
     let o = run(&["codecs"]);
@@ -44,19 +54,14 @@ fn codecs_lists_registry_in_text_and_json() {
     );
     let o = run(&["codecs", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let tiff = v.as_array().unwrap().iter().find(|c| c["name"] == "tiff").unwrap();
+    let tiff = codec_entry(&v, "tiff");
     assert_eq!(tiff["multi_page_encode"], true);
     assert!(tiff["encode"]
         .as_array()
         .unwrap()
         .iter()
         .any(|c| c["layout"] == "Gray" && c["sample_type"] == "U32" && c["fidelity"] == "exact"));
-    let jpeg = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "jpeg-turbo")
-        .unwrap();
+    let jpeg = codec_entry(&v, "jpeg-turbo");
     assert!(jpeg["encode"]
         .as_array()
         .unwrap()
@@ -369,18 +374,13 @@ fn check_takes_options_and_codecs_shows_exact_with() {
     );
     let o = run(&["codecs", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let jpeg = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "jpeg-turbo")
-        .unwrap();
+    let jpeg = codec_entry(&v, "jpeg-turbo");
     assert!(jpeg["encode"]
         .as_array()
         .unwrap()
         .iter()
         .all(|c| c["exact_with"] == "lossless=true"));
-    let png = v.as_array().unwrap().iter().find(|c| c["name"] == "png").unwrap();
+    let png = codec_entry(&v, "png");
     assert!(png["encode"]
         .as_array()
         .unwrap()

@@ -235,12 +235,9 @@ unsafe fn owned(data: *const u8, len: usize) -> FfiResult<Vec<u8>> {
     if data.is_null() && len > 0 {
         return Err(Failure::null("data"));
     }
-    // SAFETY: non-NULL (or len 0) and readable for `len` bytes per the caller's contract.
-    Ok(if len == 0 {
-        Vec::new()
-    } else {
-        unsafe { bytes(data, len) }.to_vec()
-    })
+    // SAFETY: non-NULL (or len 0, where `bytes` reads nothing) and readable for `len` bytes
+    // per the caller's contract.
+    Ok(unsafe { bytes(data, len) }.to_vec())
 }
 
 /// Sets the ICC profile to a copy of `data` (`len` bytes; carried, never interpreted). An

@@ -18,7 +18,9 @@ pub mod xmp;
 
 use std::fmt;
 
+mod meaning;
 mod npy;
+pub use meaning::{Disposal, FrameTiming, Photometric};
 pub use npy::NpyArray;
 
 /// The unit of a [`Resolution`].
@@ -145,6 +147,16 @@ pub struct Metadata {
     /// Shape and dtype facts of a `.npy` source that the image leaves out (a channel or page
     /// axis of length 1, the `bool` dtype); only the npy codec writes them.
     pub npy: NpyArray,
+    /// How the samples map to light or ink when the file uses a convention other than the
+    /// layout's plain one (TIFF WhiteIsZero gray, Adobe's inverted CMYK JPEG); `None` for the
+    /// plain convention. Changing it changes what the picture shows, so an encode that cannot
+    /// say it reports it as dropped ([`MetadataItem::Photometric`]).
+    pub photometric: Option<Photometric>,
+    /// This page's animation timing (GIF, WebP frames): delay and disposal.
+    pub frame: Option<FrameTiming>,
+    /// How many times the animation plays (0: forever), as the first page of a GIF or WebP
+    /// animation stores it; `None` when the file says nothing (GIF: play once).
+    pub loop_count: Option<u32>,
 }
 
 impl Metadata {
@@ -157,6 +169,9 @@ impl Metadata {
             && self.resolution.is_none()
             && self.text.is_empty()
             && self.npy.is_empty()
+            && self.photometric.is_none()
+            && self.frame.is_none()
+            && self.loop_count.is_none()
     }
 
     /// Keywords of the text entries, in file order (PNG: tEXt, zTXt and iTXt chunks).
@@ -170,7 +185,8 @@ impl Metadata {
     }
 
     /// Names of the items present (`icc`, `dpi` for the resolution, `exif`, `orientation`,
-    /// `xmp`, `text`, `npy_channel_axis`, `npy_page_axis`, `npy_bool`).
+    /// `xmp`, `text`, `npy_channel_axis`, `npy_page_axis`, `npy_bool`, `photometric`,
+    /// `frame_timing`, `loop_count`).
     pub fn present(&self) -> Vec<&'static str> {
         let mut v = Vec::new();
         if self.icc_profile.is_some() {
@@ -196,6 +212,15 @@ impl Metadata {
             MetadataItem::NpyPageAxis => "npy_page_axis",
             _ => "npy_bool",
         }));
+        if self.photometric.is_some() {
+            v.push("photometric");
+        }
+        if self.frame.is_some() {
+            v.push("frame_timing");
+        }
+        if self.loop_count.is_some() {
+            v.push("loop_count");
+        }
         v
     }
 
@@ -219,6 +244,15 @@ impl Metadata {
         }
         v.extend(self.text.iter().map(|t| MetadataItem::Text(t.keyword.clone())));
         v.extend(self.npy.items());
+        if self.photometric.is_some() {
+            v.push(MetadataItem::Photometric);
+        }
+        if self.frame.is_some() {
+            v.push(MetadataItem::FrameTiming);
+        }
+        if self.loop_count.is_some() {
+            v.push(MetadataItem::LoopCount);
+        }
         v
     }
 
@@ -266,6 +300,12 @@ pub enum MetadataItem {
     NpyPageAxis,
     /// [`NpyArray::bool_dtype`] of [`Metadata::npy`].
     NpyBool,
+    /// [`Metadata::photometric`].
+    Photometric,
+    /// [`Metadata::frame`].
+    FrameTiming,
+    /// [`Metadata::loop_count`].
+    LoopCount,
 }
 
 impl MetadataItem {
@@ -290,6 +330,9 @@ impl fmt::Display for MetadataItem {
             MetadataItem::NpyChannelAxis => f.write_str("npy channel axis"),
             MetadataItem::NpyPageAxis => f.write_str("npy page axis"),
             MetadataItem::NpyBool => f.write_str("npy bool dtype"),
+            MetadataItem::Photometric => f.write_str("photometric"),
+            MetadataItem::FrameTiming => f.write_str("frame timing"),
+            MetadataItem::LoopCount => f.write_str("loop count"),
         }
     }
 }

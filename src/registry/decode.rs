@@ -335,6 +335,19 @@ impl Registry {
         Self::pages_opened(self.open(Input::Path(path.as_ref()), opts)?, &opts.limits)
     }
 
+    /// Reads every page of a file together with the header facts of its first page
+    /// (metadata included): one open and one read where [`Registry::probe_path`] followed by
+    /// [`Registry::read_pages`] would take two.
+    pub fn read_pages_with_info(
+        &self,
+        path: impl AsRef<Path>,
+        opts: &DecodeOptions,
+    ) -> Result<(ImageInfo, Vec<Image>)> {
+        let opened = self.open(Input::Path(path.as_ref()), opts)?;
+        let info = opened.info();
+        Ok((info, Self::pages_opened(opened, &opts.limits)?))
+    }
+
     /// Reads every page of a file into one 3-D volume.
     pub fn read_volume(&self, path: impl AsRef<Path>, opts: &DecodeOptions) -> Result<Volume> {
         Self::volume_opened(self.open(Input::Path(path.as_ref()), opts)?, &opts.limits)

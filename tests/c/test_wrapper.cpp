@@ -7,15 +7,7 @@
 
 #include "pixcodec.hpp"
 #include "testutil.h"
-
-template <class F> static pxc_status status_of(F f) {
-    try {
-        f();
-    } catch (const pixcodec::Error &e) {
-        return e.status();
-    }
-    return PXC_STATUS_OK;
-}
+#include "wrapperutil.hpp"
 
 int main() {
     rawc_state st{};

@@ -8,6 +8,7 @@
 
 #include "pixcodec.hpp"
 #include "testutil.h"
+#include "wrapperutil.hpp"
 
 static std::vector<std::uint8_t> icc() {
     std::vector<std::uint8_t> v(1500);
@@ -16,15 +17,6 @@ static std::vector<std::uint8_t> icc() {
     v[3] = 0xDC;
     v[36] = 'a'; v[37] = 'c'; v[38] = 's'; v[39] = 'p';
     return v;
-}
-
-template <class F> static pxc_status status_of(F f) {
-    try {
-        f();
-    } catch (const pixcodec::Error &e) {
-        return e.status();
-    }
-    return PXC_STATUS_OK;
 }
 
 int main() {

@@ -16,17 +16,9 @@
 
 #include "pixcodec.hpp"
 #include "testutil.h"
+#include "wrapperutil.hpp"
 
 namespace fs = std::filesystem;
-
-template <class F> static pxc_status status_of(F f) {
-    try {
-        f();
-    } catch (const pixcodec::Error &e) {
-        return e.status();
-    }
-    return PXC_STATUS_OK;
-}
 
 static bool same_pixels(const pixcodec::ImageRef &img, const void *px, std::size_t bytes) {
     return img.size() == bytes && std::memcmp(img.data(), px, bytes) == 0;

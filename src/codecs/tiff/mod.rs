@@ -85,10 +85,8 @@
 //! ZSTD strips (compression 50000) take the same path through libzstd (the `zstd` crate):
 //! one-shot decompression per strip, the streaming decoder for a frame longer than the strip.
 //! Packed integer pages are read by `decode/packed.rs`, strips or rows of tiles in parallel;
-//! 12-bit samples have their own unpacking and packing loops (2048x1536 12-bit gray,
-//! uncompressed, release build on the loaded 2-core machine: decode 570-865 MP/s against
-//! tifffile's 163 (1 thread) and 189 (2 threads); encode with `significant_bits=12` 436-502
-//! MP/s against tifffile's 248 and 432).
+//! 12-bit samples have their own unpacking and packing loops (measured in `bench/README.md`,
+//! section "TIFF").
 
 mod decode;
 mod encode;

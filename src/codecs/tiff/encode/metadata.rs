@@ -122,41 +122,14 @@ fn exif_ifd(m: &Metadata) -> Option<Result<Vec<exif::IfdEntry>, String>> {
 /// out-of-line values after it; `None` when `m` has no EXIF block a page can hold.
 pub(super) fn exif_sub_ifd(m: &Metadata, at: u64, big: bool) -> Option<Vec<u8>> {
     let entries = exif_ifd(m)?.ok().filter(|e| !e.is_empty())?;
-    let (head, entry, next, inline) = if big { (8, 20, 8, 8) } else { (2, 12, 4, 4) };
-    let mut data_at = at + (head + entry * entries.len() + next) as u64;
-    let mut out = Vec::new();
-    let mut data = Vec::new();
-    let word = |out: &mut Vec<u8>, v: u64| {
-        if big {
-            out.extend_from_slice(&v.to_ne_bytes());
-        } else {
-            out.extend_from_slice(&(v as u32).to_ne_bytes());
-        }
-    };
-    if big {
-        out.extend_from_slice(&(entries.len() as u64).to_ne_bytes());
-    } else {
-        out.extend_from_slice(&(entries.len() as u16).to_ne_bytes());
-    }
+    // The page IFD's layout rules (sorted tags, inline or out-of-line values, field widths).
+    let mut ifd = Ifd::default();
+    ifd.reset(big);
     for e in &entries {
-        out.extend_from_slice(&e.tag.to_ne_bytes());
-        out.extend_from_slice(&e.ty.to_ne_bytes());
-        word(&mut out, u64::from(e.count));
-        if e.inline || e.value.len() <= inline {
-            let mut v = e.value.clone();
-            v.resize(inline, 0);
-            out.extend_from_slice(&v);
-        } else {
-            word(&mut out, data_at);
-            data.extend_from_slice(&e.value);
-            if e.value.len() % 2 == 1 {
-                data.push(0);
-            }
-            data_at += e.value.len().next_multiple_of(2) as u64;
-        }
+        ifd.raw(e.tag, e.ty, u64::from(e.count), &e.value);
     }
-    word(&mut out, 0);
-    out.extend_from_slice(&data);
+    let mut out = Vec::new();
+    ifd.write(at, 0, &mut out);
     Some(out)
 }
 
