@@ -27,7 +27,11 @@ pub struct ImageInfo {
     /// Set when the file name's extension and the sniffed content disagree; says which won.
     pub content_note: Option<String>,
     /// The stored bits per sample when narrower than the sample type (e.g. `Some(12)` for a
-    /// 12-bit TIFF decoded to `U16`); `None` when the file uses the type's full width.
+    /// 12-bit TIFF or JPEG decoded to `U16`, `Some(1)` for a 1-bit PNG or TIFF decoded to
+    /// `U8`); `None` when the file uses the type's full width. The rule in every codec:
+    /// `Some(n)` means the decoded values are the stored `n`-bit values, in the low bits
+    /// (0..=2^n-1), never scaled up. Encoders that can store it take it back as their
+    /// `significant_bits` option (PNG, TIFF).
     pub significant_bits: Option<u8>,
 }
 

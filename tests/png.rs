@@ -291,31 +291,32 @@ fn pngsuite_pixel_values() {
     let Some(g01) = suite_file("basn0g01.png") else { return };
     let img = decode(&g01).unwrap();
     let px = img.to_vec::<u8>().unwrap();
-    // Row 0 is ff ff ff fe: 31 white pixels then one black.
-    let mut row0 = [255u8; 32];
+    // Row 0 is ff ff ff fe: 31 white pixels then one black (1-bit gray decodes to its
+    // stored values 0/1, `significant_bits` 1).
+    let mut row0 = [1u8; 32];
     row0[31] = 0;
     assert_eq!(&px[..32], &row0[..]);
-    // Row 5 is f3 f3 ff c0 (1-bit, MSB first), each bit scaled to 0 or 255.
+    // Row 5 is f3 f3 ff c0 (1-bit, MSB first), each bit a value 0 or 1.
     let row5: Vec<u8> = [0xf3u8, 0xf3, 0xff, 0xc0]
         .iter()
-        .flat_map(|b| (0..8).rev().map(move |i| if b >> i & 1 == 1 { 255 } else { 0 }))
+        .flat_map(|b| (0..8).rev().map(move |i| b >> i & 1))
         .collect();
     assert_eq!(&px[5 * 32..6 * 32], &row5[..]);
 
-    // 2-bit gray: row 0 bytes 00 55 aa ff → values 0,0,0,0,1,1,1,1,... → x85.
+    // 2-bit gray: row 0 bytes 00 55 aa ff → values 0,0,0,0,1,1,1,1,... as stored.
     let img = decode(&suite_file("basn0g02.png").unwrap()).unwrap();
     let px = img.to_vec::<u8>().unwrap();
-    let expect: Vec<u8> = [0u8, 0, 0, 0, 85, 85, 85, 85, 170, 170, 170, 170, 255, 255, 255, 255].repeat(2);
+    let expect: Vec<u8> = [0u8, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3].repeat(2);
     assert_eq!(&px[..32], &expect[..]);
 
-    // 4-bit gray with tRNS (value 15): row 0 is all 15 → (255, alpha 0);
-    // row 5, x = 5 is 0xe → (238, 255).
+    // 4-bit gray with tRNS (value 15): row 0 is all 15 → (15, alpha 0);
+    // row 5, x = 5 is 0xe → (14, alpha 15: opaque at 4 bits).
     let img = decode(&suite_file("tbbn0g04.png").unwrap()).unwrap();
     assert_eq!(img.format(), PixelFormat::new(Layout::GrayAlpha, SampleType::U8));
     let px = img.to_vec::<u8>().unwrap();
-    assert_eq!(&px[..4], &[255, 0, 255, 0]);
+    assert_eq!(&px[..4], &[15, 0, 15, 0]);
     let i = (5 * 32 + 5) * 2;
-    assert_eq!(&px[i..i + 2], &[238, 255]);
+    assert_eq!(&px[i..i + 2], &[14, 15]);
 
     // 16-bit gray: big-endian on disk, native in memory.
     let img = decode(&suite_file("basn0g16.png").unwrap()).unwrap();
@@ -765,7 +766,7 @@ fn descriptor_and_capabilities() {
         assert_eq!(caps.decode_fidelity(f), Some(pixcodec::Fidelity::Exact), "{f}");
     }
     let names: Vec<&str> = codec.encode_options().iter().map(|o| o.name.as_str()).collect();
-    assert_eq!(names, vec!["level", "filter", "parallel"]);
+    assert_eq!(names, vec!["level", "filter", "parallel", "significant_bits"]);
     let resolved = EncodeOptions::new().resolve("png", codec.encode_options()).unwrap();
     assert!(resolved.bool("parallel").unwrap());
     assert_eq!(reg.by_extension(".PNG")[0].descriptor().name, "png");

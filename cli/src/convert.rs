@@ -7,6 +7,7 @@ use pixcodec::{DecodeOptions, EncodeOptions, EncodeReport, Image, ImageRef, Regi
 use rayon::prelude::*;
 
 use crate::conversions::{Applied, Conversions};
+use crate::sbits::Carry;
 use crate::text::wrap;
 use crate::Failure;
 
@@ -160,16 +161,20 @@ fn convert_one(
         converted.iter().map(|p| p.as_ref()).collect()
     };
     let opts = &opts.clone().metadata(meta);
+    let bits = Carry::new(reg, target, opts, info.significant_bits, !steps.is_empty(), input, output);
     if args.force || !same_file(input, output) {
-        return reg
-            .write_pages_as(&views, output, target, opts)
+        return bits
+            .encode(opts, output, |o| reg.write_pages_as(&views, output, target, o))
             .map(|r| (r, steps))
             .map_err(|e| context(e.into()));
     }
     // In place: encode in memory first and replace the input only when nothing is lost.
     let mut buf = Vec::new();
-    let report = reg
-        .encode_pages_into(&views, target, opts, &mut buf)
+    let report = bits
+        .encode(opts, output, |o| {
+            buf.clear();
+            reg.encode_pages_into(&views, target, o, &mut buf)
+        })
         .map_err(|e| context(e.into()))?;
     let mut lost = Vec::new();
     if let Some(reason) = &report.lossy_reason {

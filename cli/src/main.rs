@@ -11,6 +11,7 @@ mod dataset;
 mod info;
 mod load;
 mod meta;
+mod sbits;
 mod text;
 
 use std::process::ExitCode;

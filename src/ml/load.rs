@@ -120,7 +120,9 @@ pub fn load_bytes(data: &[u8], opts: &LoadOptions) -> Result<Image> {
 /// Decodes the first page of `data`, turns it upright when [`LoadOptions::orient`] asks,
 /// converts it to [`LoadOptions::color_mode`] and, with a target size, resizes it (shrinking
 /// during decode first when allowed). The sample type stays the file's own (`U8`, `U16`,
-/// `F32`, …): nothing is rescaled. Resizing needs `U8`, `U16` or `F32` samples: with a target
+/// `F32`, …): nothing is rescaled, except that samples decoded to fewer significant bits
+/// than their type are shown as Keras (through Pillow) shows them: 1, 2 and 4-bit gray and PNG
+/// sBIT samples replicated back to the type's width (a 1-bit PNG loads as 0/255). Resizing needs `U8`, `U16` or `F32` samples: with a target
 /// size, `F16` (half float) files load as `F32` (exact widening, then resized in `F32`); other
 /// types load only without a target size (or cast them first and use
 /// [`resize`](fn@super::resize)). `Cmyk` files are refused: converting CMYK needs a colour
@@ -235,6 +237,7 @@ fn finish(dec: &mut dyn crate::codec::Decoder, opts: &LoadOptions, mut out: Imag
     opts.decode.limits.check_image(info.width, info.height, info.format)?;
     let mut img = Image::new(info.width, info.height, info.format)?;
     dec.decode_into(img.as_mut())?;
+    pillow_view(&mut img, dec.info());
     if o != 1 {
         img = convert::orient(&img.as_ref(), o)?;
     }
@@ -256,4 +259,42 @@ fn finish(dec: &mut dyn crate::codec::Decoder, opts: &LoadOptions, mut out: Imag
         return out.copy_from(&img.as_ref());
     }
     resize_geometry(&img.as_ref(), &mut out, &g, &opts.resize)
+}
+
+/// Keras reads files through Pillow, which shows a PNG's samples as the file stores them (1, 2
+/// and 4-bit gray scaled to 0..=255 by bit replication, sBIT ignored) and 1, 2 and 4-bit gray
+/// of other formats (TIFF) scaled the same way. pixcodec decodes such samples to their stored
+/// `n`-bit values ([`ImageInfo::significant_bits`]); this replicates them back to the
+/// sample type's width, as Pillow presents them: for PNG at every `n`, elsewhere for `U8` at
+/// 1, 2 and 4 bits (wider packed TIFF samples and 12-bit JPEG keep their values, as Pillow's
+/// `I;12` does).
+fn pillow_view(img: &mut Image, info: &ImageInfo) {
+    let Some(n) = info.significant_bits.map(u32::from) else { return };
+    let png = info.format_name == "png";
+    let (depth, wanted) = match img.format().sample {
+        SampleType::U8 => (8, png || matches!(n, 1 | 2 | 4)),
+        SampleType::U16 => (16, png),
+        _ => (0, false),
+    };
+    if !wanted || n == 0 || n >= depth {
+        return;
+    }
+    let table: Vec<u16> = (0..1u32 << n)
+        .map(|x| {
+            let (mut r, mut filled) = (0u32, 0);
+            while filled < depth {
+                r = (r << n) | x;
+                filled += n;
+            }
+            (r >> (filled - depth)) as u16
+        })
+        .collect();
+    let max = table.len() - 1;
+    if depth == 8 {
+        img.as_bytes_mut()
+            .iter_mut()
+            .for_each(|v| *v = table[usize::from(*v).min(max)] as u8);
+    } else if let Ok(s) = img.as_mut_slice::<u16>() {
+        s.iter_mut().for_each(|v| *v = table[usize::from(*v).min(max)]);
+    }
 }

@@ -10,7 +10,7 @@ use super::NAME;
 use crate::codec::{Decoder, Source};
 use crate::error::{Error, Result};
 use crate::format::{Layout, PixelFormat};
-use crate::image::ImageMut;
+use crate::image::{Image, ImageMut};
 use crate::info::ImageInfo;
 use crate::limits::Limits;
 use crate::sample::SampleType;
@@ -59,6 +59,11 @@ pub(super) struct PngDecoder<'a> {
     reader: PngReader<'a>,
     info: ImageInfo,
     decoded: bool,
+    /// Sub-byte gray: the file's depth (1, 2 or 4); the expanded bytes are shifted back to it.
+    sub_byte: Option<u32>,
+    /// A file whose sBIT chunk asks for fewer bits than its samples have: its pixels, read
+    /// at construction (whether sBIT applies depends on every sample), as `decode_into` gives them.
+    held: Option<Image>,
 }
 
 impl<'a> PngDecoder<'a> {
@@ -98,27 +103,36 @@ impl<'a> PngDecoder<'a> {
         let mut info = ImageInfo::new(png_info.width, png_info.height, format, NAME, "png");
         let text_limit = usize::try_from(limits.max_alloc_bytes).unwrap_or(usize::MAX);
         info.metadata = super::metadata::read(png_info, raw, text_limit);
-        Ok(PngDecoder {
+        // Sub-byte gray decodes to its stored values 0..2^bits-1 (see the codec documentation).
+        let sub_byte = match (png_info.color_type, png_info.bit_depth as u32) {
+            (ColorType::Grayscale | ColorType::GrayscaleAlpha, d) if d < 8 => Some(d),
+            _ => None,
+        };
+        info.significant_bits = sub_byte.map(|d| d as u8);
+        // The depth of the samples sBIT refers to: the file's (palette entries are 8-bit).
+        let depth = sub_byte.unwrap_or(if format.sample == SampleType::U16 { 16 } else { 8 });
+        let sbit = png_info.sbit.as_deref().and_then(|b| uniform_sbit(b, depth));
+        let mut decoder = PngDecoder {
             reader,
             info,
             decoded: false,
-        })
-    }
-}
-
-impl Decoder for PngDecoder<'_> {
-    fn info(&self) -> &ImageInfo {
-        &self.info
-    }
-
-    fn decode_into(&mut self, mut out: ImageMut<'_>) -> Result<()> {
-        out.expect_shape(self.info.width, self.info.height, self.info.format)?;
-        if self.decoded {
-            return Err(Error::invalid(
-                "this PNG decoder has already decoded its image; open a new decoder to decode again",
-            ));
+            sub_byte,
+            held: None,
+        };
+        if let Some(n) = sbit {
+            let mut img = Image::new(decoder.info.width, decoder.info.height, format)?;
+            decoder.read_pixels(img.as_mut())?;
+            if apply_sbit(&mut img, depth, n) {
+                decoder.info.significant_bits = Some(n as u8);
+            }
+            decoder.held = Some(img);
         }
-        self.decoded = true;
+        Ok(decoder)
+    }
+
+    /// Reads the image data into `out` (of the decoded format): expanded, native-endian and,
+    /// for sub-byte gray, shifted back to the stored values.
+    fn read_pixels(&mut self, mut out: ImageMut<'_>) -> Result<()> {
         let stride = out.stride();
         if out.is_contiguous() {
             // Straight into the caller's memory (the png crate de-interlaces in place).
@@ -151,7 +165,81 @@ impl Decoder for PngDecoder<'_> {
                 be_to_native_u16(out.row_mut(y));
             }
         }
+        if let Some(d) = self.sub_byte {
+            // EXPAND replicated each d-bit sample (and made tRNS alpha 0 or 255); the top d
+            // bits are the stored value (alpha becomes 0 or 2^d - 1).
+            for y in 0..self.info.height {
+                out.row_mut(y).iter_mut().for_each(|b| *b >>= 8 - d);
+            }
+        }
         Ok(())
+    }
+}
+
+/// The one sBIT value of every channel when it is below `depth`, the sample depth; `None`
+/// when sBIT is the full depth or differs between channels (samples are then kept as stored).
+fn uniform_sbit(sbit: &[u8], depth: u32) -> Option<u32> {
+    let (&n, rest) = sbit.split_first()?;
+    let n = u32::from(n);
+    (rest.iter().all(|&b| u32::from(b) == n) && n >= 1 && n < depth).then_some(n)
+}
+
+/// `x` (an `n`-bit value) bit-replicated to `depth` bits: its bits repeated from the most
+/// significant end, as the PNG specification recommends for scaling to the sample depth.
+pub(super) fn replicate(x: u32, n: u32, depth: u32) -> u32 {
+    let mut r = 0u32;
+    let mut filled = 0;
+    while filled < depth {
+        r = (r << n) | x;
+        filled += n;
+    }
+    r >> (filled - depth)
+}
+
+/// Applies an sBIT of `n` bits to `img` (samples of `depth` bits, U8 or U16): when every
+/// sample is the bit replication of its top `n` bits, replaces each by those bits and returns
+/// true; otherwise leaves `img` as it is and returns false.
+fn apply_sbit(img: &mut Image, depth: u32, n: u32) -> bool {
+    let shift = depth - n;
+    let table: Vec<u32> = (0..1u32 << n).map(|x| replicate(x, n, depth)).collect();
+    let consistent = |v: u32| table[(v >> shift) as usize] == v;
+    match img.format().sample {
+        SampleType::U16 => match img.as_mut_slice::<u16>() {
+            Ok(s) if s.iter().all(|&v| consistent(u32::from(v))) => {
+                s.iter_mut().for_each(|v| *v >>= shift);
+                true
+            }
+            _ => false,
+        },
+        _ => {
+            let s = img.as_bytes_mut();
+            if s.iter().all(|&v| consistent(u32::from(v))) {
+                s.iter_mut().for_each(|v| *v >>= shift);
+                true
+            } else {
+                false
+            }
+        }
+    }
+}
+
+impl Decoder for PngDecoder<'_> {
+    fn info(&self) -> &ImageInfo {
+        &self.info
+    }
+
+    fn decode_into(&mut self, mut out: ImageMut<'_>) -> Result<()> {
+        out.expect_shape(self.info.width, self.info.height, self.info.format)?;
+        if self.decoded {
+            return Err(Error::invalid(
+                "this PNG decoder has already decoded its image; open a new decoder to decode again",
+            ));
+        }
+        self.decoded = true;
+        match &self.held {
+            Some(img) => out.copy_from(&img.as_ref()),
+            None => self.read_pixels(out),
+        }
     }
 }
 

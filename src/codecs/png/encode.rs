@@ -13,6 +13,7 @@ use png::{BitDepth, ColorType};
 
 use super::filter::filter_row;
 use super::parallel::Segments;
+use super::sbit::Stored;
 use super::{FILTERS, NAME, SIGNATURE};
 use crate::codec::Encoder;
 use crate::error::{Error, Result};
@@ -31,6 +32,8 @@ pub(super) struct PngEncoder {
     scratch: Scratch,
     /// Buffers of the segmented (parallel) path, one set per segment.
     segments: Segments,
+    /// The rows as stored for the `significant_bits` option (packed or bit-replicated).
+    stored: Vec<u8>,
 }
 
 fn png_color(layout: Layout) -> Option<ColorType> {
@@ -78,6 +81,7 @@ impl Encoder for PngEncoder {
             }
         };
         let format = image.format();
+        let format_width = image.width();
         let color = png_color(format.layout);
         let depth = match format.sample {
             SampleType::U8 => Some(BitDepth::Eight),
@@ -96,9 +100,22 @@ impl Encoder for PngEncoder {
             )));
         }
         let filter = filter_from_name(options.str("filter")?)?;
+        let stored = super::sbit::plan(image, options.int("significant_bits")?)?;
+        let view;
+        let (image, depth, sbit) = match stored {
+            Stored::Full => (image, depth as u8, None),
+            Stored::SubByte(n) => {
+                view = super::sbit::convert(image, stored, &mut self.stored)?;
+                (&view, n as u8, None)
+            }
+            Stored::Replicated(n) => {
+                view = super::sbit::convert(image, stored, &mut self.stored)?;
+                (&view, depth as u8, Some(vec![n as u8; format.channels()]))
+            }
+        };
         let params = EncodeParams {
             color,
-            depth,
+            depth: BitDepth::from_u8(depth).unwrap_or(BitDepth::Eight),
             level: level as u32,
             filter,
         };
@@ -111,11 +128,14 @@ impl Encoder for PngEncoder {
 
         out.write_all(SIGNATURE)?;
         let mut ihdr = [0u8; 13];
-        ihdr[0..4].copy_from_slice(&image.width().to_be_bytes());
+        ihdr[0..4].copy_from_slice(&format_width.to_be_bytes());
         ihdr[4..8].copy_from_slice(&image.height().to_be_bytes());
         ihdr[8] = params.depth as u8;
         ihdr[9] = params.color as u8;
         write_chunk(out, b"IHDR", &ihdr)?;
+        if let Some(sbit) = &sbit {
+            write_chunk(out, b"sBIT", sbit)?;
+        }
         if let Some(m) = options.metadata() {
             super::metadata::write(out, m)?;
         }

@@ -7,7 +7,7 @@
 //! | file (colour type, depth)            | decoded [`PixelFormat`](crate::PixelFormat)   |
 //! |--------------------------------------|------------------------------------------------|
 //! | gray 8 / 16                          | `Gray U8` / `Gray U16`                          |
-//! | gray 1, 2, 4                         | `Gray U8`, scaled to 0..=255 (see below)        |
+//! | gray 1, 2, 4                         | `Gray U8`, stored values 0..2^bits-1 (below)    |
 //! | gray + tRNS                          | `GrayAlpha` at the depth above (U8 or U16)      |
 //! | gray-alpha 8 / 16                    | `GrayAlpha U8` / `GrayAlpha U16`                |
 //! | RGB 8 / 16                           | `Rgb U8` / `Rgb U16`                            |
@@ -16,14 +16,26 @@
 //! | palette 1, 2, 4, 8                   | `Rgb U8` (the palette entries)                  |
 //! | palette + tRNS                       | `Rgba U8` (palette entries plus tRNS alpha)     |
 //!
-//! * **Sub-byte gray rule.** Gray samples of 1, 2 or 4 bits are scaled to the full 8-bit range
-//!   by bit replication, as libpng's `png_set_expand_gray_1_2_4_to_8` does: a 1-bit sample `v`
-//!   becomes `v * 255`, a 2-bit sample `v * 85`, a 4-bit sample `v * 17` (so 0 stays 0 and the
-//!   largest value becomes 255). The original value is `byte >> (8 - bits)`.
+//! * **Significant bits rule** (the same in every codec): `ImageInfo::significant_bits` =
+//!   `Some(n)` means the decoded values are the stored `n`-bit values, in the low bits
+//!   (0..=2^n-1). Gray samples of 1, 2 or 4 bits decode to those values (`Gray U8`,
+//!   `significant_bits` = the depth), as a 1, 2 or 4-bit TIFF does; tRNS alpha on them is 0 or
+//!   2^n-1. Pillow and libpng show them scaled to 0..=255 by bit replication (`v * 255`,
+//!   `v * 85`, `v * 17`); `pixcodec::ml` loads them that way (Keras parity).
+//! * **sBIT** with one value `n` for every channel below the sample depth (8, 16, or the
+//!   sub-byte depth; palette entries are 8-bit): when every decoded sample (tRNS alpha
+//!   included) is the bit replication of its top `n` bits, as the PNG specification
+//!   recommends writers scale, the samples decode to those `n` bits (`v >> (depth - n)`) with
+//!   `significant_bits = Some(n)`: nothing is lost, the replication gives the file's samples
+//!   back. Otherwise (some sample's low bits are not the replication, or the channels have
+//!   different sBIT values) the samples are returned as stored and `significant_bits` says the
+//!   stored depth (`None` for 8 and 16 bits). To know which, the decoder reads the pixels of
+//!   such a file when it opens it (so `probe` reads the whole file, and decode errors in the
+//!   image data surface there); files without sBIT, or with sBIT equal to the depth, are read
+//!   as before.
 //! * **tRNS** on gray or RGB becomes an alpha channel at the file's depth: 0 where the pixel
-//!   equals the tRNS colour, the maximum (255 or 65535) elsewhere.
+//!   equals the tRNS colour, the maximum (255 or 65535; 2^n-1 on n-bit gray) elsewhere.
 //! * **16-bit** samples are stored big-endian in the file and returned native-endian.
-//! * **sBIT** is ignored: samples are returned as stored, not shifted down.
 //! * **gAMA, cHRM, sRGB, bKGD** are not applied; pixels are never colour-converted.
 //! * **APNG**: only the default image (the `IDAT` data) is decoded; files have one page.
 //! * Interlaced (Adam7) files decode to the same pixels as non-interlaced ones.
@@ -46,7 +58,7 @@
 //! # Encoding
 //!
 //! `Gray`, `GrayAlpha`, `Rgb` and `Rgba` at `U8` and `U16` are written exactly (8- and 16-bit
-//! PNG colour types 0, 4, 2 and 6, never palette or sub-byte). Rows are streamed to the
+//! PNG colour types 0, 4, 2 and 6, never palette; sub-byte gray only with `significant_bits`). Rows are streamed to the
 //! compressor; 16-bit rows are converted to big-endian one row at a time in a reused buffer.
 //! Options:
 //!
@@ -54,6 +66,13 @@
 //!   (`flate2`); 0 stores the data uncompressed (rows are still filtered).
 //! * `filter` (`none|sub|up|avg|paeth|adaptive`, default `adaptive`): the PNG row filter;
 //!   `adaptive` picks the best of the five filters for each row.
+//! * `significant_bits` (int 0..=16, default 0 = the type's width): samples of `n` bits
+//!   (`U8` 1..=8, `U16` 1..=16); every value must fit `n` bits, else the error names the first
+//!   pixel that does not. `Gray U8` with 1, 2 or 4 bits is written as a 1, 2 or 4-bit gray PNG;
+//!   any other width below the type's is written bit-replicated to 8 or 16 bits (`v` of 12 bits
+//!   as `(v << 4) | (v >> 8)`) with an `sBIT` chunk of `n`, which viewers that ignore sBIT show
+//!   at the right brightness. Either decodes back to the same values with
+//!   `significant_bits = Some(n)`.
 //! * `parallel` (bool, default true): an image of 768 KiB of pixels and up is deflated in
 //!   segments, one zlib stream made as pigz makes it (see `parallel.rs`), a little larger than
 //!   a sequential encode, with the same pixels; the segments run on rayon's pool when
@@ -64,13 +83,15 @@
 //! thread), so an encode into a reused buffer allocates nothing once warm.
 //!
 //! Files: `decode.rs` (the decoder), `encode.rs` (the encoder and the chunk writer),
-//! `filter.rs` (row filters), `parallel.rs` (segmented deflate, Adler-32).
+//! `filter.rs` (row filters), `parallel.rs` (segmented deflate, Adler-32), `sbit.rs` (the
+//! `significant_bits` option).
 
 mod decode;
 mod encode;
 mod filter;
 mod metadata;
 mod parallel;
+mod sbit;
 
 use crate::codec::{Capabilities, Codec, CodecDescriptor, Decoder, Encoder, Fidelity, Source};
 use crate::error::Result;
@@ -137,6 +158,13 @@ impl PngCodec {
                     "parallel",
                     true,
                     "deflate a large image in segments, on rayon's pool when the caller is not parallel itself (same pixels, a little larger)",
+                ),
+                OptionSpec::int(
+                    "significant_bits",
+                    0,
+                    16,
+                    0,
+                    "stored bits per sample when narrower than the type (U8 1..=8, U16 1..=16): Gray U8 with 1, 2 or 4 bits is written as 1/2/4-bit gray, other widths bit-replicated to 8/16 bits with an sBIT chunk; every value must fit; 0 = the type's width",
                 ),
             ],
         }
