@@ -818,3 +818,33 @@ fn dataset_follow_links_enters_symlinked_folders_only_when_asked() {
     assert_eq!(ds.len(), 10);
     assert!(rel(dir.path(), &ds).contains(&"a/linked/m.png".to_string()));
 }
+
+/// Samples decoded to fewer significant bits load as Keras (through Pillow) shows them: a
+/// 1, 2 or 4-bit gray PNG or TIFF replicated to 0..=255, a PNG with sBIT replicated back to the
+/// file's samples; a 12-bit TIFF keeps 0..=4095 (Pillow's `I;12`).
+#[test]
+fn significant_bits_load_as_pillow_shows_them() {
+    let reg = Registry::global();
+    let gray = LoadOptions::new().color_mode(ColorMode::Gray);
+    for bits in [1u32, 2, 4] {
+        let v: Vec<u8> = (0..6 * 4).map(|i| (i % (1 << bits)) as u8).collect();
+        let img = Image::from_samples(6, 4, Layout::Gray, &v).unwrap();
+        let scaled: Vec<u8> = v.iter().map(|&x| (u32::from(x) * 255 / ((1 << bits) - 1)) as u8).collect();
+        for codec in ["png", "tiff"] {
+            let opts = EncodeOptions::new().set("significant_bits", i64::from(bits));
+            let data = reg.encode(img.as_ref(), codec, &opts).unwrap().data;
+            assert!(reg.decode(&data, &Default::default()).unwrap() == img, "{codec} {bits}");
+            let loaded = ml::load_bytes(&data, &gray).unwrap();
+            assert_eq!(loaded.to_vec::<u8>().unwrap(), scaled, "{codec} {bits} bits");
+        }
+    }
+    let v: Vec<u16> = vec![0, 1, 0xabc, 4095];
+    let img = Image::from_samples(2, 2, Layout::Gray, &v).unwrap();
+    let opts = EncodeOptions::new().set("significant_bits", 12i64);
+    let png = reg.encode(img.as_ref(), "png", &opts).unwrap().data;
+    let loaded = ml::load_bytes(&png, &gray).unwrap();
+    let file: Vec<u16> = v.iter().map(|&x| (x << 4) | (x >> 8)).collect();
+    assert_eq!(loaded.to_vec::<u16>().unwrap(), file);
+    let tiff = reg.encode(img.as_ref(), "tiff", &opts).unwrap().data;
+    assert_eq!(ml::load_bytes(&tiff, &gray).unwrap().to_vec::<u16>().unwrap(), v);
+}
