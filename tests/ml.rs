@@ -829,7 +829,10 @@ fn significant_bits_load_as_pillow_shows_them() {
     for bits in [1u32, 2, 4] {
         let v: Vec<u8> = (0..6 * 4).map(|i| (i % (1 << bits)) as u8).collect();
         let img = Image::from_samples(6, 4, Layout::Gray, &v).unwrap();
-        let scaled: Vec<u8> = v.iter().map(|&x| (u32::from(x) * 255 / ((1 << bits) - 1)) as u8).collect();
+        let scaled: Vec<u8> = v
+            .iter()
+            .map(|&x| (u32::from(x) * 255 / ((1 << bits) - 1)) as u8)
+            .collect();
         for codec in ["png", "tiff"] {
             let opts = EncodeOptions::new().set("significant_bits", i64::from(bits));
             let data = reg.encode(img.as_ref(), codec, &opts).unwrap().data;

@@ -85,7 +85,12 @@ fn dopts() -> DecodeOptions {
 
 #[test]
 fn sub_byte_gray_decodes_to_stored_values() {
-    for (name, bits) in [("basn0g01.png", 1u8), ("basn0g02.png", 2), ("basn0g04.png", 4), ("basi0g01.png", 1)] {
+    for (name, bits) in [
+        ("basn0g01.png", 1u8),
+        ("basn0g02.png", 2),
+        ("basn0g04.png", 4),
+        ("basi0g01.png", 1),
+    ] {
         let Some(file) = suite_file(name) else { return };
         let (depth, raw) = raw_samples(&file);
         assert_eq!(depth, bits, "{name}");
@@ -124,7 +129,10 @@ fn decode_with_info(file: &[u8]) -> (pixcodec::ImageInfo, Image) {
     let info = reg().probe(file, &dopts()).unwrap();
     let mut img = Image::new(info.width, info.height, info.format).unwrap();
     let after = reg().decode_into(file, img.as_mut(), &dopts()).unwrap();
-    assert_eq!(after.significant_bits, info.significant_bits, "probe and decode_into agree");
+    assert_eq!(
+        after.significant_bits, info.significant_bits,
+        "probe and decode_into agree"
+    );
     (info, img)
 }
 
@@ -159,13 +167,18 @@ fn sbit_files_decode_to_significant_bits_when_replicated() {
         let (info, img) = decode_with_info(&file);
         assert_eq!(info.significant_bits, None, "{name}: samples are not replicated");
         let px = img.to_vec::<u8>().unwrap();
-        assert!(px.contains(&25), "{name}: stored samples kept (25 = round(3 * 255 / 31))");
+        assert!(
+            px.contains(&25),
+            "{name}: stored samples kept (25 = round(3 * 255 / 31))"
+        );
     }
 
     let Some(file) = suite_file("cs3n2c16.png") else { return };
     assert_eq!(chunk(&chunks(&file), b"sBIT"), Some(&[13u8, 13, 13][..]));
     let (_, raw) = raw_samples(&file);
-    let replicated = raw.iter().all(|&v| replicate(u32::from(v) >> 3, 13, 16) == u32::from(v));
+    let replicated = raw
+        .iter()
+        .all(|&v| replicate(u32::from(v) >> 3, 13, 16) == u32::from(v));
     // Its samples were scaled by rounding too (8185 is stored for the 13-bit value 1023).
     assert!(!replicated && raw.contains(&8185));
     let (info, img) = decode_with_info(&file);
@@ -255,18 +268,33 @@ fn round_trips_keep_values_and_significant_bits() {
         for (w, h) in [(1u32, 1u32), (7, 3), (33, 5)] {
             let n = w as usize * h as usize * layout.channels();
             for bits in 1..=8u32 {
-                let v: Vec<u8> = values(n, bits, u64::from(bits) + w as u64).iter().map(|&x| x as u8).collect();
+                let v: Vec<u8> = values(n, bits, u64::from(bits) + w as u64)
+                    .iter()
+                    .map(|&x| x as u8)
+                    .collect();
                 let img = Image::from_samples(w, h, layout, &v).unwrap();
                 let data = encode_bits(&img, i64::from(bits)).unwrap();
                 let c = chunks(&data);
                 let ihdr = chunk(&c, b"IHDR").unwrap();
                 let sub = layout == Layout::Gray && matches!(bits, 1 | 2 | 4);
-                assert_eq!(ihdr[8], if sub { bits as u8 } else { 8 }, "{layout} U8 {bits} bits: IHDR depth");
+                assert_eq!(
+                    ihdr[8],
+                    if sub { bits as u8 } else { 8 },
+                    "{layout} U8 {bits} bits: IHDR depth"
+                );
                 let expect_sbit = (bits < 8 && !sub).then(|| vec![bits as u8; layout.channels()]);
-                assert_eq!(chunk(&c, b"sBIT").map(<[u8]>::to_vec), expect_sbit, "{layout} U8 {bits}");
+                assert_eq!(
+                    chunk(&c, b"sBIT").map(<[u8]>::to_vec),
+                    expect_sbit,
+                    "{layout} U8 {bits}"
+                );
                 let (info, back) = decode_with_info(&data);
                 assert!(back == img, "{layout} U8 {bits} bits {w}x{h}: values differ");
-                assert_eq!(info.significant_bits, (bits < 8).then_some(bits as u8), "{layout} U8 {bits}");
+                assert_eq!(
+                    info.significant_bits,
+                    (bits < 8).then_some(bits as u8),
+                    "{layout} U8 {bits}"
+                );
             }
             for bits in [1u32, 4, 9, 12, 15, 16] {
                 let v: Vec<u16> = values(n, bits, u64::from(bits) * 7 + h as u64)
@@ -277,7 +305,11 @@ fn round_trips_keep_values_and_significant_bits() {
                 let data = encode_bits(&img, i64::from(bits)).unwrap();
                 let (info, back) = decode_with_info(&data);
                 assert!(back == img, "{layout} U16 {bits} bits: values differ");
-                assert_eq!(info.significant_bits, (bits < 16).then_some(bits as u8), "{layout} U16 {bits}");
+                assert_eq!(
+                    info.significant_bits,
+                    (bits < 16).then_some(bits as u8),
+                    "{layout} U16 {bits}"
+                );
             }
         }
     }
@@ -345,7 +377,10 @@ fn refusals_name_the_first_sample_that_does_not_fit() {
     let e = encode_bits(&img, 1).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     let m = e.to_string();
-    assert!(m.contains("sample 2 at pixel (1, 1) channel 0") && m.contains("1 bits"), "{m}");
+    assert!(
+        m.contains("sample 2 at pixel (1, 1) channel 0") && m.contains("1 bits"),
+        "{m}"
+    );
 
     let img = Image::from_samples(2, 1, Layout::Rgb, &[0u16, 4095, 7, 1, 4096, 0]).unwrap();
     let m = encode_bits(&img, 12).unwrap_err().to_string();
@@ -389,16 +424,29 @@ fn tiff_and_png_sub_byte_gray_decode_alike() {
         let opts = EncodeOptions::new().set("significant_bits", i64::from(bits));
         let tiff = reg().encode(img.as_ref(), "tiff", &opts).unwrap().data;
         let png = reg().encode(img.as_ref(), "png", &opts).unwrap().data;
-        let (ti, tp) = (reg().probe(&tiff, &dopts()).unwrap(), reg().probe(&png, &dopts()).unwrap());
-        assert_eq!((ti.significant_bits, tp.significant_bits), (Some(bits as u8), Some(bits as u8)));
-        let (a, b) = (reg().decode(&tiff, &dopts()).unwrap(), reg().decode(&png, &dopts()).unwrap());
+        let (ti, tp) = (
+            reg().probe(&tiff, &dopts()).unwrap(),
+            reg().probe(&png, &dopts()).unwrap(),
+        );
+        assert_eq!(
+            (ti.significant_bits, tp.significant_bits),
+            (Some(bits as u8), Some(bits as u8))
+        );
+        let (a, b) = (
+            reg().decode(&tiff, &dopts()).unwrap(),
+            reg().decode(&png, &dopts()).unwrap(),
+        );
         assert!(a == b && a == img, "{bits} bits: TIFF and PNG decode differently");
     }
     // PngSuite's 1-bit gray, rewritten as a 1-bit TIFF, reads back the same.
     let Some(file) = suite_file("basn0g01.png") else { return };
     let img = reg().decode(&file, &dopts()).unwrap();
     let tiff = reg()
-        .encode(img.as_ref(), "tiff", &EncodeOptions::new().set("significant_bits", 1i64))
+        .encode(
+            img.as_ref(),
+            "tiff",
+            &EncodeOptions::new().set("significant_bits", 1i64),
+        )
         .unwrap()
         .data;
     assert!(reg().decode(&tiff, &dopts()).unwrap() == img);

@@ -161,7 +161,15 @@ fn convert_one(
         converted.iter().map(|p| p.as_ref()).collect()
     };
     let opts = &opts.clone().metadata(meta);
-    let bits = Carry::new(reg, target, opts, info.significant_bits, !steps.is_empty(), input, output);
+    let bits = Carry::new(
+        reg,
+        target,
+        opts,
+        info.significant_bits,
+        !steps.is_empty(),
+        input,
+        output,
+    );
     if args.force || !same_file(input, output) {
         return bits
             .encode(opts, output, |o| reg.write_pages_as(&views, output, target, o))

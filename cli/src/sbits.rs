@@ -79,7 +79,9 @@ impl Carry {
     ) -> pixcodec::Result<T> {
         let Some(n) = self.bits else { return encode(opts) };
         match encode(&opts.clone().set("significant_bits", i64::from(n))) {
-            Err(e) if e.kind() == pixcodec::ErrorKind::InvalidArgument && e.to_string().contains("'significant_bits'") => {
+            Err(e)
+                if e.kind() == pixcodec::ErrorKind::InvalidArgument && e.to_string().contains("'significant_bits'") =>
+            {
                 eprintln!(
                     "{}",
                     wrap(

@@ -17,7 +17,10 @@ fn s(p: &Path) -> &str {
 }
 
 fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).split_whitespace().collect::<Vec<_>>().join(" ")
+    String::from_utf8_lossy(&o.stderr)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn write(path: &Path, img: &Image, bits: i64) {
@@ -44,7 +47,12 @@ fn convert_carries_significant_bits_to_png_and_tiff() {
     let full = dir.path().join("full.png");
     let o = run(&["convert", s(&tif), s(&full), "-O", "significant_bits=0"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(pixcodec::probe(&std::fs::read(&full).unwrap()).unwrap().significant_bits, None);
+    assert_eq!(
+        pixcodec::probe(&std::fs::read(&full).unwrap())
+            .unwrap()
+            .significant_bits,
+        None
+    );
 
     // 1-bit PNG -> TIFF stays 1-bit.
     let b: Vec<u8> = (0..9 * 4).map(|i| (i % 3 == 0) as u8).collect();
@@ -63,7 +71,10 @@ fn convert_carries_significant_bits_to_png_and_tiff() {
     let o = run(&["convert", s(&png1), s(&npy)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("1-bit") && err.contains("stores no significant bits"), "{err}");
+    assert!(
+        err.contains("1-bit") && err.contains("stores no significant bits"),
+        "{err}"
+    );
     assert!(pixcodec::decode(&std::fs::read(&npy).unwrap()).unwrap() == bimg);
 }
 

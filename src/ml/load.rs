@@ -269,7 +269,9 @@ fn finish(dec: &mut dyn crate::codec::Decoder, opts: &LoadOptions, mut out: Imag
 /// 1, 2 and 4 bits (wider packed TIFF samples and 12-bit JPEG keep their values, as Pillow's
 /// `I;12` does).
 fn pillow_view(img: &mut Image, info: &ImageInfo) {
-    let Some(n) = info.significant_bits.map(u32::from) else { return };
+    let Some(n) = info.significant_bits.map(u32::from) else {
+        return;
+    };
     let png = info.format_name == "png";
     let (depth, wanted) = match img.format().sample {
         SampleType::U8 => (8, png || matches!(n, 1 | 2 | 4)),

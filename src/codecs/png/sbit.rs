@@ -45,7 +45,10 @@ pub(super) fn plan(image: &ImageRef<'_>, bits: i64) -> Result<Stored> {
                 .map(|c| u32::from(u16::from_ne_bytes([c[0], c[1]])))
                 .position(|v| v > max)
                 .map(|k| (k, u32::from(u16::from_ne_bytes([row[2 * k], row[2 * k + 1]])))),
-            _ => row.iter().position(|&v| u32::from(v) > max).map(|k| (k, u32::from(row[k]))),
+            _ => row
+                .iter()
+                .position(|&v| u32::from(v) > max)
+                .map(|k| (k, u32::from(row[k]))),
         };
         if let Some((k, v)) = first {
             return Err(Error::invalid(format!(
