@@ -27,10 +27,15 @@
 //!   inversion is left to the caller. WhiteIsZero with signed, float or alpha samples is
 //!   unsupported (the `tiff` crate would change those values in a way that cannot be undone).
 //! - Unsupported (`Error::Unsupported` naming what): integer depths 33..=63,
-//!   packed depths with JPEG or CCITT compression, palette images (expanding indices through
-//!   the colour map is a colour conversion), associated (premultiplied) alpha, extra samples
+//!   packed depths with JPEG or CCITT compression, palettes other than one unsigned 1..16-bit
+//!   index, associated (premultiplied) alpha, extra samples
 //!   of unspecified meaning, CMYK with extra samples, YCbCr, CIE/ICC/ITU Lab, LogLuv,
 //!   transparency masks, CCITT Huffman/Group 3, old-style JPEG (6) and WebP.
+//!
+//! Palette pages (PhotometricInterpretation 3, one unsigned 1..=16-bit index) are expanded
+//! as PNG palettes are, to `Rgb` with the ColorMap's values (`decode/palette.rs`): `Rgb U8`
+//! (entry / 257) when every 16-bit entry is a multiple of 257 (an 8-bit colour as libtiff and
+//! Pillow store it), else `Rgb U16` with the entries as stored; exact either way.
 //!
 //! `ImageInfo::pages` is the number of IFDs in the main chain, counted when the decoder is
 //! created (bounded by `Limits::max_pages`; a longer chain is an `Error::Limits`).

@@ -120,9 +120,13 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
     let layout = match photometric {
         0 | 1 => with_alpha(Layout::Gray, Layout::GrayAlpha, 1, "gray")?,
         2 => with_alpha(Layout::Rgb, Layout::Rgba, 3, "RGB")?,
-        3 => return Err(unsupported(
-            "palette (colour-mapped) image: expanding the indices through the colour map would be a colour conversion",
-        )),
+        // The indices; `palette.rs` expands them through the ColorMap.
+        3 if samples == 1 && sf == 1 && (1..=16).contains(&bits) => Layout::Gray,
+        3 => {
+            return Err(unsupported(format!(
+                "palette image with {samples} sample(s) per pixel of {bits} bits, sample format {sf} (supported: one unsigned 1..16-bit index)"
+            )))
+        }
         4 => return Err(unsupported("transparency mask (PhotometricInterpretation 4)")),
         5 => {
             let inkset = tag_u16(dec, Tag::Unknown(332), 1)?;
@@ -236,5 +240,6 @@ pub(super) fn classify(dec: &mut TDecoder<Reader<'_>>) -> Result<Page> {
         white_is_zero,
         lossy,
         compression,
+        palette: photometric == 3,
     })
 }

@@ -9,6 +9,7 @@ mod ifd;
 mod metadata;
 mod packbits;
 mod packed;
+mod palette;
 mod strips;
 
 use std::io::{Read, Seek, SeekFrom};
@@ -48,6 +49,9 @@ struct Page {
     lossy: bool,
     /// The Compression tag.
     compression: u16,
+    /// PhotometricInterpretation = 3: `format` is that of the indices (`Gray`), expanded
+    /// through the ColorMap by `palette.rs`.
+    palette: bool,
 }
 
 /// Decoder over one TIFF file; pages follow the main IFD chain.
@@ -58,6 +62,8 @@ pub(super) struct TiffDecoder<'a> {
     limits: Limits,
     page: Page,
     info: ImageInfo,
+    /// The current page's colour map when it is a palette page.
+    palette: Option<palette::Palette>,
 }
 
 impl Page {
@@ -107,13 +113,16 @@ impl<'a> TiffDecoder<'a> {
         info.lossy_source = page.lossy;
         info.significant_bits = page.significant_bits();
         info.metadata = metadata(&mut dec, bytes);
-        Ok(TiffDecoder {
+        let mut d = TiffDecoder {
             dec,
             bytes,
             limits: *limits,
             page,
             info,
-        })
+            palette: None,
+        };
+        d.load_palette()?;
+        Ok(d)
     }
 }
 impl TiffDecoder<'_> {
@@ -173,6 +182,9 @@ impl Decoder for TiffDecoder<'_> {
     }
 
     fn decode_into(&mut self, mut out: ImageMut<'_>) -> Result<()> {
+        if self.palette.is_some() {
+            return self.read_palette(out);
+        }
         let p = self.page;
         out.expect_shape(p.width, p.height, p.format)?;
         self.limits.check_image(p.width, p.height, p.format)?;
@@ -243,6 +255,7 @@ impl Decoder for TiffDecoder<'_> {
         guarded(|| dec.next_image())?;
         self.page = classify(&mut self.dec)?;
         self.refresh_info();
+        self.load_palette()?;
         Ok(true)
     }
 }
