@@ -262,19 +262,20 @@ fn finish(dec: &mut dyn crate::codec::Decoder, opts: &LoadOptions, mut out: Imag
 }
 
 /// Keras reads files through Pillow, which shows a PNG's samples as the file stores them (1, 2
-/// and 4-bit gray scaled to 0..=255 by bit replication, sBIT ignored) and 1, 2 and 4-bit gray
-/// of other formats (TIFF) scaled the same way. pixcodec decodes such samples to their stored
-/// `n`-bit values ([`ImageInfo::significant_bits`]); this replicates them back to the
-/// sample type's width, as Pillow presents them: for PNG at every `n`, elsewhere for `U8` at
-/// 1, 2 and 4 bits (wider packed TIFF samples and 12-bit JPEG keep their values, as Pillow's
-/// `I;12` does).
+/// and 4-bit gray scaled to 0..=255 by bit replication, sBIT ignored) and 1, 2 and 4-bit TIFF
+/// gray scaled the same way (its modes `1`, `L;2`, `L;4`). pixcodec decodes such samples to
+/// their stored `n`-bit values ([`ImageInfo::significant_bits`]); this replicates them back to
+/// the sample type's width, as Pillow presents them: for PNG at every `n`, for TIFF gray `U8`
+/// at 1, 2 and 4 bits. Other values stay as decoded (wider packed TIFF samples and 12-bit JPEG
+/// keep 0..=4095, as Pillow's `I;12` does; Pillow reads no lossless JPEG).
 fn pillow_view(img: &mut Image, info: &ImageInfo) {
     let Some(n) = info.significant_bits.map(u32::from) else {
         return;
     };
     let png = info.format_name == "png";
+    let tiff_gray = info.format_name == "tiff" && img.format().layout == Layout::Gray && matches!(n, 1 | 2 | 4);
     let (depth, wanted) = match img.format().sample {
-        SampleType::U8 => (8, png || matches!(n, 1 | 2 | 4)),
+        SampleType::U8 => (8, png || tiff_gray),
         SampleType::U16 => (16, png),
         _ => (0, false),
     };
