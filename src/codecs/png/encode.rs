@@ -24,6 +24,8 @@ use crate::sample::SampleType;
 
 /// Size of the IDAT chunks the encoder writes.
 const IDAT_CHUNK: usize = 1 << 18;
+/// The `significant_bits` row buffer is freed after a call when larger than this.
+const KEEP_STORED_BYTES: usize = 64 << 20;
 
 /// Writes one image as PNG; reused by the registry for the next call on the same thread.
 #[derive(Default)]
@@ -148,6 +150,10 @@ impl Encoder for PngEncoder {
             self.scratch.idat_stream(image, &params, out)?;
         }
         write_chunk(out, b"IEND", &[])?;
+        if self.stored.capacity() > KEEP_STORED_BYTES {
+            // A cached encoder does not pin the rows of one huge image.
+            self.stored = Vec::new();
+        }
         Ok(None)
     }
 }
