@@ -54,7 +54,8 @@ fn expanded_format(color: ColorType, depth: BitDepth) -> PixelFormat {
     PixelFormat::new(layout, sample)
 }
 
-/// Reads a PNG: header and pre-image chunks at construction, pixels on `decode_into`.
+/// Reads a PNG: header and pre-image chunks at construction, pixels on `decode_into` (a file
+/// with an sBIT chunk below its depth: at construction, see `held`).
 pub(super) struct PngDecoder<'a> {
     reader: PngReader<'a>,
     info: ImageInfo,
@@ -236,7 +237,7 @@ impl Decoder for PngDecoder<'_> {
             ));
         }
         self.decoded = true;
-        match &self.held {
+        match self.held.take() {
             Some(img) => out.copy_from(&img.as_ref()),
             None => self.read_pixels(out),
         }
