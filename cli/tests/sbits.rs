@@ -96,3 +96,29 @@ fn a_width_the_codec_refuses_is_noted() {
     assert_eq!(pixcodec::probe(&data).unwrap().significant_bits, None);
     assert!(pixcodec::decode(&data).unwrap() == img);
 }
+
+/// A 12-bit lossless JPEG converted to PNG carries sBIT 12: its samples are written as
+/// `(v << 4) | (v >> 8)`, the brightness viewers that ignore sBIT show, and read back as `v`.
+#[test]
+fn lossless_12_bit_jpeg_to_png_carries_sbit_12() {
+    let dir = tempfile::tempdir().unwrap();
+    let v: Vec<u16> = (0..16 * 8).map(|i| (i * 37) % 4096).collect();
+    let img = Image::from_samples(16, 8, Layout::Gray, &v).unwrap();
+    let jpg = dir.path().join("l.jpg");
+    let opts = EncodeOptions::new().set("lossless", true).set("precision", 12i64);
+    pixcodec::write(img.as_ref(), &jpg, &opts).unwrap();
+    assert_eq!(
+        pixcodec::probe(&std::fs::read(&jpg).unwrap()).unwrap().significant_bits,
+        Some(12)
+    );
+    let png = dir.path().join("l.png");
+    let o = run(&["convert", s(&jpg), s(&png)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let data = std::fs::read(&png).unwrap();
+    assert!(data.windows(5).any(|w| w == b"sBIT\x0c"), "no sBIT 12 chunk");
+    // The ML loader shows the file's samples, as Pillow does.
+    let gray = pixcodec::ml::LoadOptions::new().color_mode(pixcodec::ml::ColorMode::Gray);
+    let stored = pixcodec::ml::load_bytes(&data, &gray).unwrap().to_vec::<u16>().unwrap();
+    assert_eq!(stored, v.iter().map(|&x| (x << 4) | (x >> 8)).collect::<Vec<_>>());
+    assert!(pixcodec::decode(&data).unwrap() == img);
+}
