@@ -92,6 +92,13 @@ pub struct pxc_metadata {
     inner: Metadata,
 }
 
+impl pxc_metadata {
+    /// The metadata, for the conversions that edit it (`pxc_convert_invert`).
+    pub(crate) fn inner_mut(&mut self) -> &mut Metadata {
+        &mut self.inner
+    }
+}
+
 fn boxed(inner: Metadata) -> *mut pxc_metadata {
     Box::into_raw(Box::new(pxc_metadata { inner }))
 }
@@ -581,6 +588,10 @@ pub unsafe extern "C" fn pxc_last_encode_dropped_reason(
     out_needed: *mut usize,
 ) -> pxc_status {
     ffi!(nonnull() {
-        dropped_note(index, |n| unsafe { copy_text(n.reason.as_bytes(), "the reason", buf, cap, out_needed) })
+        dropped_note(index, |n| {
+            // Advice in the reason names the C functions (pxc_convert_invert), not the Rust ones.
+            let reason = pixcodec::convert::for_surface(&n.reason, pixcodec::convert::Surface::C);
+            unsafe { copy_text(reason.as_bytes(), "the reason", buf, cap, out_needed) }
+        })
     })
 }

@@ -373,7 +373,9 @@ pub enum MetadataPolicy {
     /// Fail before writing anything when any item would be dropped or changed
     /// (`require_exact` implies it).
     Strict,
-    /// Write no metadata at all, by request (nothing is reported).
+    /// Write no metadata at all, by request (nothing is reported, except a convention the
+    /// format states by itself: plain CMYK samples written to JPEG, whose Adobe marker makes
+    /// readers show them inverted).
     Strip,
 }
 

@@ -204,8 +204,8 @@ impl Codec for TiffCodec {
         Ok(Box::new(encode::TiffEncoder::default()))
     }
 
-    fn metadata_fit(&self, metadata: &Metadata, _format: PixelFormat) -> Vec<MetadataNote> {
-        encode::metadata::fit(metadata)
+    fn metadata_fit(&self, metadata: &Metadata, format: PixelFormat) -> Vec<MetadataNote> {
+        encode::metadata::fit(metadata, format)
     }
 
     fn reusable_encoder(&self) -> bool {
