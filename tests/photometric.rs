@@ -5,6 +5,8 @@
 //! `convert::apply_invert` stores the same picture in the other convention. Fixtures in
 //! `tests/data/photometric/` (made by its `make_fixtures.py` with tifffile and Pillow).
 
+mod common;
+
 use std::path::PathBuf;
 
 use pixcodec::convert;
@@ -302,4 +304,30 @@ fn codecs_without_the_convention_report_it() {
     assert!(cli.contains("convert with --invert to keep the picture"), "{cli}");
     let c = convert::for_surface(&note, convert::Surface::C);
     assert!(c.contains("pxc_convert_invert(view, significant_bits, metadata, &out)"), "{c}");
+}
+
+/// The corpus's WhiteIsZero pages (libtiff's `miniswhite-1c-{1,3,6,12}b`, packed samples)
+/// say so, and TIFF writes them back at their depth with PhotometricInterpretation 0.
+#[test]
+fn corpus_white_is_zero_pages_round_trip() {
+    let Some(dir) = common::corpus_dir() else { return };
+    let mut seen = 0;
+    for bits in [1u8, 3, 6, 12] {
+        let p = dir.join(format!("tiff/miniswhite-1c-{bits}b.tiff"));
+        let Ok(bytes) = std::fs::read(&p) else { continue };
+        let info = pixcodec::probe(&bytes).unwrap();
+        assert_eq!(info.metadata.photometric, Some(Photometric::WhiteIsZero), "{}", p.display());
+        assert_eq!(info.significant_bits, Some(bits), "{}", p.display());
+        let img = pixcodec::decode(&bytes).unwrap();
+        let opts = with(&info.metadata)
+            .set("significant_bits", i64::from(bits))
+            .metadata_policy(MetadataPolicy::Strict);
+        let enc = pixcodec::encode(img.as_ref(), "tiff", &opts).unwrap();
+        assert_eq!(tiff_short(&enc.data, 262), Some(0), "{}", p.display());
+        let (back, m) = open(&enc.data);
+        assert_eq!(back, img, "{}", p.display());
+        assert_eq!(m.photometric, Some(Photometric::WhiteIsZero));
+        seen += 1;
+    }
+    assert_eq!(seen, 4, "the corpus holds the four miniswhite pages");
 }
