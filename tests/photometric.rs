@@ -22,7 +22,10 @@ fn fixture(name: &str) -> Vec<u8> {
 
 /// The decoded first page and its metadata.
 fn open(bytes: &[u8]) -> (Image, Metadata) {
-    (pixcodec::decode(bytes).unwrap(), pixcodec::probe(bytes).unwrap().metadata)
+    (
+        pixcodec::decode(bytes).unwrap(),
+        pixcodec::probe(bytes).unwrap().metadata,
+    )
 }
 
 /// The values of tag `tag` (SHORT) in the first IFD of a classic TIFF.
@@ -105,7 +108,11 @@ fn tiff_to_tiff_keeps_photometric_0() {
     for name in ["wiz_u8.tif", "wiz_u16.tif"] {
         let (img, m) = open(&fixture(name));
         let enc = pixcodec::encode(img.as_ref(), "tiff", &with(&m).compression("lzw")).unwrap();
-        assert!(enc.report.metadata_dropped.is_empty(), "{name}: {:?}", enc.report.metadata_dropped);
+        assert!(
+            enc.report.metadata_dropped.is_empty(),
+            "{name}: {:?}",
+            enc.report.metadata_dropped
+        );
         assert_eq!(tiff_short(&enc.data, 262), Some(0), "{name}: PhotometricInterpretation");
         let (back, bm) = open(&enc.data);
         assert_eq!(back, img, "{name}");
@@ -127,9 +134,18 @@ fn tiff_writes_white_is_zero_only_where_it_reads_it_back() {
     let mut m = Metadata::default();
     m.photometric = Some(Photometric::WhiteIsZero);
     for (img, why) in [
-        (Image::from_samples::<i16>(2, 1, Layout::Gray, &[-1, 5]).unwrap(), "not with signed samples"),
-        (Image::from_samples::<f32>(2, 1, Layout::Gray, &[0.0, 1.0]).unwrap(), "not with float samples"),
-        (Image::from_samples::<u8>(1, 1, Layout::GrayAlpha, &[3, 255]).unwrap(), "not with alpha"),
+        (
+            Image::from_samples::<i16>(2, 1, Layout::Gray, &[-1, 5]).unwrap(),
+            "not with signed samples",
+        ),
+        (
+            Image::from_samples::<f32>(2, 1, Layout::Gray, &[0.0, 1.0]).unwrap(),
+            "not with float samples",
+        ),
+        (
+            Image::from_samples::<u8>(1, 1, Layout::GrayAlpha, &[3, 255]).unwrap(),
+            "not with alpha",
+        ),
         (
             Image::from_samples::<u8>(1, 1, Layout::Rgb, &[1, 2, 3]).unwrap(),
             "white-is-zero describes gray samples and the image is Rgb",
@@ -216,15 +232,32 @@ fn adobe_cmyk_jpeg_keeps_its_convention() {
         .map(|v| v.min(255) as u8)
         .collect();
     let stored = img.to_vec::<u8>().unwrap();
-    let err: u64 = stored.iter().zip(&ink).map(|(&s, &i)| u64::from((255 - s).abs_diff(i))).sum();
-    assert!(err / (ink.len() as u64) < 4, "mean error {}", err as f64 / ink.len() as f64);
+    let err: u64 = stored
+        .iter()
+        .zip(&ink)
+        .map(|(&s, &i)| u64::from((255 - s).abs_diff(i)))
+        .sum();
+    assert!(
+        err / (ink.len() as u64) < 4,
+        "mean error {}",
+        err as f64 / ink.len() as f64
+    );
 
     let enc = pixcodec::encode(img.as_ref(), "jpeg", &with(&m).metadata_policy(MetadataPolicy::Strict)).unwrap();
-    assert!(enc.report.metadata_dropped.is_empty(), "{:?}", enc.report.metadata_dropped);
+    assert!(
+        enc.report.metadata_dropped.is_empty(),
+        "{:?}",
+        enc.report.metadata_dropped
+    );
     assert!(has_adobe_app14(&enc.data));
     assert_eq!(open(&enc.data).1.photometric, Some(Photometric::AdobeInvertedCmyk));
     // Lossless: the same samples, the same convention.
-    let enc = pixcodec::encode(img.as_ref(), "jpeg", &with(&m).set("lossless", true).require_exact(true)).unwrap();
+    let enc = pixcodec::encode(
+        img.as_ref(),
+        "jpeg",
+        &with(&m).set("lossless", true).require_exact(true),
+    )
+    .unwrap();
     assert_eq!(open(&enc.data), (img, m));
 }
 
@@ -233,10 +266,16 @@ fn plain_cmyk_to_jpeg_is_reported_and_invert_keeps_the_picture() {
     let ink: Vec<u8> = (0..64u32).map(|i| (i * 4) as u8).collect();
     let img = Image::from_samples::<u8>(4, 4, Layout::Cmyk, &ink).unwrap();
     // No metadata given at all: the Adobe marker still changes what the samples mean.
-    for opts in [EncodeOptions::new(), EncodeOptions::new().metadata_policy(MetadataPolicy::Strip)] {
+    for opts in [
+        EncodeOptions::new(),
+        EncodeOptions::new().metadata_policy(MetadataPolicy::Strip),
+    ] {
         let enc = pixcodec::encode(img.as_ref(), "jpeg", &opts).unwrap();
         let note = photometric_note(&enc.report.metadata_dropped);
-        assert!(note.contains("Adobe APP14") && note.contains("would show inverted"), "{note}");
+        assert!(
+            note.contains("Adobe APP14") && note.contains("would show inverted"),
+            "{note}"
+        );
         assert!(has_adobe_app14(&enc.data));
     }
     let mut out = Vec::new();
@@ -256,7 +295,12 @@ fn plain_cmyk_to_jpeg_is_reported_and_invert_keeps_the_picture() {
     let mut m = Metadata::default();
     let adobe = convert::apply_invert(&img.as_ref(), &mut m, None).unwrap();
     assert_eq!(m.photometric, Some(Photometric::AdobeInvertedCmyk));
-    let enc = pixcodec::encode(adobe.as_ref(), "jpeg", &with(&m).set("lossless", true).require_exact(true)).unwrap();
+    let enc = pixcodec::encode(
+        adobe.as_ref(),
+        "jpeg",
+        &with(&m).set("lossless", true).require_exact(true),
+    )
+    .unwrap();
     assert!(enc.report.exact && enc.report.metadata_dropped.is_empty());
     let (back, bm) = open(&enc.data);
     assert_eq!(bm.photometric, Some(Photometric::AdobeInvertedCmyk));
@@ -269,7 +313,10 @@ fn adobe_cmyk_to_tiff_is_reported_or_inverted_to_plain_ink() {
     let (img, m) = open(&fixture("adobe_cmyk.jpg"));
     let enc = pixcodec::encode(img.as_ref(), "tiff", &with(&m)).unwrap();
     let note = photometric_note(&enc.report.metadata_dropped);
-    assert!(note.starts_with("photometric: tiff cannot state adobe-inverted-cmyk"), "{note}");
+    assert!(
+        note.starts_with("photometric: tiff cannot state adobe-inverted-cmyk"),
+        "{note}"
+    );
     assert_eq!(tiff_short(&enc.data, 262), Some(5));
     assert_eq!(pixcodec::decode(&enc.data).unwrap(), img, "samples written as they are");
     let err = pixcodec::encode(img.as_ref(), "tiff", &with(&m).metadata_policy(MetadataPolicy::Strict)).unwrap_err();
@@ -277,7 +324,12 @@ fn adobe_cmyk_to_tiff_is_reported_or_inverted_to_plain_ink() {
 
     let mut m2 = m.clone();
     let plain = convert::apply_invert(&img.as_ref(), &mut m2, None).unwrap();
-    let enc = pixcodec::encode(plain.as_ref(), "tiff", &with(&m2).metadata_policy(MetadataPolicy::Strict)).unwrap();
+    let enc = pixcodec::encode(
+        plain.as_ref(),
+        "tiff",
+        &with(&m2).metadata_policy(MetadataPolicy::Strict),
+    )
+    .unwrap();
     assert!(enc.report.metadata_dropped.is_empty());
     assert_eq!(tiff_short(&enc.data, 262), Some(5));
     let (back, bm) = open(&enc.data);
@@ -303,7 +355,10 @@ fn codecs_without_the_convention_report_it() {
     let cli = convert::for_surface(&note, convert::Surface::Cli);
     assert!(cli.contains("convert with --invert to keep the picture"), "{cli}");
     let c = convert::for_surface(&note, convert::Surface::C);
-    assert!(c.contains("pxc_convert_invert(view, significant_bits, metadata, &out)"), "{c}");
+    assert!(
+        c.contains("pxc_convert_invert(view, significant_bits, metadata, &out)"),
+        "{c}"
+    );
 }
 
 /// The corpus's WhiteIsZero pages (libtiff's `miniswhite-1c-{1,3,6,12}b`, packed samples)
@@ -316,7 +371,12 @@ fn corpus_white_is_zero_pages_round_trip() {
         let p = dir.join(format!("tiff/miniswhite-1c-{bits}b.tiff"));
         let Ok(bytes) = std::fs::read(&p) else { continue };
         let info = pixcodec::probe(&bytes).unwrap();
-        assert_eq!(info.metadata.photometric, Some(Photometric::WhiteIsZero), "{}", p.display());
+        assert_eq!(
+            info.metadata.photometric,
+            Some(Photometric::WhiteIsZero),
+            "{}",
+            p.display()
+        );
         assert_eq!(info.significant_bits, Some(bits), "{}", p.display());
         let img = pixcodec::decode(&bytes).unwrap();
         let opts = with(&info.metadata)

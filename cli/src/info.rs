@@ -172,7 +172,9 @@ fn detail_lines(info: &ImageInfo, pages: Option<&[Page]>) -> Vec<String> {
         v.push(format!("orientation: {o} ({})", orientation_text(o)));
     }
     if let Some(p) = m.photometric {
-        v.push(format!("photometric: {p} (samples as stored; --invert gives the plain convention)"));
+        v.push(format!(
+            "photometric: {p} (samples as stored; --invert gives the plain convention)"
+        ));
     }
     if let Some(e) = &m.exif {
         v.push(format!("exif: {} bytes", e.len()));

@@ -36,7 +36,11 @@ fn s(p: &Path) -> &str {
 fn info_names_the_convention() {
     let o = run(&["info", s(&fixture("wiz_u8.tif"))]);
     assert!(o.status.success(), "{}", unwrapped(&o.stderr));
-    assert!(unwrapped(&o.stdout).contains("photometric: white-is-zero"), "{}", unwrapped(&o.stdout));
+    assert!(
+        unwrapped(&o.stdout).contains("photometric: white-is-zero"),
+        "{}",
+        unwrapped(&o.stdout)
+    );
     let o = run(&["info", "--json", s(&fixture("adobe_cmyk.jpg"))]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let first = if v.is_array() { &v[0] } else { &v };
@@ -107,12 +111,18 @@ fn invert_stores_the_plain_picture() {
     // RGB has no inverted convention.
     let rgb = dir.path().join("rgb.png");
     pixcodec::write(
-        pixcodec::Image::from_samples::<u8>(1, 1, pixcodec::Layout::Rgb, &[1, 2, 3]).unwrap().as_ref(),
+        pixcodec::Image::from_samples::<u8>(1, 1, pixcodec::Layout::Rgb, &[1, 2, 3])
+            .unwrap()
+            .as_ref(),
         &rgb,
         &pixcodec::EncodeOptions::new(),
     )
     .unwrap();
     let o = run(&["convert", s(&rgb), s(&dir.path().join("d.png")), "--invert"]);
     assert!(!o.status.success());
-    assert!(unwrapped(&o.stderr).contains("no inverted convention"), "{}", unwrapped(&o.stderr));
+    assert!(
+        unwrapped(&o.stderr).contains("no inverted convention"),
+        "{}",
+        unwrapped(&o.stderr)
+    );
 }

@@ -79,10 +79,13 @@ impl Metadata {
         let p = self.photometric.filter(|p| !p.applies_to(layout))?;
         Some(MetadataNote::new(
             MetadataItem::Photometric,
-            format!("{p} describes {} samples and the image is {layout}; it is not written", match p {
-                Photometric::WhiteIsZero => "gray",
-                Photometric::AdobeInvertedCmyk => "CMYK",
-            }),
+            format!(
+                "{p} describes {} samples and the image is {layout}; it is not written",
+                match p {
+                    Photometric::WhiteIsZero => "gray",
+                    Photometric::AdobeInvertedCmyk => "CMYK",
+                }
+            ),
         ))
     }
 }

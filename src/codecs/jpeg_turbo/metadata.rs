@@ -10,9 +10,7 @@ use turbojpeg::raw;
 
 use super::handle::Decompressor;
 use crate::format::Layout;
-use crate::metadata::{
-    exif, whole, Metadata, MetadataItem, MetadataNote, Photometric, Resolution, ResolutionUnit,
-};
+use crate::metadata::{exif, whole, Metadata, MetadataItem, MetadataNote, Photometric, Resolution, ResolutionUnit};
 
 const EXIF_ID: &[u8] = b"Exif\0\0";
 const XMP_ID: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
