@@ -80,9 +80,9 @@ fn run(img: &ImageRef<'_>, bits: u32, func: &str) -> Result<Image> {
     let mut out = Image::new(img.width(), img.height(), format)?;
     let max = u64::MAX >> (64 - bits);
     match t {
-        SampleType::U8 => rows::<u8>(img, &mut out, max, |v| u64::from(v), |v| v as u8),
-        SampleType::U16 => rows::<u16>(img, &mut out, max, |v| u64::from(v), |v| v as u16),
-        SampleType::U32 => rows::<u32>(img, &mut out, max, |v| u64::from(v), |v| v as u32),
+        SampleType::U8 => rows::<u8>(img, &mut out, max, u64::from, |v| v as u8),
+        SampleType::U16 => rows::<u16>(img, &mut out, max, u64::from, |v| v as u16),
+        SampleType::U32 => rows::<u32>(img, &mut out, max, u64::from, |v| v as u32),
         _ => rows::<u64>(img, &mut out, max, |v| v, |v| v),
     }
     .map_err(|(x, y, c, v)| {
