@@ -1022,6 +1022,26 @@ enum pxc_status pxc_convert_layout(const struct pxc_image_view *image,
                                    struct pxc_image **out_image);
 
 /**
+ * Stores the picture in the other photometric convention: the colour samples become
+ * `max - v` (alpha copied), `max` being the sample type's maximum, or `2^significant_bits - 1`
+ * when `significant_bits` is not 0 (a 1-bit or 12-bit file's samples; a sample above it fails
+ * with `PXC_STATUS_NOT_EXACT` naming the first one). Unsigned integer samples only
+ * (`PXC_STATUS_UNSUPPORTED` otherwise).
+ *
+ * `metadata` may be NULL: then only the samples are inverted (a negative). Otherwise its
+ * photometric convention flips between plain and the layout's inverted one (TIFF
+ * white-is-zero for gray, Adobe's inverted CMYK for CMYK), so that, encoded with it, the
+ * output shows the same picture: a white-is-zero TIFF page becomes plain gray for PNG, Adobe
+ * CMYK from a JPEG plain CMYK for TIFF, plain CMYK the Adobe kind a JPEG states. With
+ * metadata, RGB (no inverted convention) and a convention not describing the layout are
+ * `PXC_STATUS_INVALID_ARGUMENT`, and the metadata is left unchanged on any failure.
+ */
+enum pxc_status pxc_convert_invert(const struct pxc_image_view *image,
+                                   uint8_t significant_bits,
+                                   struct pxc_metadata *metadata,
+                                   struct pxc_image **out_image);
+
+/**
  * New limits with the default values. Free with `pxc_limits_free`.
  */
 struct pxc_limits *pxc_limits_new(void);
