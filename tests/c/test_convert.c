@@ -205,7 +205,7 @@ static void test_invert(void) {
     v = view_of(cmyk, 1, 1, PXC_LAYOUT_CMYK, PXC_SAMPLE_U8, 0);
     CHECK_OK(pxc_encode_options_set_metadata(opts, m));
     CHECK_OK(pxc_encode(NULL, &v, "jpeg", opts, &bytes, NULL));
-    pxc_bytes_free(bytes);
+    pxc_bytes_free(&bytes);
     CHECK_OK(pxc_last_encode_dropped_count(&n));
     CHECK(n == 1);
     CHECK_OK(pxc_last_encode_dropped_item(0, buf, sizeof buf, NULL));
@@ -222,7 +222,7 @@ static void test_invert(void) {
         CHECK_OK(pxc_image_view_of(out, &cv));
         CHECK_OK(pxc_encode_options_set_metadata(opts, m));
         CHECK_OK(pxc_encode(NULL, &cv, "jpeg", opts, &bytes, NULL));
-        pxc_bytes_free(bytes);
+        pxc_bytes_free(&bytes);
         CHECK_OK(pxc_last_encode_dropped_count(&n));
         CHECK(n == 0);
         pxc_image_free(out);
