@@ -321,6 +321,7 @@ public:
     /// Removes `item` (TEXT: every text entry).
     Metadata &remove(std::uint32_t item) { detail::check(pxc_metadata_remove(h_.p, item)); return *this; }
     const pxc_metadata *get() const { return h_.p; }
+    pxc_metadata *get() { return h_.p; }
 
 private:
     template <class F> std::vector<std::uint8_t> bytes(F f) const {
@@ -483,6 +484,16 @@ inline Image scale_range(const pxc_image_view &v, std::uint32_t sample, double l
 /// Channel layout conversion (`layout` is a pxc_layout): alpha added/dropped, gray <-> colour.
 inline Image layout(const pxc_image_view &v, std::uint32_t layout) {
     return detail_convert::make([&](pxc_image **o) { return pxc_convert_layout(&v, layout, o); });
+}
+/// Colour samples become max - v (alpha kept): the type's maximum, or 2^significant_bits - 1
+/// when `significant_bits` is not 0. Unsigned integers only. A negative: no metadata changes.
+inline Image invert(const pxc_image_view &v, std::uint8_t significant_bits = 0) {
+    return detail_convert::make([&](pxc_image **o) { return pxc_convert_invert(&v, significant_bits, nullptr, o); });
+}
+/// The same picture in the other photometric convention: invert(), and `m`'s convention flips
+/// (white-is-zero or Adobe CMYK to plain, plain to the layout's inverted one).
+inline Image apply_invert(const pxc_image_view &v, Metadata &m, std::uint8_t significant_bits = 0) {
+    return detail_convert::make([&](pxc_image **o) { return pxc_convert_invert(&v, significant_bits, m.get(), o); });
 }
 } // namespace convert
 
