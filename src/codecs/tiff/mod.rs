@@ -23,8 +23,11 @@
 //!   `ImageInfo::significant_bits` reports the stored width. pixcodec reads these pages itself
 //!   (`decode/packed.rs`); the `tiff` crate only reads 1..=7-bit CCITT Group 4 pages.
 //! - **WhiteIsZero** (`PhotometricInterpretation` 0) unsigned gray decodes to `Gray`
-//!   holding the **stored** samples, exactly as written in the file (0 means white); the
-//!   inversion is left to the caller. WhiteIsZero with signed, float or alpha samples is
+//!   holding the **stored** samples, exactly as written in the file (0 means white), with
+//!   `Metadata::photometric` = `WhiteIsZero` saying so; the inversion is left to the caller
+//!   (`convert::apply_invert`). The encoder writes PhotometricInterpretation 0 for unsigned
+//!   gray pages when the metadata says `WhiteIsZero` (other cases, and Adobe's inverted CMYK,
+//!   are reported by `metadata_fit`). WhiteIsZero with signed, float or alpha samples is
 //!   unsupported (the `tiff` crate would change those values in a way that cannot be undone).
 //! - Unsupported (`Error::Unsupported` naming what): integer depths 33..=63,
 //!   packed depths with JPEG or CCITT compression, palette images (expanding indices through
