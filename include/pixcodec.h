@@ -460,6 +460,10 @@ enum pxc_metadata_item
      * The text entries (all of them).
      */
     PXC_METADATA_ITEM_TEXT = 5,
+    /**
+     * The photometric convention (samples stored inverted: see `pxc_photometric`).
+     */
+    PXC_METADATA_ITEM_PHOTOMETRIC = 6,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -529,6 +533,36 @@ enum pxc_resolution_unit
 typedef enum pxc_resolution_unit pxc_resolution_unit;
 #else
 typedef uint32_t pxc_resolution_unit;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What the samples mean when a file stores them inverted (values of
+ * `pxc_metadata_photometric`). Never renumbered.
+ */
+enum pxc_photometric
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The layout's plain convention (0 = black for gray, 0 = no ink for CMYK).
+     */
+    PXC_PHOTOMETRIC_PLAIN = 0,
+    /**
+     * Gray samples where 0 is white (TIFF PhotometricInterpretation 0).
+     */
+    PXC_PHOTOMETRIC_WHITE_IS_ZERO = 1,
+    /**
+     * CMYK samples stored inverted, 0 = full ink (a JPEG's Adobe APP14 marker).
+     */
+    PXC_PHOTOMETRIC_ADOBE_INVERTED_CMYK = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pxc_photometric pxc_photometric;
+#else
+typedef uint32_t pxc_photometric;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1526,6 +1560,21 @@ enum pxc_status pxc_metadata_set_xmp(struct pxc_metadata *metadata, const uint8_
 enum pxc_status pxc_metadata_orientation(const struct pxc_metadata *metadata, uint16_t *out_orientation);
 
 /**
+ * `*out_photometric` receives the photometric convention (a `pxc_photometric`): `PLAIN` when
+ * none is set, `WHITE_IS_ZERO` for a TIFF WhiteIsZero gray page, `ADOBE_INVERTED_CMYK` for a
+ * CMYK JPEG with an Adobe marker. The samples decode as stored; `pxc_convert_invert` with this
+ * metadata gives the plain convention.
+ */
+enum pxc_status pxc_metadata_photometric(const struct pxc_metadata *metadata, uint32_t *out_photometric);
+
+/**
+ * Sets the photometric convention (a `pxc_photometric`; `PLAIN` clears it; anything else is
+ * `PXC_STATUS_INVALID_ARGUMENT`). It says how the samples given to an encode are stored, so
+ * that a format that can state it writes it and others report it.
+ */
+enum pxc_status pxc_metadata_set_photometric(struct pxc_metadata *metadata, uint32_t photometric);
+
+/**
  * Sets the orientation (1..=8, the EXIF values; anything else is
  * `PXC_STATUS_INVALID_ARGUMENT`).
  */
@@ -1641,7 +1690,7 @@ enum pxc_status pxc_last_encode_dropped_count(size_t *out_count);
 
 /**
  * Copies the item name of dropped entry `index` (`icc_profile`, `exif`, `orientation`,
- * `xmp`, `resolution`, or `text 'KEYWORD'`) like `pxc_metadata_text_keyword`.
+ * `xmp`, `resolution`, `photometric`, or `text 'KEYWORD'`) like `pxc_metadata_text_keyword`.
  */
 enum pxc_status pxc_last_encode_dropped_item(size_t index, char *buf, size_t cap, size_t *out_needed);
 

@@ -264,6 +264,12 @@ public:
         detail::check(pxc_metadata_orientation(h_.p, &o));
         return o;
     }
+    /// The photometric convention, a pxc_photometric (PXC_PHOTOMETRIC_PLAIN when none).
+    std::uint32_t photometric() const {
+        std::uint32_t p = 0;
+        detail::check(pxc_metadata_photometric(h_.p, &p));
+        return p;
+    }
     Resolution resolution() const {
         Resolution r;
         detail::check(pxc_metadata_resolution(h_.p, &r.x, &r.y, &r.unit));
@@ -307,6 +313,7 @@ public:
     }
     /// 1..8 (throws INVALID_ARGUMENT otherwise).
     Metadata &set_orientation(std::uint16_t o) { detail::check(pxc_metadata_set_orientation(h_.p, o)); return *this; }
+    Metadata &set_photometric(std::uint32_t p) { detail::check(pxc_metadata_set_photometric(h_.p, p)); return *this; }
     Metadata &set_resolution(double x, double y, std::uint32_t unit) {
         detail::check(pxc_metadata_set_resolution(h_.p, x, y, unit));
         return *this;

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::ffi::c_char;
 use std::sync::Arc;
 
-use pixcodec::metadata::exif;
+use pixcodec::metadata::{exif, Photometric};
 use pixcodec::{Metadata, MetadataNote, MetadataPolicy, Resolution, ResolutionUnit, TextEntry};
 
 use crate::args::{bytes, c_path, copy_bytes, copy_text, cstr};
@@ -35,6 +35,22 @@ pub enum pxc_metadata_item {
     Resolution = 4,
     /// The text entries (all of them).
     Text = 5,
+    /// The photometric convention (samples stored inverted: see `pxc_photometric`).
+    Photometric = 6,
+}
+
+/// What the samples mean when a file stores them inverted (values of
+/// `pxc_metadata_photometric`). Never renumbered.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum pxc_photometric {
+    /// The layout's plain convention (0 = black for gray, 0 = no ink for CMYK).
+    Plain = 0,
+    /// Gray samples where 0 is white (TIFF PhotometricInterpretation 0).
+    WhiteIsZero = 1,
+    /// CMYK samples stored inverted, 0 = full ink (a JPEG's Adobe APP14 marker).
+    AdobeInvertedCmyk = 2,
 }
 
 /// What an encode does with the metadata attached to its options (values of
@@ -73,12 +89,12 @@ c_enum_conversions!(pxc_resolution_unit <=> ResolutionUnit, "resolution unit",
 
 fn item_from(v: u32) -> FfiResult<pxc_metadata_item> {
     use pxc_metadata_item::*;
-    [IccProfile, Exif, Orientation, Xmp, Resolution, Text]
+    [IccProfile, Exif, Orientation, Xmp, Resolution, Text, Photometric]
         .into_iter()
         .find(|i| *i as u32 == v)
         .ok_or_else(|| {
             Failure::invalid(format!(
-                "metadata item {v} is not a pxc_metadata_item value (0 = ICC_PROFILE .. 5 = TEXT)"
+                "metadata item {v} is not a pxc_metadata_item value (0 = ICC_PROFILE .. 6 = PHOTOMETRIC)"
             ))
         })
 }
@@ -168,6 +184,7 @@ pub unsafe extern "C" fn pxc_metadata_has(metadata: *const pxc_metadata, item: u
             pxc_metadata_item::Xmp => m.xmp.is_some(),
             pxc_metadata_item::Resolution => m.resolution.is_some(),
             pxc_metadata_item::Text => !m.text.is_empty(),
+            pxc_metadata_item::Photometric => m.photometric.is_some(),
         };
         unsafe { out_has.write(has) };
         Ok(())
@@ -187,6 +204,7 @@ pub unsafe extern "C" fn pxc_metadata_remove(metadata: *mut pxc_metadata, item: 
             pxc_metadata_item::Xmp => m.xmp = None,
             pxc_metadata_item::Resolution => m.resolution = None,
             pxc_metadata_item::Text => m.text.clear(),
+            pxc_metadata_item::Photometric => m.photometric = None,
         }
         Ok(())
     })
@@ -296,6 +314,47 @@ pub unsafe extern "C" fn pxc_metadata_orientation(
 ) -> pxc_status {
     ffi!(nonnull(metadata, out_orientation) {
         unsafe { out_orientation.write((*metadata).inner.orientation.unwrap_or(0)) };
+        Ok(())
+    })
+}
+
+/// `*out_photometric` receives the photometric convention (a `pxc_photometric`): `PLAIN` when
+/// none is set, `WHITE_IS_ZERO` for a TIFF WhiteIsZero gray page, `ADOBE_INVERTED_CMYK` for a
+/// CMYK JPEG with an Adobe marker. The samples decode as stored; `pxc_convert_invert` with this
+/// metadata gives the plain convention.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_metadata_photometric(
+    metadata: *const pxc_metadata,
+    out_photometric: *mut u32,
+) -> pxc_status {
+    ffi!(nonnull(metadata, out_photometric) {
+        let v = match unsafe { &*metadata }.inner.photometric {
+            None => pxc_photometric::Plain,
+            Some(Photometric::WhiteIsZero) => pxc_photometric::WhiteIsZero,
+            Some(_) => pxc_photometric::AdobeInvertedCmyk,
+        };
+        unsafe { out_photometric.write(v as u32) };
+        Ok(())
+    })
+}
+
+/// Sets the photometric convention (a `pxc_photometric`; `PLAIN` clears it; anything else is
+/// `PXC_STATUS_INVALID_ARGUMENT`). It says how the samples given to an encode are stored, so
+/// that a format that can state it writes it and others report it.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_metadata_set_photometric(metadata: *mut pxc_metadata, photometric: u32) -> pxc_status {
+    ffi!(nonnull(metadata) {
+        let p = match photometric {
+            0 => None,
+            1 => Some(Photometric::WhiteIsZero),
+            2 => Some(Photometric::AdobeInvertedCmyk),
+            v => {
+                return Err(Failure::invalid(format!(
+                    "photometric {v} is not a pxc_photometric value (0 = PLAIN .. 2 = ADOBE_INVERTED_CMYK)"
+                )))
+            }
+        };
+        unsafe { &mut *metadata }.inner.photometric = p;
         Ok(())
     })
 }
@@ -565,7 +624,7 @@ pub unsafe extern "C" fn pxc_last_encode_dropped_count(out_count: *mut usize) ->
 }
 
 /// Copies the item name of dropped entry `index` (`icc_profile`, `exif`, `orientation`,
-/// `xmp`, `resolution`, or `text 'KEYWORD'`) like `pxc_metadata_text_keyword`.
+/// `xmp`, `resolution`, `photometric`, or `text 'KEYWORD'`) like `pxc_metadata_text_keyword`.
 #[no_mangle]
 pub unsafe extern "C" fn pxc_last_encode_dropped_item(
     index: usize,

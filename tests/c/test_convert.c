@@ -177,6 +177,8 @@ static void test_invert(void) {
     pxc_image *out = NULL;
     char buf[512];
     size_t n = 0;
+    uint32_t p = 99;
+    bool has = false;
     CHECK_OK(pxc_convert_invert(&v, 0, NULL, &out));
     if (out) {
         static const uint8_t want[4] = {255, 7, 55, 9};
@@ -214,7 +216,13 @@ static void test_invert(void) {
     CHECK(strstr(buf, "pxc_convert_invert(view, significant_bits, metadata, &out)") != NULL);
     CHECK(strstr(buf, "convert::") == NULL);
     /* Inverted with the metadata: Adobe CMYK, written as it is, nothing reported. */
+    CHECK_OK(pxc_metadata_photometric(m, &p));
+    CHECK(p == PXC_PHOTOMETRIC_PLAIN);
     CHECK_OK(pxc_convert_invert(&v, 0, m, &out));
+    CHECK_OK(pxc_metadata_photometric(m, &p));
+    CHECK(p == PXC_PHOTOMETRIC_ADOBE_INVERTED_CMYK);
+    CHECK_OK(pxc_metadata_has(m, PXC_METADATA_ITEM_PHOTOMETRIC, &has));
+    CHECK(has);
     if (out) {
         pxc_image_view cv;
         static const uint8_t want[4] = {255, 245, 235, 225};
@@ -232,6 +240,17 @@ static void test_invert(void) {
     v = view_of(ga, 1, 1, PXC_LAYOUT_RGB, PXC_SAMPLE_U8, 0);
     CHECK_STATUS(pxc_convert_invert(&v, 0, m, &out), PXC_STATUS_INVALID_ARGUMENT);
     CHECK(out == NULL);
+    CHECK_OK(pxc_metadata_photometric(m, &p));
+    CHECK(p == PXC_PHOTOMETRIC_ADOBE_INVERTED_CMYK);
+    /* Set by hand, checked, and removed as an item. */
+    CHECK_STATUS(pxc_metadata_set_photometric(m, 3), PXC_STATUS_INVALID_ARGUMENT);
+    CHECK_MSG_CONTAINS("photometric 3 is not a pxc_photometric value");
+    CHECK_OK(pxc_metadata_set_photometric(m, PXC_PHOTOMETRIC_WHITE_IS_ZERO));
+    CHECK_OK(pxc_metadata_photometric(m, &p));
+    CHECK(p == PXC_PHOTOMETRIC_WHITE_IS_ZERO);
+    CHECK_OK(pxc_metadata_remove(m, PXC_METADATA_ITEM_PHOTOMETRIC));
+    CHECK_OK(pxc_metadata_has(m, PXC_METADATA_ITEM_PHOTOMETRIC, &has));
+    CHECK(!has);
     pxc_encode_options_free(opts);
     pxc_metadata_free(m);
 }

@@ -40,8 +40,10 @@ int main() {
     const std::uint8_t neg_want[4] = {255, 245, 235, 0};
     CHECK(std::memcmp(neg.data(), neg_want, 4) == 0);
     pixcodec::Metadata m;
+    CHECK(m.photometric() == PXC_PHOTOMETRIC_PLAIN);
     pixcodec::Image adobe = pixcodec::convert::apply_invert(cv, m);
     CHECK(std::memcmp(adobe.data(), neg_want, 4) == 0);
+    CHECK(m.photometric() == PXC_PHOTOMETRIC_ADOBE_INVERTED_CMYK);
     pixcodec::EncodeOptions opts;
     opts.metadata(m);
     auto reg = pixcodec::Registry::default_registry();
