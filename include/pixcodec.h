@@ -491,7 +491,9 @@ enum pxc_metadata_policy
      */
     PXC_METADATA_POLICY_STRICT = 1,
     /**
-     * Write no metadata, by request (nothing is listed).
+     * Write no metadata items, by request (nothing is listed). The photometric convention is
+     * what the samples mean, not an item: it stays, and is listed where the format cannot
+     * state it (plain CMYK into JPEG, white-is-zero into PNG).
      */
     PXC_METADATA_POLICY_STRIP = 2,
 };
@@ -1683,7 +1685,8 @@ enum pxc_status pxc_encode_options_set_metadata_policy(struct pxc_encode_options
  * thread (any `pxc_encode*` function) did not keep as given: items its format cannot hold,
  * or writes only approximately (a resolution rounded). Each call starts with an empty list,
  * so after a failed encode the count is 0 (a `STRICT` refusal lists the items in its
- * message instead); under `STRIP` nothing is listed. The list stays until the next encode
+ * message instead); under `STRIP` only a photometric convention the format cannot state is
+ * listed. The list stays until the next encode
  * on this thread.
  */
 enum pxc_status pxc_last_encode_dropped_count(size_t *out_count);

@@ -117,8 +117,12 @@ fn tiff_to_tiff_keeps_photometric_0() {
         let (back, bm) = open(&enc.data);
         assert_eq!(back, img, "{name}");
         assert_eq!(bm.photometric, Some(Photometric::WhiteIsZero), "{name}");
-        // Strict has nothing to refuse.
+        // Strict has nothing to refuse; Strip keeps the convention (it is not an item).
         pixcodec::encode(img.as_ref(), "tiff", &with(&m).metadata_policy(MetadataPolicy::Strict)).unwrap();
+        let stripped =
+            pixcodec::encode(img.as_ref(), "tiff", &with(&m).metadata_policy(MetadataPolicy::Strip)).unwrap();
+        assert!(stripped.report.metadata_dropped.is_empty());
+        assert_eq!(tiff_short(&stripped.data, 262), Some(0), "{name}: Strip");
     }
     // The 1-bit page, written back at its own depth.
     let bytes = fixture("wiz_1bit.tif");
@@ -183,9 +187,9 @@ fn white_is_zero_to_png_is_reported_and_strict_writes_nothing() {
         assert!(err.to_string().contains("png cannot state white-is-zero"), "{err}");
         assert!(out.is_empty(), "nothing written");
     }
-    // Strip writes no metadata and, PNG stating no convention, reports nothing.
+    // Strip writes no item, but the convention is what the samples mean: still reported.
     let enc = pixcodec::encode(img.as_ref(), "png", &with(&m).metadata_policy(MetadataPolicy::Strip)).unwrap();
-    assert!(enc.report.metadata_dropped.is_empty());
+    assert!(photometric_note(&enc.report.metadata_dropped).contains("png cannot state white-is-zero"));
 }
 
 #[test]
@@ -251,6 +255,13 @@ fn adobe_cmyk_jpeg_keeps_its_convention() {
     );
     assert!(has_adobe_app14(&enc.data));
     assert_eq!(open(&enc.data).1.photometric, Some(Photometric::AdobeInvertedCmyk));
+    // Strip writes no item and keeps the convention: nothing to report.
+    let enc = pixcodec::encode(img.as_ref(), "jpeg", &with(&m).metadata_policy(MetadataPolicy::Strip)).unwrap();
+    assert!(
+        enc.report.metadata_dropped.is_empty(),
+        "{:?}",
+        enc.report.metadata_dropped
+    );
     // Lossless: the same samples, the same convention.
     let enc = pixcodec::encode(
         img.as_ref(),

@@ -77,6 +77,12 @@ fn convert_notes_the_convention_and_strict_refuses() {
     assert!(!unwrapped(&o.stderr).contains("photometric"));
     let info = pixcodec::probe(&std::fs::read(&tif).unwrap()).unwrap();
     assert_eq!(info.metadata.photometric, Some(Photometric::WhiteIsZero));
+    // --metadata strip writes no item but keeps what the samples mean.
+    let stripped = dir.path().join("d.tif");
+    let o = run(&["convert", s(&src), s(&stripped), "--metadata", "strip"]);
+    assert!(o.status.success(), "{}", unwrapped(&o.stderr));
+    let info = pixcodec::probe(&std::fs::read(&stripped).unwrap()).unwrap();
+    assert_eq!(info.metadata.photometric, Some(Photometric::WhiteIsZero));
 }
 
 #[test]

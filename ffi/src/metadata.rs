@@ -63,7 +63,9 @@ pub enum pxc_metadata_policy {
     Keep = 0,
     /// Fail with `PXC_STATUS_NOT_EXACT`, before writing anything, when any item would be dropped.
     Strict = 1,
-    /// Write no metadata, by request (nothing is listed).
+    /// Write no metadata items, by request (nothing is listed). The photometric convention is
+    /// what the samples mean, not an item: it stays, and is listed where the format cannot
+    /// state it (plain CMYK into JPEG, white-is-zero into PNG).
     Strip = 2,
 }
 
@@ -613,7 +615,8 @@ fn dropped_note<T>(index: usize, f: impl FnOnce(&MetadataNote) -> FfiResult<T>) 
 /// thread (any `pxc_encode*` function) did not keep as given: items its format cannot hold,
 /// or writes only approximately (a resolution rounded). Each call starts with an empty list,
 /// so after a failed encode the count is 0 (a `STRICT` refusal lists the items in its
-/// message instead); under `STRIP` nothing is listed. The list stays until the next encode
+/// message instead); under `STRIP` only a photometric convention the format cannot state is
+/// listed. The list stays until the next encode
 /// on this thread.
 #[no_mangle]
 pub unsafe extern "C" fn pxc_last_encode_dropped_count(out_count: *mut usize) -> pxc_status {

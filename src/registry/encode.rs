@@ -121,7 +121,7 @@ impl Registry {
         // convention by itself (libjpeg-turbo's Adobe marker on CMYK) changes what plain
         // samples mean, and that is reported like a dropped item.
         let metadata_dropped = match opts.metadata_to_write() {
-            Some(m) => codec.metadata_fit(m, first.format()),
+            Some(m) => codec.metadata_fit(&m, first.format()),
             None => codec.metadata_fit(&crate::metadata::Metadata::default(), first.format()),
         };
         if !metadata_dropped.is_empty() && (opts.metadata_policy == MetadataPolicy::Strict || opts.require_exact) {
