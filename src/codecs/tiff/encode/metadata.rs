@@ -72,8 +72,8 @@ pub(in crate::codecs::tiff) fn fit(m: &Metadata, format: PixelFormat) -> Vec<Met
             notes.push(MetadataNote::new(
                 MetadataItem::Photometric,
                 format!(
-                    "tiff writes white-is-zero for unsigned gray samples without alpha, not {why} (readers do not \
-                     agree on such pages), so the picture would show inverted; convert with {} to keep the picture",
+                    "tiff writes white-is-zero for unsigned gray samples without alpha, not {why} (pixcodec reads no \
+                     other white-is-zero page back), so the picture would show inverted; convert with {} to keep the picture",
                     crate::convert::Remedy::Invert.text(crate::convert::Surface::Rust)
                 ),
             ));
