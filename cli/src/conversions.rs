@@ -158,9 +158,9 @@ impl Conversions {
             done.notes
                 .push("--orient changed nothing: the input is stored upright (orientation 1 or none)".to_string());
         }
-        let given = meta.clone();
+        let given = meta.photometric;
         for page in pages {
-            let (img, steps, notes) = self.apply(page, o, &given, significant_bits)?;
+            let (img, steps, notes) = self.apply(page, o, given, significant_bits)?;
             done.pages.push(img.unwrap_or_else(|| (*page).clone()));
             push_new(&mut done.steps, steps);
             push_new(&mut done.notes, notes);
@@ -170,7 +170,7 @@ impl Conversions {
         }
         if self.invert {
             // Every page was inverted from the first page's convention: flip it once.
-            meta.photometric = match given.photometric {
+            meta.photometric = match given {
                 Some(_) => None,
                 None => pages.first().and_then(|p| Photometric::inverted_for(p.format().layout)),
             };
@@ -185,7 +185,7 @@ impl Conversions {
         &self,
         img: &Image,
         o: u16,
-        meta: &Metadata,
+        photometric: Option<Photometric>,
         significant_bits: Option<u8>,
     ) -> Result<(Option<Image>, Vec<String>, Vec<String>), pixcodec::Error> {
         let mut steps = Vec::new();
@@ -200,10 +200,13 @@ impl Conversions {
             steps.push(format!("orient {o}->1"));
         }
         if self.invert {
-            let mut m = meta.clone();
+            // The first page's convention, flipped on a copy for every page (apply_pages flips
+            // the file's metadata once).
+            let mut m = Metadata::default();
+            m.photometric = photometric;
             cur = Some(convert::apply_invert(&view(&cur, img), &mut m, significant_bits)?);
             let name = |p: Option<Photometric>| p.map_or("plain".to_string(), |p| p.to_string());
-            steps.push(step("invert", name(meta.photometric), name(m.photometric)));
+            steps.push(step("invert", name(photometric), name(m.photometric)));
         }
         if self.swap_rb {
             cur = Some(convert::swap_rb(&view(&cur, img))?);

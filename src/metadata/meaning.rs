@@ -8,7 +8,7 @@ use crate::format::Layout;
 
 /// A sample convention other than the layout's plain one. Encoders that can state it write
 /// it back; others report it as dropped, and converting the samples to the plain convention
-/// is an explicit step (`pixcodec::convert::invert`, CLI `convert --invert`).
+/// is an explicit step (`pixcodec::convert::apply_invert`, CLI `convert --invert`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Photometric {
