@@ -19,9 +19,8 @@ pub struct Conversions {
     /// every page); writes orientation 1.
     #[arg(long)]
     orient: bool,
-    /// Store the same picture in the other photometric convention: samples become max - v
-    /// (within the file's significant bits; alpha kept), TIFF WhiteIsZero gray and Adobe CMYK
-    /// become plain, plain CMYK becomes Adobe's (what a CMYK JPEG states).
+    /// Same picture, other photometric convention: samples max - v (alpha kept); WhiteIsZero
+    /// or Adobe CMYK <-> plain.
     #[arg(long)]
     invert: bool,
     /// Channel layout: gray (BT.601 luma, lossy), gray-alpha, rgb (gray replicated), rgba

@@ -64,8 +64,7 @@ pub struct Args {
     #[arg(long)]
     force_extension: bool,
     /// Metadata (ICC, EXIF, XMP, resolution, text, npy array facts): keep what OUT can hold and note the rest,
-    /// strict (exit 3, nothing written, when any item would be dropped) or strip (the
-    /// photometric convention, what the samples mean, stays).
+    /// strict (exit 3, nothing written, when any item would be dropped) or strip.
     #[arg(long, value_name = "keep|strict|strip", default_value = "keep")]
     metadata: String,
     /// Parallel workers for many inputs (default: all cores).
