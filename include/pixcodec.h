@@ -460,6 +460,10 @@ enum pxc_metadata_item
      * The text entries (all of them).
      */
     PXC_METADATA_ITEM_TEXT = 5,
+    /**
+     * The photometric convention (samples stored inverted: see `pxc_photometric`).
+     */
+    PXC_METADATA_ITEM_PHOTOMETRIC = 6,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -487,7 +491,9 @@ enum pxc_metadata_policy
      */
     PXC_METADATA_POLICY_STRICT = 1,
     /**
-     * Write no metadata, by request (nothing is listed).
+     * Write no metadata items, by request (nothing is listed). The photometric convention is
+     * what the samples mean, not an item: it stays, and is listed where the format cannot
+     * state it (plain CMYK into JPEG, white-is-zero into PNG).
      */
     PXC_METADATA_POLICY_STRIP = 2,
 };
@@ -529,6 +535,36 @@ enum pxc_resolution_unit
 typedef enum pxc_resolution_unit pxc_resolution_unit;
 #else
 typedef uint32_t pxc_resolution_unit;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What the samples mean when a file stores them inverted (values of
+ * `pxc_metadata_photometric`). Never renumbered.
+ */
+enum pxc_photometric
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The layout's plain convention (0 = black for gray, 0 = no ink for CMYK).
+     */
+    PXC_PHOTOMETRIC_PLAIN = 0,
+    /**
+     * Gray samples where 0 is white (TIFF PhotometricInterpretation 0).
+     */
+    PXC_PHOTOMETRIC_WHITE_IS_ZERO = 1,
+    /**
+     * CMYK samples stored inverted, 0 = full ink (a JPEG's Adobe APP14 marker).
+     */
+    PXC_PHOTOMETRIC_ADOBE_INVERTED_CMYK = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pxc_photometric pxc_photometric;
+#else
+typedef uint32_t pxc_photometric;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1022,6 +1058,26 @@ enum pxc_status pxc_convert_layout(const struct pxc_image_view *image,
                                    struct pxc_image **out_image);
 
 /**
+ * Stores the picture in the other photometric convention: the colour samples become
+ * `max - v` (alpha copied), `max` being the sample type's maximum, or `2^significant_bits - 1`
+ * when `significant_bits` is not 0 (a 1-bit or 12-bit file's samples; a sample above it fails
+ * with `PXC_STATUS_NOT_EXACT` naming the first one). Unsigned integer samples only
+ * (`PXC_STATUS_UNSUPPORTED` otherwise).
+ *
+ * `metadata` may be NULL: then only the samples are inverted (a negative). Otherwise its
+ * photometric convention flips between plain and the layout's inverted one (TIFF
+ * white-is-zero for gray, Adobe's inverted CMYK for CMYK), so that, encoded with it, the
+ * output shows the same picture: a white-is-zero TIFF page becomes plain gray for PNG, Adobe
+ * CMYK from a JPEG plain CMYK for TIFF, plain CMYK the Adobe kind a JPEG states. With
+ * metadata, RGB (no inverted convention) and a convention not describing the layout are
+ * `PXC_STATUS_INVALID_ARGUMENT`, and the metadata is left unchanged on any failure.
+ */
+enum pxc_status pxc_convert_invert(const struct pxc_image_view *image,
+                                   uint8_t significant_bits,
+                                   struct pxc_metadata *metadata,
+                                   struct pxc_image **out_image);
+
+/**
  * New limits with the default values. Free with `pxc_limits_free`.
  */
 struct pxc_limits *pxc_limits_new(void);
@@ -1506,6 +1562,21 @@ enum pxc_status pxc_metadata_set_xmp(struct pxc_metadata *metadata, const uint8_
 enum pxc_status pxc_metadata_orientation(const struct pxc_metadata *metadata, uint16_t *out_orientation);
 
 /**
+ * `*out_photometric` receives the photometric convention (a `pxc_photometric`): `PLAIN` when
+ * none is set, `WHITE_IS_ZERO` for a TIFF WhiteIsZero gray page, `ADOBE_INVERTED_CMYK` for a
+ * CMYK JPEG with an Adobe marker. The samples decode as stored; `pxc_convert_invert` with this
+ * metadata gives the plain convention.
+ */
+enum pxc_status pxc_metadata_photometric(const struct pxc_metadata *metadata, uint32_t *out_photometric);
+
+/**
+ * Sets the photometric convention (a `pxc_photometric`; `PLAIN` clears it; anything else is
+ * `PXC_STATUS_INVALID_ARGUMENT`). It says how the samples given to an encode are stored, so
+ * that a format that can state it writes it and others report it.
+ */
+enum pxc_status pxc_metadata_set_photometric(struct pxc_metadata *metadata, uint32_t photometric);
+
+/**
  * Sets the orientation (1..=8, the EXIF values; anything else is
  * `PXC_STATUS_INVALID_ARGUMENT`).
  */
@@ -1614,14 +1685,15 @@ enum pxc_status pxc_encode_options_set_metadata_policy(struct pxc_encode_options
  * thread (any `pxc_encode*` function) did not keep as given: items its format cannot hold,
  * or writes only approximately (a resolution rounded). Each call starts with an empty list,
  * so after a failed encode the count is 0 (a `STRICT` refusal lists the items in its
- * message instead); under `STRIP` nothing is listed. The list stays until the next encode
+ * message instead); under `STRIP` only a photometric convention the format cannot state is
+ * listed. The list stays until the next encode
  * on this thread.
  */
 enum pxc_status pxc_last_encode_dropped_count(size_t *out_count);
 
 /**
  * Copies the item name of dropped entry `index` (`icc_profile`, `exif`, `orientation`,
- * `xmp`, `resolution`, or `text 'KEYWORD'`) like `pxc_metadata_text_keyword`.
+ * `xmp`, `resolution`, `photometric`, or `text 'KEYWORD'`) like `pxc_metadata_text_keyword`.
  */
 enum pxc_status pxc_last_encode_dropped_item(size_t index, char *buf, size_t cap, size_t *out_needed);
 

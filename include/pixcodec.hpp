@@ -264,6 +264,12 @@ public:
         detail::check(pxc_metadata_orientation(h_.p, &o));
         return o;
     }
+    /// The photometric convention, a pxc_photometric (PXC_PHOTOMETRIC_PLAIN when none).
+    std::uint32_t photometric() const {
+        std::uint32_t p = 0;
+        detail::check(pxc_metadata_photometric(h_.p, &p));
+        return p;
+    }
     Resolution resolution() const {
         Resolution r;
         detail::check(pxc_metadata_resolution(h_.p, &r.x, &r.y, &r.unit));
@@ -307,6 +313,7 @@ public:
     }
     /// 1..8 (throws INVALID_ARGUMENT otherwise).
     Metadata &set_orientation(std::uint16_t o) { detail::check(pxc_metadata_set_orientation(h_.p, o)); return *this; }
+    Metadata &set_photometric(std::uint32_t p) { detail::check(pxc_metadata_set_photometric(h_.p, p)); return *this; }
     Metadata &set_resolution(double x, double y, std::uint32_t unit) {
         detail::check(pxc_metadata_set_resolution(h_.p, x, y, unit));
         return *this;
@@ -321,6 +328,7 @@ public:
     /// Removes `item` (TEXT: every text entry).
     Metadata &remove(std::uint32_t item) { detail::check(pxc_metadata_remove(h_.p, item)); return *this; }
     const pxc_metadata *get() const { return h_.p; }
+    pxc_metadata *get() { return h_.p; }
 
 private:
     template <class F> std::vector<std::uint8_t> bytes(F f) const {
@@ -483,6 +491,16 @@ inline Image scale_range(const pxc_image_view &v, std::uint32_t sample, double l
 /// Channel layout conversion (`layout` is a pxc_layout): alpha added/dropped, gray <-> colour.
 inline Image layout(const pxc_image_view &v, std::uint32_t layout) {
     return detail_convert::make([&](pxc_image **o) { return pxc_convert_layout(&v, layout, o); });
+}
+/// Colour samples become max - v (alpha kept): the type's maximum, or 2^significant_bits - 1
+/// when `significant_bits` is not 0. Unsigned integers only. A negative: no metadata changes.
+inline Image invert(const pxc_image_view &v, std::uint8_t significant_bits = 0) {
+    return detail_convert::make([&](pxc_image **o) { return pxc_convert_invert(&v, significant_bits, nullptr, o); });
+}
+/// The same picture in the other photometric convention: invert(), and `m`'s convention flips
+/// (white-is-zero or Adobe CMYK to plain, plain to the layout's inverted one).
+inline Image apply_invert(const pxc_image_view &v, Metadata &m, std::uint8_t significant_bits = 0) {
+    return detail_convert::make([&](pxc_image **o) { return pxc_convert_invert(&v, significant_bits, m.get(), o); });
 }
 } // namespace convert
 

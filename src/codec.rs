@@ -360,10 +360,20 @@ pub trait Codec: Send + Sync {
     /// The registry asks before encoding, to fail under
     /// [`MetadataPolicy::Strict`](crate::MetadataPolicy::Strict) and to fill [`EncodeReport::metadata_dropped`]; the
     /// encoder finds the metadata in [`ResolvedOptions::metadata`] and writes every item not
-    /// listed here. The default, for codecs that write no metadata, drops every item.
+    /// listed here. The registry asks with empty metadata too when none is given, so that a
+    /// format stating a convention by itself (a CMYK JPEG's Adobe marker) is reported. The
+    /// default, for codecs that write no metadata, drops every item (the photometric
+    /// convention with [`Metadata::photometric_dropped`]).
     fn metadata_fit(&self, metadata: &Metadata, format: PixelFormat) -> Vec<MetadataNote> {
         let _ = format;
-        metadata.drop_all(&format!("{} cannot store metadata", self.descriptor().name))
+        if metadata.is_empty() {
+            return Vec::new();
+        }
+        let name = &self.descriptor().name;
+        let mut notes = metadata.drop_all(&format!("{name} cannot store metadata"));
+        notes.retain(|n| n.item != crate::metadata::MetadataItem::Photometric);
+        notes.extend(metadata.photometric_dropped(name));
+        notes
     }
 }
 

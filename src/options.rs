@@ -284,11 +284,21 @@ impl EncodeOptions {
         self.metadata_policy = policy;
         self
     }
-    /// The metadata an encode writes: none under [`MetadataPolicy::Strip`].
-    pub fn metadata_to_write(&self) -> Option<&Arc<Metadata>> {
-        self.metadata
-            .as_ref()
-            .filter(|_| self.metadata_policy != MetadataPolicy::Strip)
+    /// The metadata an encode writes. Under [`MetadataPolicy::Strip`] no item is written but
+    /// the photometric convention ([`Metadata::photometric`]) stays: it says what the samples
+    /// mean, so dropping it would change the picture (a WhiteIsZero page is still written as
+    /// one, or reported where the format cannot say it).
+    pub fn metadata_to_write(&self) -> Option<Arc<Metadata>> {
+        let m = self.metadata.as_ref()?;
+        if self.metadata_policy != MetadataPolicy::Strip {
+            return Some(m.clone());
+        }
+        m.photometric.map(|p| {
+            Arc::new(Metadata {
+                photometric: Some(p),
+                ..Metadata::default()
+            })
+        })
     }
     /// The [`WriteRules`](crate::io::WriteRules) these options ask of a file write.
     pub fn write_rules(&self) -> crate::io::WriteRules {
@@ -353,7 +363,7 @@ impl EncodeOptions {
         Ok(ResolvedOptions {
             values,
             explicit,
-            metadata: self.metadata_to_write().cloned(),
+            metadata: self.metadata_to_write(),
         })
     }
 }

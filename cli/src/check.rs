@@ -44,7 +44,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         pages: converted,
         steps,
         notes,
-    } = match args.conv.apply_pages(&refs, &mut meta) {
+    } = match args.conv.apply_pages(&refs, &mut meta, info.significant_bits) {
         Ok(a) => a,
         Err(e) if e.kind() == ErrorKind::NotExact => return no(&args, &e.message_for(Surface::Cli)),
         Err(e) => return Err(e.into()),

@@ -1,14 +1,15 @@
-//! The explicit conversions of `convert` and `check` (`--orient`, `--to`, `--drop-alpha`,
+//! The explicit conversions of `convert` and `check` (`--orient`, `--invert`, `--to`, `--drop-alpha`,
 //! `--add-alpha`, `--swap-rb`, `--cast`, `--narrow`, `--scale`): each maps to one `pixcodec::convert`
 //! function and is reported, so a converted output is never mistaken for an exact one.
 
 use pixcodec::convert::{self, Alpha, Scale};
 use pixcodec::metadata::exif::effective_orientation;
+use pixcodec::metadata::Photometric;
 use pixcodec::{Image, Layout, Metadata, SampleType};
 
 use crate::Failure;
 
-/// Conversion flags, applied to every page in the order: `--orient`, `--swap-rb`, the layout
+/// Conversion flags, applied to every page in the order: `--orient`, `--invert`, `--swap-rb`, the layout
 /// (`--to`/`--drop-alpha`/`--add-alpha`), then the sample type (`--narrow`, `--cast` or
 /// `--scale`).
 #[derive(clap::Args, Debug, Default, Clone)]
@@ -18,6 +19,10 @@ pub struct Conversions {
     /// every page); writes orientation 1.
     #[arg(long)]
     orient: bool,
+    /// Same picture, other photometric convention: samples max - v (alpha kept); WhiteIsZero
+    /// or Adobe CMYK <-> plain.
+    #[arg(long)]
+    invert: bool,
     /// Channel layout: gray (BT.601 luma, lossy), gray-alpha, rgb (gray replicated), rgba
     /// (alpha added opaque); alpha is dropped when the target has none.
     #[arg(long, value_name = "gray|gray-alpha|rgb|rgba")]
@@ -97,6 +102,7 @@ impl Conversions {
     pub fn is_empty(&self) -> bool {
         self.to.is_none()
             && !self.orient
+            && !self.invert
             && !self.drop_alpha
             && !self.add_alpha
             && !self.swap_rb
@@ -130,9 +136,15 @@ impl Conversions {
     }
 
     /// Applies the conversions to every page of a file whose metadata is `meta` (`--orient`
-    /// reads the orientation there and resets it to 1). Errors come from `pixcodec::convert`
-    /// and name the first value that does not fit.
-    pub fn apply_pages(&self, pages: &[&Image], meta: &mut Metadata) -> Result<Applied, pixcodec::Error> {
+    /// reads the orientation there and resets it to 1; `--invert` flips the photometric
+    /// convention there, inverting within `significant_bits`). Errors come from
+    /// `pixcodec::convert` and name the first value that does not fit.
+    pub fn apply_pages(
+        &self,
+        pages: &[&Image],
+        meta: &mut Metadata,
+        significant_bits: Option<u8>,
+    ) -> Result<Applied, pixcodec::Error> {
         let mut done = Applied::default();
         if self.is_empty() {
             return Ok(done);
@@ -145,8 +157,9 @@ impl Conversions {
             done.notes
                 .push("--orient changed nothing: the input is stored upright (orientation 1 or none)".to_string());
         }
+        let given = meta.photometric;
         for page in pages {
-            let (img, steps, notes) = self.apply(page, o)?;
+            let (img, steps, notes) = self.apply(page, o, given, significant_bits)?;
             done.pages.push(img.unwrap_or_else(|| (*page).clone()));
             push_new(&mut done.steps, steps);
             push_new(&mut done.notes, notes);
@@ -154,13 +167,26 @@ impl Conversions {
         if o != 1 {
             convert::reset_orientation(meta, o);
         }
+        if self.invert {
+            // Every page was inverted from the first page's convention: flip it once.
+            meta.photometric = match given {
+                Some(_) => None,
+                None => pages.first().and_then(|p| Photometric::inverted_for(p.format().layout)),
+            };
+        }
         Ok(done)
     }
 
     /// Applies the conversions to one page, turned upright from orientation `o` first: the
     /// result (`None`: unchanged), the steps taken and notes on flags that changed nothing.
     #[allow(clippy::type_complexity)]
-    fn apply(&self, img: &Image, o: u16) -> Result<(Option<Image>, Vec<String>, Vec<String>), pixcodec::Error> {
+    fn apply(
+        &self,
+        img: &Image,
+        o: u16,
+        photometric: Option<Photometric>,
+        significant_bits: Option<u8>,
+    ) -> Result<(Option<Image>, Vec<String>, Vec<String>), pixcodec::Error> {
         let mut steps = Vec::new();
         let mut notes = Vec::new();
         let mut cur: Option<Image> = None;
@@ -171,6 +197,15 @@ impl Conversions {
         if o != 1 {
             cur = Some(convert::orient(&img.as_ref(), o)?);
             steps.push(format!("orient {o}->1"));
+        }
+        if self.invert {
+            // The first page's convention, flipped on a copy for every page (apply_pages flips
+            // the file's metadata once).
+            let mut m = Metadata::default();
+            m.photometric = photometric;
+            cur = Some(convert::apply_invert(&view(&cur, img), &mut m, significant_bits)?);
+            let name = |p: Option<Photometric>| p.map_or("plain".to_string(), |p| p.to_string());
+            steps.push(step("invert", name(photometric), name(m.photometric)));
         }
         if self.swap_rb {
             cur = Some(convert::swap_rb(&view(&cur, img))?);

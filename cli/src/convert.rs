@@ -150,7 +150,7 @@ fn convert_one(
         notes,
     } = args
         .conv
-        .apply_pages(&chosen, &mut meta)
+        .apply_pages(&chosen, &mut meta, info.significant_bits)
         .map_err(|e| context(e.into()))?;
     for note in notes {
         eprintln!("{}", wrap(&format!("note: {}: {note}", input.display()), "  "));
@@ -330,6 +330,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         let (r, steps) = convert_one(reg, &inputs[0], out, &target, &args, &opts)?;
         println!("{}", wrap(&describe(&inputs[0], out, &r, &steps), "  "));
         for n in &r.metadata_dropped {
+            let n = pixcodec::convert::for_surface(&n.to_string(), pixcodec::convert::Surface::Cli);
             eprintln!("{}", wrap(&format!("note: {} does not keep {n}", out.display()), "  "));
         }
         if let Some(reason) = &r.lossy_reason {
@@ -381,6 +382,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                     bar.suspend(|| {
                         println!("{}", wrap(&describe(input, &output, &r, &steps), "  "));
                         for n in &r.metadata_dropped {
+                            let n = pixcodec::convert::for_surface(&n.to_string(), pixcodec::convert::Surface::Cli);
                             eprintln!(
                                 "{}",
                                 wrap(&format!("note: {} does not keep {n}", output.display()), "  ")

@@ -137,6 +137,7 @@ pub fn info_json(info: &ImageInfo) -> serde_json::Value {
         "resolution": m.resolution.map(|r| json!({"x": r.x, "y": r.y, "unit": unit_name(r.unit)})),
         "dpi": m.dpi().map(|(x, y)| json!([x, y])),
         "orientation": m.orientation.map(|o| json!({"value": o, "meaning": orientation_text(o)})),
+        "photometric": m.photometric.map(|p| p.to_string()),
         "exif_bytes": m.exif.as_ref().map(Vec::len),
         "xmp_bytes": m.xmp.as_ref().map(Vec::len),
         "text_keys": m.text_keys(),
@@ -169,6 +170,11 @@ fn detail_lines(info: &ImageInfo, pages: Option<&[Page]>) -> Vec<String> {
     }
     if let Some(o) = m.orientation {
         v.push(format!("orientation: {o} ({})", orientation_text(o)));
+    }
+    if let Some(p) = m.photometric {
+        v.push(format!(
+            "photometric: {p} (samples as stored; --invert gives the plain convention)"
+        ));
     }
     if let Some(e) = &m.exif {
         v.push(format!("exif: {} bytes", e.len()));

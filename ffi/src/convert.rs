@@ -8,6 +8,7 @@ use pixcodec::Image;
 
 use crate::boundary::{ffi, pxc_status, FfiResult};
 use crate::decode::{boxed_image, pxc_image};
+use crate::metadata::pxc_metadata;
 use crate::types::{layout_from, pxc_image_view, sample_from};
 
 /// The checked view behind `image` (non-NULL, checked by the boundary).
@@ -105,6 +106,44 @@ pub unsafe extern "C" fn pxc_convert_layout(
     ffi!(nonnull(image, out_image) {
         let to = layout_from(layout)?;
         let img = convert::to_layout(&unsafe { input(image) }?, to)?;
+        unsafe { give(out_image, img) };
+        Ok(())
+    })
+}
+
+/// Stores the picture in the other photometric convention: the colour samples become
+/// `max - v` (alpha copied), `max` being the sample type's maximum, or `2^significant_bits - 1`
+/// when `significant_bits` is not 0 (a 1-bit or 12-bit file's samples; a sample above it fails
+/// with `PXC_STATUS_NOT_EXACT` naming the first one). Unsigned integer samples only
+/// (`PXC_STATUS_UNSUPPORTED` otherwise).
+///
+/// `metadata` may be NULL: then only the samples are inverted (a negative). Otherwise its
+/// photometric convention flips between plain and the layout's inverted one (TIFF
+/// white-is-zero for gray, Adobe's inverted CMYK for CMYK), so that, encoded with it, the
+/// output shows the same picture: a white-is-zero TIFF page becomes plain gray for PNG, Adobe
+/// CMYK from a JPEG plain CMYK for TIFF, plain CMYK the Adobe kind a JPEG states. With
+/// metadata, RGB (no inverted convention) and a convention not describing the layout are
+/// `PXC_STATUS_INVALID_ARGUMENT`, and the metadata is left unchanged on any failure.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_convert_invert(
+    image: *const pxc_image_view,
+    significant_bits: u8,
+    metadata: *mut pxc_metadata,
+    out_image: *mut *mut pxc_image,
+) -> pxc_status {
+    ffi!(nonnull(image, out_image) {
+        let view = unsafe { input(image) }?;
+        let bits = (significant_bits != 0).then_some(significant_bits);
+        let img = if metadata.is_null() {
+            match bits {
+                Some(b) => convert::invert_bits(&view, u32::from(b))?,
+                None => convert::invert(&view)?,
+            }
+        } else {
+            // SAFETY: non-NULL and valid per the caller's contract.
+            let m = unsafe { &mut *metadata }.inner_mut();
+            convert::apply_invert(&view, m, bits)?
+        };
         unsafe { give(out_image, img) };
         Ok(())
     })

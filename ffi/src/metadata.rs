@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::ffi::c_char;
 use std::sync::Arc;
 
-use pixcodec::metadata::exif;
+use pixcodec::metadata::{exif, Photometric};
 use pixcodec::{Metadata, MetadataNote, MetadataPolicy, Resolution, ResolutionUnit, TextEntry};
 
 use crate::args::{bytes, c_path, copy_bytes, copy_text, cstr};
@@ -35,6 +35,22 @@ pub enum pxc_metadata_item {
     Resolution = 4,
     /// The text entries (all of them).
     Text = 5,
+    /// The photometric convention (samples stored inverted: see `pxc_photometric`).
+    Photometric = 6,
+}
+
+/// What the samples mean when a file stores them inverted (values of
+/// `pxc_metadata_photometric`). Never renumbered.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum pxc_photometric {
+    /// The layout's plain convention (0 = black for gray, 0 = no ink for CMYK).
+    Plain = 0,
+    /// Gray samples where 0 is white (TIFF PhotometricInterpretation 0).
+    WhiteIsZero = 1,
+    /// CMYK samples stored inverted, 0 = full ink (a JPEG's Adobe APP14 marker).
+    AdobeInvertedCmyk = 2,
 }
 
 /// What an encode does with the metadata attached to its options (values of
@@ -47,7 +63,9 @@ pub enum pxc_metadata_policy {
     Keep = 0,
     /// Fail with `PXC_STATUS_NOT_EXACT`, before writing anything, when any item would be dropped.
     Strict = 1,
-    /// Write no metadata, by request (nothing is listed).
+    /// Write no metadata items, by request (nothing is listed). The photometric convention is
+    /// what the samples mean, not an item: it stays, and is listed where the format cannot
+    /// state it (plain CMYK into JPEG, white-is-zero into PNG).
     Strip = 2,
 }
 
@@ -73,12 +91,12 @@ c_enum_conversions!(pxc_resolution_unit <=> ResolutionUnit, "resolution unit",
 
 fn item_from(v: u32) -> FfiResult<pxc_metadata_item> {
     use pxc_metadata_item::*;
-    [IccProfile, Exif, Orientation, Xmp, Resolution, Text]
+    [IccProfile, Exif, Orientation, Xmp, Resolution, Text, Photometric]
         .into_iter()
         .find(|i| *i as u32 == v)
         .ok_or_else(|| {
             Failure::invalid(format!(
-                "metadata item {v} is not a pxc_metadata_item value (0 = ICC_PROFILE .. 5 = TEXT)"
+                "metadata item {v} is not a pxc_metadata_item value (0 = ICC_PROFILE .. 6 = PHOTOMETRIC)"
             ))
         })
 }
@@ -90,6 +108,13 @@ fn item_from(v: u32) -> FfiResult<pxc_metadata_item> {
 #[allow(non_camel_case_types)]
 pub struct pxc_metadata {
     inner: Metadata,
+}
+
+impl pxc_metadata {
+    /// The metadata, for the conversions that edit it (`pxc_convert_invert`).
+    pub(crate) fn inner_mut(&mut self) -> &mut Metadata {
+        &mut self.inner
+    }
 }
 
 fn boxed(inner: Metadata) -> *mut pxc_metadata {
@@ -161,6 +186,7 @@ pub unsafe extern "C" fn pxc_metadata_has(metadata: *const pxc_metadata, item: u
             pxc_metadata_item::Xmp => m.xmp.is_some(),
             pxc_metadata_item::Resolution => m.resolution.is_some(),
             pxc_metadata_item::Text => !m.text.is_empty(),
+            pxc_metadata_item::Photometric => m.photometric.is_some(),
         };
         unsafe { out_has.write(has) };
         Ok(())
@@ -180,6 +206,7 @@ pub unsafe extern "C" fn pxc_metadata_remove(metadata: *mut pxc_metadata, item: 
             pxc_metadata_item::Xmp => m.xmp = None,
             pxc_metadata_item::Resolution => m.resolution = None,
             pxc_metadata_item::Text => m.text.clear(),
+            pxc_metadata_item::Photometric => m.photometric = None,
         }
         Ok(())
     })
@@ -289,6 +316,47 @@ pub unsafe extern "C" fn pxc_metadata_orientation(
 ) -> pxc_status {
     ffi!(nonnull(metadata, out_orientation) {
         unsafe { out_orientation.write((*metadata).inner.orientation.unwrap_or(0)) };
+        Ok(())
+    })
+}
+
+/// `*out_photometric` receives the photometric convention (a `pxc_photometric`): `PLAIN` when
+/// none is set, `WHITE_IS_ZERO` for a TIFF WhiteIsZero gray page, `ADOBE_INVERTED_CMYK` for a
+/// CMYK JPEG with an Adobe marker. The samples decode as stored; `pxc_convert_invert` with this
+/// metadata gives the plain convention.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_metadata_photometric(
+    metadata: *const pxc_metadata,
+    out_photometric: *mut u32,
+) -> pxc_status {
+    ffi!(nonnull(metadata, out_photometric) {
+        let v = match unsafe { &*metadata }.inner.photometric {
+            None => pxc_photometric::Plain,
+            Some(Photometric::WhiteIsZero) => pxc_photometric::WhiteIsZero,
+            Some(_) => pxc_photometric::AdobeInvertedCmyk,
+        };
+        unsafe { out_photometric.write(v as u32) };
+        Ok(())
+    })
+}
+
+/// Sets the photometric convention (a `pxc_photometric`; `PLAIN` clears it; anything else is
+/// `PXC_STATUS_INVALID_ARGUMENT`). It says how the samples given to an encode are stored, so
+/// that a format that can state it writes it and others report it.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_metadata_set_photometric(metadata: *mut pxc_metadata, photometric: u32) -> pxc_status {
+    ffi!(nonnull(metadata) {
+        let p = match photometric {
+            0 => None,
+            1 => Some(Photometric::WhiteIsZero),
+            2 => Some(Photometric::AdobeInvertedCmyk),
+            v => {
+                return Err(Failure::invalid(format!(
+                    "photometric {v} is not a pxc_photometric value (0 = PLAIN .. 2 = ADOBE_INVERTED_CMYK)"
+                )))
+            }
+        };
+        unsafe { &mut *metadata }.inner.photometric = p;
         Ok(())
     })
 }
@@ -547,7 +615,8 @@ fn dropped_note<T>(index: usize, f: impl FnOnce(&MetadataNote) -> FfiResult<T>) 
 /// thread (any `pxc_encode*` function) did not keep as given: items its format cannot hold,
 /// or writes only approximately (a resolution rounded). Each call starts with an empty list,
 /// so after a failed encode the count is 0 (a `STRICT` refusal lists the items in its
-/// message instead); under `STRIP` nothing is listed. The list stays until the next encode
+/// message instead); under `STRIP` only a photometric convention the format cannot state is
+/// listed. The list stays until the next encode
 /// on this thread.
 #[no_mangle]
 pub unsafe extern "C" fn pxc_last_encode_dropped_count(out_count: *mut usize) -> pxc_status {
@@ -558,7 +627,7 @@ pub unsafe extern "C" fn pxc_last_encode_dropped_count(out_count: *mut usize) ->
 }
 
 /// Copies the item name of dropped entry `index` (`icc_profile`, `exif`, `orientation`,
-/// `xmp`, `resolution`, or `text 'KEYWORD'`) like `pxc_metadata_text_keyword`.
+/// `xmp`, `resolution`, `photometric`, or `text 'KEYWORD'`) like `pxc_metadata_text_keyword`.
 #[no_mangle]
 pub unsafe extern "C" fn pxc_last_encode_dropped_item(
     index: usize,
@@ -581,6 +650,10 @@ pub unsafe extern "C" fn pxc_last_encode_dropped_reason(
     out_needed: *mut usize,
 ) -> pxc_status {
     ffi!(nonnull() {
-        dropped_note(index, |n| unsafe { copy_text(n.reason.as_bytes(), "the reason", buf, cap, out_needed) })
+        dropped_note(index, |n| {
+            // Advice in the reason names the C functions (pxc_convert_invert), not the Rust ones.
+            let reason = pixcodec::convert::for_surface(&n.reason, pixcodec::convert::Surface::C);
+            unsafe { copy_text(reason.as_bytes(), "the reason", buf, cap, out_needed) }
+        })
     })
 }

@@ -238,8 +238,22 @@ fn metadata_enum_values_never_change() {
     use crate::metadata::{policy_from, pxc_metadata_item as I, pxc_metadata_policy as P, unit_from, unit_to};
     use pixcodec::{MetadataPolicy, ResolutionUnit};
     assert_eq!(
-        [I::IccProfile, I::Exif, I::Orientation, I::Xmp, I::Resolution, I::Text].map(|i| i as u32),
-        [0, 1, 2, 3, 4, 5]
+        [
+            I::IccProfile,
+            I::Exif,
+            I::Orientation,
+            I::Xmp,
+            I::Resolution,
+            I::Text,
+            I::Photometric
+        ]
+        .map(|i| i as u32),
+        [0, 1, 2, 3, 4, 5, 6]
+    );
+    use crate::metadata::pxc_photometric as Ph;
+    assert_eq!(
+        [Ph::Plain, Ph::WhiteIsZero, Ph::AdobeInvertedCmyk].map(|p| p as u32),
+        [0, 1, 2]
     );
     assert_eq!([P::Keep, P::Strict, P::Strip].map(|p| p as u32), [0, 1, 2]);
     assert_eq!(policy_from(2).unwrap(), MetadataPolicy::Strip);

@@ -588,7 +588,9 @@ struct ImageInfo {
     /// ``dpi`` ((x, y)), ``resolution`` ((x, y, unit)), ``text`` (list of (keyword, value,
     /// language)), ``unreadable`` (list of str), and for ``.npy`` arrays ``npy_channel_axis``,
     /// ``npy_page_axis``, ``npy_bool`` (True: an axis of length 1 or the bool dtype, which
-    /// only npy writes back); absent items are missing from the dict. The encode functions
+    /// only npy writes back), ``photometric`` (``"white-is-zero"`` for a TIFF WhiteIsZero gray
+    /// page, ``"adobe-inverted-cmyk"`` for a CMYK JPEG with an Adobe marker: the samples are
+    /// as stored, inverted); absent items are missing from the dict. The encode functions
     /// take the same dict as ``metadata=``.
     metadata: Py<PyDict>,
     /// Set when a file's extension disagrees with its content.

@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
+use pixcodec::metadata::Photometric;
 use pixcodec::{Metadata, MetadataPolicy, Resolution, ResolutionUnit, TextEntry};
 
 fn unit_name(u: ResolutionUnit) -> &'static str {
@@ -19,8 +20,9 @@ fn unit_name(u: ResolutionUnit) -> &'static str {
 /// The dict of `ImageInfo.metadata`: `icc_profile`, `exif`, `xmp` (bytes), `orientation`
 /// (int), `dpi` ((x, y)), `resolution` ((x, y, unit) with unit `none|inch|cm|m`), `text`
 /// (list of (keyword, value, language or None)), `unreadable` (list of str), and the `.npy`
-/// array facts `npy_channel_axis`, `npy_page_axis`, `npy_bool` (True when set); absent items
-/// are missing.
+/// array facts `npy_channel_axis`, `npy_page_axis`, `npy_bool` (True when set), `photometric`
+/// (`"white-is-zero"` or `"adobe-inverted-cmyk"`: the samples are stored inverted); absent
+/// items are missing.
 pub(crate) fn to_py<'py>(py: Python<'py>, m: &Metadata) -> PyResult<Bound<'py, PyDict>> {
     let md = PyDict::new(py);
     if let Some(icc) = &m.icc_profile {
@@ -51,6 +53,9 @@ pub(crate) fn to_py<'py>(py: Python<'py>, m: &Metadata) -> PyResult<Bound<'py, P
     }
     if !m.unreadable.is_empty() {
         md.set_item("unreadable", PyList::new(py, &m.unreadable)?)?;
+    }
+    if let Some(p) = m.photometric {
+        md.set_item("photometric", p.to_string())?;
     }
     for (key, set) in [
         ("npy_channel_axis", m.npy.channel_axis),
@@ -115,9 +120,22 @@ pub(crate) fn from_py(d: &Bound<'_, PyDict>) -> PyResult<Metadata> {
             "npy_channel_axis" => m.npy.channel_axis = v.extract()?,
             "npy_page_axis" => m.npy.page_axis = v.extract()?,
             "npy_bool" => m.npy.bool_dtype = v.extract()?,
+            "photometric" => {
+                let p: Option<String> = v.extract()?;
+                m.photometric = match p.as_deref() {
+                    None => None,
+                    Some("white-is-zero") => Some(Photometric::WhiteIsZero),
+                    Some("adobe-inverted-cmyk") => Some(Photometric::AdobeInvertedCmyk),
+                    Some(other) => {
+                        return Err(super::invalid(format!(
+                            "metadata photometric '{other}': expected white-is-zero, adobe-inverted-cmyk or None"
+                        )))
+                    }
+                };
+            }
             other => {
                 return Err(super::invalid(format!(
-                "unknown metadata key '{other}': expected icc_profile, exif, xmp, orientation, dpi, resolution, text, npy_channel_axis, npy_page_axis or npy_bool"
+                "unknown metadata key '{other}': expected icc_profile, exif, xmp, orientation, dpi, resolution, text, npy_channel_axis, npy_page_axis, npy_bool or photometric"
             )))
             }
         }

@@ -16,6 +16,7 @@
 //! | `OverwriteReadonly` | `EncodeOptions::overwrite_readonly(true)` | `pxc_encode_options_set_overwrite_readonly(opts, true)` | `--force` |
 //! | `ReplaceSymlink` | `EncodeOptions::replace_symlink(true)` | `pxc_encode_options_set_replace_symlink(opts, true)` | `--replace-symlink` |
 //! | `RequireExact` | `EncodeOptions::require_exact(true)` | `pxc_encode_options_set_require_exact(opts, true)` | `--require-exact` |
+//! | `Invert` | `convert::apply_invert(img, &mut metadata, significant_bits)` | `pxc_convert_invert(view, significant_bits, metadata, &out)` | `--invert` |
 //! | `MetadataPolicy(Keep)` | `EncodeOptions::metadata_policy(MetadataPolicy::Keep)` | `pxc_encode_options_set_metadata_policy(opts, PXC_METADATA_POLICY_KEEP)` | `--metadata keep` |
 //!
 //! [`fix_for`] chooses the conversion that makes a pixel format fit a codec's capability
@@ -59,6 +60,9 @@ pub enum Remedy {
     RequireExact,
     /// Treat the metadata given to an encode this way (keep what fits, strict, strip).
     MetadataPolicy(MetadataPolicy),
+    /// Store the picture in the other photometric convention (samples `max - v`, the
+    /// metadata's convention flipped).
+    Invert,
 }
 
 fn lower(s: &str) -> String {
@@ -106,6 +110,9 @@ impl Remedy {
                 c_const(&format!("{p:?}"))
             ),
             (Remedy::MetadataPolicy(p), Cli) => format!("--metadata {}", lower(&format!("{p:?}"))),
+            (Remedy::Invert, Rust) => "convert::apply_invert(img, &mut metadata, significant_bits)".into(),
+            (Remedy::Invert, C) => "pxc_convert_invert(view, significant_bits, metadata, &out)".into(),
+            (Remedy::Invert, Cli) => "--invert".into(),
         }
     }
 
@@ -123,6 +130,7 @@ impl Remedy {
                 Remedy::OverwriteReadonly,
                 Remedy::ReplaceSymlink,
                 Remedy::RequireExact,
+                Remedy::Invert,
             ])
             .chain([MetadataPolicy::Keep, MetadataPolicy::Strict, MetadataPolicy::Strip].map(Remedy::MetadataPolicy))
     }

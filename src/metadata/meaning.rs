@@ -3,9 +3,12 @@
 
 use std::fmt;
 
+use super::{Metadata, MetadataItem, MetadataNote};
+use crate::format::Layout;
+
 /// A sample convention other than the layout's plain one. Encoders that can state it write
 /// it back; others report it as dropped, and converting the samples to the plain convention
-/// is an explicit step (`pixcodec::convert::invert`, CLI `convert --invert`).
+/// is an explicit step (`pixcodec::convert::apply_invert`, CLI `convert --invert`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Photometric {
@@ -23,6 +26,67 @@ impl fmt::Display for Photometric {
             Photometric::WhiteIsZero => "white-is-zero",
             Photometric::AdobeInvertedCmyk => "adobe-inverted-cmyk",
         })
+    }
+}
+
+impl Photometric {
+    /// The inverted convention of `layout`, if it has one: `WhiteIsZero` for gray (with or
+    /// without alpha), `AdobeInvertedCmyk` for CMYK; colour (RGB, RGBA) has none.
+    pub fn inverted_for(layout: Layout) -> Option<Photometric> {
+        match layout {
+            Layout::Gray | Layout::GrayAlpha => Some(Photometric::WhiteIsZero),
+            Layout::Cmyk => Some(Photometric::AdobeInvertedCmyk),
+            Layout::Rgb | Layout::Rgba => None,
+        }
+    }
+
+    /// True when the convention applies to samples of `layout`.
+    pub fn applies_to(self, layout: Layout) -> bool {
+        Photometric::inverted_for(layout) == Some(self)
+    }
+}
+
+/// The Rust name of the conversion that keeps the picture when a convention cannot be stated
+/// ([`Remedy::Invert`](crate::convert::Remedy::Invert); the CLI and C ABI show their own).
+fn invert_remedy() -> String {
+    crate::convert::Remedy::Invert.text(crate::convert::Surface::Rust)
+}
+
+impl Metadata {
+    /// The note for [`Metadata::photometric`] when `codec` cannot state the convention (`None`
+    /// when it is the plain one): the samples would be read back in the plain convention, so
+    /// the picture would show inverted. Codecs that store metadata but not this convention add
+    /// it to their [`Codec::metadata_fit`](crate::Codec::metadata_fit) notes.
+    pub fn photometric_dropped(&self, codec: &str) -> Option<MetadataNote> {
+        let p = self.photometric?;
+        let plain = match p {
+            Photometric::WhiteIsZero => "0 is read as black",
+            Photometric::AdobeInvertedCmyk => "0 is read as no ink",
+        };
+        Some(MetadataNote::new(
+            MetadataItem::Photometric,
+            format!(
+                "{codec} cannot state {p} ({plain} there, so the picture would show inverted); \
+                 convert with {} to keep the picture",
+                invert_remedy()
+            ),
+        ))
+    }
+
+    /// The note for [`Metadata::photometric`] when it does not apply to samples of `layout`
+    /// (white-is-zero on CMYK, Adobe's inverted CMYK on gray, either on RGB).
+    pub(crate) fn photometric_mismatch(&self, layout: Layout) -> Option<MetadataNote> {
+        let p = self.photometric.filter(|p| !p.applies_to(layout))?;
+        Some(MetadataNote::new(
+            MetadataItem::Photometric,
+            format!(
+                "{p} describes {} samples and the image is {layout}; it is not written",
+                match p {
+                    Photometric::WhiteIsZero => "gray",
+                    Photometric::AdobeInvertedCmyk => "CMYK",
+                }
+            ),
+        ))
     }
 }
 

@@ -373,7 +373,10 @@ pub enum MetadataPolicy {
     /// Fail before writing anything when any item would be dropped or changed
     /// (`require_exact` implies it).
     Strict,
-    /// Write no metadata at all, by request (nothing is reported).
+    /// Write no metadata items, by request (nothing is reported). The photometric convention
+    /// ([`Metadata::photometric`]) is not an item but what the samples mean, so it stays: TIFF
+    /// still writes WhiteIsZero, and a format that cannot state a convention reports it, as
+    /// JPEG reports plain CMYK samples (its Adobe marker makes readers show them inverted).
     Strip,
 }
 

@@ -117,9 +117,12 @@ impl Registry {
                 }
             )));
         }
+        // Asked with empty metadata too (none given, or stripped): a format that states a
+        // convention by itself (libjpeg-turbo's Adobe marker on CMYK) changes what plain
+        // samples mean, and that is reported like a dropped item.
         let metadata_dropped = match opts.metadata_to_write() {
-            Some(m) => codec.metadata_fit(m, first.format()),
-            None => Vec::new(),
+            Some(m) => codec.metadata_fit(&m, first.format()),
+            None => codec.metadata_fit(&crate::metadata::Metadata::default(), first.format()),
         };
         if !metadata_dropped.is_empty() && (opts.metadata_policy == MetadataPolicy::Strict || opts.require_exact) {
             let list: Vec<String> = metadata_dropped.iter().map(|n| n.to_string()).collect();

@@ -163,11 +163,104 @@ static void test_refusal_names_c_functions(void) {
     check_no_rust_names();
 }
 
+/* pxc_convert_invert: max - v on the colour channels (alpha kept), within the significant
+ * bits when given; with metadata, the photometric convention flips so the picture stays the
+ * same, which is what a plain CMYK image needs to be written to JPEG (an Adobe-marked format)
+ * without the encode reporting that readers would show it inverted. */
+static void test_invert(void) {
+    static const uint8_t ga[4] = {0, 7, 200, 9};
+    static const uint8_t bits1[2] = {1, 0};
+    static const uint8_t two[1] = {2};
+    static const float f[1] = {0.5f};
+    static const uint8_t cmyk[4] = {0, 10, 20, 30};
+    pxc_image_view v = view_of(ga, 2, 1, PXC_LAYOUT_GRAY_ALPHA, PXC_SAMPLE_U8, 0);
+    pxc_image *out = NULL;
+    char buf[512];
+    size_t n = 0;
+    uint32_t p = 99;
+    bool has = false;
+    CHECK_OK(pxc_convert_invert(&v, 0, NULL, &out));
+    if (out) {
+        static const uint8_t want[4] = {255, 7, 55, 9};
+        CHECK(memcmp(pxc_image_data(out), want, 4) == 0);
+        pxc_image_free(out);
+        out = NULL;
+    }
+    v = view_of(bits1, 2, 1, PXC_LAYOUT_GRAY, PXC_SAMPLE_U8, 0);
+    CHECK_OK(pxc_convert_invert(&v, 1, NULL, &out));
+    if (out) {
+        CHECK(((const uint8_t *)pxc_image_data(out))[0] == 0 && ((const uint8_t *)pxc_image_data(out))[1] == 1);
+        pxc_image_free(out);
+        out = NULL;
+    }
+    v = view_of(two, 1, 1, PXC_LAYOUT_GRAY, PXC_SAMPLE_U8, 0);
+    CHECK_STATUS(pxc_convert_invert(&v, 1, NULL, &out), PXC_STATUS_NOT_EXACT);
+    CHECK_MSG_CONTAINS("value 2 at x=0, y=0, channel 0");
+    v = view_of(f, 1, 1, PXC_LAYOUT_GRAY, PXC_SAMPLE_F32, 0);
+    CHECK_STATUS(pxc_convert_invert(&v, 0, NULL, &out), PXC_STATUS_UNSUPPORTED);
+    CHECK(out == NULL);
+
+    /* Plain CMYK to JPEG: reported, the advice naming the C function. */
+    pxc_metadata *m = pxc_metadata_new();
+    pxc_encode_options *opts = pxc_encode_options_new();
+    pxc_bytes bytes;
+    v = view_of(cmyk, 1, 1, PXC_LAYOUT_CMYK, PXC_SAMPLE_U8, 0);
+    CHECK_OK(pxc_encode_options_set_metadata(opts, m));
+    CHECK_OK(pxc_encode(NULL, &v, "jpeg", opts, &bytes, NULL));
+    pxc_bytes_free(&bytes);
+    CHECK_OK(pxc_last_encode_dropped_count(&n));
+    CHECK(n == 1);
+    CHECK_OK(pxc_last_encode_dropped_item(0, buf, sizeof buf, NULL));
+    CHECK(strcmp(buf, "photometric") == 0);
+    CHECK_OK(pxc_last_encode_dropped_reason(0, buf, sizeof buf, NULL));
+    CHECK(strstr(buf, "pxc_convert_invert(view, significant_bits, metadata, &out)") != NULL);
+    CHECK(strstr(buf, "convert::") == NULL);
+    /* Inverted with the metadata: Adobe CMYK, written as it is, nothing reported. */
+    CHECK_OK(pxc_metadata_photometric(m, &p));
+    CHECK(p == PXC_PHOTOMETRIC_PLAIN);
+    CHECK_OK(pxc_convert_invert(&v, 0, m, &out));
+    CHECK_OK(pxc_metadata_photometric(m, &p));
+    CHECK(p == PXC_PHOTOMETRIC_ADOBE_INVERTED_CMYK);
+    CHECK_OK(pxc_metadata_has(m, PXC_METADATA_ITEM_PHOTOMETRIC, &has));
+    CHECK(has);
+    if (out) {
+        pxc_image_view cv;
+        static const uint8_t want[4] = {255, 245, 235, 225};
+        CHECK(memcmp(pxc_image_data(out), want, 4) == 0);
+        CHECK_OK(pxc_image_view_of(out, &cv));
+        CHECK_OK(pxc_encode_options_set_metadata(opts, m));
+        CHECK_OK(pxc_encode(NULL, &cv, "jpeg", opts, &bytes, NULL));
+        pxc_bytes_free(&bytes);
+        CHECK_OK(pxc_last_encode_dropped_count(&n));
+        CHECK(n == 0);
+        pxc_image_free(out);
+        out = NULL;
+    }
+    /* RGB has no inverted convention: refused when metadata is given, m unchanged. */
+    v = view_of(ga, 1, 1, PXC_LAYOUT_RGB, PXC_SAMPLE_U8, 0);
+    CHECK_STATUS(pxc_convert_invert(&v, 0, m, &out), PXC_STATUS_INVALID_ARGUMENT);
+    CHECK(out == NULL);
+    CHECK_OK(pxc_metadata_photometric(m, &p));
+    CHECK(p == PXC_PHOTOMETRIC_ADOBE_INVERTED_CMYK);
+    /* Set by hand, checked, and removed as an item. */
+    CHECK_STATUS(pxc_metadata_set_photometric(m, 3), PXC_STATUS_INVALID_ARGUMENT);
+    CHECK_MSG_CONTAINS("photometric 3 is not a pxc_photometric value");
+    CHECK_OK(pxc_metadata_set_photometric(m, PXC_PHOTOMETRIC_WHITE_IS_ZERO));
+    CHECK_OK(pxc_metadata_photometric(m, &p));
+    CHECK(p == PXC_PHOTOMETRIC_WHITE_IS_ZERO);
+    CHECK_OK(pxc_metadata_remove(m, PXC_METADATA_ITEM_PHOTOMETRIC));
+    CHECK_OK(pxc_metadata_has(m, PXC_METADATA_ITEM_PHOTOMETRIC, &has));
+    CHECK(!has);
+    pxc_encode_options_free(opts);
+    pxc_metadata_free(m);
+}
+
 int main(void) {
     test_cast();
     test_narrow();
     test_scale();
     test_layout();
     test_refusal_names_c_functions();
+    test_invert();
     return finish("test_convert");
 }

@@ -395,7 +395,7 @@ static void test_edits_and_errors(void) {
     CHECK_STATUS(pxc_last_encode_dropped_count(NULL), PXC_STATUS_NULL_ARGUMENT);
     pxc_metadata_free(NULL);
     /* Bad values. */
-    CHECK_STATUS(pxc_metadata_has(m, 6, &has), PXC_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pxc_metadata_has(m, 7, &has), PXC_STATUS_INVALID_ARGUMENT); /* 6 is PHOTOMETRIC */
     CHECK_STATUS(pxc_metadata_set_orientation(m, 9), PXC_STATUS_INVALID_ARGUMENT);
     CHECK_MSG_CONTAINS("orientation 9 is not an EXIF orientation (1..=8)");
     CHECK_STATUS(pxc_metadata_set_resolution(m, 0.0, 72.0, PXC_RESOLUTION_UNIT_INCH), PXC_STATUS_INVALID_ARGUMENT);

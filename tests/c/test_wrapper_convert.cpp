@@ -32,5 +32,30 @@ int main() {
     pixcodec::Image rgb = pixcodec::convert::layout(n8.view(), PXC_LAYOUT_RGB);
     const std::uint8_t rgb_want[6] = {7, 7, 7, 200, 200, 200};
     CHECK(rgb.layout() == PXC_LAYOUT_RGB && std::memcmp(rgb.data(), rgb_want, 6) == 0);
+    // invert: a negative of the colour channels; apply_invert flips the metadata's convention,
+    // so plain CMYK then goes to JPEG (an Adobe-marked format) without a report.
+    const std::uint8_t cmyk[4] = {0, 10, 20, 255};
+    pxc_image_view cv = pixcodec::view(cmyk, 1, 1, PXC_LAYOUT_CMYK, PXC_SAMPLE_U8);
+    pixcodec::Image neg = pixcodec::convert::invert(cv);
+    const std::uint8_t neg_want[4] = {255, 245, 235, 0};
+    CHECK(std::memcmp(neg.data(), neg_want, 4) == 0);
+    pixcodec::Metadata m;
+    CHECK(m.photometric() == PXC_PHOTOMETRIC_PLAIN);
+    pixcodec::Image adobe = pixcodec::convert::apply_invert(cv, m);
+    CHECK(std::memcmp(adobe.data(), neg_want, 4) == 0);
+    CHECK(m.photometric() == PXC_PHOTOMETRIC_ADOBE_INVERTED_CMYK);
+    pixcodec::EncodeOptions opts;
+    opts.metadata(m);
+    auto reg = pixcodec::Registry::default_registry();
+    reg.encode(adobe.view(), "jpeg", &opts);
+    std::size_t dropped = 1;
+    CHECK(pxc_last_encode_dropped_count(&dropped) == PXC_STATUS_OK && dropped == 0);
+    try {
+        const float f[1] = {0.5f};
+        pixcodec::convert::invert(pixcodec::view(f, 1, 1, PXC_LAYOUT_GRAY, PXC_SAMPLE_F32));
+        CHECK(false);
+    } catch (const pixcodec::Error &e) {
+        CHECK(e.status() == PXC_STATUS_UNSUPPORTED);
+    }
     return finish("test_wrapper_convert");
 }

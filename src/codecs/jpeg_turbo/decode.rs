@@ -120,7 +120,7 @@ impl<'a> JpegTurboDecoder<'a> {
         if precision < width_bits {
             info.significant_bits = Some(precision as u8);
         }
-        info.metadata = super::metadata::read(&dec);
+        info.metadata = super::metadata::read(&dec, layout);
         Ok(JpegTurboDecoder {
             dec,
             info,

@@ -10,7 +10,7 @@ use turbojpeg::raw;
 
 use super::handle::Decompressor;
 use crate::format::Layout;
-use crate::metadata::{exif, whole, Metadata, MetadataItem, MetadataNote, Resolution, ResolutionUnit};
+use crate::metadata::{exif, whole, Metadata, MetadataItem, MetadataNote, Photometric, Resolution, ResolutionUnit};
 
 const EXIF_ID: &[u8] = b"Exif\0\0";
 const XMP_ID: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
@@ -76,10 +76,14 @@ fn icc(data: &[u8]) -> Option<Result<Vec<u8>, String>> {
     Some(Ok(profile))
 }
 
-/// Metadata of the JPEG whose header `dec` has read.
-pub(super) fn read(dec: &Decompressor<'_>) -> Metadata {
+/// Metadata of the JPEG whose header `dec` has read, its samples being of `layout`: a CMYK
+/// file with an Adobe APP14 marker is [`Photometric::AdobeInvertedCmyk`].
+pub(super) fn read(dec: &Decompressor<'_>, layout: Layout) -> Metadata {
     let data = dec.data();
     let mut m = Metadata::default();
+    if layout == Layout::Cmyk && has_adobe_marker(data) {
+        m.photometric = Some(Photometric::AdobeInvertedCmyk);
+    }
     match icc(data) {
         Some(Ok(p)) => m.icc_profile = Some(p),
         Some(Err(why)) => m.unreadable.push(format!("icc_profile: {why}")),
@@ -110,6 +114,35 @@ pub(super) fn read(dec: &Decompressor<'_>) -> Metadata {
         }
     }
     m
+}
+
+/// The photometric convention of a JPEG: libjpeg-turbo writes every CMYK file (CMYK or YCCK)
+/// with an Adobe APP14 marker, which readers (Photoshop, Pillow's `CMYK;I`) take as Adobe's
+/// inverted CMYK. So CMYK samples marked [`Photometric::AdobeInvertedCmyk`] keep their
+/// meaning, plain CMYK samples do not (the note says so), and JPEG cannot state white-is-zero.
+fn photometric_fit(m: &Metadata, layout: Layout) -> Option<MetadataNote> {
+    if let Some(n) = m.photometric_mismatch(layout) {
+        return Some(n);
+    }
+    match (layout, m.photometric) {
+        (Layout::Cmyk, None) => Some(MetadataNote::new(
+            MetadataItem::Photometric,
+            format!(
+                "jpeg-turbo writes CMYK with an Adobe APP14 marker, which readers take as {} (0 = full ink), so \
+                 these plain CMYK samples would show inverted; convert with {} to keep the picture",
+                Photometric::AdobeInvertedCmyk,
+                crate::convert::Remedy::Invert.text(crate::convert::Surface::Rust)
+            ),
+        )),
+        (Layout::Cmyk, Some(_)) => None,
+        _ => m.photometric_dropped("jpeg-turbo"),
+    }
+}
+
+/// True when the JPEG holds an Adobe APP14 marker (`Adobe` followed by version, flags and the
+/// colour transform).
+fn has_adobe_marker(data: &[u8]) -> bool {
+    segments(data).any(|(m, s)| m == 0xEE && s.len() >= 12 && s.starts_with(b"Adobe"))
 }
 
 /// JFIF (units, x, y) for a resolution, with a note when rounded.
@@ -149,6 +182,7 @@ fn jfif(r: &Resolution) -> Result<(u8, u16, u16, Option<String>), String> {
 pub(super) fn fit(m: &Metadata, layout: Layout) -> Vec<MetadataNote> {
     let mut notes = m.empty_items();
     notes.extend(m.npy_facts_dropped("jpeg-turbo"));
+    notes.extend(photometric_fit(m, layout));
     let (e, n) = exif::for_write(m);
     notes.extend(n);
     if e.is_some_and(|e| e.len() > SEGMENT - EXIF_ID.len()) {

@@ -12,8 +12,13 @@
 //! - CMYK: the samples are returned as stored, exactly as libjpeg-turbo reports them. YCCK is
 //!   converted back to the CMYK values it was made from. Files written by Adobe applications
 //!   (with an Adobe APP14 marker) conventionally store *inverted* CMYK (0 = full ink); this
-//!   decoder does not invert them, so such files give `255 - ink`. Files written by this
-//!   encoder (and by libjpeg) store the values given, so a round trip keeps their meaning.
+//!   decoder does not invert them, so such files give `255 - ink`, and says so: a CMYK file
+//!   with an Adobe APP14 marker sets `Metadata::photometric` to `AdobeInvertedCmyk`
+//!   (`convert::apply_invert` turns the samples into plain ink amounts). The encoder stores
+//!   the values given, and libjpeg-turbo marks every CMYK file it writes with an Adobe APP14
+//!   marker: CMYK samples carrying `AdobeInvertedCmyk` keep their meaning, while plain CMYK
+//!   samples (no photometric) are reported in `EncodeReport::metadata_dropped`, since readers
+//!   would show them inverted (and `MetadataPolicy::Strict` / `require_exact` refuse them).
 //! - Strict: any libjpeg warning is an error (`TJPARAM_STOPONWARNING`). A truncated file
 //!   ("premature end of JPEG file") or corrupt entropy-coded data is an
 //!   [`Error::Decode`](crate::Error::Decode), never a partially grey image.

@@ -116,9 +116,10 @@ impl Codec for NpyCodec {
         let mut notes: Vec<MetadataNote> = metadata
             .items()
             .into_iter()
-            .filter(|i| !i.is_npy())
+            .filter(|i| !i.is_npy() && *i != MetadataItem::Photometric)
             .map(|i| MetadataNote::new(i, "npy cannot store metadata"))
             .collect();
+        notes.extend(metadata.photometric_dropped("npy"));
         let facts = metadata.npy;
         if facts.channel_axis && format.channels() != 1 {
             notes.push(MetadataNote::new(

@@ -8,6 +8,7 @@ use std::io::Write;
 
 use super::encode::write_chunk;
 use crate::error::{Error, Result};
+use crate::format::Layout;
 use crate::metadata::{exif, whole, Metadata, MetadataItem, MetadataNote, Resolution, ResolutionUnit, TextEntry};
 
 /// The `iTXt` keyword of an XMP packet.
@@ -122,10 +123,11 @@ fn phys(r: &Resolution) -> std::result::Result<([u32; 2], u8, Option<String>), S
     Ok(([a as u32, b as u32], unit, Some(note)))
 }
 
-/// What of `m` a PNG cannot hold as given.
-pub(super) fn fit(m: &Metadata) -> Vec<MetadataNote> {
+/// What of `m` a PNG of `layout` cannot hold as given (PNG has no inverted conventions).
+pub(super) fn fit(m: &Metadata, layout: Layout) -> Vec<MetadataNote> {
     let mut notes = m.empty_items();
     notes.extend(m.npy_facts_dropped("png"));
+    notes.extend(m.photometric_mismatch(layout).or_else(|| m.photometric_dropped("png")));
     if let (_, Some(n)) = exif::for_write(m) {
         notes.push(n);
     }

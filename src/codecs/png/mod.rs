@@ -192,8 +192,8 @@ impl Codec for PngCodec {
         Ok(Box::new(encode::PngEncoder::default()))
     }
 
-    fn metadata_fit(&self, metadata: &Metadata, _format: crate::format::PixelFormat) -> Vec<MetadataNote> {
-        metadata::fit(metadata)
+    fn metadata_fit(&self, metadata: &Metadata, format: crate::format::PixelFormat) -> Vec<MetadataNote> {
+        metadata::fit(metadata, format.layout)
     }
 
     fn reusable_encoder(&self) -> bool {

@@ -23,8 +23,11 @@
 //!   `ImageInfo::significant_bits` reports the stored width. pixcodec reads these pages itself
 //!   (`decode/packed.rs`); the `tiff` crate only reads 1..=7-bit CCITT Group 4 pages.
 //! - **WhiteIsZero** (`PhotometricInterpretation` 0) unsigned gray decodes to `Gray`
-//!   holding the **stored** samples, exactly as written in the file (0 means white); the
-//!   inversion is left to the caller. WhiteIsZero with signed, float or alpha samples is
+//!   holding the **stored** samples, exactly as written in the file (0 means white), with
+//!   `Metadata::photometric` = `WhiteIsZero` saying so; the inversion is left to the caller
+//!   (`convert::apply_invert`). The encoder writes PhotometricInterpretation 0 for unsigned
+//!   gray pages when the metadata says `WhiteIsZero` (other cases, and Adobe's inverted CMYK,
+//!   are reported by `metadata_fit`). WhiteIsZero with signed, float or alpha samples is
 //!   unsupported (the `tiff` crate would change those values in a way that cannot be undone).
 //! - Unsupported (`Error::Unsupported` naming what): integer depths 33..=63,
 //!   packed depths with JPEG or CCITT compression, palettes other than one unsigned 1..16-bit
@@ -209,8 +212,8 @@ impl Codec for TiffCodec {
         Ok(Box::new(encode::TiffEncoder::default()))
     }
 
-    fn metadata_fit(&self, metadata: &Metadata, _format: PixelFormat) -> Vec<MetadataNote> {
-        encode::metadata::fit(metadata)
+    fn metadata_fit(&self, metadata: &Metadata, format: PixelFormat) -> Vec<MetadataNote> {
+        encode::metadata::fit(metadata, format)
     }
 
     fn reusable_encoder(&self) -> bool {

@@ -25,6 +25,7 @@ use crate::format::PixelFormat;
 use crate::image::ImageMut;
 use crate::info::ImageInfo;
 use crate::limits::Limits;
+use crate::metadata::Photometric;
 use ifd::{classify, count_pages};
 use metadata::read as metadata;
 pub(super) use metadata::TEXT_TAGS;
@@ -67,6 +68,11 @@ pub(super) struct TiffDecoder<'a> {
 }
 
 impl Page {
+    /// The page's photometric convention when it is not the layout's plain one.
+    fn photometric(&self) -> Option<Photometric> {
+        self.white_is_zero.then_some(Photometric::WhiteIsZero)
+    }
+
     /// The stored bit depth when narrower than the output sample type.
     fn significant_bits(&self) -> Option<u8> {
         (u32::from(self.bits) < self.format.sample.bits()).then_some(self.bits)
@@ -113,6 +119,7 @@ impl<'a> TiffDecoder<'a> {
         info.lossy_source = page.lossy;
         info.significant_bits = page.significant_bits();
         info.metadata = metadata(&mut dec, bytes);
+        info.metadata.photometric = page.photometric();
         let mut d = TiffDecoder {
             dec,
             bytes,
@@ -134,6 +141,7 @@ impl TiffDecoder<'_> {
         self.info.lossy_source = p.lossy;
         self.info.significant_bits = p.significant_bits();
         self.info.metadata = metadata(&mut self.dec, self.bytes);
+        self.info.metadata.photometric = p.photometric();
     }
 
     /// Reads the whole page in the crate's layout into `buf` (planes one after another,

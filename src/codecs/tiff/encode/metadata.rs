@@ -8,7 +8,8 @@
 
 use super::super::decode::TEXT_TAGS;
 use super::ifd::Ifd;
-use crate::metadata::{exif, Metadata, MetadataItem, MetadataNote, Resolution, ResolutionUnit};
+use crate::format::{Layout, PixelFormat};
+use crate::metadata::{exif, Metadata, MetadataItem, MetadataNote, Photometric, Resolution, ResolutionUnit};
 
 const BYTE: u16 = 1;
 const ASCII: u16 = 2;
@@ -52,10 +53,34 @@ fn text_tag(keyword: &str) -> Option<u16> {
     TEXT_TAGS.iter().find(|(_, k)| *k == keyword).map(|(t, _)| *t)
 }
 
-/// What of `m` a TIFF cannot hold as given.
-pub(in crate::codecs::tiff) fn fit(m: &Metadata) -> Vec<MetadataNote> {
+/// What of `m` a TIFF page of `format` cannot hold as given. Of the photometric conventions,
+/// TIFF states white-is-zero (PhotometricInterpretation 0), written for unsigned gray pages
+/// without alpha (pixcodec reads no other WhiteIsZero page back); it has no inverted CMYK.
+pub(in crate::codecs::tiff) fn fit(m: &Metadata, format: PixelFormat) -> Vec<MetadataNote> {
     let mut notes = m.empty_items();
     notes.extend(m.npy_facts_dropped("tiff"));
+    if let Some(n) = m.photometric_mismatch(format.layout) {
+        notes.push(n);
+    } else if m.photometric == Some(Photometric::WhiteIsZero) {
+        let why = match (format.layout, format.sample) {
+            (Layout::GrayAlpha, _) => Some("with alpha"),
+            (_, s) if s.is_float() => Some("with float samples"),
+            (_, s) if s.is_signed_int() => Some("with signed samples"),
+            _ => None,
+        };
+        if let Some(why) = why {
+            notes.push(MetadataNote::new(
+                MetadataItem::Photometric,
+                format!(
+                    "tiff writes white-is-zero for unsigned gray samples without alpha, not {why} (pixcodec reads no \
+                     other white-is-zero page back), so the picture would show inverted; convert with {} to keep the picture",
+                    crate::convert::Remedy::Invert.text(crate::convert::Surface::Rust)
+                ),
+            ));
+        }
+    } else {
+        notes.extend(m.photometric_dropped("tiff"));
+    }
     if let Some(Err(why)) = exif_ifd(m) {
         let kept = if exif::effective_orientation(m).is_some() {
             " (the orientation is kept as tag 274)"

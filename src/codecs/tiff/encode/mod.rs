@@ -30,6 +30,7 @@ use crate::codec::Encoder;
 use crate::error::{Error, Result};
 use crate::format::Layout;
 use crate::image::ImageRef;
+use crate::metadata::Photometric;
 use crate::options::ResolvedOptions;
 use crate::sample::SampleType;
 use ifd::{Ifd, Out};
@@ -122,6 +123,10 @@ struct Settings {
     parallel: bool,
     /// The `significant_bits` option when it asks for packed samples (narrower than the type).
     packed_bits: Option<u32>,
+    /// The metadata says [`Photometric::WhiteIsZero`]: unsigned gray pages are written with
+    /// PhotometricInterpretation 0 (every page, as the CLI's conversions use the first page's
+    /// metadata for all).
+    white_is_zero: bool,
 }
 
 fn enc_err(e: impl std::fmt::Display) -> Error {
@@ -188,6 +193,9 @@ impl Encoder for TiffEncoder {
             predictor,
             parallel: options.bool("parallel")?,
             packed_bits,
+            white_is_zero: options
+                .metadata()
+                .is_some_and(|m| m.photometric == Some(Photometric::WhiteIsZero)),
         };
         let call = crate::parallel::Call::begin();
 
@@ -278,6 +286,9 @@ fn write_page(
     }
 
     let photometric: u16 = match format.layout {
+        // WhiteIsZero only where pixcodec (and the tiff crate) read it back: unsigned gray
+        // without alpha (metadata::fit reports the other cases).
+        Layout::Gray if s.white_is_zero && !format.sample.is_float() && !format.sample.is_signed_int() => 0,
         Layout::Gray | Layout::GrayAlpha => 1,
         Layout::Rgb | Layout::Rgba => 2,
         Layout::Cmyk => 5,
