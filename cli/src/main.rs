@@ -91,7 +91,20 @@ impl Failure {
     }
 }
 
+/// Lets a closed output pipe (`pixcodec info f.png | head -1`) end the program quietly, as
+/// other Unix tools end, instead of `println!` panicking on the broken pipe: Rust programs
+/// start with SIGPIPE ignored, so the default action is restored first.
+#[cfg(unix)]
+fn quiet_on_closed_pipe() {
+    // SAFETY: runs first in `main`, before any other thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Info(a) => info::run(a),
