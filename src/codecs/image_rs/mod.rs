@@ -429,6 +429,33 @@ impl Codec for ImageRsCodec {
         })
     }
 
+    /// GIF writes each frame's timing and the loop count ([`encode::gif_fit`]); the other
+    /// formats write no metadata (the default).
+    fn metadata_fit(
+        &self,
+        metadata: &crate::metadata::Metadata,
+        format: crate::PixelFormat,
+    ) -> Vec<crate::metadata::MetadataNote> {
+        match self.row.format {
+            ImageRsFormat::Gif => encode::gif_fit(self.row.name, metadata),
+            _ => {
+                let mut notes = metadata.drop_all(&format!("{} cannot store metadata", self.row.name));
+                notes.retain(|n| {
+                    !matches!(
+                        n.item,
+                        crate::metadata::MetadataItem::Photometric
+                            | crate::metadata::MetadataItem::FrameTiming
+                            | crate::metadata::MetadataItem::LoopCount
+                    )
+                });
+                notes.extend(metadata.photometric_dropped(self.row.name));
+                notes.extend(metadata.timing_dropped(self.row.name));
+                let _ = format;
+                notes
+            }
+        }
+    }
+
     fn encoder(&self) -> Result<Box<dyn Encoder>> {
         let writer = self.row.encode.as_ref().ok_or_else(|| {
             Error::Unsupported(format!(
