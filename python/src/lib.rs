@@ -668,7 +668,8 @@ fn probe(
             Ok(dec.info().clone())
         };
         let info = if let Some(path) = as_path(data_or_path)? {
-            py.detach(|| later(Registry::global().decoder_for_path(&path, &opts)?)).py()?
+            py.detach(|| later(Registry::global().decoder_for_path(&path, &opts)?))
+                .py()?
         } else {
             let input = Input::get(data_or_path, &opts.limits)?;
             let bytes = input.slice();
