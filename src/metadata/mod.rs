@@ -1,5 +1,6 @@
 //! Metadata carried beside the pixels: the [`Metadata`] model (ICC profile, EXIF and its
-//! orientation, XMP, resolution, text entries, the array facts of a `.npy` source), how an
+//! orientation, XMP, resolution, text entries, the array facts of a `.npy` source, the
+//! photometric convention, an animation frame's timing and the loop count), how an
 //! encode treats it ([`MetadataPolicy`]) and what an encode reports about items it could not
 //! keep ([`MetadataNote`]).
 //!

@@ -429,7 +429,7 @@ impl Codec for ImageRsCodec {
         })
     }
 
-    /// GIF writes each frame's timing and the loop count ([`encode::gif_fit`]); the other
+    /// GIF writes each frame's timing and the loop count (`encode::gif_fit`); the other
     /// formats write no metadata (the default).
     fn metadata_fit(
         &self,
