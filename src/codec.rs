@@ -9,7 +9,7 @@ use crate::format::{Layout, PixelFormat};
 use crate::image::{ImageMut, ImageRef};
 use crate::info::ImageInfo;
 use crate::limits::Limits;
-use crate::metadata::{Metadata, MetadataNote};
+use crate::metadata::{Metadata, MetadataItem, MetadataNote};
 use crate::options::{OptionSpec, ResolvedOptions};
 use crate::sample::SampleType;
 
@@ -363,7 +363,9 @@ pub trait Codec: Send + Sync {
     /// listed here. The registry asks with empty metadata too when none is given, so that a
     /// format stating a convention by itself (a CMYK JPEG's Adobe marker) is reported. The
     /// default, for codecs that write no metadata, drops every item (the photometric
-    /// convention with [`Metadata::photometric_dropped`]).
+    /// convention with [`Metadata::photometric_dropped`], the animation timing with
+    /// [`Metadata::timing_dropped`]). The registry asks again with each later page's
+    /// [`EncodeOptions::frame_timings`](crate::EncodeOptions::frame_timings) entry alone.
     fn metadata_fit(&self, metadata: &Metadata, format: PixelFormat) -> Vec<MetadataNote> {
         let _ = format;
         if metadata.is_empty() {
@@ -371,8 +373,14 @@ pub trait Codec: Send + Sync {
         }
         let name = &self.descriptor().name;
         let mut notes = metadata.drop_all(&format!("{name} cannot store metadata"));
-        notes.retain(|n| n.item != crate::metadata::MetadataItem::Photometric);
+        notes.retain(|n| {
+            !matches!(
+                n.item,
+                MetadataItem::Photometric | MetadataItem::FrameTiming | MetadataItem::LoopCount
+            )
+        });
         notes.extend(metadata.photometric_dropped(name));
+        notes.extend(metadata.timing_dropped(name));
         notes
     }
 }

@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::metadata::{Metadata, MetadataPolicy};
+use crate::metadata::{FrameTiming, Metadata, MetadataPolicy};
 
 /// The type and valid range of an option.
 #[derive(Debug, Clone, PartialEq)]
@@ -242,6 +242,14 @@ pub struct EncodeOptions {
     /// What to do with [`EncodeOptions::metadata`]: keep what fits (default), fail when
     /// anything would be dropped, or write none.
     pub metadata_policy: MetadataPolicy,
+    /// Each page's animation timing, in page order, when the pages of one encode carry their
+    /// own (the frames of a GIF or WebP animation, as each page's
+    /// [`Metadata::frame`](crate::Metadata::frame) holds it); the first entry takes the place
+    /// of [`EncodeOptions::metadata`]'s `frame`. Empty (default): the first page has
+    /// `metadata.frame`, the others none. Given, it has one entry per page. Animation encoders
+    /// (GIF) write it; the others report it dropped like any metadata item, and
+    /// [`MetadataPolicy::Strip`] writes none.
+    pub frame_timings: Vec<FrameTiming>,
 }
 
 impl EncodeOptions {
@@ -282,6 +290,11 @@ impl EncodeOptions {
     /// Sets the [`MetadataPolicy`].
     pub fn metadata_policy(mut self, policy: MetadataPolicy) -> Self {
         self.metadata_policy = policy;
+        self
+    }
+    /// Sets each page's animation timing ([`EncodeOptions::frame_timings`]).
+    pub fn frame_timings(mut self, timings: Vec<FrameTiming>) -> Self {
+        self.frame_timings = timings;
         self
     }
     /// The metadata an encode writes. Under [`MetadataPolicy::Strip`] no item is written but
@@ -364,6 +377,10 @@ impl EncodeOptions {
             values,
             explicit,
             metadata: self.metadata_to_write(),
+            frame_timings: match self.metadata_policy {
+                MetadataPolicy::Strip => Vec::new(),
+                _ => self.frame_timings.clone(),
+            },
         })
     }
 }
@@ -374,6 +391,7 @@ pub struct ResolvedOptions {
     values: BTreeMap<String, OptionValue>,
     explicit: Vec<String>,
     metadata: Option<Arc<Metadata>>,
+    frame_timings: Vec<FrameTiming>,
 }
 
 impl ResolvedOptions {
@@ -417,6 +435,18 @@ impl ResolvedOptions {
     /// The metadata to write (none when the caller gave none or asked to strip it).
     pub fn metadata(&self) -> Option<&Metadata> {
         self.metadata.as_deref()
+    }
+    /// The animation timing to write for page `page` (0-based): its
+    /// [`EncodeOptions::frame_timings`] entry when those were given, otherwise the metadata's
+    /// `frame` for the first page; `None` when stripped or not given.
+    pub fn frame_timing(&self, page: usize) -> Option<FrameTiming> {
+        if !self.frame_timings.is_empty() {
+            return self.frame_timings.get(page).copied();
+        }
+        match page {
+            0 => self.metadata.as_deref().and_then(|m| m.frame),
+            _ => None,
+        }
     }
     /// All values, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &OptionValue)> {

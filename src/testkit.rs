@@ -455,7 +455,8 @@ fn kit_exif() -> Vec<u8> {
 
 /// The metadata the kit writes: every item (a 600-byte ICC profile, an EXIF block of the shape
 /// TIFF stores with orientation 6, XMP, 100 x 50 per centimetre, a Latin-1 and a language-tagged
-/// text entry), with values each built-in format holds exactly when it holds the item at all.
+/// text entry, a frame of 120 ms disposed to the background, 3 plays), with values each
+/// built-in format holds exactly when it holds the item at all.
 pub fn sample_metadata() -> Metadata {
     let mut icc: Vec<u8> = (0..600u32).map(|i| (i * 7 % 251) as u8).collect();
     icc[..4].copy_from_slice(&600u32.to_be_bytes());
@@ -477,6 +478,11 @@ pub fn sample_metadata() -> Metadata {
                 language: Some("fr".into()),
             },
         ],
+        frame: Some(crate::metadata::FrameTiming {
+            delay_ms: 120,
+            disposal: crate::metadata::Disposal::Background,
+        }),
+        loop_count: Some(3),
         ..Metadata::default()
     }
 }

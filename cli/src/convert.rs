@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use pixcodec::{DecodeOptions, EncodeOptions, EncodeReport, Image, ImageRef, Registry};
+use pixcodec::{DecodeOptions, EncodeOptions, EncodeReport, Image, ImageInfo, ImageRef, Registry};
 use rayon::prelude::*;
 
 use crate::conversions::{Applied, Conversions};
@@ -131,9 +131,17 @@ fn convert_one(
         f.message = format!("{} -> {}: {}", input.display(), output.display(), f.message);
         f
     };
-    let (info, pages) = reg
-        .read_pages_with_info(input, &DecodeOptions::new())
-        .map_err(|e| context(e.into()))?;
+    let (infos, pages): (Vec<ImageInfo>, Vec<Image>) = reg
+        .read_pages_with_infos(input, &DecodeOptions::new())
+        .map_err(|e| context(e.into()))?
+        .into_iter()
+        .unzip();
+    let info = infos[0].clone();
+    // Each chosen page's animation timing (GIF, WebP frames), for encoders that write it.
+    let timings: Option<Vec<_>> = match args.page {
+        Some(k) => infos.get(k).map(|i| i.metadata.frame.into_iter().collect()),
+        None => infos.iter().map(|i| i.metadata.frame).collect(),
+    };
     let chosen: Vec<&Image> = match args.page {
         Some(k) => vec![pages.get(k).ok_or_else(|| {
             context(Failure::msg(format!(
@@ -160,7 +168,7 @@ fn convert_one(
     } else {
         converted.iter().map(|p| p.as_ref()).collect()
     };
-    let opts = &opts.clone().metadata(meta);
+    let opts = &opts.clone().metadata(meta).frame_timings(timings.unwrap_or_default());
     let bits = Carry::new(
         reg,
         target,

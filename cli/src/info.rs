@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use pixcodec::metadata::icc;
+use pixcodec::metadata::{icc, FrameTiming};
 use pixcodec::{DecodeOptions, ImageInfo, PixelFormat, Registry, Resolution, ResolutionUnit};
 use serde_json::json;
 
@@ -25,12 +25,13 @@ pub struct Args {
 /// Pages listed at most (headers only; no pixels are decoded).
 const MAX_PAGES_LISTED: u32 = 10_000;
 
-/// One page's header: size and pixel format.
+/// One page's header: size, pixel format and animation timing.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Page {
     width: u32,
     height: u32,
     format: PixelFormat,
+    frame: Option<FrameTiming>,
 }
 
 /// Every page's header, read by stepping the decoder without decoding pixels; `None` when a
@@ -40,6 +41,7 @@ fn pages(reg: &Registry, path: &Path, info: &ImageInfo) -> Option<Vec<Page>> {
         width: info.width,
         height: info.height,
         format: info.format,
+        frame: info.metadata.frame,
     };
     if info.pages <= 1 {
         return Some(vec![first]);
@@ -52,9 +54,30 @@ fn pages(reg: &Registry, path: &Path, info: &ImageInfo) -> Option<Vec<Page>> {
             width: i.width,
             height: i.height,
             format: i.format,
+            frame: i.metadata.frame,
         });
     }
     Some(v)
+}
+
+/// Runs of pages of equal timing as text: `0: 100 ms keep; 1-2: 70 ms background`.
+fn frames_text(pages: &[Page]) -> String {
+    let mut runs: Vec<String> = Vec::new();
+    let mut start = 0;
+    for i in 1..=pages.len() {
+        if i == pages.len() || pages[i].frame != pages[start].frame {
+            let range = if i - 1 == start {
+                start.to_string()
+            } else {
+                format!("{start}-{}", i - 1)
+            };
+            if let Some(t) = pages[start].frame {
+                runs.push(format!("{range}: {} ms {}", t.delay_ms, t.disposal));
+            }
+            start = i;
+        }
+    }
+    runs.join("; ")
 }
 
 /// Runs of equal pages as text: `0-4: 64x64 Gray U32; 5: 32x32 Gray U8`.
@@ -62,7 +85,8 @@ fn pages_text(pages: &[Page]) -> String {
     let mut runs: Vec<String> = Vec::new();
     let mut start = 0;
     for i in 1..=pages.len() {
-        if i == pages.len() || pages[i] != pages[start] {
+        let shape = |p: &Page| (p.width, p.height, p.format);
+        if i == pages.len() || shape(&pages[i]) != shape(&pages[start]) {
             let p = pages[start];
             let range = if i - 1 == start {
                 start.to_string()
@@ -138,6 +162,8 @@ pub fn info_json(info: &ImageInfo) -> serde_json::Value {
         "dpi": m.dpi().map(|(x, y)| json!([x, y])),
         "orientation": m.orientation.map(|o| json!({"value": o, "meaning": orientation_text(o)})),
         "photometric": m.photometric.map(|p| p.to_string()),
+        "frame": m.frame.map(|t| json!({"delay_ms": t.delay_ms, "disposal": t.disposal.to_string()})),
+        "loop_count": m.loop_count,
         "exif_bytes": m.exif.as_ref().map(Vec::len),
         "xmp_bytes": m.xmp.as_ref().map(Vec::len),
         "text_keys": m.text_keys(),
@@ -176,6 +202,20 @@ fn detail_lines(info: &ImageInfo, pages: Option<&[Page]>) -> Vec<String> {
             "photometric: {p} (samples as stored; --invert gives the plain convention)"
         ));
     }
+    if let Some(n) = m.loop_count {
+        v.push(match n {
+            0 => "loop: forever".to_string(),
+            n => format!("loop: {n} play{}", if n == 1 { "" } else { "s" }),
+        });
+    }
+    match pages.filter(|p| p.len() > 1 && p.iter().all(|p| p.frame.is_some())) {
+        Some(p) => v.push(format!("frames {}", frames_text(p))),
+        None => {
+            if let Some(t) = m.frame {
+                v.push(format!("frame: {} ms, disposal {}", t.delay_ms, t.disposal));
+            }
+        }
+    }
     if let Some(e) = &m.exif {
         v.push(format!("exif: {} bytes", e.len()));
     }
@@ -213,9 +253,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
                     v["page_list"] = match &page_list {
                         Some(p) => p
                             .iter()
-                            .map(
-                                |p| json!({"width": p.width, "height": p.height, "pixel_format": p.format.to_string()}),
-                            )
+                            .map(|p| {
+                                let mut j =
+                                    json!({"width": p.width, "height": p.height, "pixel_format": p.format.to_string()});
+                                if let Some(t) = p.frame {
+                                    j["delay_ms"] = json!(t.delay_ms);
+                                    j["disposal"] = json!(t.disposal.to_string());
+                                }
+                                j
+                            })
                             .collect(),
                         None => serde_json::Value::Null,
                     };
@@ -303,6 +349,7 @@ mod tests {
             width: 4,
             height: 2,
             format: PixelFormat::new(Layout::Gray, SampleType::U16),
+            frame: None,
         };
         let b = Page { width: 2, ..a };
         assert_eq!(

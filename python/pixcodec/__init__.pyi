@@ -115,7 +115,9 @@ def imread(
     page: int = 0,
     limits: Limits | None = None,
 ) -> np.ndarray: ...
-def probe(data_or_path: PathLike | BytesLike, *, codec: str | None = None, limits: Limits | None = None) -> ImageInfo: ...
+def probe(
+    data_or_path: PathLike | BytesLike, *, codec: str | None = None, page: int = 0, limits: Limits | None = None
+) -> ImageInfo: ...
 def encode(
     array: npt.ArrayLike,
     format: str,

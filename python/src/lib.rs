@@ -590,8 +590,12 @@ struct ImageInfo {
     /// ``npy_page_axis``, ``npy_bool`` (True: an axis of length 1 or the bool dtype, which
     /// only npy writes back), ``photometric`` (``"white-is-zero"`` for a TIFF WhiteIsZero gray
     /// page, ``"adobe-inverted-cmyk"`` for a CMYK JPEG with an Adobe marker: the samples are
-    /// as stored, inverted); absent items are missing from the dict. The encode functions
-    /// take the same dict as ``metadata=``.
+    /// as stored, inverted), the page's animation timing ``frame_delay_ms`` (int) and
+    /// ``frame_disposal`` (``"keep"``, ``"background"``, ``"previous"``) and, on the first
+    /// page, ``loop_count`` (total plays, 0 forever; absent for a GIF without a NETSCAPE2.0
+    /// extension, played once); absent items are missing from the dict. The encode functions
+    /// take the same dict as ``metadata=``, with ``frame_delay_ms`` and ``frame_disposal``
+    /// also as lists, one entry per page of ``encode_pages``.
     metadata: Py<PyDict>,
     /// Set when a file's extension disagrees with its content.
     content_note: Option<String>,
@@ -635,19 +639,44 @@ fn info_to_py(py: Python<'_>, i: RsInfo) -> PyResult<ImageInfo> {
     })
 }
 
-/// probe(data_or_path, *, codec=None, limits=None) -> ImageInfo
+/// probe(data_or_path, *, codec=None, page=0, limits=None) -> ImageInfo
 ///
 /// Header facts (size, dtype, layout, pages, codec, lossy source, metadata) without decoding
-/// pixels; takes a path or a bytes-like object.
+/// pixels; takes a path or a bytes-like object. ``page`` picks a later page's facts (its
+/// size, format and metadata, such as an animation frame's timing).
 #[pyfunction]
-#[pyo3(signature = (data_or_path, *, codec=None, limits=None))]
+#[pyo3(signature = (data_or_path, *, codec=None, page=0, limits=None))]
 fn probe(
     py: Python<'_>,
     data_or_path: &Bound<'_, PyAny>,
     codec: Option<String>,
+    page: u32,
     limits: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<ImageInfo> {
     let opts = decode_options(codec, limits)?;
+    if page > 0 {
+        let later = |mut dec: Box<dyn pixcodec::Decoder + '_>| -> pixcodec::Result<RsInfo> {
+            for i in 0..page {
+                if !dec.next_page()? {
+                    return Err(Error::invalid(format!(
+                        "page {page} requested but the file has {} page{}",
+                        i + 1,
+                        if i == 0 { "" } else { "s" }
+                    )));
+                }
+            }
+            Ok(dec.info().clone())
+        };
+        let info = if let Some(path) = as_path(data_or_path)? {
+            py.detach(|| later(Registry::global().decoder_for_path(&path, &opts)?))
+                .py()?
+        } else {
+            let input = Input::get(data_or_path, &opts.limits)?;
+            let bytes = input.slice();
+            py.detach(|| later(Registry::global().decoder(bytes, &opts)?)).py()?
+        };
+        return info_to_py(py, info);
+    }
     let info = if let Some(path) = as_path(data_or_path)? {
         py.detach(|| Registry::global().probe_path(&path, &opts)).py()?
     } else {
@@ -964,7 +993,9 @@ fn encode_options(
             // Not codec options: the metadata to write and what to do with it.
             if key == "metadata" {
                 let md = v.cast::<PyDict>().map_err(|_| invalid("metadata= expects a dict"))?;
-                o = o.metadata(metadata::from_py(md)?);
+                o = o
+                    .metadata(metadata::from_py(md)?)
+                    .frame_timings(metadata::frame_timings(md)?);
                 continue;
             }
             if key == "metadata_policy" {

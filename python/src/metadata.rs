@@ -5,7 +5,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
-use pixcodec::metadata::Photometric;
+use pixcodec::metadata::{Disposal, FrameTiming, Photometric};
 use pixcodec::{Metadata, MetadataPolicy, Resolution, ResolutionUnit, TextEntry};
 
 fn unit_name(u: ResolutionUnit) -> &'static str {
@@ -21,8 +21,9 @@ fn unit_name(u: ResolutionUnit) -> &'static str {
 /// (int), `dpi` ((x, y)), `resolution` ((x, y, unit) with unit `none|inch|cm|m`), `text`
 /// (list of (keyword, value, language or None)), `unreadable` (list of str), and the `.npy`
 /// array facts `npy_channel_axis`, `npy_page_axis`, `npy_bool` (True when set), `photometric`
-/// (`"white-is-zero"` or `"adobe-inverted-cmyk"`: the samples are stored inverted); absent
-/// items are missing.
+/// (`"white-is-zero"` or `"adobe-inverted-cmyk"`: the samples are stored inverted), the page's
+/// animation timing `frame_delay_ms` (int) and `frame_disposal` (`"keep"`, `"background"`,
+/// `"previous"`), `loop_count` (total plays, 0 forever; first page); absent items are missing.
 pub(crate) fn to_py<'py>(py: Python<'py>, m: &Metadata) -> PyResult<Bound<'py, PyDict>> {
     let md = PyDict::new(py);
     if let Some(icc) = &m.icc_profile {
@@ -57,6 +58,13 @@ pub(crate) fn to_py<'py>(py: Python<'py>, m: &Metadata) -> PyResult<Bound<'py, P
     if let Some(p) = m.photometric {
         md.set_item("photometric", p.to_string())?;
     }
+    if let Some(t) = m.frame {
+        md.set_item("frame_delay_ms", t.delay_ms)?;
+        md.set_item("frame_disposal", t.disposal.to_string())?;
+    }
+    if let Some(n) = m.loop_count {
+        md.set_item("loop_count", n)?;
+    }
     for (key, set) in [
         ("npy_channel_axis", m.npy.channel_axis),
         ("npy_page_axis", m.npy.page_axis),
@@ -70,7 +78,8 @@ pub(crate) fn to_py<'py>(py: Python<'py>, m: &Metadata) -> PyResult<Bound<'py, P
 }
 
 /// Metadata from a dict with the keys of [`to_py`] (`dpi` means a resolution per inch;
-/// `unreadable` is ignored).
+/// `unreadable` is ignored; `frame_delay_ms` and `frame_disposal` given as lists, one entry
+/// per page, are read by [`frame_timings`] instead).
 pub(crate) fn from_py(d: &Bound<'_, PyDict>) -> PyResult<Metadata> {
     let mut m = Metadata::default();
     for (k, v) in d.iter() {
@@ -120,6 +129,10 @@ pub(crate) fn from_py(d: &Bound<'_, PyDict>) -> PyResult<Metadata> {
             "npy_channel_axis" => m.npy.channel_axis = v.extract()?,
             "npy_page_axis" => m.npy.page_axis = v.extract()?,
             "npy_bool" => m.npy.bool_dtype = v.extract()?,
+            "frame_delay_ms" | "frame_disposal" if v.is_instance_of::<PyList>() => {}
+            "frame_delay_ms" => m.frame.get_or_insert_default().delay_ms = v.extract()?,
+            "frame_disposal" => m.frame.get_or_insert_default().disposal = disposal(&v.extract::<String>()?)?,
+            "loop_count" => m.loop_count = v.extract()?,
             "photometric" => {
                 let p: Option<String> = v.extract()?;
                 m.photometric = match p.as_deref() {
@@ -135,7 +148,7 @@ pub(crate) fn from_py(d: &Bound<'_, PyDict>) -> PyResult<Metadata> {
             }
             other => {
                 return Err(super::invalid(format!(
-                "unknown metadata key '{other}': expected icc_profile, exif, xmp, orientation, dpi, resolution, text, npy_channel_axis, npy_page_axis, npy_bool or photometric"
+                "unknown metadata key '{other}': expected icc_profile, exif, xmp, orientation, dpi, resolution, text, npy_channel_axis, npy_page_axis, npy_bool, photometric, frame_delay_ms, frame_disposal or loop_count"
             )))
             }
         }
@@ -147,4 +160,45 @@ pub(crate) fn from_py(d: &Bound<'_, PyDict>) -> PyResult<Metadata> {
 pub(crate) fn policy(s: &str) -> PyResult<MetadataPolicy> {
     MetadataPolicy::parse(s)
         .ok_or_else(|| super::invalid(format!("metadata_policy '{s}': expected keep, strict or strip")))
+}
+
+fn disposal(s: &str) -> PyResult<Disposal> {
+    Disposal::parse(s).ok_or_else(|| {
+        super::invalid(format!(
+            "metadata frame_disposal '{s}': expected keep, background or previous"
+        ))
+    })
+}
+
+/// Each page's animation timing when the dict gives `frame_delay_ms` as a list (one entry per
+/// page; `frame_disposal` a list of the same length, one name for every page, or absent for
+/// keep); empty otherwise.
+pub(crate) fn frame_timings(d: &Bound<'_, PyDict>) -> PyResult<Vec<FrameTiming>> {
+    let Some(delays) = d.get_item("frame_delay_ms")? else {
+        return Ok(Vec::new());
+    };
+    if !delays.is_instance_of::<PyList>() {
+        return Ok(Vec::new());
+    }
+    let delays: Vec<u32> = delays.extract()?;
+    let disposals: Vec<Disposal> = match d.get_item("frame_disposal")? {
+        None => vec![Disposal::Keep; delays.len()],
+        Some(v) if v.is_instance_of::<PyList>() => {
+            let names: Vec<String> = v.extract()?;
+            if names.len() != delays.len() {
+                return Err(super::invalid(format!(
+                    "metadata frame_disposal has {} entries and frame_delay_ms {}",
+                    names.len(),
+                    delays.len()
+                )));
+            }
+            names.iter().map(|n| disposal(n)).collect::<PyResult<_>>()?
+        }
+        Some(v) => vec![disposal(&v.extract::<String>()?)?; delays.len()],
+    };
+    Ok(delays
+        .into_iter()
+        .zip(disposals)
+        .map(|(delay_ms, disposal)| FrameTiming { delay_ms, disposal })
+        .collect())
 }

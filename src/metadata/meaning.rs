@@ -90,6 +90,69 @@ impl Metadata {
     }
 }
 
+impl Metadata {
+    /// The notes for [`Metadata::frame`] and [`Metadata::loop_count`] when `codec` stores
+    /// still images only (PNG, JPEG, TIFF, npy): the pages are written, their timing is not.
+    /// Every still-image codec's [`Codec::metadata_fit`](crate::Codec::metadata_fit) adds them.
+    pub fn timing_dropped(&self, codec: &str) -> Vec<MetadataNote> {
+        let mut notes = Vec::new();
+        if let Some(t) = self.frame {
+            notes.push(MetadataNote::new(
+                MetadataItem::FrameTiming,
+                format!(
+                    "{codec} stores still images, not animation frames: the delay ({} ms) and disposal ({}) are not kept",
+                    t.delay_ms, t.disposal
+                ),
+            ));
+        }
+        if let Some(n) = self.loop_count {
+            notes.push(MetadataNote::new(
+                MetadataItem::LoopCount,
+                format!(
+                    "{codec} stores still images, not animations: the loop count ({}) is not kept",
+                    LoopCount(n)
+                ),
+            ));
+        }
+        notes
+    }
+}
+
+/// A [`Metadata::loop_count`] as text: `forever` for 0, otherwise `n plays`.
+pub(crate) struct LoopCount(pub u32);
+
+impl fmt::Display for LoopCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            0 => f.write_str("forever"),
+            1 => f.write_str("1 play"),
+            n => write!(f, "{n} plays"),
+        }
+    }
+}
+
+impl fmt::Display for Disposal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Disposal::Keep => "keep",
+            Disposal::Background => "background",
+            Disposal::Previous => "previous",
+        })
+    }
+}
+
+impl Disposal {
+    /// Parses `keep`, `background` or `previous` (the [`Display`](fmt::Display) names).
+    pub fn parse(s: &str) -> Option<Disposal> {
+        match s.to_ascii_lowercase().as_str() {
+            "keep" => Some(Disposal::Keep),
+            "background" => Some(Disposal::Background),
+            "previous" => Some(Disposal::Previous),
+            _ => None,
+        }
+    }
+}
+
 /// What happens to a frame's area before the next frame is drawn (GIF disposal method, WebP
 /// dispose flag).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]

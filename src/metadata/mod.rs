@@ -1,5 +1,6 @@
 //! Metadata carried beside the pixels: the [`Metadata`] model (ICC profile, EXIF and its
-//! orientation, XMP, resolution, text entries, the array facts of a `.npy` source), how an
+//! orientation, XMP, resolution, text entries, the array facts of a `.npy` source, the
+//! photometric convention, an animation frame's timing and the loop count), how an
 //! encode treats it ([`MetadataPolicy`]) and what an encode reports about items it could not
 //! keep ([`MetadataNote`]).
 //!
@@ -154,8 +155,10 @@ pub struct Metadata {
     pub photometric: Option<Photometric>,
     /// This page's animation timing (GIF, WebP frames): delay and disposal.
     pub frame: Option<FrameTiming>,
-    /// How many times the animation plays (0: forever), as the first page of a GIF or WebP
-    /// animation stores it; `None` when the file says nothing (GIF: play once).
+    /// How many times the animation plays in total, 0 for forever (WebP's ANIM loop count as
+    /// stored; a GIF NETSCAPE2.0 repeat count n > 0 is n + 1 plays, its 0 is forever). On the
+    /// first page of an animation; `None` when the file says nothing (a GIF without the
+    /// NETSCAPE2.0 extension, which viewers play once).
     pub loop_count: Option<u32>,
 }
 

@@ -228,6 +228,15 @@ impl Registry {
     }
 
     fn pages_opened(mut opened: Opened<'_>, limits: &Limits) -> Result<Vec<Image>> {
+        Self::pages_opened_each(&mut opened, limits, |_| {})
+    }
+
+    /// Every page of `opened`; `next` sees the decoder after each move to a later page.
+    fn pages_opened_each(
+        opened: &mut Opened<'_>,
+        limits: &Limits,
+        mut next: impl FnMut(&dyn Decoder),
+    ) -> Result<Vec<Image>> {
         let mut pages = Vec::new();
         let mut total = 0u64;
         loop {
@@ -235,10 +244,11 @@ impl Registry {
             total = total.saturating_add(limits.check_image(info.width, info.height, info.format)?);
             limits.check_alloc(total)?;
             limits.check_pages(pages.len() as u64 + 1)?;
-            pages.push(Self::decode_opened(&mut opened, limits)?);
+            pages.push(Self::decode_opened(opened, limits)?);
             if !opened.decoder.next_page()? {
                 return Ok(pages);
             }
+            next(opened.decoder.as_ref());
         }
     }
 
@@ -346,6 +356,22 @@ impl Registry {
         let opened = self.open(Input::Path(path.as_ref()), opts)?;
         let info = opened.info();
         Ok((info, Self::pages_opened(opened, &opts.limits)?))
+    }
+
+    /// Reads every page of a file, each with its own header facts: the metadata of each page
+    /// as its decoder reports it (an animation frame's [`Metadata::frame`](crate::Metadata::frame)
+    /// timing, a TIFF page's own tags), where [`Registry::read_pages_with_info`] gives the
+    /// first page's only.
+    pub fn read_pages_with_infos(
+        &self,
+        path: impl AsRef<Path>,
+        opts: &DecodeOptions,
+    ) -> Result<Vec<(ImageInfo, Image)>> {
+        let mut opened = self.open(Input::Path(path.as_ref()), opts)?;
+        let mut infos = vec![opened.info()];
+        let pages = Self::pages_opened_each(&mut opened, &opts.limits, |d| infos.push(d.info().clone()))?;
+        infos.truncate(pages.len());
+        Ok(infos.into_iter().zip(pages).collect())
     }
 
     /// Reads every page of a file into one 3-D volume.

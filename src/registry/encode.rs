@@ -120,10 +120,7 @@ impl Registry {
         // Asked with empty metadata too (none given, or stripped): a format that states a
         // convention by itself (libjpeg-turbo's Adobe marker on CMYK) changes what plain
         // samples mean, and that is reported like a dropped item.
-        let metadata_dropped = match opts.metadata_to_write() {
-            Some(m) => codec.metadata_fit(&m, first.format()),
-            None => codec.metadata_fit(&crate::metadata::Metadata::default(), first.format()),
-        };
+        let metadata_dropped = self.metadata_fit(codec.as_ref(), pages, opts)?;
         if !metadata_dropped.is_empty() && (opts.metadata_policy == MetadataPolicy::Strict || opts.require_exact) {
             let list: Vec<String> = metadata_dropped.iter().map(|n| n.to_string()).collect();
             let policy = |p| crate::convert::Remedy::MetadataPolicy(p).text(crate::convert::Surface::Rust);
@@ -187,6 +184,47 @@ impl Registry {
             verification,
             metadata_dropped,
         })
+    }
+
+    /// What `codec` would not keep of the metadata and of each page's animation timing
+    /// ([`EncodeOptions::frame_timings`]: the first entry in the metadata's place, each later
+    /// one asked alone, a note repeated by several pages listed once).
+    fn metadata_fit(
+        &self,
+        codec: &dyn Codec,
+        pages: &[ImageRef<'_>],
+        opts: &EncodeOptions,
+    ) -> Result<Vec<crate::metadata::MetadataNote>> {
+        use crate::metadata::Metadata;
+        let format = pages[0].format();
+        let timings = match opts.metadata_policy {
+            MetadataPolicy::Strip => &[][..],
+            _ => &opts.frame_timings[..],
+        };
+        if !timings.is_empty() && timings.len() != pages.len() {
+            return Err(Error::invalid(format!(
+                "frame_timings has {} entries for {} pages; give one per page",
+                timings.len(),
+                pages.len()
+            )));
+        }
+        let mut m = opts.metadata_to_write().map(|m| (*m).clone()).unwrap_or_default();
+        if let Some(t) = timings.first() {
+            m.frame = Some(*t);
+        }
+        let mut notes = codec.metadata_fit(&m, format);
+        for (t, p) in timings.iter().zip(pages).skip(1) {
+            let alone = Metadata {
+                frame: Some(*t),
+                ..Metadata::default()
+            };
+            for n in codec.metadata_fit(&alone, p.format()) {
+                if !notes.contains(&n) {
+                    notes.push(n);
+                }
+            }
+        }
+        Ok(notes)
     }
 
     /// Encodes one image to a writer.

@@ -1,5 +1,7 @@
 //! Animations (GIF, animated WebP): every frame a page, the composited canvas a viewer
-//! shows after that frame, pulled in order from the crate's frame iterator.
+//! shows after that frame, pulled in order from the crate's frame iterator. Each page's
+//! metadata carries its frame's timing ([`Metadata::frame`](crate::Metadata::frame)), the
+//! first page's the loop count, as the block walkers of [`scan`] read them.
 
 use std::io::{Seek, SeekFrom};
 
@@ -14,6 +16,7 @@ use crate::format::{Layout, PixelFormat};
 use crate::image::ImageMut;
 use crate::info::ImageInfo;
 use crate::limits::Limits;
+use crate::metadata::FrameTiming;
 use crate::sample::SampleType;
 
 /// Pages of an animation: composited canvases from the crate's frame iterator.
@@ -23,14 +26,26 @@ struct AnimDecoder<'a> {
     page: u32,
     pulled: u32,
     current: Option<image::RgbaImage>,
+    /// Every frame's timing, in page order.
+    timings: Vec<FrameTiming>,
+}
+
+/// What the block walk found about the animation: each frame's timing and the loop count.
+struct Timing {
+    timings: Vec<FrameTiming>,
+    loop_count: Option<u32>,
 }
 
 /// Opens a GIF: full logical screen, Rgba U8, one page per frame.
 pub(super) fn open_gif(mut o: Open<'_>) -> Opened<'_> {
-    let pages = scan::gif_frame_count(&mut o.input, o.row.name, &o.limits)?;
+    let facts = scan::gif_facts(&mut o.input, o.row.name, &o.limits)?;
     o.input.seek(SeekFrom::Start(0))?;
     let d = image::codecs::gif::GifDecoder::new(o.input);
-    open_frames(o.row, d, &o.limits, Some(RGBA8), pages, false)
+    let timing = Timing {
+        timings: facts.timings,
+        loop_count: facts.loop_count,
+    };
+    open_frames(o.row, d, &o.limits, Some(RGBA8), timing, false)
 }
 
 /// Opens a WebP: an animation when its RIFF chunks hold more than one frame, otherwise a
@@ -42,20 +57,24 @@ pub(super) fn open_webp(mut o: Open<'_>) -> Opened<'_> {
     }
     o.input.seek(SeekFrom::Start(0))?;
     let d = image::codecs::webp::WebPDecoder::new(o.input);
-    open_frames(o.row, d, &o.limits, None, facts.frames, facts.lossy)
+    let timing = Timing {
+        timings: facts.timings,
+        loop_count: facts.loop_count,
+    };
+    open_frames(o.row, d, &o.limits, None, timing, facts.lossy)
 }
 
 /// The frames are composited into Rgba U8 canvases, whatever the page format.
 const RGBA8: PixelFormat = PixelFormat::new(Layout::Rgba, SampleType::U8);
 
 /// An animation over a crate decoder: `format` is the page format (`None`: the crate's own
-/// colour type), `pages` the frame count found by [`scan`].
+/// colour type), `timing` what [`scan`] found (one timing per frame: the page count).
 fn open_frames<'a, D: ImageDecoder + AnimationDecoder<'a>>(
     row: &'static FormatRow,
     d: image::ImageResult<D>,
     limits: &Limits,
     format: Option<PixelFormat>,
-    pages: u32,
+    timing: Timing,
     lossy: bool,
 ) -> Opened<'a> {
     let name = row.name;
@@ -68,20 +87,23 @@ fn open_frames<'a, D: ImageDecoder + AnimationDecoder<'a>>(
     limits.check_image(w, h, RGBA8)?;
     d.set_limits(crate_limits(limits)).map_err(|e| map_err(name, e))?;
     let mut info = ImageInfo::new(w, h, pf, name, row.format_name);
-    info.pages = pages;
+    info.pages = timing.timings.len() as u32;
     info.lossy_source = lossy;
     info.metadata = metadata(&mut d);
-    Ok(Box::new(AnimDecoder::new(d.into_frames(), info)))
+    info.metadata.frame = timing.timings.first().copied();
+    info.metadata.loop_count = timing.loop_count;
+    Ok(Box::new(AnimDecoder::new(d.into_frames(), info, timing.timings)))
 }
 
 impl<'a> AnimDecoder<'a> {
-    fn new(frames: image::Frames<'a>, info: ImageInfo) -> Self {
+    fn new(frames: image::Frames<'a>, info: ImageInfo, timings: Vec<FrameTiming>) -> Self {
         AnimDecoder {
             frames,
             info,
             page: 0,
             pulled: 0,
             current: None,
+            timings,
         }
     }
 
@@ -143,6 +165,9 @@ impl Decoder for AnimDecoder<'_> {
             return Ok(false);
         }
         self.page += 1;
+        // The loop count belongs to the first page; each page has its frame's timing.
+        self.info.metadata.loop_count = None;
+        self.info.metadata.frame = self.timings.get(self.page as usize).copied();
         Ok(true)
     }
 }

@@ -429,6 +429,33 @@ impl Codec for ImageRsCodec {
         })
     }
 
+    /// GIF writes each frame's timing and the loop count (`encode::gif_fit`); the other
+    /// formats write no metadata (the default).
+    fn metadata_fit(
+        &self,
+        metadata: &crate::metadata::Metadata,
+        format: crate::PixelFormat,
+    ) -> Vec<crate::metadata::MetadataNote> {
+        match self.row.format {
+            ImageRsFormat::Gif => encode::gif_fit(self.row.name, metadata),
+            _ => {
+                let mut notes = metadata.drop_all(&format!("{} cannot store metadata", self.row.name));
+                notes.retain(|n| {
+                    !matches!(
+                        n.item,
+                        crate::metadata::MetadataItem::Photometric
+                            | crate::metadata::MetadataItem::FrameTiming
+                            | crate::metadata::MetadataItem::LoopCount
+                    )
+                });
+                notes.extend(metadata.photometric_dropped(self.row.name));
+                notes.extend(metadata.timing_dropped(self.row.name));
+                let _ = format;
+                notes
+            }
+        }
+    }
+
     fn encoder(&self) -> Result<Box<dyn Encoder>> {
         let writer = self.row.encode.as_ref().ok_or_else(|| {
             Error::Unsupported(format!(
@@ -470,5 +497,50 @@ mod tests {
         let c = ImageRsCodec::new(ImageRsFormat::WebP);
         assert!(c.sniff(b"RIFF\x10\x20\x00\x00WEBPVP8L"));
         assert!(!c.sniff(b"RIFF\x10\x20\x00\x00WAVEfmt "));
+    }
+
+    /// GIF's timing fields from pixcodec's: delays to the nearest hundredth of a second (at
+    /// most 65535), total plays to NETSCAPE repeats (none for one play), and the notes on
+    /// what does not fit.
+    #[test]
+    fn gif_timing_fields_and_their_notes() {
+        use crate::metadata::{FrameTiming, Metadata};
+        assert_eq!(
+            [0, 44, 45, 100, 655_350, 655_360, u32::MAX].map(encode::gif_delay),
+            [0, 4, 5, 10, 65535, 65535, 65535]
+        );
+        assert_eq!(encode::gif_repeat(0), Some(gif::Repeat::Infinite));
+        assert_eq!(encode::gif_repeat(1), None);
+        assert_eq!(encode::gif_repeat(2), Some(gif::Repeat::Finite(1)));
+        assert_eq!(encode::gif_repeat(65536), Some(gif::Repeat::Finite(65535)));
+        assert_eq!(encode::gif_repeat(70000), Some(gif::Repeat::Finite(65535)));
+        let m = Metadata {
+            frame: Some(FrameTiming {
+                delay_ms: 655_360,
+                ..FrameTiming::default()
+            }),
+            loop_count: Some(65537),
+            ..Metadata::default()
+        };
+        let notes: Vec<String> = encode::gif_fit("gif-image-rs", &m)
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "frame timing: gif-image-rs stores delays in hundredths of a second: 655360 ms is written as 655350 ms",
+                "loop count: gif-image-rs repeats at most 65535 times: 65537 plays are written as 65536"
+            ]
+        );
+        let exact = Metadata {
+            frame: Some(FrameTiming {
+                delay_ms: 655_350,
+                ..FrameTiming::default()
+            }),
+            loop_count: Some(65536),
+            ..Metadata::default()
+        };
+        assert!(encode::gif_fit("gif-image-rs", &exact).is_empty());
     }
 }

@@ -6,6 +6,7 @@ use std::io::{Read, Seek, SeekFrom};
 
 use crate::error::{Error, Result};
 use crate::limits::Limits;
+use crate::metadata::{Disposal, FrameTiming};
 
 fn read_u8(r: &mut impl Read, codec: &str, what: &str) -> Result<u8> {
     let mut b = [0u8; 1];
@@ -23,11 +24,33 @@ fn read_exact(r: &mut impl Read, buf: &mut [u8], codec: &str, what: &str) -> Res
     })
 }
 
-/// Walks the GIF block structure (without decoding any pixels) and returns the number of
-/// frames (image descriptors). Stops with [`Error::Limits`] once more than
+/// What the block structure of a GIF says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct GifFacts {
+    /// Each frame's delay and disposal, from the Graphic Control Extension before its image
+    /// descriptor (none: 0 ms, kept); one entry per frame.
+    pub timings: Vec<FrameTiming>,
+    /// The NETSCAPE2.0 (or ANIMEXTS1.0) loop count as pixcodec counts it, total plays with 0
+    /// for forever; `None` without that extension.
+    pub loop_count: Option<u32>,
+}
+
+/// A GIF disposal method (bits 2..4 of the Graphic Control Extension): 2 restores the
+/// background, 3 the previous canvas; 0 (unspecified), 1 (keep) and the reserved 4..7 leave
+/// the frame in place, as decoders do.
+fn gif_disposal(packed: u8) -> Disposal {
+    match (packed >> 2) & 7 {
+        2 => Disposal::Background,
+        3 => Disposal::Previous,
+        _ => Disposal::Keep,
+    }
+}
+
+/// Walks the GIF block structure (without decoding any pixels) and returns the timing of
+/// every frame (image descriptor) and the loop count. Stops with [`Error::Limits`] once more than
 /// `limits.max_pages` frames were seen. A file that ends before its trailer byte (`0x3B`),
 /// inside a block or between blocks, is a truncated file and an error.
-pub(super) fn gif_frame_count(r: &mut (impl Read + Seek), codec: &str, limits: &Limits) -> Result<u32> {
+pub(super) fn gif_facts(r: &mut (impl Read + Seek), codec: &str, limits: &Limits) -> Result<GifFacts> {
     r.seek(SeekFrom::Start(0))?;
     let mut head = [0u8; 13];
     read_exact(r, &mut head, codec, "the GIF header")?;
@@ -40,6 +63,10 @@ pub(super) fn gif_frame_count(r: &mut (impl Read + Seek), codec: &str, limits: &
         read_exact(r, &mut buf[..n], codec, "the global colour table")?;
     }
     let mut frames: u32 = 0;
+    let mut timings = Vec::new();
+    let mut loop_count = None;
+    // The Graphic Control Extension seen since the last image, for the next one.
+    let mut pending = FrameTiming::default();
     loop {
         let mut intro = [0u8; 1];
         match r.read(&mut intro)? {
@@ -52,8 +79,33 @@ pub(super) fn gif_frame_count(r: &mut (impl Read + Seek), codec: &str, limits: &
             _ => match intro[0] {
                 0x3B => break,
                 0x21 => {
-                    read_u8(r, codec, "an extension label")?;
-                    skip_sub_blocks(r, &mut buf, codec, "an extension block")?;
+                    let label = read_u8(r, codec, "an extension label")?;
+                    let what = "an extension block";
+                    let n = read_u8(r, codec, what)? as usize;
+                    if n == 0 {
+                        continue;
+                    }
+                    read_exact(r, &mut buf[..n], codec, what)?;
+                    if label == 0xF9 && n >= 4 {
+                        // Graphic Control Extension: packed fields, delay in 1/100 s (LE).
+                        pending = FrameTiming {
+                            delay_ms: u16::from_le_bytes([buf[1], buf[2]]) as u32 * 10,
+                            disposal: gif_disposal(buf[0]),
+                        };
+                    } else if label == 0xFF && n == 11 && (&buf[..11] == b"NETSCAPE2.0" || &buf[..11] == b"ANIMEXTS1.0")
+                    {
+                        // Looping: sub-block 1, then the number of repeats (LE), 0 = forever.
+                        let n = read_u8(r, codec, what)? as usize;
+                        if n == 0 {
+                            continue;
+                        }
+                        read_exact(r, &mut buf[..n], codec, what)?;
+                        if n >= 3 && buf[0] == 1 {
+                            let repeats = u16::from_le_bytes([buf[1], buf[2]]) as u32;
+                            loop_count = Some(if repeats == 0 { 0 } else { repeats + 1 });
+                        }
+                    }
+                    skip_sub_blocks(r, &mut buf, codec, what)?;
                 }
                 0x2C => {
                     let what = format!("frame {}", frames + 1);
@@ -65,6 +117,7 @@ pub(super) fn gif_frame_count(r: &mut (impl Read + Seek), codec: &str, limits: &
                     }
                     read_u8(r, codec, &what)?;
                     skip_sub_blocks(r, &mut buf, codec, &what)?;
+                    timings.push(std::mem::take(&mut pending));
                     frames += 1;
                     limits.check_pages(frames as u64)?;
                 }
@@ -80,7 +133,7 @@ pub(super) fn gif_frame_count(r: &mut (impl Read + Seek), codec: &str, limits: &
     if frames == 0 {
         return Err(Error::decode(codec, "GIF file holds no image"));
     }
-    Ok(frames)
+    Ok(GifFacts { timings, loop_count })
 }
 
 fn skip_sub_blocks(r: &mut impl Read, buf: &mut [u8], codec: &str, what: &str) -> Result<()> {
@@ -94,12 +147,16 @@ fn skip_sub_blocks(r: &mut impl Read, buf: &mut [u8], codec: &str, what: &str) -
 }
 
 /// What the RIFF container of a WebP file says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct WebpFacts {
     /// True when any image bitstream is VP8 (lossy); false when all are VP8L.
     pub lossy: bool,
     /// Number of frames (ANMF chunks), 1 for still images.
     pub frames: u32,
+    /// Each ANMF frame's duration and dispose flag (empty for still images).
+    pub timings: Vec<FrameTiming>,
+    /// The ANIM chunk's loop count (total plays, 0 = forever, as pixcodec counts it).
+    pub loop_count: Option<u32>,
 }
 
 /// Walks the RIFF chunks of a WebP file: `VP8 ` (lossy), `VP8L` (lossless), `VP8X` with
@@ -120,6 +177,8 @@ pub(super) fn webp_facts(r: &mut (impl Read + Seek), codec: &str, limits: &Limit
         ));
     }
     let (mut lossy, mut frames, mut still) = (false, 0u32, false);
+    let mut timings = Vec::new();
+    let mut loop_count = None;
     let mut pos = 12u64;
     while pos + 8 <= riff_end {
         r.seek(SeekFrom::Start(pos))?;
@@ -143,9 +202,31 @@ pub(super) fn webp_facts(r: &mut (impl Read + Seek), codec: &str, limits: &Limit
                 still = true;
             }
             b"VP8L" => still = true,
+            b"ANIM" if size >= 6 => {
+                let mut anim = [0u8; 6];
+                read_exact(r, &mut anim, codec, "the ANIM chunk")?;
+                loop_count = Some(u16::from_le_bytes([anim[4], anim[5]]) as u32);
+            }
             b"ANMF" => {
                 frames += 1;
                 limits.check_pages(frames as u64)?;
+                if size < 16 {
+                    return Err(Error::decode(
+                        codec,
+                        format!("corrupt WebP: frame {frames} is shorter than its 16-byte header"),
+                    ));
+                }
+                // X, Y, width - 1, height - 1, duration (24-bit LE ms), flags (bit 0: dispose).
+                let mut head = [0u8; 16];
+                read_exact(r, &mut head, codec, "an animation frame")?;
+                timings.push(FrameTiming {
+                    delay_ms: u32::from_le_bytes([head[12], head[13], head[14], 0]),
+                    disposal: if head[15] & 1 != 0 {
+                        Disposal::Background
+                    } else {
+                        Disposal::Keep
+                    },
+                });
                 // Frame header: 16 bytes, then sub-chunks (ALPH, VP8 , VP8L, unknown).
                 let mut sub = body + 16;
                 while sub + 8 <= body + size {
@@ -168,6 +249,8 @@ pub(super) fn webp_facts(r: &mut (impl Read + Seek), codec: &str, limits: &Limit
     Ok(WebpFacts {
         lossy,
         frames: frames.max(1),
+        timings,
+        loop_count,
     })
 }
 

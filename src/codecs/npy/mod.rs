@@ -116,10 +116,17 @@ impl Codec for NpyCodec {
         let mut notes: Vec<MetadataNote> = metadata
             .items()
             .into_iter()
-            .filter(|i| !i.is_npy() && *i != MetadataItem::Photometric)
+            .filter(|i| {
+                !i.is_npy()
+                    && !matches!(
+                        i,
+                        MetadataItem::Photometric | MetadataItem::FrameTiming | MetadataItem::LoopCount
+                    )
+            })
             .map(|i| MetadataNote::new(i, "npy cannot store metadata"))
             .collect();
         notes.extend(metadata.photometric_dropped("npy"));
+        notes.extend(metadata.timing_dropped("npy"));
         let facts = metadata.npy;
         if facts.channel_axis && format.channels() != 1 {
             notes.push(MetadataNote::new(

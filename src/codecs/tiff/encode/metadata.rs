@@ -59,6 +59,7 @@ fn text_tag(keyword: &str) -> Option<u16> {
 pub(in crate::codecs::tiff) fn fit(m: &Metadata, format: PixelFormat) -> Vec<MetadataNote> {
     let mut notes = m.empty_items();
     notes.extend(m.npy_facts_dropped("tiff"));
+    notes.extend(m.timing_dropped("tiff"));
     if let Some(n) = m.photometric_mismatch(format.layout) {
         notes.push(n);
     } else if m.photometric == Some(Photometric::WhiteIsZero) {
