@@ -67,6 +67,8 @@ FFI_RUNDIR := $(FFI_TARGET_DIR)/ffi-c-lib
 FFI_RPATH := -Wl,-rpath,$(abspath $(FFI_RUNDIR))
 FFI_LDLIBS = -L$(FFI_LIBDIR) -lpixcodec -lpthread -lm
 
+# The test data directory, absolute: the tests run from $(FFI_OUT).
+FFI_TEST_DATA := -DPXC_TEST_DATA_DIR='"$(abspath tests/data)"'
 FFI_C_TESTS := $(wildcard tests/c/*.c)
 FFI_CXX_TESTS := $(wildcard tests/c/*.cpp)
 FFI_C_EXAMPLES := $(wildcard examples/c/*.c)
@@ -126,7 +128,7 @@ ffi-progs: ffi-lib-testing
 	for f in $(FFI_C_TESTS) $(FFI_C_EXAMPLES); do \
 	  b=$(FFI_OUT)/$$(echo $$f | tr / _ | sed 's/\.c$$//'); \
 	  echo "  CC   $$f"; \
-	  $(CC) $(FFI_CFLAGS) -DPXC_TESTING $$f -o $$b $(FFI_RPATH) $(FFI_LDLIBS); \
+	  $(CC) $(FFI_CFLAGS) -DPXC_TESTING $(FFI_TEST_DATA) $$f -o $$b $(FFI_RPATH) $(FFI_LDLIBS); \
 	done; \
 	for f in $(FFI_CXX_TESTS) $(FFI_CXX_EXAMPLES); do \
 	  b=$(FFI_OUT)/$$(echo $$f | tr / _ | sed 's/\.cpp$$//'); \

@@ -464,6 +464,14 @@ enum pxc_metadata_item
      * The photometric convention (samples stored inverted: see `pxc_photometric`).
      */
     PXC_METADATA_ITEM_PHOTOMETRIC = 6,
+    /**
+     * This page's animation timing: delay and disposal (see `pxc_metadata_frame_timing`).
+     */
+    PXC_METADATA_ITEM_FRAME_TIMING = 7,
+    /**
+     * How many times the animation plays (see `pxc_metadata_loop_count`).
+     */
+    PXC_METADATA_ITEM_LOOP_COUNT = 8,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -565,6 +573,36 @@ enum pxc_photometric
 typedef enum pxc_photometric pxc_photometric;
 #else
 typedef uint32_t pxc_photometric;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What happens to a frame's area before the next frame is drawn (values of
+ * `pxc_metadata_frame_timing`). Never renumbered.
+ */
+enum pxc_disposal
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Leave the frame in place (GIF 0 "unspecified" and 1 "do not dispose"; WebP "none").
+     */
+    PXC_DISPOSAL_KEEP = 0,
+    /**
+     * Clear the frame's area to the background (GIF 2; WebP "dispose to background").
+     */
+    PXC_DISPOSAL_BACKGROUND = 1,
+    /**
+     * Restore what was there before the frame (GIF 3; WebP has no such method).
+     */
+    PXC_DISPOSAL_PREVIOUS = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pxc_disposal pxc_disposal;
+#else
+typedef uint32_t pxc_disposal;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1577,6 +1615,39 @@ enum pxc_status pxc_metadata_photometric(const struct pxc_metadata *metadata, ui
 enum pxc_status pxc_metadata_set_photometric(struct pxc_metadata *metadata, uint32_t photometric);
 
 /**
+ * `*out_delay_ms` receives how long this page shows, in milliseconds, and `*out_disposal`
+ * what happens to its area afterwards (a `pxc_disposal`), as stored in an animation frame
+ * (GIF, WebP). Without timing they receive 0 and `KEEP`; `pxc_metadata_has` with
+ * `PXC_METADATA_ITEM_FRAME_TIMING` tells none from a 0 ms frame.
+ */
+enum pxc_status pxc_metadata_frame_timing(const struct pxc_metadata *metadata,
+                                          uint32_t *out_delay_ms,
+                                          uint32_t *out_disposal);
+
+/**
+ * Sets this page's animation timing: `delay_ms` milliseconds, then `disposal` (a
+ * `pxc_disposal`; anything else is `PXC_STATUS_INVALID_ARGUMENT`). Formats without
+ * animation frames report it as dropped.
+ */
+enum pxc_status pxc_metadata_set_frame_timing(struct pxc_metadata *metadata,
+                                              uint32_t delay_ms,
+                                              uint32_t disposal);
+
+/**
+ * `*out_plays` receives how many times the animation plays in total, 0 for forever (on the
+ * first page; a GIF NETSCAPE2.0 repeat count n > 0 is n + 1 plays). Without a loop count
+ * (a GIF without the NETSCAPE2.0 extension, which viewers play once) it receives 0 as well:
+ * `pxc_metadata_has` with `PXC_METADATA_ITEM_LOOP_COUNT` tells none from forever.
+ */
+enum pxc_status pxc_metadata_loop_count(const struct pxc_metadata *metadata, uint32_t *out_plays);
+
+/**
+ * Sets how many times the animation plays in total (`plays`, 0 for forever). Formats
+ * without animations report it as dropped.
+ */
+enum pxc_status pxc_metadata_set_loop_count(struct pxc_metadata *metadata, uint32_t plays);
+
+/**
  * Sets the orientation (1..=8, the EXIF values; anything else is
  * `PXC_STATUS_INVALID_ARGUMENT`).
  */
@@ -1693,7 +1764,8 @@ enum pxc_status pxc_last_encode_dropped_count(size_t *out_count);
 
 /**
  * Copies the item name of dropped entry `index` (`icc_profile`, `exif`, `orientation`,
- * `xmp`, `resolution`, `photometric`, or `text 'KEYWORD'`) like `pxc_metadata_text_keyword`.
+ * `xmp`, `resolution`, `photometric`, `frame timing`, `loop count`, or `text 'KEYWORD'`)
+ * like `pxc_metadata_text_keyword`.
  */
 enum pxc_status pxc_last_encode_dropped_item(size_t index, char *buf, size_t cap, size_t *out_needed);
 

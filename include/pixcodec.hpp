@@ -238,6 +238,13 @@ struct Resolution {
     std::uint32_t unit = PXC_RESOLUTION_UNIT_NONE;
 };
 
+/// One animation frame's timing: shown `delay_ms` milliseconds, then `disposal` (a
+/// pxc_disposal); 0, KEEP when absent.
+struct FrameTiming {
+    std::uint32_t delay_ms = 0;
+    std::uint32_t disposal = PXC_DISPOSAL_KEEP;
+};
+
 /// Metadata beside the pixels (owned; move-only): from Registry::probe_metadata*, or built and
 /// edited here, then written with EncodeOptions::metadata. Items are pxc_metadata_item values.
 class Metadata {
@@ -269,6 +276,18 @@ public:
         std::uint32_t p = 0;
         detail::check(pxc_metadata_photometric(h_.p, &p));
         return p;
+    }
+    /// This page's animation timing (0 ms, KEEP when none: has(PXC_METADATA_ITEM_FRAME_TIMING)).
+    FrameTiming frame_timing() const {
+        FrameTiming t;
+        detail::check(pxc_metadata_frame_timing(h_.p, &t.delay_ms, &t.disposal));
+        return t;
+    }
+    /// Total plays, 0 for forever (0 also when none: has(PXC_METADATA_ITEM_LOOP_COUNT)).
+    std::uint32_t loop_count() const {
+        std::uint32_t n = 0;
+        detail::check(pxc_metadata_loop_count(h_.p, &n));
+        return n;
     }
     Resolution resolution() const {
         Resolution r;
@@ -314,6 +333,13 @@ public:
     /// 1..8 (throws INVALID_ARGUMENT otherwise).
     Metadata &set_orientation(std::uint16_t o) { detail::check(pxc_metadata_set_orientation(h_.p, o)); return *this; }
     Metadata &set_photometric(std::uint32_t p) { detail::check(pxc_metadata_set_photometric(h_.p, p)); return *this; }
+    /// `disposal` a pxc_disposal (throws INVALID_ARGUMENT otherwise).
+    Metadata &set_frame_timing(std::uint32_t delay_ms, std::uint32_t disposal) {
+        detail::check(pxc_metadata_set_frame_timing(h_.p, delay_ms, disposal));
+        return *this;
+    }
+    /// Total plays, 0 for forever.
+    Metadata &set_loop_count(std::uint32_t plays) { detail::check(pxc_metadata_set_loop_count(h_.p, plays)); return *this; }
     Metadata &set_resolution(double x, double y, std::uint32_t unit) {
         detail::check(pxc_metadata_set_resolution(h_.p, x, y, unit));
         return *this;

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::ffi::c_char;
 use std::sync::Arc;
 
-use pixcodec::metadata::{exif, Photometric};
+use pixcodec::metadata::{exif, Disposal, FrameTiming, Photometric};
 use pixcodec::{Metadata, MetadataNote, MetadataPolicy, Resolution, ResolutionUnit, TextEntry};
 
 use crate::args::{bytes, c_path, copy_bytes, copy_text, cstr};
@@ -37,6 +37,10 @@ pub enum pxc_metadata_item {
     Text = 5,
     /// The photometric convention (samples stored inverted: see `pxc_photometric`).
     Photometric = 6,
+    /// This page's animation timing: delay and disposal (see `pxc_metadata_frame_timing`).
+    FrameTiming = 7,
+    /// How many times the animation plays (see `pxc_metadata_loop_count`).
+    LoopCount = 8,
 }
 
 /// What the samples mean when a file stores them inverted (values of
@@ -51,6 +55,20 @@ pub enum pxc_photometric {
     WhiteIsZero = 1,
     /// CMYK samples stored inverted, 0 = full ink (a JPEG's Adobe APP14 marker).
     AdobeInvertedCmyk = 2,
+}
+
+/// What happens to a frame's area before the next frame is drawn (values of
+/// `pxc_metadata_frame_timing`). Never renumbered.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum pxc_disposal {
+    /// Leave the frame in place (GIF 0 "unspecified" and 1 "do not dispose"; WebP "none").
+    Keep = 0,
+    /// Clear the frame's area to the background (GIF 2; WebP "dispose to background").
+    Background = 1,
+    /// Restore what was there before the frame (GIF 3; WebP has no such method).
+    Previous = 2,
 }
 
 /// What an encode does with the metadata attached to its options (values of
@@ -88,17 +106,29 @@ c_enum_conversions!(pxc_metadata_policy <=> MetadataPolicy, "metadata policy",
     "a pxc_metadata_policy value (0 = KEEP, 1 = STRICT, 2 = STRIP)", policy_from, policy_to, [Keep, Strict, Strip]);
 c_enum_conversions!(pxc_resolution_unit <=> ResolutionUnit, "resolution unit",
     "a pxc_resolution_unit value (0 = NONE .. 3 = METER)", unit_from, unit_to, [None, Inch, Centimeter, Meter]);
+c_enum_conversions!(pxc_disposal <=> Disposal, "disposal",
+    "a pxc_disposal value (0 = KEEP .. 2 = PREVIOUS)", disposal_from, disposal_to, [Keep, Background, Previous]);
 
 fn item_from(v: u32) -> FfiResult<pxc_metadata_item> {
     use pxc_metadata_item::*;
-    [IccProfile, Exif, Orientation, Xmp, Resolution, Text, Photometric]
-        .into_iter()
-        .find(|i| *i as u32 == v)
-        .ok_or_else(|| {
-            Failure::invalid(format!(
-                "metadata item {v} is not a pxc_metadata_item value (0 = ICC_PROFILE .. 6 = PHOTOMETRIC)"
-            ))
-        })
+    [
+        IccProfile,
+        Exif,
+        Orientation,
+        Xmp,
+        Resolution,
+        Text,
+        Photometric,
+        FrameTiming,
+        LoopCount,
+    ]
+    .into_iter()
+    .find(|i| *i as u32 == v)
+    .ok_or_else(|| {
+        Failure::invalid(format!(
+            "metadata item {v} is not a pxc_metadata_item value (0 = ICC_PROFILE .. 8 = LOOP_COUNT)"
+        ))
+    })
 }
 
 /// Metadata carried beside the pixels: ICC profile, EXIF, orientation, XMP, resolution, text
@@ -187,6 +217,8 @@ pub unsafe extern "C" fn pxc_metadata_has(metadata: *const pxc_metadata, item: u
             pxc_metadata_item::Resolution => m.resolution.is_some(),
             pxc_metadata_item::Text => !m.text.is_empty(),
             pxc_metadata_item::Photometric => m.photometric.is_some(),
+            pxc_metadata_item::FrameTiming => m.frame.is_some(),
+            pxc_metadata_item::LoopCount => m.loop_count.is_some(),
         };
         unsafe { out_has.write(has) };
         Ok(())
@@ -207,6 +239,8 @@ pub unsafe extern "C" fn pxc_metadata_remove(metadata: *mut pxc_metadata, item: 
             pxc_metadata_item::Resolution => m.resolution = None,
             pxc_metadata_item::Text => m.text.clear(),
             pxc_metadata_item::Photometric => m.photometric = None,
+            pxc_metadata_item::FrameTiming => m.frame = None,
+            pxc_metadata_item::LoopCount => m.loop_count = None,
         }
         Ok(())
     })
@@ -357,6 +391,64 @@ pub unsafe extern "C" fn pxc_metadata_set_photometric(metadata: *mut pxc_metadat
             }
         };
         unsafe { &mut *metadata }.inner.photometric = p;
+        Ok(())
+    })
+}
+
+/// `*out_delay_ms` receives how long this page shows, in milliseconds, and `*out_disposal`
+/// what happens to its area afterwards (a `pxc_disposal`), as stored in an animation frame
+/// (GIF, WebP). Without timing they receive 0 and `KEEP`; `pxc_metadata_has` with
+/// `PXC_METADATA_ITEM_FRAME_TIMING` tells none from a 0 ms frame.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_metadata_frame_timing(
+    metadata: *const pxc_metadata,
+    out_delay_ms: *mut u32,
+    out_disposal: *mut u32,
+) -> pxc_status {
+    ffi!(nonnull(metadata, out_delay_ms, out_disposal) {
+        let t = unsafe { &*metadata }.inner.frame.unwrap_or_default();
+        unsafe {
+            out_delay_ms.write(t.delay_ms);
+            out_disposal.write(disposal_to(t.disposal));
+        }
+        Ok(())
+    })
+}
+
+/// Sets this page's animation timing: `delay_ms` milliseconds, then `disposal` (a
+/// `pxc_disposal`; anything else is `PXC_STATUS_INVALID_ARGUMENT`). Formats without
+/// animation frames report it as dropped.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_metadata_set_frame_timing(
+    metadata: *mut pxc_metadata,
+    delay_ms: u32,
+    disposal: u32,
+) -> pxc_status {
+    ffi!(nonnull(metadata) {
+        let disposal = disposal_from(disposal)?;
+        unsafe { &mut *metadata }.inner.frame = Some(FrameTiming { delay_ms, disposal });
+        Ok(())
+    })
+}
+
+/// `*out_plays` receives how many times the animation plays in total, 0 for forever (on the
+/// first page; a GIF NETSCAPE2.0 repeat count n > 0 is n + 1 plays). Without a loop count
+/// (a GIF without the NETSCAPE2.0 extension, which viewers play once) it receives 0 as well:
+/// `pxc_metadata_has` with `PXC_METADATA_ITEM_LOOP_COUNT` tells none from forever.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_metadata_loop_count(metadata: *const pxc_metadata, out_plays: *mut u32) -> pxc_status {
+    ffi!(nonnull(metadata, out_plays) {
+        unsafe { out_plays.write((*metadata).inner.loop_count.unwrap_or(0)) };
+        Ok(())
+    })
+}
+
+/// Sets how many times the animation plays in total (`plays`, 0 for forever). Formats
+/// without animations report it as dropped.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_metadata_set_loop_count(metadata: *mut pxc_metadata, plays: u32) -> pxc_status {
+    ffi!(nonnull(metadata) {
+        unsafe { &mut *metadata }.inner.loop_count = Some(plays);
         Ok(())
     })
 }
@@ -627,7 +719,8 @@ pub unsafe extern "C" fn pxc_last_encode_dropped_count(out_count: *mut usize) ->
 }
 
 /// Copies the item name of dropped entry `index` (`icc_profile`, `exif`, `orientation`,
-/// `xmp`, `resolution`, `photometric`, or `text 'KEYWORD'`) like `pxc_metadata_text_keyword`.
+/// `xmp`, `resolution`, `photometric`, `frame timing`, `loop count`, or `text 'KEYWORD'`)
+/// like `pxc_metadata_text_keyword`.
 #[no_mangle]
 pub unsafe extern "C" fn pxc_last_encode_dropped_item(
     index: usize,

@@ -245,10 +245,12 @@ fn metadata_enum_values_never_change() {
             I::Xmp,
             I::Resolution,
             I::Text,
-            I::Photometric
+            I::Photometric,
+            I::FrameTiming,
+            I::LoopCount
         ]
         .map(|i| i as u32),
-        [0, 1, 2, 3, 4, 5, 6]
+        [0, 1, 2, 3, 4, 5, 6, 7, 8]
     );
     use crate::metadata::pxc_photometric as Ph;
     assert_eq!(
@@ -256,6 +258,19 @@ fn metadata_enum_values_never_change() {
         [0, 1, 2]
     );
     assert_eq!([P::Keep, P::Strict, P::Strip].map(|p| p as u32), [0, 1, 2]);
+    use crate::metadata::{disposal_from, disposal_to};
+    use pixcodec::metadata::Disposal;
+    for (i, d) in [Disposal::Keep, Disposal::Background, Disposal::Previous]
+        .into_iter()
+        .enumerate()
+    {
+        assert_eq!(disposal_to(d), i as u32);
+        assert_eq!(disposal_from(i as u32).unwrap(), d);
+    }
+    assert_eq!(
+        disposal_from(3).unwrap_err().message,
+        "disposal 3 is not a pxc_disposal value (0 = KEEP .. 2 = PREVIOUS)"
+    );
     assert_eq!(policy_from(2).unwrap(), MetadataPolicy::Strip);
     let units = [
         ResolutionUnit::None,

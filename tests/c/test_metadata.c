@@ -3,7 +3,9 @@
  * resolution and text entries; converting PNG -> TIFF -> JPEG -> npy through the C API keeps
  * what each format holds and lists every other item in pxc_last_encode_dropped_*; the policy
  * (STRICT, STRIP) and the edits work; NULL, out-of-range indexes, too-small buffers and bad
- * values give their statuses; a corrupt EXIF block is an unreadable note. */
+ * values give their statuses; a corrupt EXIF block is an unreadable note. Animation timing
+ * (frame delay and disposal, loop count): set, read, removed, refused when bad, dropped by
+ * PNG, kept by GIF, and read from the GIF and WebP files of tests/data/animation. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +14,11 @@
 #include <unistd.h>
 
 #include "testutil.h"
+
+/* tests/data, absolute (ffi/ffi.mk passes it: the tests run from the build directory). */
+#ifndef PXC_TEST_DATA_DIR
+#define PXC_TEST_DATA_DIR "tests/data"
+#endif
 
 #define W 24
 #define H 16
@@ -395,7 +402,9 @@ static void test_edits_and_errors(void) {
     CHECK_STATUS(pxc_last_encode_dropped_count(NULL), PXC_STATUS_NULL_ARGUMENT);
     pxc_metadata_free(NULL);
     /* Bad values. */
-    CHECK_STATUS(pxc_metadata_has(m, 7, &has), PXC_STATUS_INVALID_ARGUMENT); /* 6 is PHOTOMETRIC */
+    CHECK_STATUS(pxc_metadata_has(m, 9, &has), PXC_STATUS_INVALID_ARGUMENT); /* 8 is LOOP_COUNT */
+    CHECK_MSG_CONTAINS("metadata item 9 is not a pxc_metadata_item value (0 = ICC_PROFILE .. 8 = LOOP_COUNT)");
+    CHECK_STATUS(pxc_metadata_remove(m, 9), PXC_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(pxc_metadata_set_orientation(m, 9), PXC_STATUS_INVALID_ARGUMENT);
     CHECK_MSG_CONTAINS("orientation 9 is not an EXIF orientation (1..=8)");
     CHECK_STATUS(pxc_metadata_set_resolution(m, 0.0, 72.0, PXC_RESOLUTION_UNIT_INCH), PXC_STATUS_INVALID_ARGUMENT);
@@ -471,6 +480,156 @@ static void test_unreadable(void) {
     pxc_bytes_free(&j);
 }
 
+static void check_timing(const pxc_metadata *m, uint32_t delay_ms, uint32_t disposal) {
+    uint32_t d = 99, disp = 99;
+    CHECK_OK(pxc_metadata_frame_timing(m, &d, &disp));
+    if (d != delay_ms || disp != disposal) {
+        fprintf(stderr, "frame timing %u ms disposal %u, expected %u ms disposal %u\n", (unsigned)d, (unsigned)disp,
+                (unsigned)delay_ms, (unsigned)disposal);
+        g_failures++;
+    }
+}
+
+static void check_loop_count(const pxc_metadata *m, bool present, uint32_t plays) {
+    bool has = !present;
+    uint32_t n = 99;
+    CHECK_OK(pxc_metadata_has(m, PXC_METADATA_ITEM_LOOP_COUNT, &has));
+    CHECK(has == present);
+    CHECK_OK(pxc_metadata_loop_count(m, &n));
+    if (n != plays) {
+        fprintf(stderr, "loop count %u, expected %u\n", (unsigned)n, (unsigned)plays);
+        g_failures++;
+    }
+}
+
+/* Frame timing and loop count: edits, statuses, PNG dropping them, GIF keeping them. */
+static void test_timing_edits(void) {
+    static const char *const png_drops[] = {"frame timing", "loop count", NULL};
+    static const char *const none[] = {NULL};
+    pxc_metadata *m = pxc_metadata_new(), *got = NULL;
+    bool has = true;
+    uint32_t u = 0;
+    uint8_t rgba[8 * 4 * 4];
+    pxc_image_view v;
+    pxc_bytes out;
+    /* Not present: OK with 0 ms / KEEP and 0 plays; pxc_metadata_has says none. */
+    CHECK_OK(pxc_metadata_has(m, PXC_METADATA_ITEM_FRAME_TIMING, &has));
+    CHECK(!has);
+    check_timing(m, 0, PXC_DISPOSAL_KEEP);
+    check_loop_count(m, false, 0);
+    /* Set and read back. */
+    CHECK_OK(pxc_metadata_set_frame_timing(m, 250, PXC_DISPOSAL_BACKGROUND));
+    CHECK_OK(pxc_metadata_has(m, PXC_METADATA_ITEM_FRAME_TIMING, &has));
+    CHECK(has);
+    check_timing(m, 250, PXC_DISPOSAL_BACKGROUND);
+    CHECK_OK(pxc_metadata_set_frame_timing(m, 0, PXC_DISPOSAL_PREVIOUS));
+    check_timing(m, 0, PXC_DISPOSAL_PREVIOUS);
+    CHECK_OK(pxc_metadata_set_frame_timing(m, UINT32_MAX, PXC_DISPOSAL_KEEP));
+    check_timing(m, UINT32_MAX, PXC_DISPOSAL_KEEP);
+    CHECK_OK(pxc_metadata_set_loop_count(m, 0)); /* forever: present, 0 */
+    check_loop_count(m, true, 0);
+    CHECK_OK(pxc_metadata_set_loop_count(m, 4));
+    check_loop_count(m, true, 4);
+    /* A bad disposal is refused and changes nothing. */
+    CHECK_STATUS(pxc_metadata_set_frame_timing(m, 10, 3), PXC_STATUS_INVALID_ARGUMENT);
+    CHECK_MSG_CONTAINS("disposal 3 is not a pxc_disposal value (0 = KEEP .. 2 = PREVIOUS)");
+    CHECK_STATUS(pxc_metadata_set_frame_timing(m, 10, UINT32_MAX), PXC_STATUS_INVALID_ARGUMENT);
+    check_timing(m, UINT32_MAX, PXC_DISPOSAL_KEEP);
+    /* NULL. */
+    CHECK_STATUS(pxc_metadata_frame_timing(NULL, &u, &u), PXC_STATUS_NULL_ARGUMENT);
+    CHECK_MSG_CONTAINS("argument 'metadata' must not be NULL");
+    CHECK_STATUS(pxc_metadata_frame_timing(m, NULL, &u), PXC_STATUS_NULL_ARGUMENT);
+    CHECK_MSG_CONTAINS("argument 'out_delay_ms' must not be NULL");
+    CHECK_STATUS(pxc_metadata_frame_timing(m, &u, NULL), PXC_STATUS_NULL_ARGUMENT);
+    CHECK_MSG_CONTAINS("argument 'out_disposal' must not be NULL");
+    CHECK_STATUS(pxc_metadata_set_frame_timing(NULL, 10, PXC_DISPOSAL_KEEP), PXC_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pxc_metadata_loop_count(NULL, &u), PXC_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pxc_metadata_loop_count(m, NULL), PXC_STATUS_NULL_ARGUMENT);
+    CHECK_MSG_CONTAINS("argument 'out_plays' must not be NULL");
+    CHECK_STATUS(pxc_metadata_set_loop_count(NULL, 1), PXC_STATUS_NULL_ARGUMENT);
+
+    /* PNG stores still images: both items are listed as dropped. */
+    CHECK_OK(pxc_metadata_set_frame_timing(m, 100, PXC_DISPOSAL_PREVIOUS));
+    fill_pattern(rgba, sizeof rgba, 5);
+    memset(&v, 0, sizeof v);
+    v.data = rgba;
+    v.width = 8;
+    v.height = 4;
+    v.layout = PXC_LAYOUT_RGBA;
+    v.sample = PXC_SAMPLE_U8;
+    out = encode_with(&v, "png", m, PXC_METADATA_POLICY_KEEP, PXC_STATUS_OK);
+    check_dropped(png_drops, "png stores still images");
+    pxc_bytes_free(&out);
+    out = encode_with(&v, "png", m, PXC_METADATA_POLICY_STRICT, PXC_STATUS_NOT_EXACT);
+    CHECK_MSG_CONTAINS("frame timing");
+    pxc_bytes_free(&out);
+    /* GIF writes both (100 ms is whole hundredths; 4 plays is 3 NETSCAPE2.0 repeats). */
+    out = encode_with(&v, "gif", m, PXC_METADATA_POLICY_KEEP, PXC_STATUS_OK);
+    check_dropped(none, NULL);
+    if (out.data) {
+        got = probe(&out);
+        if (got) {
+            check_timing(got, 100, PXC_DISPOSAL_PREVIOUS);
+            check_loop_count(got, true, 4);
+            pxc_metadata_free(got);
+        }
+    }
+    pxc_bytes_free(&out);
+
+    /* Removing: absent again, and removing an absent item is no error. */
+    CHECK_OK(pxc_metadata_remove(m, PXC_METADATA_ITEM_FRAME_TIMING));
+    CHECK_OK(pxc_metadata_has(m, PXC_METADATA_ITEM_FRAME_TIMING, &has));
+    CHECK(!has);
+    check_timing(m, 0, PXC_DISPOSAL_KEEP);
+    check_loop_count(m, true, 4); /* the other item stays */
+    CHECK_OK(pxc_metadata_remove(m, PXC_METADATA_ITEM_LOOP_COUNT));
+    check_loop_count(m, false, 0);
+    CHECK_OK(pxc_metadata_remove(m, PXC_METADATA_ITEM_LOOP_COUNT));
+    CHECK_OK(pxc_metadata_remove(m, PXC_METADATA_ITEM_FRAME_TIMING));
+    pxc_metadata_free(m);
+}
+
+/* The first page's timing and the loop count of real files (tests/data/animation/expected.json):
+ * loop3.gif frame 0 100 ms keep, loop_count 4 (NETSCAPE2.0 repeats 3); once.gif frame 0 40 ms
+ * background and no loop count; twice.webp frame 0 120 ms keep, loop_count 2. Their pages
+ * decode too. */
+static void test_timing_files(void) {
+    static const struct {
+        const char *file;
+        size_t pages;
+        uint32_t delay_ms, disposal;
+        bool has_loop;
+        uint32_t plays;
+    } files[] = {
+        {"loop3.gif", 3, 100, PXC_DISPOSAL_KEEP, true, 4},
+        {"once.gif", 2, 40, PXC_DISPOSAL_BACKGROUND, false, 0},
+        {"twice.webp", 3, 120, PXC_DISPOSAL_KEEP, true, 2},
+    };
+    size_t i;
+    for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[1024];
+        pxc_metadata *m = NULL;
+        pxc_image_list *pages = NULL;
+        bool has = false;
+        snprintf(path, sizeof path, "%s/animation/%s", PXC_TEST_DATA_DIR, files[i].file);
+        CHECK_OK(pxc_probe_metadata_file(NULL, path, NULL, &m));
+        if (!m) {
+            fprintf(stderr, "  (reading %s)\n", path);
+            continue;
+        }
+        CHECK_OK(pxc_metadata_has(m, PXC_METADATA_ITEM_FRAME_TIMING, &has));
+        CHECK(has);
+        check_timing(m, files[i].delay_ms, files[i].disposal);
+        check_loop_count(m, files[i].has_loop, files[i].plays);
+        pxc_metadata_free(m);
+        CHECK_OK(pxc_decode_pages_file(NULL, path, NULL, &pages));
+        if (pages) {
+            CHECK(pxc_image_list_len(pages) == files[i].pages);
+            pxc_image_list_free(pages);
+        }
+    }
+}
+
 int main(void) {
     fill_pattern(g_pixels, sizeof g_pixels, 16);
     make_icc();
@@ -479,5 +638,7 @@ int main(void) {
     test_file_probe_and_encode_paths();
     test_edits_and_errors();
     test_unreadable();
+    test_timing_edits();
+    test_timing_files();
     return finish("test_metadata");
 }

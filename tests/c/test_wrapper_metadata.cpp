@@ -83,6 +83,33 @@ int main() {
     reg.encode(v, "npy", &o2, &r);
     CHECK(r.metadata_dropped.empty());
 
+    // Animation timing: absent (0 ms, KEEP; 0 plays), set, written by GIF, dropped by PNG, removed.
+    pixcodec::Metadata t;
+    CHECK(!t.has(PXC_METADATA_ITEM_FRAME_TIMING) && !t.has(PXC_METADATA_ITEM_LOOP_COUNT));
+    CHECK(t.frame_timing().delay_ms == 0 && t.frame_timing().disposal == PXC_DISPOSAL_KEEP && t.loop_count() == 0);
+    t.set_frame_timing(70, PXC_DISPOSAL_BACKGROUND).set_loop_count(0);
+    CHECK(t.has(PXC_METADATA_ITEM_FRAME_TIMING) && t.has(PXC_METADATA_ITEM_LOOP_COUNT));
+    CHECK(t.frame_timing().delay_ms == 70 && t.frame_timing().disposal == PXC_DISPOSAL_BACKGROUND);
+    CHECK(t.loop_count() == 0);
+    std::vector<std::uint8_t> rgba(20 * 10 * 4);
+    fill_pattern(rgba.data(), rgba.size(), 9);
+    pixcodec::EncodeOptions ot;
+    ot.metadata(t);
+    pixcodec::Metadata tg = reg.probe_metadata(
+        reg.encode(pixcodec::view(rgba.data(), 20, 10, PXC_LAYOUT_RGBA, PXC_SAMPLE_U8), "gif", &ot, &r));
+    CHECK(r.metadata_dropped.empty());
+    CHECK(tg.frame_timing().delay_ms == 70 && tg.frame_timing().disposal == PXC_DISPOSAL_BACKGROUND);
+    CHECK(tg.has(PXC_METADATA_ITEM_LOOP_COUNT) && tg.loop_count() == 0);
+    reg.encode(v, "png", &ot, &r);
+    CHECK(r.metadata_dropped.size() == 2);
+    if (r.metadata_dropped.size() == 2) {
+        CHECK(r.metadata_dropped[0].item == "frame timing");
+        CHECK(r.metadata_dropped[1].item == "loop count");
+    }
+    t.remove(PXC_METADATA_ITEM_FRAME_TIMING).remove(PXC_METADATA_ITEM_LOOP_COUNT);
+    CHECK(!t.has(PXC_METADATA_ITEM_FRAME_TIMING) && !t.has(PXC_METADATA_ITEM_LOOP_COUNT));
+    CHECK(status_of([&] { t.set_frame_timing(10, 3); }) == PXC_STATUS_INVALID_ARGUMENT);
+
     // Errors.
     CHECK(status_of([&] { m.set_orientation(0); }) == PXC_STATUS_INVALID_ARGUMENT);
     CHECK(status_of([&] { m.remove_text(9); }) == PXC_STATUS_INVALID_ARGUMENT);
