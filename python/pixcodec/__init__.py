@@ -8,12 +8,13 @@ report whether the result is bit-exact. Lossy codecs (JPEG) are used only when y
 them, and the report says so.
 
 The package is a thin layer over the Rust crate ``pixcodec`` (PyO3 + rust-numpy): every
-decode, encode, resize and file read runs with the GIL released, and decoded pixels are
+decode, encode, resize, inversion and file read runs with the GIL released, and decoded pixels are
 handed to numpy without a copy.
 
 Functions: :func:`decode`, :func:`decode_pages`, :func:`decode_volume`, :func:`imread`,
 :func:`encode`, :func:`encode_into`, :func:`encode_pages`, :func:`imwrite`, :func:`probe`,
-:func:`codecs`. Keras-style helpers live in :mod:`pixcodec.keras`.
+:func:`codecs`, :func:`invert` (``max - v``, and the photometric convention flipped with
+``metadata=``). Keras-style helpers live in :mod:`pixcodec.keras`.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ from ._pixcodec import (  # noqa: E402  (the native module looks the classes abo
     decode_volume,
     imread,
     imwrite,
+    invert,
     probe,
 )
 from ._pixcodec import encode as _encode  # noqa: E402
@@ -144,5 +146,6 @@ __all__ = [
     "encode_report",
     "imread",
     "imwrite",
+    "invert",
     "probe",
 ]

@@ -2,7 +2,7 @@
 
 import mmap
 import os
-from typing import Any, BinaryIO, Literal, Sequence, TypedDict, Union
+from typing import Any, BinaryIO, Literal, Sequence, TypedDict, Union, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -171,3 +171,23 @@ def imwrite(
     **options: OptionValue,
 ) -> EncodeReport: ...
 def codecs() -> list[CodecEntry]: ...
+@overload
+def invert(
+    array: npt.ArrayLike,
+    *,
+    layout: LayoutName | None = None,
+    significant_bits: int | None = None,
+    metadata: None = None,
+) -> np.ndarray:
+    """Colour samples ``max - v`` (alpha kept), same dtype and shape; unsigned integer dtypes only."""
+
+@overload
+def invert(
+    array: npt.ArrayLike,
+    *,
+    layout: LayoutName | None = None,
+    significant_bits: int | None = None,
+    metadata: dict[str, Any],
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """The same picture in the other photometric convention: the inverted array and a copy of
+    ``metadata`` with ``photometric`` flipped."""

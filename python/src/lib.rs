@@ -1344,6 +1344,68 @@ fn _convert<'py>(
     image_to_numpy(py, out, NpyArray::default())
 }
 
+/// invert(array, *, layout=None, significant_bits=None, metadata=None) -> numpy.ndarray or
+/// (numpy.ndarray, dict)
+///
+/// A new array of the same dtype and shape whose colour samples are ``max - v`` (``max`` the
+/// dtype's maximum, or ``2**significant_bits - 1``); alpha (the last channel of gray_alpha and
+/// rgba) is copied. The channels mean what they mean to ``encode``: ``(H, W)`` and
+/// ``(H, W, 1)`` gray, 2 gray_alpha, 3 rgb, 4 rgba unless ``layout="cmyk"``. Unsigned integer
+/// dtypes only: float and signed arrays raise ``UnsupportedError``; a sample above
+/// ``2**significant_bits - 1`` raises ``NotExactError`` naming it. With ``metadata`` (the dict
+/// of ``ImageInfo.metadata``) it is ``convert::apply_invert``: the same picture stored in the
+/// other photometric convention, returned as ``(array, metadata)`` where the new dict is a copy
+/// whose ``photometric`` is flipped (absent <-> ``"white-is-zero"`` for gray,
+/// ``"adobe-inverted-cmyk"`` for cmyk); rgb/rgba, or a convention that does not describe the
+/// layout, raise ``InvalidArgumentError``. The GIL is released while inverting.
+#[pyfunction]
+#[pyo3(signature = (array, *, layout=None, significant_bits=None, metadata=None))]
+fn invert<'py>(
+    py: Python<'py>,
+    array: &Bound<'py, PyAny>,
+    layout: Option<&str>,
+    significant_bits: Option<i64>,
+    metadata: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = InArray::get(array, layout)?;
+    if a.boolean {
+        return Err(bool_refused());
+    }
+    let bits = match significant_bits {
+        None => None,
+        Some(b) => Some(u8::try_from(b).map_err(|_| {
+            let t = a.format.sample;
+            invalid(format!(
+                "invert: significant_bits = {b} for {t} samples (expected 1..={})",
+                t.bits()
+            ))
+        })?),
+    };
+    let img = a.image()?;
+    let mut npy = NpyArray::default();
+    npy.channel_axis = a.channel_axis;
+    let Some(md) = metadata else {
+        let out = py
+            .detach(|| match bits {
+                Some(b) => convert::invert_bits(&img, u32::from(b)),
+                None => convert::invert(&img),
+            })
+            .py()?;
+        return image_to_numpy(py, out, npy);
+    };
+    let mut m = metadata::from_py(md)?;
+    let out = py.detach(|| convert::apply_invert(&img, &mut m, bits)).py()?;
+    let arr = image_to_numpy(py, out, npy)?;
+    // A copy of the caller's dict (other items as given) with the convention flipped.
+    let new = md.copy()?;
+    match m.photometric {
+        Some(p) => new.set_item("photometric", p.to_string())?,
+        None if new.contains("photometric")? => new.del_item("photometric")?,
+        None => {}
+    }
+    Ok(PyTuple::new(py, [arr, new.into_any()])?.into_any())
+}
+
 /// Batches of a dataset: `(images, labels)` numpy pairs, decoded ahead on all cores.
 #[pyclass(module = "pixcodec.keras")]
 struct BatchIter {
@@ -1602,6 +1664,7 @@ fn _pixcodec(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(codecs, m)?)?;
     m.add_function(wrap_pyfunction!(_load_img, m)?)?;
     m.add_function(wrap_pyfunction!(_convert, m)?)?;
+    m.add_function(wrap_pyfunction!(invert, m)?)?;
     m.add_function(wrap_pyfunction!(_dataset, m)?)?;
     m.add_class::<ImageInfo>()?;
     m.add_class::<EncodeReport>()?;
