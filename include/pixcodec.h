@@ -1600,54 +1600,6 @@ enum pxc_status pxc_metadata_set_xmp(struct pxc_metadata *metadata, const uint8_
 enum pxc_status pxc_metadata_orientation(const struct pxc_metadata *metadata, uint16_t *out_orientation);
 
 /**
- * `*out_photometric` receives the photometric convention (a `pxc_photometric`): `PLAIN` when
- * none is set, `WHITE_IS_ZERO` for a TIFF WhiteIsZero gray page, `ADOBE_INVERTED_CMYK` for a
- * CMYK JPEG with an Adobe marker. The samples decode as stored; `pxc_convert_invert` with this
- * metadata gives the plain convention.
- */
-enum pxc_status pxc_metadata_photometric(const struct pxc_metadata *metadata, uint32_t *out_photometric);
-
-/**
- * Sets the photometric convention (a `pxc_photometric`; `PLAIN` clears it; anything else is
- * `PXC_STATUS_INVALID_ARGUMENT`). It says how the samples given to an encode are stored, so
- * that a format that can state it writes it and others report it.
- */
-enum pxc_status pxc_metadata_set_photometric(struct pxc_metadata *metadata, uint32_t photometric);
-
-/**
- * `*out_delay_ms` receives how long this page shows, in milliseconds, and `*out_disposal`
- * what happens to its area afterwards (a `pxc_disposal`), as stored in an animation frame
- * (GIF, WebP). Without timing they receive 0 and `KEEP`; `pxc_metadata_has` with
- * `PXC_METADATA_ITEM_FRAME_TIMING` tells none from a 0 ms frame.
- */
-enum pxc_status pxc_metadata_frame_timing(const struct pxc_metadata *metadata,
-                                          uint32_t *out_delay_ms,
-                                          uint32_t *out_disposal);
-
-/**
- * Sets this page's animation timing: `delay_ms` milliseconds, then `disposal` (a
- * `pxc_disposal`; anything else is `PXC_STATUS_INVALID_ARGUMENT`). Formats without
- * animation frames report it as dropped.
- */
-enum pxc_status pxc_metadata_set_frame_timing(struct pxc_metadata *metadata,
-                                              uint32_t delay_ms,
-                                              uint32_t disposal);
-
-/**
- * `*out_plays` receives how many times the animation plays in total, 0 for forever (on the
- * first page; a GIF NETSCAPE2.0 repeat count n > 0 is n + 1 plays). Without a loop count
- * (a GIF without the NETSCAPE2.0 extension, which viewers play once) it receives 0 as well:
- * `pxc_metadata_has` with `PXC_METADATA_ITEM_LOOP_COUNT` tells none from forever.
- */
-enum pxc_status pxc_metadata_loop_count(const struct pxc_metadata *metadata, uint32_t *out_plays);
-
-/**
- * Sets how many times the animation plays in total (`plays`, 0 for forever). Formats
- * without animations report it as dropped.
- */
-enum pxc_status pxc_metadata_set_loop_count(struct pxc_metadata *metadata, uint32_t plays);
-
-/**
  * Sets the orientation (1..=8, the EXIF values; anything else is
  * `PXC_STATUS_INVALID_ARGUMENT`).
  */
@@ -1774,6 +1726,54 @@ enum pxc_status pxc_last_encode_dropped_item(size_t index, char *buf, size_t cap
  * `pxc_metadata_text_keyword`.
  */
 enum pxc_status pxc_last_encode_dropped_reason(size_t index, char *buf, size_t cap, size_t *out_needed);
+
+/**
+ * `*out_photometric` receives the photometric convention (a `pxc_photometric`): `PLAIN` when
+ * none is set, `WHITE_IS_ZERO` for a TIFF WhiteIsZero gray page, `ADOBE_INVERTED_CMYK` for a
+ * CMYK JPEG with an Adobe marker. The samples decode as stored; `pxc_convert_invert` with this
+ * metadata gives the plain convention.
+ */
+enum pxc_status pxc_metadata_photometric(const struct pxc_metadata *metadata, uint32_t *out_photometric);
+
+/**
+ * Sets the photometric convention (a `pxc_photometric`; `PLAIN` clears it; anything else is
+ * `PXC_STATUS_INVALID_ARGUMENT`). It says how the samples given to an encode are stored, so
+ * that a format that can state it writes it and others report it.
+ */
+enum pxc_status pxc_metadata_set_photometric(struct pxc_metadata *metadata, uint32_t photometric);
+
+/**
+ * `*out_delay_ms` receives how long this page shows, in milliseconds, and `*out_disposal`
+ * what happens to its area afterwards (a `pxc_disposal`), as stored in an animation frame
+ * (GIF, WebP). Without timing they receive 0 and `KEEP`; `pxc_metadata_has` with
+ * `PXC_METADATA_ITEM_FRAME_TIMING` tells none from a 0 ms frame.
+ */
+enum pxc_status pxc_metadata_frame_timing(const struct pxc_metadata *metadata,
+                                          uint32_t *out_delay_ms,
+                                          uint32_t *out_disposal);
+
+/**
+ * Sets this page's animation timing: `delay_ms` milliseconds, then `disposal` (a
+ * `pxc_disposal`; anything else is `PXC_STATUS_INVALID_ARGUMENT`). Formats without
+ * animation frames report it as dropped.
+ */
+enum pxc_status pxc_metadata_set_frame_timing(struct pxc_metadata *metadata,
+                                              uint32_t delay_ms,
+                                              uint32_t disposal);
+
+/**
+ * `*out_plays` receives how many times the animation plays in total, 0 for forever (on the
+ * first page; a GIF NETSCAPE2.0 repeat count n > 0 is n + 1 plays). Without a loop count
+ * (a GIF without the NETSCAPE2.0 extension, which viewers play once) it receives 0 as well:
+ * `pxc_metadata_has` with `PXC_METADATA_ITEM_LOOP_COUNT` tells none from forever.
+ */
+enum pxc_status pxc_metadata_loop_count(const struct pxc_metadata *metadata, uint32_t *out_plays);
+
+/**
+ * Sets how many times the animation plays in total (`plays`, 0 for forever). Formats
+ * without animations report it as dropped.
+ */
+enum pxc_status pxc_metadata_set_loop_count(struct pxc_metadata *metadata, uint32_t plays);
 
 /**
  * New load options with the defaults (see `pxc_load_options`).

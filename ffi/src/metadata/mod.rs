@@ -1,15 +1,16 @@
 //! Metadata over the C ABI (issue 16): the `pxc_metadata` handle read from a file
 //! (`pxc_probe_metadata*`) or built by hand, its getters and single-item edits, attaching it
 //! and the policy to encode options, and the list of items the most recent encode on the
-//! calling thread did not keep (`pxc_last_encode_dropped_*`). `pxc_info` and
-//! `pxc_encode_report` are caller-allocated and frozen, so none of this is a field of theirs.
+//! calling thread did not keep (`pxc_last_encode_dropped_*`, in `dropped.rs`). The items
+//! that carry what the samples mean (photometric convention, animation timing) have their
+//! getters and setters in `meaning.rs`. `pxc_info` and `pxc_encode_report` are
+//! caller-allocated and frozen, so none of this is a field of theirs.
 
-use std::cell::RefCell;
 use std::ffi::c_char;
 use std::sync::Arc;
 
-use pixcodec::metadata::{exif, Disposal, FrameTiming, Photometric};
-use pixcodec::{Metadata, MetadataNote, MetadataPolicy, Resolution, ResolutionUnit, TextEntry};
+use pixcodec::metadata::{exif, Disposal};
+use pixcodec::{Metadata, MetadataPolicy, Resolution, ResolutionUnit, TextEntry};
 
 use crate::args::{bytes, c_path, copy_bytes, copy_text, cstr};
 use crate::boundary::{ffi, pxc_status, Failure, FfiResult};
@@ -17,6 +18,11 @@ use crate::decode::{options, pxc_limits};
 use crate::encode::pxc_encode_options;
 use crate::registry::{pxc_registry, registry};
 use crate::types::c_enum_conversions;
+
+mod dropped;
+mod meaning;
+pub use dropped::*;
+pub use meaning::*;
 
 /// Metadata items (values of the `uint32_t item` arguments). Never renumbered.
 #[allow(non_camel_case_types)]
@@ -354,105 +360,6 @@ pub unsafe extern "C" fn pxc_metadata_orientation(
     })
 }
 
-/// `*out_photometric` receives the photometric convention (a `pxc_photometric`): `PLAIN` when
-/// none is set, `WHITE_IS_ZERO` for a TIFF WhiteIsZero gray page, `ADOBE_INVERTED_CMYK` for a
-/// CMYK JPEG with an Adobe marker. The samples decode as stored; `pxc_convert_invert` with this
-/// metadata gives the plain convention.
-#[no_mangle]
-pub unsafe extern "C" fn pxc_metadata_photometric(
-    metadata: *const pxc_metadata,
-    out_photometric: *mut u32,
-) -> pxc_status {
-    ffi!(nonnull(metadata, out_photometric) {
-        let v = match unsafe { &*metadata }.inner.photometric {
-            None => pxc_photometric::Plain,
-            Some(Photometric::WhiteIsZero) => pxc_photometric::WhiteIsZero,
-            Some(_) => pxc_photometric::AdobeInvertedCmyk,
-        };
-        unsafe { out_photometric.write(v as u32) };
-        Ok(())
-    })
-}
-
-/// Sets the photometric convention (a `pxc_photometric`; `PLAIN` clears it; anything else is
-/// `PXC_STATUS_INVALID_ARGUMENT`). It says how the samples given to an encode are stored, so
-/// that a format that can state it writes it and others report it.
-#[no_mangle]
-pub unsafe extern "C" fn pxc_metadata_set_photometric(metadata: *mut pxc_metadata, photometric: u32) -> pxc_status {
-    ffi!(nonnull(metadata) {
-        let p = match photometric {
-            0 => None,
-            1 => Some(Photometric::WhiteIsZero),
-            2 => Some(Photometric::AdobeInvertedCmyk),
-            v => {
-                return Err(Failure::invalid(format!(
-                    "photometric {v} is not a pxc_photometric value (0 = PLAIN .. 2 = ADOBE_INVERTED_CMYK)"
-                )))
-            }
-        };
-        unsafe { &mut *metadata }.inner.photometric = p;
-        Ok(())
-    })
-}
-
-/// `*out_delay_ms` receives how long this page shows, in milliseconds, and `*out_disposal`
-/// what happens to its area afterwards (a `pxc_disposal`), as stored in an animation frame
-/// (GIF, WebP). Without timing they receive 0 and `KEEP`; `pxc_metadata_has` with
-/// `PXC_METADATA_ITEM_FRAME_TIMING` tells none from a 0 ms frame.
-#[no_mangle]
-pub unsafe extern "C" fn pxc_metadata_frame_timing(
-    metadata: *const pxc_metadata,
-    out_delay_ms: *mut u32,
-    out_disposal: *mut u32,
-) -> pxc_status {
-    ffi!(nonnull(metadata, out_delay_ms, out_disposal) {
-        let t = unsafe { &*metadata }.inner.frame.unwrap_or_default();
-        unsafe {
-            out_delay_ms.write(t.delay_ms);
-            out_disposal.write(disposal_to(t.disposal));
-        }
-        Ok(())
-    })
-}
-
-/// Sets this page's animation timing: `delay_ms` milliseconds, then `disposal` (a
-/// `pxc_disposal`; anything else is `PXC_STATUS_INVALID_ARGUMENT`). Formats without
-/// animation frames report it as dropped.
-#[no_mangle]
-pub unsafe extern "C" fn pxc_metadata_set_frame_timing(
-    metadata: *mut pxc_metadata,
-    delay_ms: u32,
-    disposal: u32,
-) -> pxc_status {
-    ffi!(nonnull(metadata) {
-        let disposal = disposal_from(disposal)?;
-        unsafe { &mut *metadata }.inner.frame = Some(FrameTiming { delay_ms, disposal });
-        Ok(())
-    })
-}
-
-/// `*out_plays` receives how many times the animation plays in total, 0 for forever (on the
-/// first page; a GIF NETSCAPE2.0 repeat count n > 0 is n + 1 plays). Without a loop count
-/// (a GIF without the NETSCAPE2.0 extension, which viewers play once) it receives 0 as well:
-/// `pxc_metadata_has` with `PXC_METADATA_ITEM_LOOP_COUNT` tells none from forever.
-#[no_mangle]
-pub unsafe extern "C" fn pxc_metadata_loop_count(metadata: *const pxc_metadata, out_plays: *mut u32) -> pxc_status {
-    ffi!(nonnull(metadata, out_plays) {
-        unsafe { out_plays.write((*metadata).inner.loop_count.unwrap_or(0)) };
-        Ok(())
-    })
-}
-
-/// Sets how many times the animation plays in total (`plays`, 0 for forever). Formats
-/// without animations report it as dropped.
-#[no_mangle]
-pub unsafe extern "C" fn pxc_metadata_set_loop_count(metadata: *mut pxc_metadata, plays: u32) -> pxc_status {
-    ffi!(nonnull(metadata) {
-        unsafe { &mut *metadata }.inner.loop_count = Some(plays);
-        Ok(())
-    })
-}
-
 /// Sets the orientation (1..=8, the EXIF values; anything else is
 /// `PXC_STATUS_INVALID_ARGUMENT`).
 #[no_mangle]
@@ -669,84 +576,5 @@ pub unsafe extern "C" fn pxc_encode_options_set_metadata_policy(
         let p = policy_from(policy)?;
         unsafe { &mut *opts }.inner_mut().metadata_policy = p;
         Ok(())
-    })
-}
-
-thread_local! {
-    /// The items the most recent encode call on this thread did not keep.
-    static DROPPED: RefCell<Vec<MetadataNote>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Empties this thread's dropped list: every encode call starts with it, before its
-/// argument checks, so it runs ahead of the boundary and cannot panic (no borrow is ever
-/// held across a call, and a thread being torn down has no list to clear).
-pub(crate) fn clear_dropped() {
-    let _ = DROPPED.try_with(|d| {
-        if let Ok(mut v) = d.try_borrow_mut() {
-            v.clear();
-        }
-    });
-}
-
-/// Keeps a successful encode's dropped list as this thread's (moved, so no allocation).
-pub(crate) fn record_dropped(notes: Vec<MetadataNote>) {
-    DROPPED.with(|d| *d.borrow_mut() = notes);
-}
-
-fn dropped_note<T>(index: usize, f: impl FnOnce(&MetadataNote) -> FfiResult<T>) -> FfiResult<T> {
-    DROPPED.with(|d| {
-        let d = d.borrow();
-        let n = d
-            .get(index)
-            .ok_or_else(|| Failure::invalid(format!("dropped item {index} does not exist ({} listed)", d.len())))?;
-        f(n)
-    })
-}
-
-/// `*out_count` receives the number of metadata items the most recent encode call on this
-/// thread (any `pxc_encode*` function) did not keep as given: items its format cannot hold,
-/// or writes only approximately (a resolution rounded). Each call starts with an empty list,
-/// so after a failed encode the count is 0 (a `STRICT` refusal lists the items in its
-/// message instead); under `STRIP` only a photometric convention the format cannot state is
-/// listed. The list stays until the next encode
-/// on this thread.
-#[no_mangle]
-pub unsafe extern "C" fn pxc_last_encode_dropped_count(out_count: *mut usize) -> pxc_status {
-    ffi!(nonnull(out_count) {
-        unsafe { out_count.write(DROPPED.with(|d| d.borrow().len())) };
-        Ok(())
-    })
-}
-
-/// Copies the item name of dropped entry `index` (`icc_profile`, `exif`, `orientation`,
-/// `xmp`, `resolution`, `photometric`, `frame timing`, `loop count`, or `text 'KEYWORD'`)
-/// like `pxc_metadata_text_keyword`.
-#[no_mangle]
-pub unsafe extern "C" fn pxc_last_encode_dropped_item(
-    index: usize,
-    buf: *mut c_char,
-    cap: usize,
-    out_needed: *mut usize,
-) -> pxc_status {
-    ffi!(nonnull() {
-        dropped_note(index, |n| unsafe { copy_text(n.item.to_string().as_bytes(), "the item name", buf, cap, out_needed) })
-    })
-}
-
-/// Copies why dropped entry `index` was not kept (e.g. `npy cannot store metadata`) like
-/// `pxc_metadata_text_keyword`.
-#[no_mangle]
-pub unsafe extern "C" fn pxc_last_encode_dropped_reason(
-    index: usize,
-    buf: *mut c_char,
-    cap: usize,
-    out_needed: *mut usize,
-) -> pxc_status {
-    ffi!(nonnull() {
-        dropped_note(index, |n| {
-            // Advice in the reason names the C functions (pxc_convert_invert), not the Rust ones.
-            let reason = pixcodec::convert::for_surface(&n.reason, pixcodec::convert::Surface::C);
-            unsafe { copy_text(reason.as_bytes(), "the reason", buf, cap, out_needed) }
-        })
     })
 }
