@@ -3,35 +3,13 @@
 //! line for each (and `--metadata strict` writes nothing). Fixtures from
 //! `tests/data/animation/` (written by Pillow, see make_fixtures.py there).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+
+mod common;
+use common::{fixture, run, s, unwrapped};
 
 use pixcodec::metadata::{Disposal, FrameTiming};
 use pixcodec::{DecodeOptions, Registry};
-
-const BIN: &str = env!("CARGO_BIN_EXE_pixcodec");
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("run pixcodec")
-}
-
-/// Output with the CLI's line wrapping undone.
-fn unwrapped(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/data/animation")
-        .join(name)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 /// Every page's timing and the first page's loop count, as pixcodec decodes them.
 fn timing(path: &Path) -> (Vec<Option<FrameTiming>>, Option<u32>) {
@@ -46,7 +24,7 @@ fn timing(path: &Path) -> (Vec<Option<FrameTiming>>, Option<u32>) {
 
 #[test]
 fn info_shows_delays_disposals_and_the_loop_count() {
-    let o = run(&["info", s(&fixture("loop3.gif"))]);
+    let o = run(&["info", s(&fixture("animation", "loop3.gif"))]);
     assert!(o.status.success(), "{}", unwrapped(&o.stderr));
     let out = unwrapped(&o.stdout);
     assert!(out.contains("loop: 4 plays"), "{out}");
@@ -54,13 +32,13 @@ fn info_shows_delays_disposals_and_the_loop_count() {
         out.contains("frames 0: 100 ms keep; 1: 250 ms background; 2: 70 ms previous"),
         "{out}"
     );
-    let o = run(&["info", "--json", s(&fixture("loop3.gif"))]);
+    let o = run(&["info", "--json", s(&fixture("animation", "loop3.gif"))]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v[0]["loop_count"], 4);
     assert_eq!(v[0]["frame"]["delay_ms"], 100);
     assert_eq!(v[0]["page_list"][2]["delay_ms"], 70);
     assert_eq!(v[0]["page_list"][2]["disposal"], "previous");
-    let o = run(&["info", "--json", s(&fixture("once.gif"))]);
+    let o = run(&["info", "--json", s(&fixture("animation", "once.gif"))]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v[0]["loop_count"].is_null());
 }
@@ -70,14 +48,14 @@ fn convert_gif_to_gif_keeps_the_timing() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["loop3.gif", "once.gif"] {
         let out = dir.path().join(name);
-        let o = run(&["convert", s(&fixture(name)), s(&out)]);
+        let o = run(&["convert", s(&fixture("animation", name)), s(&out)]);
         assert!(o.status.success(), "{}", unwrapped(&o.stderr));
         assert!(
             !unwrapped(&o.stderr).contains("does not keep"),
             "{}",
             unwrapped(&o.stderr)
         );
-        assert_eq!(timing(&out), timing(&fixture(name)), "{name}");
+        assert_eq!(timing(&out), timing(&fixture("animation", name)), "{name}");
     }
     let (frames, loop_count) = timing(&dir.path().join("loop3.gif"));
     assert_eq!(loop_count, Some(4));
@@ -94,7 +72,7 @@ fn convert_gif_to_gif_keeps_the_timing() {
 fn convert_gif_to_png_notes_the_drops_and_strict_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("frame1.png");
-    let o = run(&["convert", "--page", "1", s(&fixture("loop3.gif")), s(&out)]);
+    let o = run(&["convert", "--page", "1", s(&fixture("animation", "loop3.gif")), s(&out)]);
     assert!(o.status.success(), "{}", unwrapped(&o.stderr));
     let err = unwrapped(&o.stderr);
     assert!(
@@ -118,7 +96,7 @@ fn convert_gif_to_png_notes_the_drops_and_strict_writes_nothing() {
         "1",
         "--metadata",
         "strict",
-        s(&fixture("loop3.gif")),
+        s(&fixture("animation", "loop3.gif")),
         s(&strict),
     ]);
     assert_eq!(o.status.code(), Some(3), "{}", unwrapped(&o.stderr));

@@ -5,23 +5,12 @@
 //! extension and content agreeing.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use pixcodec::{EncodeOptions, Image, Layout, PixelFormat, Registry, SampleType};
 
-const BIN: &str = env!("CARGO_BIN_EXE_pixcodec");
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("run pixcodec")
-}
-
-/// Output with the CLI's line wrapping (at 160 characters) undone: words joined by one space.
-fn unwrapped(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+mod common;
+use common::{run, unwrapped};
 
 fn out(o: &Output) -> String {
     unwrapped(&o.stdout)

@@ -3,45 +3,21 @@
 //! `--metadata strict` refuses with exit 3 and writes nothing, and `--invert` stores the same
 //! picture in the other convention. Fixtures from `tests/data/photometric/`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::{fixture, run, s, unwrapped};
 
 use pixcodec::metadata::Photometric;
 
-const BIN: &str = env!("CARGO_BIN_EXE_pixcodec");
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("run pixcodec")
-}
-
-/// Output with the CLI's line wrapping undone.
-fn unwrapped(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/data/photometric")
-        .join(name)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
 #[test]
 fn info_names_the_convention() {
-    let o = run(&["info", s(&fixture("wiz_u8.tif"))]);
+    let o = run(&["info", s(&fixture("photometric", "wiz_u8.tif"))]);
     assert!(o.status.success(), "{}", unwrapped(&o.stderr));
     assert!(
         unwrapped(&o.stdout).contains("photometric: white-is-zero"),
         "{}",
         unwrapped(&o.stdout)
     );
-    let o = run(&["info", "--json", s(&fixture("adobe_cmyk.jpg"))]);
+    let o = run(&["info", "--json", s(&fixture("photometric", "adobe_cmyk.jpg"))]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let first = if v.is_array() { &v[0] } else { &v };
     assert_eq!(first["photometric"], "adobe-inverted-cmyk", "{v}");
@@ -50,7 +26,7 @@ fn info_names_the_convention() {
 #[test]
 fn convert_notes_the_convention_and_strict_refuses() {
     let dir = tempfile::tempdir().unwrap();
-    let src = fixture("wiz_u8.tif");
+    let src = fixture("photometric", "wiz_u8.tif");
     let png = dir.path().join("a.png");
     let o = run(&["convert", s(&src), s(&png)]);
     assert!(o.status.success(), "{}", unwrapped(&o.stderr));
@@ -88,7 +64,7 @@ fn convert_notes_the_convention_and_strict_refuses() {
 #[test]
 fn invert_stores_the_plain_picture() {
     let dir = tempfile::tempdir().unwrap();
-    let src = fixture("wiz_u8.tif");
+    let src = fixture("photometric", "wiz_u8.tif");
     let png = dir.path().join("a.png");
     let o = run(&["convert", s(&src), s(&png), "--invert", "--metadata", "strict"]);
     assert!(o.status.success(), "{}", unwrapped(&o.stderr));
@@ -102,7 +78,7 @@ fn invert_stores_the_plain_picture() {
     assert_eq!(pixcodec::read(&png).unwrap().to_vec::<u8>().unwrap(), want);
 
     // Adobe CMYK to TIFF: plain ink amounts, nothing to report.
-    let src = fixture("adobe_cmyk.jpg");
+    let src = fixture("photometric", "adobe_cmyk.jpg");
     let tif = dir.path().join("b.tif");
     let o = run(&["convert", s(&src), s(&tif), "--invert", "--metadata", "strict"]);
     assert!(o.status.success(), "{}", unwrapped(&o.stderr));

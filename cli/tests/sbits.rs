@@ -2,25 +2,15 @@
 //! `significant_bits` option (PNG, TIFF) and notes where it cannot.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use pixcodec::{EncodeOptions, Image, Layout};
 
-const BIN: &str = env!("CARGO_BIN_EXE_pixcodec");
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("run pixcodec")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+mod common;
+use common::{run, s, unwrapped};
 
 fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    unwrapped(&o.stderr)
 }
 
 fn write(path: &Path, img: &Image, bits: i64) {

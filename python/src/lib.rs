@@ -434,9 +434,8 @@ impl Input {
 // ---------------------------------------------------------------------------------------
 // Decoding.
 
-/// Decodes page `page`, with the `.npy` array facts of the file (shape and dtype of the array).
-fn decode_page(data: &[u8], opts: &DecodeOptions, page: u32) -> pixcodec::Result<(Image, NpyArray)> {
-    let mut dec = Registry::global().decoder(data, opts)?;
+/// Moves `dec` from its first page to page `page`; an error names how many pages there are.
+fn skip_to_page(dec: &mut dyn pixcodec::Decoder, page: u32) -> pixcodec::Result<()> {
     for i in 0..page {
         if !dec.next_page()? {
             return Err(Error::invalid(format!(
@@ -446,6 +445,13 @@ fn decode_page(data: &[u8], opts: &DecodeOptions, page: u32) -> pixcodec::Result
             )));
         }
     }
+    Ok(())
+}
+
+/// Decodes page `page`, with the `.npy` array facts of the file (shape and dtype of the array).
+fn decode_page(data: &[u8], opts: &DecodeOptions, page: u32) -> pixcodec::Result<(Image, NpyArray)> {
+    let mut dec = Registry::global().decoder(data, opts)?;
+    skip_to_page(dec.as_mut(), page)?;
     let info = dec.info();
     let (width, height, format, npy) = (info.width, info.height, info.format, info.metadata.npy);
     opts.limits.check_image(width, height, format)?;
@@ -656,15 +662,7 @@ fn probe(
     let opts = decode_options(codec, limits)?;
     if page > 0 {
         let later = |mut dec: Box<dyn pixcodec::Decoder + '_>| -> pixcodec::Result<RsInfo> {
-            for i in 0..page {
-                if !dec.next_page()? {
-                    return Err(Error::invalid(format!(
-                        "page {page} requested but the file has {} page{}",
-                        i + 1,
-                        if i == 0 { "" } else { "s" }
-                    )));
-                }
-            }
+            skip_to_page(dec.as_mut(), page)?;
             Ok(dec.info().clone())
         };
         let info = if let Some(path) = as_path(data_or_path)? {
