@@ -2,6 +2,7 @@
 #   make fuzz                      every target for FUZZ_SECONDS (default 60) seconds each
 #   make fuzz FUZZ_SECONDS=600     the acceptance run
 #   make fuzz FUZZ_TARGETS=sniff   one target
+#   make fuzz FUZZ_JOBS=2          two targets at a time (each still FUZZ_SECONDS)
 #   make fuzz-smoke                CI guard (part of `make test`): build, then every target
 #                                  FUZZ_SMOKE_SECONDS on its fresh seeds; any finding fails
 # Works on stable Rust: cargo-fuzz needs -Z flags, enabled with RUSTC_BOOTSTRAP=1.

@@ -13,7 +13,8 @@
 # non-zero; the input lands in fuzz/artifacts/<target>/ and this script exits 1 after the
 # table. Environment: FUZZ_TIMEOUT (s per input, 10), FUZZ_RSS_MB (2048), FUZZ_MAX_LEN
 # (65536), FUZZ_REGRESS (a command given the target and its new artifacts, e.g. the
-# `regress` binary that files them under tests/regression/<format>/).
+# `regress` binary that files them under tests/regression/<format>/), FUZZ_JOBS (targets run
+# at the same time, 1; each still gets <seconds>).
 set -u
 
 bin_dir=$1 corpus_root=$2 seconds=$3
@@ -24,19 +25,17 @@ log_dir=$(mktemp -d "${TMPDIR:-/tmp}/pixcodec-fuzz-logs.XXXXXX")
 # unnoticed); libdeflate's false positive is fixed at build time (fuzz.mk, FUZZ_CFLAGS).
 export ASAN_OPTIONS="detect_odr_violation=2:detect_leaks=1:abort_on_error=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 
-rows=()
-failed=0
-for t in "$@"; do
-    bin="$bin_dir/$t"
-    corpus="$corpus_root/$t"
-    artifacts="$here/artifacts/$t"
+# One target: its log, its table row ($log_dir/<t>.row) and its result ($log_dir/<t>.failed
+# when it found something). Runs in the background when FUZZ_JOBS > 1.
+fuzz_one() {
+    local t=$1
+    local bin="$bin_dir/$t" corpus="$corpus_root/$t" artifacts="$here/artifacts/$t"
     mkdir -p "$corpus" "$artifacts"
-    dict_var="FUZZ_DICT_$t"
-    dict="$here/dict/${!dict_var:-all}.dict"
+    local dict_var="FUZZ_DICT_$t"
+    local dict="$here/dict/${!dict_var:-all}.dict"
+    local before stamp="$log_dir/$t.stamp" log="$log_dir/$t.log" start status
     before=$(find "$corpus" -type f | wc -l)
-    stamp="$log_dir/$t.stamp"
     touch "$stamp"
-    log="$log_dir/$t.log"
     echo "== fuzz $t for $seconds s on $before inputs ($(basename "$dict"))"
     start=$(date +%s)
     if [ ! -x "$bin" ]; then
@@ -48,8 +47,9 @@ for t in "$@"; do
             -dict="$dict" -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1
         status=$?
     fi
-    secs=$(($(date +%s) - start))
+    local secs=$(($(date +%s) - start))
     # libFuzzer prints its stats at the end; the last INITED/pulse line is the fallback.
+    local execs added after found result
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     added=$(sed -n 's/^stat::new_units_added: *//p' "$log" | tail -1)
     after=$(find "$corpus" -type f | wc -l)
@@ -57,7 +57,7 @@ for t in "$@"; do
     if [ "$status" -eq 0 ] && [ -z "$found" ]; then
         result=clean
     else
-        failed=1
+        : >"$log_dir/$t.failed"
         result="FAILED (exit $status)"
         for f in $found; do result="$result ${f#"$here"/}"; done
         # The end of the log holds the report (panic message, sanitizer stack).
@@ -67,10 +67,29 @@ for t in "$@"; do
             $FUZZ_REGRESS "$t" $found
         fi
     fi
-    rate='?'
+    local rate='?'
     if [ -n "$execs" ] && [ "$secs" -gt 0 ]; then rate=$((execs / secs)); fi
-    rows+=("$(printf '| %s | %s | %s | %s | %s | %s -> %s | %s |' "$t" "$secs" "${execs:-?}" \
-        "$rate" "${added:-?}" "$before" "$after" "$result")")
+    printf '| %s | %s | %s | %s | %s | %s -> %s | %s |\n' "$t" "$secs" "${execs:-?}" \
+        "$rate" "${added:-?}" "$before" "$after" "$result" >"$log_dir/$t.row"
+}
+
+# FUZZ_JOBS targets at a time (default 1: one after another); each still runs <seconds>.
+jobs_max=${FUZZ_JOBS:-1}
+for t in "$@"; do
+    if [ "$jobs_max" -le 1 ]; then
+        fuzz_one "$t"
+    else
+        while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+        fuzz_one "$t" &
+    fi
+done
+wait
+
+rows=()
+failed=0
+for t in "$@"; do
+    rows+=("$(cat "$log_dir/$t.row")")
+    if [ -e "$log_dir/$t.failed" ]; then failed=1; fi
 done
 
 echo
