@@ -436,6 +436,11 @@ impl ResolvedOptions {
     pub fn metadata(&self) -> Option<&Metadata> {
         self.metadata.as_deref()
     }
+    /// [`Self::metadata`] as the caller's shared value: an encoder that keeps work derived
+    /// from the metadata between calls (TIFF's EXIF IFD) recognises the same value by it.
+    pub fn metadata_shared(&self) -> Option<&Arc<Metadata>> {
+        self.metadata.as_ref()
+    }
     /// The animation timing to write for page `page` (0-based): its
     /// [`EncodeOptions::frame_timings`] entry when those were given, otherwise the metadata's
     /// `frame` for the first page; `None` when stripped or not given.

@@ -49,7 +49,7 @@ impl<'a> Block<'a> {
     }
 
     /// Entry count of the IFD at `at`, after checking that its table lies inside the block.
-    fn table(&self, at: usize, what: &str) -> Result<usize, String> {
+    fn table(&self, at: usize, what: impl std::fmt::Display) -> Result<usize, String> {
         let len = self.b.len();
         let outside = || format!("{what} offset {at} is outside the {len}-byte block");
         if at < 8 {
@@ -84,31 +84,70 @@ impl<'a> Block<'a> {
 pub fn check(exif: &[u8]) -> Result<Option<u16>, String> {
     let blk = Block::new(exif)?;
     let first = blk.u32_at(4).ok_or("block shorter than its header")? as usize;
-    let mut todo = vec![(first, "IFD0".to_string())];
-    let mut seen = Vec::new();
-    while let Some((at, what)) = todo.pop() {
-        if seen.contains(&at) {
+    // Up to MAX_IFDS offsets to visit and visited, without allocating (this runs on every
+    // encode that carries EXIF); an IFD is named only in an error.
+    let mut todo = [(0usize, IfdName::Ifd0); MAX_IFDS + 1];
+    let mut pending = 1;
+    todo[0] = (first, IfdName::Ifd0);
+    let mut seen = [0usize; MAX_IFDS];
+    let mut visited = 0;
+    while pending > 0 {
+        pending -= 1;
+        let (at, what) = todo[pending];
+        if seen[..visited].contains(&at) {
             return Err(format!("{what} at offset {at} was already visited (an offset loop)"));
         }
-        if seen.len() >= MAX_IFDS {
+        if visited >= MAX_IFDS {
             return Err(format!("more than {MAX_IFDS} IFDs"));
         }
-        seen.push(at);
-        let n = blk.table(at, &what)?;
+        seen[visited] = at;
+        visited += 1;
+        let n = blk.table(at, what)?;
+        let mut push = |to: usize, name: IfdName| -> Result<(), String> {
+            // Each visited IFD adds at most four; more pending than can still be visited is
+            // already past the limit.
+            if pending > MAX_IFDS {
+                return Err(format!("more than {MAX_IFDS} IFDs"));
+            }
+            todo[pending] = (to, name);
+            pending += 1;
+            Ok(())
+        };
         for k in 0..n {
             let e = at + 2 + 12 * k;
             let tag = blk.u16_at(e).unwrap_or(0);
             if SUB_IFDS.contains(&tag) {
                 let to = blk.u32_at(e + 8).unwrap_or(0) as usize;
-                todo.push((to, format!("sub-IFD {tag:#06x}")));
+                push(to, IfdName::Sub(tag))?;
             }
         }
         // The next-IFD link: 0 ends the chain; a missing link is tolerated.
         if let Some(next) = blk.u32_at(at + 2 + 12 * n).filter(|&v| v != 0) {
-            todo.push((next as usize, format!("IFD after offset {at}")));
+            push(next as usize, IfdName::After(at))?;
         }
     }
     Ok(orientation(exif))
+}
+
+/// How an error names an IFD of the block.
+#[derive(Clone, Copy)]
+enum IfdName {
+    /// The first IFD.
+    Ifd0,
+    /// A sub-IFD, by the tag that points to it.
+    Sub(u16),
+    /// The IFD chained after the one at this offset.
+    After(usize),
+}
+
+impl std::fmt::Display for IfdName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IfdName::Ifd0 => write!(f, "IFD0"),
+            IfdName::Sub(tag) => write!(f, "sub-IFD {tag:#06x}"),
+            IfdName::After(at) => write!(f, "IFD after offset {at}"),
+        }
+    }
 }
 
 /// The orientation (IFD0 tag 0x0112 as a single SHORT in 1..=8) of an EXIF block.
@@ -207,72 +246,87 @@ fn type_size(ty: u16) -> Option<usize> {
 /// Largest total of EXIF IFD value bytes [`from_tiff_ifd`] copies.
 const MAX_IFD_VALUES: usize = 16 << 20;
 
-/// An EXIF block made from the EXIF IFD at offset `at` of a classic TIFF file, whose bytes
-/// `get(offset, len)` returns (`None` when outside the file): a header in the file's byte
-/// order, an IFD0 holding the TIFF's `orientation` (when given) and the EXIF IFD pointer, then
-/// the EXIF IFD's entries with their
-/// values copied byte for byte (out-of-line values moved behind the table, their offsets
-/// rewritten). Entries that point to further IFDs (interoperability) or have an unknown type
-/// are left out and returned as notes.
+/// An EXIF block made from the EXIF IFD at offset `at` of a TIFF file (classic or BigTIFF),
+/// whose bytes `get(offset, len)` returns (`None` when outside the file): a classic header in
+/// the file's byte order, an IFD0 holding the TIFF's `orientation` (when given) and the EXIF
+/// IFD pointer, then the EXIF IFD's entries with their values copied byte for byte
+/// (out-of-line values moved behind the table, their offsets rewritten; a BigTIFF value of 5
+/// to 8 bytes held in its entry moves there too). Entries that point to further IFDs
+/// (interoperability) or have an unknown type are left out and returned as notes.
 pub fn from_tiff_ifd(
     get: &mut dyn FnMut(u64, usize) -> Option<Vec<u8>>,
     at: u64,
     orientation: Option<u16>,
 ) -> Result<(Vec<u8>, Vec<String>), String> {
     let head = get(0, 4).ok_or("file shorter than its header")?;
-    let le = match head[..] {
-        [b'I', b'I', 42, 0] => true,
-        [b'M', b'M', 0, 42] => false,
-        _ => return Err("not a classic TIFF header".to_string()),
+    let (le, big) = match head[..] {
+        [b'I', b'I', 42, 0] => (true, false),
+        [b'M', b'M', 0, 42] => (false, false),
+        [b'I', b'I', 43, 0] => (true, true),
+        [b'M', b'M', 0, 43] => (false, true),
+        _ => return Err("not a TIFF header".to_string()),
     };
-    let u16_of = |b: &[u8]| {
+    let uint = |b: &[u8]| {
+        let mut v = [0u8; 8];
         if le {
-            u16::from_le_bytes([b[0], b[1]])
+            v[..b.len()].copy_from_slice(b);
+            u64::from_le_bytes(v)
         } else {
-            u16::from_be_bytes([b[0], b[1]])
+            v[8 - b.len()..].copy_from_slice(b);
+            u64::from_be_bytes(v)
         }
     };
-    let u32_of = |b: &[u8]| {
-        let v = [b[0], b[1], b[2], b[3]];
-        if le {
-            u32::from_le_bytes(v)
-        } else {
-            u32::from_be_bytes(v)
-        }
-    };
+    // Classic: a 2-byte count, 12-byte entries with a 4-byte count and value field;
+    // BigTIFF: 8, 20, 8 and 8.
+    let (count_len, entry_len, field_len) = if big { (8, 20, 8) } else { (2, 12, 4) };
     let outside = || format!("EXIF IFD offset {at} is outside the file");
-    let n = usize::from(u16_of(&get(at, 2).ok_or_else(outside)?));
-    let table = get(at + 2, 12 * n)
+    let n = uint(&get(at, count_len).ok_or_else(outside)?);
+    let n = usize::try_from(n)
+        .ok()
+        .filter(|&n| n <= usize::from(u16::MAX))
+        .ok_or_else(|| format!("EXIF IFD at offset {at} claims {n} entries"))?;
+    let table = get(at + count_len as u64, entry_len * n)
         .ok_or_else(|| format!("EXIF IFD at offset {at} with {n} entries runs past the end of the file"))?;
     let mut notes = Vec::new();
-    let mut keep: Vec<(&[u8], Vec<u8>)> = Vec::new();
+    // (tag, type, count, value bytes): inline values as the classic entry's 4 value bytes.
+    let mut keep: Vec<(u16, u16, u32, Vec<u8>)> = Vec::new();
     let mut total = 0usize;
-    for e in table.chunks_exact(12) {
-        let (tag, ty, count) = (u16_of(&e[0..2]), u16_of(&e[2..4]), u32_of(&e[4..8]) as usize);
+    for e in table.chunks_exact(entry_len) {
+        let (tag, ty) = (uint(&e[0..2]) as u16, uint(&e[2..4]) as u16);
+        let count = uint(&e[4..4 + field_len]);
+        let field = &e[4 + field_len..];
         if SUB_IFDS.contains(&tag) {
             notes.push(format!("exif: the sub-IFD {tag:#06x} of the EXIF IFD is not carried"));
             continue;
         }
-        let Some(size) = type_size(ty).and_then(|s| s.checked_mul(count)) else {
+        let Some(size) = type_size(ty).and_then(|s| s.checked_mul(usize::try_from(count).ok()?)) else {
             notes.push(format!("exif: tag {tag:#06x} has unknown type {ty} and is not carried"));
             continue;
         };
+        let Ok(count) = u32::try_from(count) else {
+            notes.push(format!(
+                "exif: tag {tag:#06x} has {count} values, more than an EXIF block holds, and is not carried"
+            ));
+            continue;
+        };
         let value = if size <= 4 {
-            e[8..12].to_vec()
+            field[..4].to_vec()
+        } else if size <= field_len {
+            field[..size].to_vec()
         } else {
             total = total.saturating_add(size);
             if total > MAX_IFD_VALUES {
                 return Err(format!("EXIF IFD values larger than {MAX_IFD_VALUES} bytes"));
             }
-            let off = u64::from(u32_of(&e[8..12]));
+            let off = uint(field);
             get(off, size)
                 .ok_or_else(|| format!("tag {tag:#06x}: value at offset {off} ({size} bytes) is outside the file"))?
         };
-        keep.push((e, value));
+        keep.push((tag, ty, count, value));
     }
     let put16 = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&if le { x.to_le_bytes() } else { x.to_be_bytes() });
     let put32 = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&if le { x.to_le_bytes() } else { x.to_be_bytes() });
-    let mut out = head.clone();
+    let mut out = if le { b"II*\0".to_vec() } else { b"MM\0*".to_vec() };
     put32(&mut out, 8);
     let ifd0 = 1 + usize::from(orientation.is_some());
     let exif_at = 8 + 2 + 12 * ifd0 + 4;
@@ -292,13 +346,16 @@ pub fn from_tiff_ifd(
     put16(&mut out, keep.len() as u16);
     let mut data_at = exif_at + 2 + 12 * keep.len() + 4;
     let mut data = Vec::new();
-    for (e, value) in &keep {
-        out.extend_from_slice(&e[..8]);
+    for (tag, ty, count, value) in &keep {
+        put16(&mut out, *tag);
+        put16(&mut out, *ty);
+        put32(&mut out, *count);
         // Inline values are the entry's 4 value bytes; out-of-line ones are longer.
         if value.len() <= 4 {
             out.extend_from_slice(value);
         } else {
-            put32(&mut out, data_at as u32);
+            let offset = u32::try_from(data_at).map_err(|_| "EXIF IFD values past 4 GiB".to_string())?;
+            put32(&mut out, offset);
             data.extend_from_slice(value);
             if value.len() % 2 == 1 {
                 data.push(0);

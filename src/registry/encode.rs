@@ -117,11 +117,14 @@ impl Registry {
                 }
             )));
         }
+        let mut slot = EncoderSlot::take(codec, opts)?;
         // Asked with empty metadata too (none given, or stripped): a format that states a
         // convention by itself (libjpeg-turbo's Adobe marker on CMYK) changes what plain
         // samples mean, and that is reported like a dropped item.
-        let metadata_dropped = self.metadata_fit(codec.as_ref(), pages, opts)?;
+        let metadata_dropped = slot.metadata_notes(codec.as_ref(), pages, opts)?;
         if !metadata_dropped.is_empty() && (opts.metadata_policy == MetadataPolicy::Strict || opts.require_exact) {
+            // Nothing was encoded: the slot is kept for the next call.
+            slot.put_back();
             let list: Vec<String> = metadata_dropped.iter().map(|n| n.to_string()).collect();
             let policy = |p| crate::convert::Remedy::MetadataPolicy(p).text(crate::convert::Surface::Rust);
             return Err(Error::NotExact(format!(
@@ -132,7 +135,6 @@ impl Registry {
                 policy(MetadataPolicy::Strip)
             )));
         }
-        let mut slot = EncoderSlot::take(codec, opts)?;
         let resolved = &slot.options.as_ref().expect("EncoderSlot::take resolves the options").1;
         // Exact or lossy with these options (JPEG: exact with lossless=true), decided
         // before anything is written.
@@ -184,47 +186,6 @@ impl Registry {
             verification,
             metadata_dropped,
         })
-    }
-
-    /// What `codec` would not keep of the metadata and of each page's animation timing
-    /// ([`EncodeOptions::frame_timings`]: the first entry in the metadata's place, each later
-    /// one asked alone, a note repeated by several pages listed once).
-    fn metadata_fit(
-        &self,
-        codec: &dyn Codec,
-        pages: &[ImageRef<'_>],
-        opts: &EncodeOptions,
-    ) -> Result<Vec<crate::metadata::MetadataNote>> {
-        use crate::metadata::Metadata;
-        let format = pages[0].format();
-        let timings = match opts.metadata_policy {
-            MetadataPolicy::Strip => &[][..],
-            _ => &opts.frame_timings[..],
-        };
-        if !timings.is_empty() && timings.len() != pages.len() {
-            return Err(Error::invalid(format!(
-                "frame_timings has {} entries for {} pages; give one per page",
-                timings.len(),
-                pages.len()
-            )));
-        }
-        let mut m = opts.metadata_to_write().map(|m| (*m).clone()).unwrap_or_default();
-        if let Some(t) = timings.first() {
-            m.frame = Some(*t);
-        }
-        let mut notes = codec.metadata_fit(&m, format);
-        for (t, p) in timings.iter().zip(pages).skip(1) {
-            let alone = Metadata {
-                frame: Some(*t),
-                ..Metadata::default()
-            };
-            for n in codec.metadata_fit(&alone, p.format()) {
-                if !notes.contains(&n) {
-                    notes.push(n);
-                }
-            }
-        }
-        Ok(notes)
     }
 
     /// Encodes one image to a writer.
@@ -350,6 +311,8 @@ struct EncoderSlot {
     options: Option<(EncodeOptions, ResolvedOptions)>,
     /// The report text used when the codec is lossy for a format but gave no reason.
     generic_reason: Option<(PixelFormat, Arc<str>)>,
+    /// The metadata notes for the options above and these page formats.
+    fit: Option<(Vec<PixelFormat>, Vec<crate::metadata::MetadataNote>)>,
 }
 
 impl EncoderSlot {
@@ -373,13 +336,81 @@ impl EncoderSlot {
                 encoder: codec.encoder()?,
                 options: None,
                 generic_reason: None,
+                fit: None,
             },
         };
         if !matches!(&slot.options, Some((o, _)) if o == opts) {
             let resolved = opts.resolve(&codec.descriptor().name, codec.encode_options())?;
             slot.options = Some((opts.clone(), resolved));
+            slot.fit = None;
         }
         Ok(slot)
+    }
+
+    /// [`Self::metadata_fit`], computed once for these options and page formats: the notes
+    /// of the last call are reused while both are unchanged ([`Codec::metadata_fit`] depends
+    /// on nothing else), so repeated encodes with the same metadata do not re-check it.
+    fn metadata_notes(
+        &mut self,
+        codec: &dyn Codec,
+        pages: &[ImageRef<'_>],
+        opts: &EncodeOptions,
+    ) -> Result<Vec<crate::metadata::MetadataNote>> {
+        if let Some((formats, notes)) = &self.fit {
+            if formats.len() == pages.len() && formats.iter().zip(pages).all(|(f, p)| *f == p.format()) {
+                return Ok(notes.clone());
+            }
+        }
+        let notes = Self::metadata_fit(codec, pages, opts)?;
+        self.fit = Some((pages.iter().map(|p| p.format()).collect(), notes.clone()));
+        Ok(notes)
+    }
+
+    /// What `codec` would not keep of the metadata and of each page's animation timing
+    /// ([`EncodeOptions::frame_timings`]: the first entry in the metadata's place, each later
+    /// one asked alone, a note repeated by several pages listed once).
+    fn metadata_fit(
+        codec: &dyn Codec,
+        pages: &[ImageRef<'_>],
+        opts: &EncodeOptions,
+    ) -> Result<Vec<crate::metadata::MetadataNote>> {
+        use crate::metadata::Metadata;
+        let format = pages[0].format();
+        let timings = match opts.metadata_policy {
+            MetadataPolicy::Strip => &[][..],
+            _ => &opts.frame_timings[..],
+        };
+        if !timings.is_empty() && timings.len() != pages.len() {
+            return Err(Error::invalid(format!(
+                "frame_timings has {} entries for {} pages; give one per page",
+                timings.len(),
+                pages.len()
+            )));
+        }
+        // The caller's metadata as it is, copied only to put the first frame's timing in.
+        let given = opts.metadata_to_write();
+        let empty = Metadata::default();
+        let m = match (timings.first(), given.as_deref()) {
+            (None, Some(m)) => std::borrow::Cow::Borrowed(m),
+            (None, None) => std::borrow::Cow::Borrowed(&empty),
+            (Some(t), m) => std::borrow::Cow::Owned(Metadata {
+                frame: Some(*t),
+                ..m.cloned().unwrap_or_default()
+            }),
+        };
+        let mut notes = codec.metadata_fit(&m, format);
+        for (t, p) in timings.iter().zip(pages).skip(1) {
+            let alone = Metadata {
+                frame: Some(*t),
+                ..Metadata::default()
+            };
+            for n in codec.metadata_fit(&alone, p.format()) {
+                if !notes.contains(&n) {
+                    notes.push(n);
+                }
+            }
+        }
+        Ok(notes)
     }
 
     /// `"{codec} is lossy for {format}"`, made once per format.

@@ -6,6 +6,8 @@
 //! the file's byte order. Other blocks are reported dropped: their IFD0 tags (Make, Model, ...)
 //! would have to be merged into the page's own.
 
+use std::sync::Arc;
+
 use super::super::decode::TEXT_TAGS;
 use super::ifd::Ifd;
 use crate::format::{Layout, PixelFormat};
@@ -144,28 +146,55 @@ fn exif_ifd(m: &Metadata) -> Option<Result<Vec<exif::IfdEntry>, String>> {
     }))
 }
 
-/// The page's EXIF IFD placed at file offset `at` (classic or BigTIFF entries), with its
-/// out-of-line values after it; `None` when `m` has no EXIF block a page can hold.
-pub(super) fn exif_sub_ifd(m: &Metadata, at: u64, big: bool) -> Option<Vec<u8>> {
-    let entries = exif_ifd(m)?.ok().filter(|e| !e.is_empty())?;
-    // The page IFD's layout rules (sorted tags, inline or out-of-line values, field widths).
-    let mut ifd = Ifd::default();
-    ifd.reset(big);
-    for e in &entries {
-        ifd.raw(e.tag, e.ty, u64::from(e.count), &e.value);
-    }
-    let mut out = Vec::new();
-    ifd.write(at, 0, &mut out);
-    Some(out)
+/// The first page's EXIF IFD of the last encode, kept with the encoder: a block is parsed
+/// once per metadata value (recognised by its `Arc`, which the cache holds so the value cannot
+/// change) and its IFD laid out once per file offset.
+#[derive(Default)]
+pub(super) struct ExifCache {
+    /// The metadata the entries below come from.
+    source: Option<Arc<Metadata>>,
+    /// Its EXIF IFD's entries, when it has one a page can hold.
+    entries: Option<Vec<exif::IfdEntry>>,
+    /// The IFD as last written: (file offset, BigTIFF, bytes).
+    written: Option<(u64, bool, Vec<u8>)>,
 }
 
-/// Adds the tags of `m` that [`fit`] did not exclude to the first page's IFD; the EXIF IFD
-/// pointer (34665) gets its value with [`Ifd::set_offset`] once the page's layout is known.
-pub(super) fn add_tags(ifd: &mut Ifd, m: &Metadata) -> crate::error::Result<()> {
-    if let Some(Ok(entries)) = exif_ifd(m) {
-        if !entries.is_empty() {
-            ifd.offsets(34665, &[0])?;
+impl ExifCache {
+    /// Whether `m` has an EXIF IFD to write (parsing its block unless `m` is the last value).
+    pub(super) fn load(&mut self, m: &Arc<Metadata>) -> bool {
+        if !self.source.as_ref().is_some_and(|s| Arc::ptr_eq(s, m)) {
+            self.entries = exif_ifd(m).and_then(|r| r.ok()).filter(|e| !e.is_empty());
+            self.written = None;
+            self.source = Some(m.clone());
         }
+        self.entries.is_some()
+    }
+
+    /// The EXIF IFD [`Self::load`] found, placed at file offset `at` (classic or BigTIFF
+    /// entries), with its out-of-line values after it.
+    pub(super) fn ifd_at(&mut self, at: u64, big: bool) -> Option<&[u8]> {
+        let entries = self.entries.as_ref()?;
+        if !matches!(&self.written, Some((a, b, _)) if *a == at && *b == big) {
+            // The page IFD's layout rules (sorted tags, inline or out-of-line values, field widths).
+            let mut ifd = Ifd::default();
+            ifd.reset(big);
+            for e in entries {
+                ifd.raw(e.tag, e.ty, u64::from(e.count), &e.value);
+            }
+            let mut out = Vec::new();
+            ifd.write(at, 0, &mut out);
+            self.written = Some((at, big, out));
+        }
+        self.written.as_ref().map(|(_, _, b)| &b[..])
+    }
+}
+
+/// Adds the tags of `m` that [`fit`] did not exclude to the first page's IFD. When `m` has an
+/// EXIF IFD to write (`exif`, loaded here), its pointer (34665) gets its value with
+/// [`Ifd::set_offset`] once the page's layout is known, and [`ExifCache::ifd_at`] lays it out.
+pub(super) fn add_tags(ifd: &mut Ifd, m: &Arc<Metadata>, exif: &mut ExifCache) -> crate::error::Result<()> {
+    if exif.load(m) {
+        ifd.offsets(34665, &[0])?;
     }
     if let Some(icc) = m.icc_profile.as_ref().filter(|p| !p.is_empty()) {
         ifd.raw(34675, UNDEFINED, icc.len() as u64, icc);

@@ -102,6 +102,8 @@ struct PageBuffers {
     ifd: Ifd,
     /// The IFD as written.
     ifd_bytes: Vec<u8>,
+    /// The first page's EXIF IFD, kept for the next call with the same metadata.
+    exif: metadata::ExifCache,
 }
 
 /// Coded strip buffers larger than this in total are freed after a call rather than kept,
@@ -203,7 +205,7 @@ impl Encoder for TiffEncoder {
         w.header()?;
         let result = pages.iter().enumerate().try_for_each(|(i, page)| {
             let last = i + 1 == pages.len();
-            let meta = options.metadata().filter(|_| i == 0);
+            let meta = options.metadata_shared().filter(|_| i == 0);
             write_page(
                 &mut w,
                 &mut self.page,
@@ -244,7 +246,7 @@ fn write_page(
     page: &ImageRef<'_>,
     s: &Settings,
     last: bool,
-    meta: Option<&crate::metadata::Metadata>,
+    meta: Option<&std::sync::Arc<crate::metadata::Metadata>>,
 ) -> Result<()> {
     let format = page.format();
     let ch = format.channels();
@@ -321,7 +323,7 @@ fn write_page(
         ifd.short(317, if format.sample.is_float() { 3 } else { 2 });
     }
     if let Some(m) = meta {
-        metadata::add_tags(ifd, m)?;
+        metadata::add_tags(ifd, m, &mut b.exif)?;
     }
     // The offsets depend on the IFD's size, which depends only on how many there are.
     ifd.offsets(279, &b.counts)?; // StripByteCounts
@@ -339,7 +341,10 @@ fn write_page(
     // The EXIF IFD (first page, metadata.rs) goes after the strips.
     let strips_end = end;
     let exif_at = end + end % 2;
-    let exif = meta.and_then(|m| metadata::exif_sub_ifd(m, exif_at, w.big));
+    let exif = match meta {
+        Some(_) => b.exif.ifd_at(exif_at, w.big),
+        None => None,
+    };
     if let Some(sub) = &exif {
         if !w.big && u32::try_from(exif_at).is_err() {
             return Err(enc_err("the file passed 4 GiB; write it with bigtiff=true"));
