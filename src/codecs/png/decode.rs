@@ -90,6 +90,7 @@ impl<'a> PngDecoder<'a> {
 
         let reader = decoder.read_info().map_err(decode_error)?;
         let png_info = reader.info();
+        check_palette(png_info)?;
         // The format after EXPAND: palette → RGB(A), tRNS → alpha, sub-byte gray → 8 bits.
         let (color, depth) = reader.output_color_type();
         if depth != BitDepth::Eight && depth != BitDepth::Sixteen {
@@ -175,6 +176,23 @@ impl<'a> PngDecoder<'a> {
         }
         Ok(())
     }
+}
+
+/// A palette image's PLTE chunk holds whole RGB entries, at most 256 (PNG 11.2.3). The png
+/// crate reads other lengths and then fails on them while expanding (0.18.1 indexes past the
+/// end of a 40-byte palette), so they are refused here, before any pixel is read.
+fn check_palette(info: &png::Info<'_>) -> Result<()> {
+    if info.color_type != ColorType::Indexed {
+        return Ok(());
+    }
+    let len = info.palette.as_deref().map_or(0, <[u8]>::len);
+    if len == 0 || len % 3 != 0 || len > 3 * 256 {
+        return Err(Error::decode(
+            NAME,
+            format!("the PLTE chunk has {len} bytes; a palette holds 1 to 256 RGB entries of 3 bytes each"),
+        ));
+    }
+    Ok(())
 }
 
 /// The one sBIT value of every channel when it is below `depth`, the sample depth; `None`
