@@ -533,6 +533,16 @@ fn check_metadata(reg: &Registry, codec: &dyn Codec, img: &Image) -> Result<(), 
             MetadataItem::Photometric => got.photometric == m.photometric,
             MetadataItem::FrameTiming => got.frame == m.frame,
             MetadataItem::LoopCount => got.loop_count == m.loop_count,
+            MetadataItem::TiffTag(tag) => {
+                let of = |m: &Metadata| {
+                    m.tiff_tags
+                        .iter()
+                        .filter(|t| t.tag == *tag)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                };
+                of(&got) == of(&m)
+            }
         })
         .map(|item| item.to_string())
         .collect();

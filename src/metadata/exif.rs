@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use super::tiff_ifd::{self, type_size};
 use super::{Metadata, MetadataItem, MetadataNote};
 
 /// The orientation tag.
@@ -232,20 +233,6 @@ pub fn for_write(m: &Metadata) -> (Option<Cow<'_, [u8]>>, Option<MetadataNote>) 
     }
 }
 
-/// Bytes per value of a TIFF field type (`None` for unknown types).
-fn type_size(ty: u16) -> Option<usize> {
-    Some(match ty {
-        1 | 2 | 6 | 7 => 1,
-        3 | 8 => 2,
-        4 | 9 | 11 | 13 => 4,
-        5 | 10 | 12 => 8,
-        _ => return None,
-    })
-}
-
-/// Largest total of EXIF IFD value bytes [`from_tiff_ifd`] copies.
-const MAX_IFD_VALUES: usize = 16 << 20;
-
 /// An EXIF block made from the EXIF IFD at offset `at` of a TIFF file (classic or BigTIFF),
 /// whose bytes `get(offset, len)` returns (`None` when outside the file): a classic header in
 /// the file's byte order, an IFD0 holding the TIFF's `orientation` (when given) and the EXIF
@@ -258,71 +245,36 @@ pub fn from_tiff_ifd(
     at: u64,
     orientation: Option<u16>,
 ) -> Result<(Vec<u8>, Vec<String>), String> {
-    let head = get(0, 4).ok_or("file shorter than its header")?;
-    let (le, big) = match head[..] {
-        [b'I', b'I', 42, 0] => (true, false),
-        [b'M', b'M', 0, 42] => (false, false),
-        [b'I', b'I', 43, 0] => (true, true),
-        [b'M', b'M', 0, 43] => (false, true),
-        _ => return Err("not a TIFF header".to_string()),
-    };
-    let uint = |b: &[u8]| {
-        let mut v = [0u8; 8];
-        if le {
-            v[..b.len()].copy_from_slice(b);
-            u64::from_le_bytes(v)
-        } else {
-            v[8 - b.len()..].copy_from_slice(b);
-            u64::from_be_bytes(v)
-        }
-    };
-    // Classic: a 2-byte count, 12-byte entries with a 4-byte count and value field;
-    // BigTIFF: 8, 20, 8 and 8.
-    let (count_len, entry_len, field_len) = if big { (8, 20, 8) } else { (2, 12, 4) };
-    let outside = || format!("EXIF IFD offset {at} is outside the file");
-    let n = uint(&get(at, count_len).ok_or_else(outside)?);
-    let n = usize::try_from(n)
-        .ok()
-        .filter(|&n| n <= usize::from(u16::MAX))
-        .ok_or_else(|| format!("EXIF IFD at offset {at} claims {n} entries"))?;
-    let table = get(at + count_len as u64, entry_len * n)
-        .ok_or_else(|| format!("EXIF IFD at offset {at} with {n} entries runs past the end of the file"))?;
+    let order = tiff_ifd::file_order(get)?;
+    let le = order.le;
+    let entries = tiff_ifd::read_ifd(get, order, at, "EXIF IFD", &|tag, _| !SUB_IFDS.contains(&tag))?;
     let mut notes = Vec::new();
     // (tag, type, count, value bytes): inline values as the classic entry's 4 value bytes.
     let mut keep: Vec<(u16, u16, u32, Vec<u8>)> = Vec::new();
-    let mut total = 0usize;
-    for e in table.chunks_exact(entry_len) {
-        let (tag, ty) = (uint(&e[0..2]) as u16, uint(&e[2..4]) as u16);
-        let count = uint(&e[4..4 + field_len]);
-        let field = &e[4 + field_len..];
+    for e in entries {
+        let tag = e.tag;
         if SUB_IFDS.contains(&tag) {
             notes.push(format!("exif: the sub-IFD {tag:#06x} of the EXIF IFD is not carried"));
             continue;
         }
-        let Some(size) = type_size(ty).and_then(|s| s.checked_mul(usize::try_from(count).ok()?)) else {
-            notes.push(format!("exif: tag {tag:#06x} has unknown type {ty} and is not carried"));
-            continue;
-        };
-        let Ok(count) = u32::try_from(count) else {
+        let Some(value) = e.value else {
             notes.push(format!(
-                "exif: tag {tag:#06x} has {count} values, more than an EXIF block holds, and is not carried"
+                "exif: tag {tag:#06x} has unknown type {} and is not carried",
+                e.ty
             ));
             continue;
         };
-        let value = if size <= 4 {
-            field[..4].to_vec()
-        } else if size <= field_len {
-            field[..size].to_vec()
-        } else {
-            total = total.saturating_add(size);
-            if total > MAX_IFD_VALUES {
-                return Err(format!("EXIF IFD values larger than {MAX_IFD_VALUES} bytes"));
-            }
-            let off = uint(field);
-            get(off, size)
-                .ok_or_else(|| format!("tag {tag:#06x}: value at offset {off} ({size} bytes) is outside the file"))?
+        let Ok(count) = u32::try_from(e.count) else {
+            notes.push(format!(
+                "exif: tag {tag:#06x} has {} values, more than an EXIF block holds, and is not carried",
+                e.count
+            ));
+            continue;
         };
-        keep.push((tag, ty, count, value));
+        let value = value?;
+        // Values of up to 4 bytes keep the entry's value field as stored (padding included).
+        let value = if value.len() <= 4 { e.field[..4].to_vec() } else { value };
+        keep.push((tag, e.ty, count, value));
     }
     let put16 = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&if le { x.to_le_bytes() } else { x.to_be_bytes() });
     let put32 = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&if le { x.to_le_bytes() } else { x.to_be_bytes() });

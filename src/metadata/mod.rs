@@ -1,6 +1,7 @@
 //! Metadata carried beside the pixels: the [`Metadata`] model (ICC profile, EXIF and its
 //! orientation, XMP, resolution, text entries, the array facts of a `.npy` source, the
-//! photometric convention, an animation frame's timing and the loop count), how an
+//! photometric convention, an animation frame's timing and the loop count, TIFF tags kept as
+//! stored), how an
 //! encode treats it ([`MetadataPolicy`]) and what an encode reports about items it could not
 //! keep ([`MetadataNote`]).
 //!
@@ -21,8 +22,11 @@ use std::fmt;
 
 mod meaning;
 mod npy;
+mod tiff_ifd;
+pub mod tiff_tags;
 pub use meaning::{Disposal, FrameTiming, Photometric};
 pub use npy::NpyArray;
+pub use tiff_tags::TiffTag;
 
 /// The unit of a [`Resolution`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -160,6 +164,10 @@ pub struct Metadata {
     /// first page of an animation; `None` when the file says nothing (a GIF without the
     /// NETSCAPE2.0 extension, which viewers play once).
     pub loop_count: Option<u32>,
+    /// TIFF tags kept as stored, in tag order: GeoTIFF's georeferencing, GDAL's metadata, a
+    /// camera's private tags (every tag that is neither the page structure nor another item,
+    /// see [`tiff_tags`]). TIFF writes them back; other formats report each one dropped.
+    pub tiff_tags: Vec<TiffTag>,
 }
 
 impl Metadata {
@@ -175,6 +183,7 @@ impl Metadata {
             && self.photometric.is_none()
             && self.frame.is_none()
             && self.loop_count.is_none()
+            && self.tiff_tags.is_empty()
     }
 
     /// Keywords of the text entries, in file order (PNG: tEXt, zTXt and iTXt chunks).
@@ -189,7 +198,7 @@ impl Metadata {
 
     /// Names of the items present (`icc`, `dpi` for the resolution, `exif`, `orientation`,
     /// `xmp`, `text`, `npy_channel_axis`, `npy_page_axis`, `npy_bool`, `photometric`,
-    /// `frame_timing`, `loop_count`).
+    /// `frame_timing`, `loop_count`, `tiff_tags`).
     pub fn present(&self) -> Vec<&'static str> {
         let mut v = Vec::new();
         if self.icc_profile.is_some() {
@@ -224,6 +233,9 @@ impl Metadata {
         if self.loop_count.is_some() {
             v.push("loop_count");
         }
+        if !self.tiff_tags.is_empty() {
+            v.push("tiff_tags");
+        }
         v
     }
 
@@ -256,6 +268,7 @@ impl Metadata {
         if self.loop_count.is_some() {
             v.push(MetadataItem::LoopCount);
         }
+        v.extend(self.tiff_tags.iter().map(|t| MetadataItem::TiffTag(t.tag)));
         v
     }
 
@@ -309,6 +322,8 @@ pub enum MetadataItem {
     FrameTiming,
     /// [`Metadata::loop_count`].
     LoopCount,
+    /// One of [`Metadata::tiff_tags`], by tag number.
+    TiffTag(u16),
 }
 
 impl MetadataItem {
@@ -336,6 +351,7 @@ impl fmt::Display for MetadataItem {
             MetadataItem::Photometric => f.write_str("photometric"),
             MetadataItem::FrameTiming => f.write_str("frame timing"),
             MetadataItem::LoopCount => f.write_str("loop count"),
+            MetadataItem::TiffTag(t) => write!(f, "tiff tag {t}"),
         }
     }
 }

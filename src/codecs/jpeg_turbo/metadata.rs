@@ -183,6 +183,7 @@ pub(super) fn fit(m: &Metadata, layout: Layout) -> Vec<MetadataNote> {
     let mut notes = m.empty_items();
     notes.extend(m.npy_facts_dropped("jpeg-turbo"));
     notes.extend(m.timing_dropped("jpeg-turbo"));
+    notes.extend(m.tiff_tags_dropped("jpeg-turbo"));
     notes.extend(photometric_fit(m, layout));
     let (e, n) = exif::for_write(m);
     notes.extend(n);

@@ -128,6 +128,7 @@ pub(super) fn fit(m: &Metadata, layout: Layout) -> Vec<MetadataNote> {
     let mut notes = m.empty_items();
     notes.extend(m.npy_facts_dropped("png"));
     notes.extend(m.timing_dropped("png"));
+    notes.extend(m.tiff_tags_dropped("png"));
     notes.extend(m.photometric_mismatch(layout).or_else(|| m.photometric_dropped("png")));
     if let (_, Some(n)) = exif::for_write(m) {
         notes.push(n);
