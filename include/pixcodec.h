@@ -472,6 +472,10 @@ enum pxc_metadata_item
      * How many times the animation plays (see `pxc_metadata_loop_count`).
      */
     PXC_METADATA_ITEM_LOOP_COUNT = 8,
+    /**
+     * The TIFF tags carried as stored, all of them (see `pxc_metadata_tiff_tag`).
+     */
+    PXC_METADATA_ITEM_TIFF_TAGS = 9,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -668,9 +672,10 @@ typedef struct pxc_load_options pxc_load_options;
 
 /**
  * Metadata carried beside the pixels: ICC profile, EXIF, orientation, XMP, resolution, text
- * entries, and the notes on items a file held in a form that could not be read. From
- * `pxc_probe_metadata*` (exactly as the file stores it) or `pxc_metadata_new`; free with
- * `pxc_metadata_free`. Not synchronised: edit one handle from one thread at a time.
+ * entries, the photometric convention, animation timing, TIFF tags kept as stored, and the
+ * notes on items a file held in a form that could not be read. From `pxc_probe_metadata*`
+ * (exactly as the file stores it) or `pxc_metadata_new`; free with `pxc_metadata_free`. Not
+ * synchronised: edit one handle from one thread at a time.
  */
 typedef struct pxc_metadata pxc_metadata;
 
@@ -1537,14 +1542,14 @@ enum pxc_status pxc_probe_metadata_file(const struct pxc_registry *reg,
                                         struct pxc_metadata **out_metadata);
 
 /**
- * `*out_has` receives whether `item` (a `pxc_metadata_item`) is present; for `TEXT`, whether
- * there is any text entry. A byte item present but empty counts as present.
+ * `*out_has` receives whether `item` (a `pxc_metadata_item`) is present; for `TEXT` and
+ * `TIFF_TAGS`, whether there is any entry. A byte item present but empty counts as present.
  */
 enum pxc_status pxc_metadata_has(const struct pxc_metadata *metadata, uint32_t item, bool *out_has);
 
 /**
- * Removes `item` (a `pxc_metadata_item`; `TEXT` removes every text entry). Removing an
- * absent item is not an error.
+ * Removes `item` (a `pxc_metadata_item`; `TEXT` removes every text entry, `TIFF_TAGS` every
+ * TIFF tag). Removing an absent item is not an error.
  */
 enum pxc_status pxc_metadata_remove(struct pxc_metadata *metadata, uint32_t item);
 
@@ -1716,8 +1721,8 @@ enum pxc_status pxc_last_encode_dropped_count(size_t *out_count);
 
 /**
  * Copies the item name of dropped entry `index` (`icc_profile`, `exif`, `orientation`,
- * `xmp`, `resolution`, `photometric`, `frame timing`, `loop count`, or `text 'KEYWORD'`)
- * like `pxc_metadata_text_keyword`.
+ * `xmp`, `resolution`, `photometric`, `frame timing`, `loop count`, `text 'KEYWORD'`, or
+ * `tiff tag N`) like `pxc_metadata_text_keyword`.
  */
 enum pxc_status pxc_last_encode_dropped_item(size_t index, char *buf, size_t cap, size_t *out_needed);
 
@@ -1774,6 +1779,53 @@ enum pxc_status pxc_metadata_loop_count(const struct pxc_metadata *metadata, uin
  * without animations report it as dropped.
  */
 enum pxc_status pxc_metadata_set_loop_count(struct pxc_metadata *metadata, uint32_t plays);
+
+/**
+ * `*out_count` receives the number of TIFF tags carried as stored (GeoTIFF's
+ * ModelPixelScale 33550, ModelTiepoint 33922, GeoKeyDirectory 34735, ...; GDAL's 42112 and
+ * 42113; private tags): the tags of a TIFF page that are neither its structure nor another
+ * item. TIFF writes them back; other formats report each one dropped (`tiff tag N`).
+ */
+enum pxc_status pxc_metadata_tiff_tag_count(const struct pxc_metadata *metadata, size_t *out_count);
+
+/**
+ * TIFF tag `index` (0 .. `pxc_metadata_tiff_tag_count`): `*out_tag` receives its number,
+ * `*out_field_type` its TIFF field type (1 BYTE, 2 ASCII, 3 SHORT, 4 LONG, 5 RATIONAL,
+ * 6 SBYTE, 7 UNDEFINED, 8 SSHORT, 9 SLONG, 10 SRATIONAL, 11 FLOAT, 12 DOUBLE, 16 LONG8,
+ * 17 SLONG8), `*out_count` the number of values, and `*out_value` / `*out_value_len` its
+ * `count` values in the machine's byte order (an ASCII tag's bytes include its NULs). The
+ * bytes are borrowed: valid while `metadata` lives and is not modified; never NULL, also
+ * when empty. An index out of range is `PXC_STATUS_INVALID_ARGUMENT`.
+ */
+enum pxc_status pxc_metadata_tiff_tag(const struct pxc_metadata *metadata,
+                                      size_t index,
+                                      uint16_t *out_tag,
+                                      uint16_t *out_field_type,
+                                      uint64_t *out_count,
+                                      const uint8_t **out_value,
+                                      size_t *out_value_len);
+
+/**
+ * Adds TIFF tag `tag` with a copy of `value` (`value_len` bytes; NULL only when 0): `count`
+ * values of `field_type` (see `pxc_metadata_tiff_tag`) in the machine's byte order. A
+ * `value_len` that is not `count` values, or a field type pixcodec does not carry (13 IFD,
+ * 18 IFD8, unknown), is `PXC_STATUS_INVALID_ARGUMENT` saying so. An entry with the same tag
+ * number is replaced in place; a new one goes before the first entry with a higher number, so
+ * tags read from a file (in ascending order, as TIFF stores them) stay in order. Whether the
+ * tag makes sense for the image (a GeoTIFF key directory, ...) is not checked.
+ */
+enum pxc_status pxc_metadata_add_tiff_tag(struct pxc_metadata *metadata,
+                                          uint16_t tag,
+                                          uint16_t field_type,
+                                          uint64_t count,
+                                          const uint8_t *value,
+                                          size_t value_len);
+
+/**
+ * Removes every TIFF tag (the same as `pxc_metadata_remove` with
+ * `PXC_METADATA_ITEM_TIFF_TAGS`). Clearing none is not an error.
+ */
+enum pxc_status pxc_metadata_clear_tiff_tags(struct pxc_metadata *metadata);
 
 /**
  * New load options with the defaults (see `pxc_load_options`).

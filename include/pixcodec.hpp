@@ -245,6 +245,15 @@ struct FrameTiming {
     std::uint32_t disposal = PXC_DISPOSAL_KEEP;
 };
 
+/// One TIFF tag kept as stored (GeoTIFF, GDAL, private tags): `count` values of TIFF field
+/// type `field_type` (12 DOUBLE, 2 ASCII, ...), their bytes in the machine's byte order.
+struct TiffTag {
+    std::uint16_t tag = 0;
+    std::uint16_t field_type = 0;
+    std::uint64_t count = 0;
+    std::vector<std::uint8_t> value;
+};
+
 /// Metadata beside the pixels (owned; move-only): from Registry::probe_metadata*, or built and
 /// edited here, then written with EncodeOptions::metadata. Items are pxc_metadata_item values.
 class Metadata {
@@ -288,6 +297,21 @@ public:
         std::uint32_t n = 0;
         detail::check(pxc_metadata_loop_count(h_.p, &n));
         return n;
+    }
+    /// The TIFF tags kept as stored, in order (copies of their bytes).
+    std::vector<TiffTag> tiff_tags() const {
+        std::size_t n = 0;
+        detail::check(pxc_metadata_tiff_tag_count(h_.p, &n));
+        std::vector<TiffTag> v;
+        for (std::size_t i = 0; i < n; i++) {
+            TiffTag t;
+            const std::uint8_t *p = nullptr;
+            std::size_t len = 0;
+            detail::check(pxc_metadata_tiff_tag(h_.p, i, &t.tag, &t.field_type, &t.count, &p, &len));
+            t.value.assign(p, p + len);
+            v.push_back(std::move(t));
+        }
+        return v;
     }
     Resolution resolution() const {
         Resolution r;
@@ -340,6 +364,16 @@ public:
     }
     /// Total plays, 0 for forever.
     Metadata &set_loop_count(std::uint32_t plays) { detail::check(pxc_metadata_set_loop_count(h_.p, plays)); return *this; }
+    /// Adds TIFF tag `tag` (`count` values of `field_type` in `value`), replacing one with the
+    /// same number (throws INVALID_ARGUMENT when the bytes are not `count` values of the type).
+    Metadata &add_tiff_tag(std::uint16_t tag, std::uint16_t field_type, std::uint64_t count,
+                           const std::vector<std::uint8_t> &value) {
+        detail::check(pxc_metadata_add_tiff_tag(h_.p, tag, field_type, count, value.data(), value.size()));
+        return *this;
+    }
+    Metadata &add_tiff_tag(const TiffTag &t) { return add_tiff_tag(t.tag, t.field_type, t.count, t.value); }
+    /// Removes every TIFF tag.
+    Metadata &clear_tiff_tags() { detail::check(pxc_metadata_clear_tiff_tags(h_.p)); return *this; }
     Metadata &set_resolution(double x, double y, std::uint32_t unit) {
         detail::check(pxc_metadata_set_resolution(h_.p, x, y, unit));
         return *this;

@@ -402,9 +402,9 @@ static void test_edits_and_errors(void) {
     CHECK_STATUS(pxc_last_encode_dropped_count(NULL), PXC_STATUS_NULL_ARGUMENT);
     pxc_metadata_free(NULL);
     /* Bad values. */
-    CHECK_STATUS(pxc_metadata_has(m, 9, &has), PXC_STATUS_INVALID_ARGUMENT); /* 8 is LOOP_COUNT */
-    CHECK_MSG_CONTAINS("metadata item 9 is not a pxc_metadata_item value (0 = ICC_PROFILE .. 8 = LOOP_COUNT)");
-    CHECK_STATUS(pxc_metadata_remove(m, 9), PXC_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pxc_metadata_has(m, 10, &has), PXC_STATUS_INVALID_ARGUMENT); /* 9 is TIFF_TAGS */
+    CHECK_MSG_CONTAINS("metadata item 10 is not a pxc_metadata_item value (0 = ICC_PROFILE .. 9 = TIFF_TAGS)");
+    CHECK_STATUS(pxc_metadata_remove(m, 10), PXC_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(pxc_metadata_set_orientation(m, 9), PXC_STATUS_INVALID_ARGUMENT);
     CHECK_MSG_CONTAINS("orientation 9 is not an EXIF orientation (1..=8)");
     CHECK_STATUS(pxc_metadata_set_resolution(m, 0.0, 72.0, PXC_RESOLUTION_UNIT_INCH), PXC_STATUS_INVALID_ARGUMENT);

@@ -1,8 +1,9 @@
 // The C++ wrapper's metadata (pixcodec::Metadata over pxc_metadata): built and edited in C++,
 // written with EncodeOptions::metadata, read back by Registry::probe_metadata byte for byte,
-// the dropped items in Report::metadata_dropped, the policy, and errors thrown as
-// pixcodec::Error. C++17 and C++20 (make test-c).
+// the dropped items in Report::metadata_dropped, the policy, TIFF tags kept as stored, and
+// errors thrown as pixcodec::Error. C++17 and C++20 (make test-c).
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,44 @@ int main() {
     t.remove(PXC_METADATA_ITEM_FRAME_TIMING).remove(PXC_METADATA_ITEM_LOOP_COUNT);
     CHECK(!t.has(PXC_METADATA_ITEM_FRAME_TIMING) && !t.has(PXC_METADATA_ITEM_LOOP_COUNT));
     CHECK(status_of([&] { t.set_frame_timing(10, 3); }) == PXC_STATUS_INVALID_ARGUMENT);
+
+    // TIFF tags kept as stored: added (replaced by number, in ascending order), written by
+    // TIFF and read back equal, dropped by PNG as "tiff tag N", refused when the bytes are not
+    // `count` values, cleared.
+    pixcodec::Metadata g;
+    CHECK(!g.has(PXC_METADATA_ITEM_TIFF_TAGS) && g.tiff_tags().empty());
+    const double scale[3] = {0.5, 0.5, 0.0};
+    std::vector<std::uint8_t> scale_bytes(sizeof scale);
+    std::memcpy(scale_bytes.data(), scale, sizeof scale);
+    const std::string ascii = "WGS 84|";
+    std::vector<std::uint8_t> ascii_bytes(ascii.begin(), ascii.end());
+    ascii_bytes.push_back(0);
+    g.add_tiff_tag(34737, 2, ascii_bytes.size(), ascii_bytes).add_tiff_tag(33550, 12, 3, std::vector<std::uint8_t>(24));
+    g.add_tiff_tag(33550, 12, 3, scale_bytes);
+    std::vector<pixcodec::TiffTag> gt = g.tiff_tags();
+    CHECK(g.has(PXC_METADATA_ITEM_TIFF_TAGS) && gt.size() == 2);
+    if (gt.size() == 2) {
+        CHECK(gt[0].tag == 33550 && gt[0].field_type == 12 && gt[0].count == 3 && gt[0].value == scale_bytes);
+        CHECK(gt[1].tag == 34737 && gt[1].field_type == 2 && gt[1].count == 8 && gt[1].value == ascii_bytes);
+    }
+    pixcodec::EncodeOptions og;
+    og.metadata(g);
+    std::vector<pixcodec::TiffTag> back = reg.probe_metadata(reg.encode(v, "tiff", &og, &r)).tiff_tags();
+    CHECK(r.metadata_dropped.empty() && back.size() == 2);
+    if (back.size() == 2) {
+        CHECK(back[0].tag == 33550 && back[0].field_type == 12 && back[0].count == 3 && back[0].value == scale_bytes);
+        CHECK(back[1].tag == 34737 && back[1].value == ascii_bytes);
+    }
+    reg.encode(v, "png", &og, &r);
+    CHECK(r.metadata_dropped.size() == 2);
+    if (r.metadata_dropped.size() == 2) {
+        CHECK(r.metadata_dropped[0].item == "tiff tag 33550");
+        CHECK(r.metadata_dropped[1].item == "tiff tag 34737");
+    }
+    CHECK(status_of([&] { g.add_tiff_tag(33550, 12, 3, std::vector<std::uint8_t>(23)); }) == PXC_STATUS_INVALID_ARGUMENT);
+    CHECK(g.tiff_tags().size() == 2);
+    g.clear_tiff_tags();
+    CHECK(!g.has(PXC_METADATA_ITEM_TIFF_TAGS) && g.tiff_tags().empty());
 
     // Errors.
     CHECK(status_of([&] { m.set_orientation(0); }) == PXC_STATUS_INVALID_ARGUMENT);

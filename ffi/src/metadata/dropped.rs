@@ -56,8 +56,8 @@ pub unsafe extern "C" fn pxc_last_encode_dropped_count(out_count: *mut usize) ->
 }
 
 /// Copies the item name of dropped entry `index` (`icc_profile`, `exif`, `orientation`,
-/// `xmp`, `resolution`, `photometric`, `frame timing`, `loop count`, or `text 'KEYWORD'`)
-/// like `pxc_metadata_text_keyword`.
+/// `xmp`, `resolution`, `photometric`, `frame timing`, `loop count`, `text 'KEYWORD'`, or
+/// `tiff tag N`) like `pxc_metadata_text_keyword`.
 #[no_mangle]
 pub unsafe extern "C" fn pxc_last_encode_dropped_item(
     index: usize,

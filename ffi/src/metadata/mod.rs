@@ -3,7 +3,8 @@
 //! and the policy to encode options, and the list of items the most recent encode on the
 //! calling thread did not keep (`pxc_last_encode_dropped_*`, in `dropped.rs`). The items
 //! that carry what the samples mean (photometric convention, animation timing) have their
-//! getters and setters in `meaning.rs`. `pxc_info` and `pxc_encode_report` are
+//! getters and setters in `meaning.rs`; the TIFF tags carried as stored are in
+//! `tiff_tags.rs`. `pxc_info` and `pxc_encode_report` are
 //! caller-allocated and frozen, so none of this is a field of theirs.
 
 use std::ffi::c_char;
@@ -21,8 +22,10 @@ use crate::types::c_enum_conversions;
 
 mod dropped;
 mod meaning;
+mod tiff_tags;
 pub use dropped::*;
 pub use meaning::*;
+pub use tiff_tags::*;
 
 /// Metadata items (values of the `uint32_t item` arguments). Never renumbered.
 #[allow(non_camel_case_types)]
@@ -47,6 +50,8 @@ pub enum pxc_metadata_item {
     FrameTiming = 7,
     /// How many times the animation plays (see `pxc_metadata_loop_count`).
     LoopCount = 8,
+    /// The TIFF tags carried as stored, all of them (see `pxc_metadata_tiff_tag`).
+    TiffTags = 9,
 }
 
 /// What the samples mean when a file stores them inverted (values of
@@ -127,20 +132,22 @@ fn item_from(v: u32) -> FfiResult<pxc_metadata_item> {
         Photometric,
         FrameTiming,
         LoopCount,
+        TiffTags,
     ]
     .into_iter()
     .find(|i| *i as u32 == v)
     .ok_or_else(|| {
         Failure::invalid(format!(
-            "metadata item {v} is not a pxc_metadata_item value (0 = ICC_PROFILE .. 8 = LOOP_COUNT)"
+            "metadata item {v} is not a pxc_metadata_item value (0 = ICC_PROFILE .. 9 = TIFF_TAGS)"
         ))
     })
 }
 
 /// Metadata carried beside the pixels: ICC profile, EXIF, orientation, XMP, resolution, text
-/// entries, and the notes on items a file held in a form that could not be read. From
-/// `pxc_probe_metadata*` (exactly as the file stores it) or `pxc_metadata_new`; free with
-/// `pxc_metadata_free`. Not synchronised: edit one handle from one thread at a time.
+/// entries, the photometric convention, animation timing, TIFF tags kept as stored, and the
+/// notes on items a file held in a form that could not be read. From `pxc_probe_metadata*`
+/// (exactly as the file stores it) or `pxc_metadata_new`; free with `pxc_metadata_free`. Not
+/// synchronised: edit one handle from one thread at a time.
 #[allow(non_camel_case_types)]
 pub struct pxc_metadata {
     inner: Metadata,
@@ -209,8 +216,8 @@ pub unsafe extern "C" fn pxc_probe_metadata_file(
     })
 }
 
-/// `*out_has` receives whether `item` (a `pxc_metadata_item`) is present; for `TEXT`, whether
-/// there is any text entry. A byte item present but empty counts as present.
+/// `*out_has` receives whether `item` (a `pxc_metadata_item`) is present; for `TEXT` and
+/// `TIFF_TAGS`, whether there is any entry. A byte item present but empty counts as present.
 #[no_mangle]
 pub unsafe extern "C" fn pxc_metadata_has(metadata: *const pxc_metadata, item: u32, out_has: *mut bool) -> pxc_status {
     ffi!(nonnull(metadata, out_has) {
@@ -225,14 +232,15 @@ pub unsafe extern "C" fn pxc_metadata_has(metadata: *const pxc_metadata, item: u
             pxc_metadata_item::Photometric => m.photometric.is_some(),
             pxc_metadata_item::FrameTiming => m.frame.is_some(),
             pxc_metadata_item::LoopCount => m.loop_count.is_some(),
+            pxc_metadata_item::TiffTags => !m.tiff_tags.is_empty(),
         };
         unsafe { out_has.write(has) };
         Ok(())
     })
 }
 
-/// Removes `item` (a `pxc_metadata_item`; `TEXT` removes every text entry). Removing an
-/// absent item is not an error.
+/// Removes `item` (a `pxc_metadata_item`; `TEXT` removes every text entry, `TIFF_TAGS` every
+/// TIFF tag). Removing an absent item is not an error.
 #[no_mangle]
 pub unsafe extern "C" fn pxc_metadata_remove(metadata: *mut pxc_metadata, item: u32) -> pxc_status {
     ffi!(nonnull(metadata) {
@@ -247,6 +255,7 @@ pub unsafe extern "C" fn pxc_metadata_remove(metadata: *mut pxc_metadata, item: 
             pxc_metadata_item::Photometric => m.photometric = None,
             pxc_metadata_item::FrameTiming => m.frame = None,
             pxc_metadata_item::LoopCount => m.loop_count = None,
+            pxc_metadata_item::TiffTags => m.tiff_tags.clear(),
         }
         Ok(())
     })
