@@ -76,12 +76,25 @@ class ImageInfo:
     def format(self) -> str: ...
     @property
     def lossy_source(self) -> bool: ...
+    # Keys as documented on ImageInfo.metadata; "tiff_tags" is a list[TiffTag].
     @property
     def metadata(self) -> dict[str, Any]: ...
     @property
     def content_note(self) -> str | None: ...
     @property
     def significant_bits(self) -> int | None: ...
+
+class TiffTag(TypedDict):
+    """One entry of ``metadata["tiff_tags"]``: a TIFF tag kept as stored (GeoTIFF, GDAL,
+    private tags). ``value`` holds ``count`` values of TIFF field type ``type`` (1 BYTE,
+    2 ASCII, 3 SHORT, 4 LONG, 5 RATIONAL, 6 SBYTE, 7 UNDEFINED, 8 SSHORT, 9 SLONG,
+    10 SRATIONAL, 11 FLOAT, 12 DOUBLE, 16 LONG8, 17 SLONG8) in the machine's byte order; on
+    encode ``count`` may be left out (the number of values in ``value``)."""
+
+    tag: int
+    type: int
+    count: int
+    value: bytes
 
 class CodecOption(TypedDict):
     name: str

@@ -599,9 +599,13 @@ struct ImageInfo {
     /// as stored, inverted), the page's animation timing ``frame_delay_ms`` (int) and
     /// ``frame_disposal`` (``"keep"``, ``"background"``, ``"previous"``) and, on the first
     /// page, ``loop_count`` (total plays, 0 forever; absent for a GIF without a NETSCAPE2.0
-    /// extension, played once); absent items are missing from the dict. The encode functions
-    /// take the same dict as ``metadata=``, with ``frame_delay_ms`` and ``frame_disposal``
-    /// also as lists, one entry per page of ``encode_pages``.
+    /// extension, played once), ``tiff_tags`` (the TIFF tags kept as stored: GeoTIFF, GDAL,
+    /// private tags; a list of dicts ``{"tag": int, "type": int, "count": int, "value":
+    /// bytes}``, the values in the machine's byte order; TIFF writes them back, other formats
+    /// list each as ``tiff tag N`` dropped); absent items are missing from the dict. The
+    /// encode functions take the same dict as ``metadata=``, with ``frame_delay_ms`` and
+    /// ``frame_disposal`` also as lists, one entry per page of ``encode_pages``, and
+    /// ``tiff_tags`` entries without ``count`` (the number of values in ``value``).
     metadata: Py<PyDict>,
     /// Set when a file's extension disagrees with its content.
     content_note: Option<String>,

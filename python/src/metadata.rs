@@ -5,7 +5,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
-use pixcodec::metadata::{Disposal, FrameTiming, Photometric};
+use pixcodec::metadata::{Disposal, FrameTiming, Photometric, TiffTag};
 use pixcodec::{Metadata, MetadataPolicy, Resolution, ResolutionUnit, TextEntry};
 
 fn unit_name(u: ResolutionUnit) -> &'static str {
@@ -23,7 +23,9 @@ fn unit_name(u: ResolutionUnit) -> &'static str {
 /// array facts `npy_channel_axis`, `npy_page_axis`, `npy_bool` (True when set), `photometric`
 /// (`"white-is-zero"` or `"adobe-inverted-cmyk"`: the samples are stored inverted), the page's
 /// animation timing `frame_delay_ms` (int) and `frame_disposal` (`"keep"`, `"background"`,
-/// `"previous"`), `loop_count` (total plays, 0 forever; first page); absent items are missing.
+/// `"previous"`), `loop_count` (total plays, 0 forever; first page), `tiff_tags` (list of
+/// dicts `{"tag": int, "type": int, "count": int, "value": bytes}`, the TIFF tags kept as
+/// stored, values in the machine's byte order); absent items are missing.
 pub(crate) fn to_py<'py>(py: Python<'py>, m: &Metadata) -> PyResult<Bound<'py, PyDict>> {
     let md = PyDict::new(py);
     if let Some(icc) = &m.icc_profile {
@@ -64,6 +66,18 @@ pub(crate) fn to_py<'py>(py: Python<'py>, m: &Metadata) -> PyResult<Bound<'py, P
     }
     if let Some(n) = m.loop_count {
         md.set_item("loop_count", n)?;
+    }
+    if !m.tiff_tags.is_empty() {
+        let tags = PyList::empty(py);
+        for t in &m.tiff_tags {
+            let e = PyDict::new(py);
+            e.set_item("tag", t.tag)?;
+            e.set_item("type", t.field_type)?;
+            e.set_item("count", t.count)?;
+            e.set_item("value", PyBytes::new(py, &t.value))?;
+            tags.append(e)?;
+        }
+        md.set_item("tiff_tags", tags)?;
     }
     for (key, set) in [
         ("npy_channel_axis", m.npy.channel_axis),
@@ -133,6 +147,7 @@ pub(crate) fn from_py(d: &Bound<'_, PyDict>) -> PyResult<Metadata> {
             "frame_delay_ms" => m.frame.get_or_insert_default().delay_ms = v.extract()?,
             "frame_disposal" => m.frame.get_or_insert_default().disposal = disposal(&v.extract::<String>()?)?,
             "loop_count" => m.loop_count = v.extract()?,
+            "tiff_tags" => m.tiff_tags = tiff_tags(&v)?,
             "photometric" => {
                 let p: Option<String> = v.extract()?;
                 m.photometric = match p.as_deref() {
@@ -148,12 +163,61 @@ pub(crate) fn from_py(d: &Bound<'_, PyDict>) -> PyResult<Metadata> {
             }
             other => {
                 return Err(super::invalid(format!(
-                "unknown metadata key '{other}': expected icc_profile, exif, xmp, orientation, dpi, resolution, text, npy_channel_axis, npy_page_axis, npy_bool, photometric, frame_delay_ms, frame_disposal or loop_count"
+                "unknown metadata key '{other}': expected icc_profile, exif, xmp, orientation, dpi, resolution, text, npy_channel_axis, npy_page_axis, npy_bool, photometric, frame_delay_ms, frame_disposal, loop_count or tiff_tags"
             )))
             }
         }
     }
     Ok(m)
+}
+
+/// The `tiff_tags` list: dicts with `tag`, `type`, `value` (bytes, the values in the machine's
+/// byte order) and `count` (optional: the number of values in `value`), each checked by
+/// [`TiffTag::new`], whose message the error carries. A tag number given twice is an error.
+fn tiff_tags(v: &Bound<'_, PyAny>) -> PyResult<Vec<TiffTag>> {
+    let mut tags: Vec<TiffTag> = Vec::new();
+    for (i, item) in v.try_iter()?.enumerate() {
+        let item = item?;
+        let e = item.cast::<PyDict>().map_err(|_| {
+            super::invalid(format!(
+                "metadata tiff_tags[{i}] is not a dict with tag, type, count, value"
+            ))
+        })?;
+        let mut tag = None;
+        let mut field_type = None;
+        let mut count = None;
+        let mut value = None;
+        for (k, x) in e.iter() {
+            let key: String = k.extract()?;
+            match key.as_str() {
+                "tag" => tag = Some(x.extract::<u16>()?),
+                "type" => field_type = Some(x.extract::<u16>()?),
+                "count" => count = Some(x.extract::<u64>()?),
+                "value" => value = Some(x.extract::<Vec<u8>>()?),
+                other => {
+                    return Err(super::invalid(format!(
+                        "metadata tiff_tags[{i}]: unknown key '{other}': expected tag, type, count, value"
+                    )))
+                }
+            }
+        }
+        let missing = |what: &str| super::invalid(format!("metadata tiff_tags[{i}] has no '{what}'"));
+        let tag = tag.ok_or_else(|| missing("tag"))?;
+        let field_type = field_type.ok_or_else(|| missing("type"))?;
+        let value = value.ok_or_else(|| missing("value"))?;
+        let count = match count {
+            Some(c) => c,
+            None => {
+                let size = pixcodec::metadata::tiff_tags::element_size(field_type).unwrap_or(1) as u64;
+                value.len() as u64 / size
+            }
+        };
+        if tags.iter().any(|t| t.tag == tag) {
+            return Err(super::invalid(format!("metadata tiff_tags: tag {tag} is given twice")));
+        }
+        tags.push(TiffTag::new(tag, field_type, count, value).map_err(super::invalid)?);
+    }
+    Ok(tags)
 }
 
 /// The policy named `keep`, `strict` or `strip`.
