@@ -167,6 +167,9 @@ pub fn info_json(info: &ImageInfo) -> serde_json::Value {
         "exif_bytes": m.exif.as_ref().map(Vec::len),
         "xmp_bytes": m.xmp.as_ref().map(Vec::len),
         "text_keys": m.text_keys(),
+        "tiff_tags": m.tiff_tags.iter().map(|t| {
+            json!({"tag": t.tag, "type": t.field_type, "count": t.count, "bytes": t.value.len()})
+        }).collect::<Vec<_>>(),
         "unreadable": m.unreadable,
         "note": info.content_note,
     })
@@ -224,6 +227,10 @@ fn detail_lines(info: &ImageInfo, pages: Option<&[Page]>) -> Vec<String> {
     }
     if !m.text.is_empty() {
         v.push(format!("text keys: {}", m.text_keys().join(", ")));
+    }
+    if !m.tiff_tags.is_empty() {
+        let tags: Vec<String> = m.tiff_tags.iter().map(|t| t.tag.to_string()).collect();
+        v.push(format!("tiff tags: {} ({})", tags.join(", "), tags.len()));
     }
     for u in &m.unreadable {
         v.push(format!("unreadable: {u}"));
