@@ -22,7 +22,7 @@ use std::fmt;
 
 mod meaning;
 mod npy;
-mod tiff_ifd;
+pub(crate) mod tiff_ifd;
 pub mod tiff_tags;
 pub use meaning::{Disposal, FrameTiming, Photometric};
 pub use npy::NpyArray;

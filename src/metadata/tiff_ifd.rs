@@ -119,3 +119,86 @@ pub(crate) fn read_ifd(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn getter(file: &[u8]) -> impl FnMut(u64, usize) -> Option<Vec<u8>> + '_ {
+        move |off, len| {
+            let off = usize::try_from(off).ok()?;
+            file.get(off..off.checked_add(len)?).map(<[u8]>::to_vec)
+        }
+    }
+
+    /// A little-endian BigTIFF header, then an IFD at 16 with `entries` (tag, type, count,
+    /// 8-byte field).
+    fn big_le(entries: &[(u16, u16, u64, [u8; 8])], tail: &[u8]) -> Vec<u8> {
+        let mut f = b"II+\0".to_vec();
+        f.extend(8u16.to_le_bytes());
+        f.extend(0u16.to_le_bytes());
+        f.extend(16u64.to_le_bytes());
+        f.extend((entries.len() as u64).to_le_bytes());
+        for (tag, ty, count, field) in entries {
+            f.extend(tag.to_le_bytes());
+            f.extend(ty.to_le_bytes());
+            f.extend(count.to_le_bytes());
+            f.extend(field);
+        }
+        f.extend(0u64.to_le_bytes());
+        f.extend(tail);
+        f
+    }
+
+    #[test]
+    fn bigtiff_entries_inline_out_of_line_and_outside() {
+        let tail_at = 16 + 8 + 3 * 20 + 8;
+        let mut field_out = [0u8; 8];
+        field_out.copy_from_slice(&(tail_at as u64).to_le_bytes());
+        let file = big_le(
+            &[
+                // 3 SHORTs (6 bytes) inline in the 8-byte field.
+                (33550, 3, 3, [1, 0, 2, 0, 3, 0, 9, 9]),
+                // 2 DOUBLEs out of line, right after the IFD.
+                (33922, 12, 2, field_out),
+                // 1 DOUBLE claimed at an offset past the end.
+                (34264, 12, 2, 4000u64.to_le_bytes()),
+            ],
+            &[7; 16],
+        );
+        let mut get = getter(&file);
+        let order = file_order(&mut get).unwrap();
+        assert!(order.le && order.big);
+        let e = read_ifd(&mut get, order, 16, "page IFD", &|_, _| true).unwrap();
+        assert_eq!(e.len(), 3);
+        assert_eq!(e[0].value.as_ref().unwrap().as_ref().unwrap(), &[1, 0, 2, 0, 3, 0]);
+        assert_eq!(e[1].value.as_ref().unwrap().as_ref().unwrap(), &[7; 16]);
+        let err = e[2].value.as_ref().unwrap().as_ref().unwrap_err();
+        assert!(err.contains("outside the file"), "{err}");
+        // Not asked for: no value read.
+        let e = read_ifd(&mut get, order, 16, "page IFD", &|tag, _| tag != 33922).unwrap();
+        assert!(e[1].value.is_none());
+    }
+
+    #[test]
+    fn tables_outside_the_file_or_too_long_are_errors() {
+        let file = big_le(&[], &[]);
+        let mut get = getter(&file);
+        let order = file_order(&mut get).unwrap();
+        let err = read_ifd(&mut get, order, 4000, "page IFD", &|_, _| true).err().unwrap();
+        assert_eq!(err, "page IFD offset 4000 is outside the file");
+        // An entry count past u16 in a BigTIFF IFD.
+        let mut bad = file.clone();
+        bad[16..24].copy_from_slice(&70_000u64.to_le_bytes());
+        let mut get = getter(&bad);
+        let err = read_ifd(&mut get, order, 16, "page IFD", &|_, _| true).err().unwrap();
+        assert!(err.contains("claims 70000 entries"), "{err}");
+        // A classic count whose table runs past the end.
+        let classic = [b'I', b'I', 42, 0, 8, 0, 0, 0, 5, 0, 1, 1];
+        let mut get = getter(&classic);
+        let order = file_order(&mut get).unwrap();
+        let err = read_ifd(&mut get, order, 8, "EXIF IFD", &|_, _| true).err().unwrap();
+        assert!(err.contains("runs past the end"), "{err}");
+        assert!(file_order(&mut getter(b"II*")).is_err());
+    }
+}

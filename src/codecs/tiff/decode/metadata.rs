@@ -1,7 +1,8 @@
 //! The metadata of the current TIFF page, as stored: the EXIF IFD (34665, as an EXIF block
 //! made by [`exif::from_tiff_ifd`]), ICC profile (34675), XMP (700), resolution
 //! (282, 283, 296; rationals as their value), orientation (274) and the text tags
-//! ImageDescription, Software, DateTime, Artist and Copyright (keyword = tag name). A tag that
+//! ImageDescription, Software, DateTime, Artist and Copyright (keyword = tag name), and every
+//! other tag that is not the page structure as a [`TiffTag`] (GeoTIFF, GDAL, private tags). A tag that
 //! is present but cannot be read is named in [`Metadata::unreadable`]; pixels still decode.
 
 use tiff::decoder::ifd::Value;
@@ -9,7 +10,8 @@ use tiff::decoder::Decoder as TDecoder;
 use tiff::tags::Tag;
 
 use super::{guarded, Reader};
-use crate::metadata::{exif, Metadata, Resolution, ResolutionUnit, TextEntry};
+use crate::metadata::tiff_tags::{self, TiffTag};
+use crate::metadata::{exif, tiff_ifd, Metadata, Resolution, ResolutionUnit, TextEntry};
 
 /// The text tags carried, with their keywords.
 pub(crate) const TEXT_TAGS: [(u16, &str); 5] = [
@@ -31,22 +33,73 @@ fn tag(dec: &mut TDecoder<Reader<'_>>, m: &mut Metadata, tag: u16, item: &str) -
     }
 }
 
-/// [`exif::from_tiff_ifd`] through the decoder's reader, whose position is restored.
-fn from_reader(r: &mut Reader<'_>, at: u64, orientation: Option<u16>) -> Result<(Vec<u8>, Vec<String>), String> {
+/// `f` given the file's bytes: `file` when decoding from memory, else the decoder's reader,
+/// whose position is restored.
+fn with_bytes<T>(
+    dec: &mut TDecoder<Reader<'_>>,
+    file: Option<&[u8]>,
+    f: impl FnOnce(&mut dyn FnMut(u64, usize) -> Option<Vec<u8>>) -> Result<T, String>,
+) -> Result<T, String> {
     use std::io::{Read, Seek, SeekFrom};
+    if let Some(file) = file {
+        return f(&mut |off, len| {
+            let off = usize::try_from(off).ok()?;
+            file.get(off..off.checked_add(len)?).map(<[u8]>::to_vec)
+        });
+    }
+    let r = dec.inner();
     let pos = r.stream_position().map_err(|e| e.to_string())?;
-    let out = exif::from_tiff_ifd(
-        &mut |off, len| {
-            r.seek(SeekFrom::Start(off)).ok()?;
-            let mut v = Vec::new();
-            (&mut *r).take(len as u64).read_to_end(&mut v).ok()?;
-            (v.len() == len).then_some(v)
-        },
-        at,
-        orientation,
-    );
+    let out = f(&mut |off, len| {
+        r.seek(SeekFrom::Start(off)).ok()?;
+        let mut v = Vec::new();
+        (&mut *r).take(len as u64).read_to_end(&mut v).ok()?;
+        (v.len() == len).then_some(v)
+    });
     r.seek(SeekFrom::Start(pos)).map_err(|e| e.to_string())?;
     out
+}
+
+/// The page's tags kept as stored ([`Metadata::tiff_tags`]): every tag of its IFD that is
+/// neither the page structure nor another item, values turned into the machine's byte order.
+/// Tags pointing into the file (GPS IFD, sub-IFDs) and tags whose values cannot be read are
+/// named in [`Metadata::unreadable`].
+fn page_tags(dec: &mut TDecoder<Reader<'_>>, file: Option<&[u8]>, m: &mut Metadata) {
+    let Some(at) = dec.ifd_pointer() else { return };
+    let read = with_bytes(dec, file, |get| {
+        let order = tiff_ifd::file_order(get)?;
+        let entries = tiff_ifd::read_ifd(get, order, at.0, "page IFD", &|tag, ty| tiff_tags::is_carried(tag, ty))?;
+        Ok((order, entries))
+    });
+    let (order, entries) = match read {
+        Ok(r) => r,
+        Err(why) => {
+            m.unreadable.push(format!("tiff tags: {why}"));
+            return;
+        }
+    };
+    for e in entries {
+        if tiff_tags::STRUCTURE_TAGS.contains(&e.tag) {
+            continue;
+        }
+        let value = match e.value {
+            _ if tiff_tags::POINTER_TAGS.contains(&e.tag) || matches!(e.ty, 13 | 18) => {
+                Err("its value points to another structure in the file, which is not carried".to_string())
+            }
+            None => Err(format!("its field type {} is unknown", e.ty)),
+            Some(v) => v,
+        };
+        let tag = value.and_then(|mut v| {
+            if order.le != cfg!(target_endian = "little") {
+                TiffTag::swapped(e.ty, &mut v);
+            }
+            TiffTag::new(e.tag, e.ty, e.count, v)
+        });
+        match tag {
+            Ok(t) => m.tiff_tags.push(t),
+            Err(why) => m.unreadable.push(format!("tiff tag {}: {why}", e.tag)),
+        }
+    }
+    m.tiff_tags.sort_by_key(|t| t.tag);
 }
 
 /// A RATIONAL (or other single number) as its value.
@@ -84,10 +137,10 @@ pub(super) fn read(dec: &mut TDecoder<Reader<'_>>, file: Option<&[u8]>) -> Metad
         m.orientation = v.into_u16().ok().filter(|o| (1..=8).contains(o));
     }
     if let Some(v) = tag(dec, &mut m, 34665, "exif") {
-        let block = match (v.into_u64(), file) {
-            (Ok(at), Some(f)) => exif::from_tiff_ifd_bytes(f, at, m.orientation),
-            (Ok(at), None) => from_reader(dec.inner(), at, m.orientation),
-            (Err(e), _) => Err(format!("tag 34665: {e}")),
+        let orientation = m.orientation;
+        let block = match v.into_u64() {
+            Ok(at) => with_bytes(dec, file, |get| exif::from_tiff_ifd(get, at, orientation)),
+            Err(e) => Err(format!("tag 34665: {e}")),
         };
         match block {
             Ok((block, notes)) => {
@@ -121,5 +174,6 @@ pub(super) fn read(dec: &mut TDecoder<Reader<'_>>, file: Option<&[u8]>) -> Metad
             }
         }
     }
+    page_tags(dec, file, &mut m);
     m
 }

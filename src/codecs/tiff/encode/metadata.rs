@@ -1,7 +1,8 @@
 //! The metadata tags of the first page: ICC profile (34675, UNDEFINED), XMP (700, BYTE),
 //! X/YResolution (282, 283, RATIONAL) with ResolutionUnit (296), Orientation (274) and the
 //! text tags named by their keywords (ImageDescription, Software, DateTime, Artist,
-//! Copyright, ASCII) and the EXIF IFD (34665) when the EXIF block is one a page can hold: its
+//! Copyright, ASCII), the tags kept as stored ([`Metadata::tiff_tags`]: GeoTIFF, GDAL, private
+//! tags, with their own types) and the EXIF IFD (34665) when the EXIF block is one a page can hold: its
 //! IFD0 has only the orientation and the EXIF IFD pointer (the shape TIFF decoding makes), in
 //! the file's byte order. Other blocks are reported dropped: their IFD0 tags (Make, Model, ...)
 //! would have to be merged into the page's own.
@@ -11,7 +12,7 @@ use std::sync::Arc;
 use super::super::decode::TEXT_TAGS;
 use super::ifd::Ifd;
 use crate::format::{Layout, PixelFormat};
-use crate::metadata::{exif, Metadata, MetadataItem, MetadataNote, Photometric, Resolution, ResolutionUnit};
+use crate::metadata::{exif, tiff_tags, Metadata, MetadataItem, MetadataNote, Photometric, Resolution, ResolutionUnit};
 
 const BYTE: u16 = 1;
 const ASCII: u16 = 2;
@@ -53,6 +54,39 @@ fn resolution(r: &Resolution) -> Option<Rationals> {
 /// The text tag of a keyword.
 fn text_tag(keyword: &str) -> Option<u16> {
     TEXT_TAGS.iter().find(|(_, k)| *k == keyword).map(|(t, _)| *t)
+}
+
+/// Why the first page cannot hold `m.tiff_tags[i]` as given; `None` when it is written.
+fn tiff_tag_problem(m: &Metadata, i: usize) -> Option<String> {
+    let t = &m.tiff_tags[i];
+    if tiff_tags::STRUCTURE_TAGS.contains(&t.tag) {
+        return Some("the encoder writes this tag from the image (or another metadata item) itself".into());
+    }
+    if tiff_tags::POINTER_TAGS.contains(&t.tag) {
+        return Some("its value points to another structure of a file, which is not carried".into());
+    }
+    if m.tiff_tags[..i].iter().any(|e| e.tag == t.tag) {
+        return Some("it is given more than once; the first is written".into());
+    }
+    if matches!(t.field_type, 16 | 17) {
+        return Some(format!(
+            "its field type {} (LONG8/SLONG8) exists only in BigTIFF, and pixcodec writes these tags with classic TIFF types",
+            t.field_type
+        ));
+    }
+    match t.element_size() {
+        None => Some(format!("field type {} is not a value type", t.field_type)),
+        Some(size) if Some(t.value.len() as u64) != t.count.checked_mul(size as u64) => Some(format!(
+            "{} value bytes are not {} values of type {}",
+            t.value.len(),
+            t.count,
+            t.field_type
+        )),
+        Some(_) if u32::try_from(t.count).is_err() => {
+            Some(format!("{} values are more than a TIFF tag holds", t.count))
+        }
+        Some(_) => None,
+    }
 }
 
 /// What of `m` a TIFF page of `format` cannot hold as given. Of the photometric conventions,
@@ -128,6 +162,11 @@ pub(in crate::codecs::tiff) fn fit(m: &Metadata, format: PixelFormat) -> Vec<Met
         };
         if let Some(why) = why {
             notes.push(MetadataNote::new(MetadataItem::Text(t.keyword.clone()), why));
+        }
+    }
+    for (i, t) in m.tiff_tags.iter().enumerate() {
+        if let Some(why) = tiff_tag_problem(m, i) {
+            notes.push(MetadataNote::new(MetadataItem::TiffTag(t.tag), why));
         }
     }
     notes
@@ -221,6 +260,11 @@ pub(super) fn add_tags(ifd: &mut Ifd, m: &Arc<Metadata>, exif: &mut ExifCache) -
         let mut v = t.value.as_bytes().to_vec();
         v.push(0);
         ifd.raw(tag, ASCII, v.len() as u64, &v);
+    }
+    for (i, t) in m.tiff_tags.iter().enumerate() {
+        if tiff_tag_problem(m, i).is_none() {
+            ifd.raw(t.tag, t.field_type, t.count, &t.value);
+        }
     }
     Ok(())
 }
