@@ -1781,6 +1781,30 @@ enum pxc_status pxc_metadata_loop_count(const struct pxc_metadata *metadata, uin
 enum pxc_status pxc_metadata_set_loop_count(struct pxc_metadata *metadata, uint32_t plays);
 
 /**
+ * The metadata of page `page` (0-based; 0 is `pxc_probe_metadata`) of encoded bytes, as
+ * stored: each page's own items, such as an animation frame's delay and disposal
+ * (`pxc_metadata_frame_timing`). The pages before it are skipped, no pixels are decoded. A
+ * file with fewer pages is an invalid-argument error that says how many it has. `reg` and
+ * `limits` may be NULL. `*out_metadata` is set only on success; free it with
+ * `pxc_metadata_free`.
+ */
+enum pxc_status pxc_probe_metadata_page(const struct pxc_registry *reg,
+                                        const uint8_t *data,
+                                        size_t len,
+                                        uint32_t page,
+                                        const struct pxc_limits *limits,
+                                        struct pxc_metadata **out_metadata);
+
+/**
+ * The metadata of page `page` of a file (see `pxc_probe_metadata_page`).
+ */
+enum pxc_status pxc_probe_metadata_page_file(const struct pxc_registry *reg,
+                                             const char *path,
+                                             uint32_t page,
+                                             const struct pxc_limits *limits,
+                                             struct pxc_metadata **out_metadata);
+
+/**
  * `*out_count` receives the number of TIFF tags carried as stored (GeoTIFF's
  * ModelPixelScale 33550, ModelTiepoint 33922, GeoKeyDirectory 34735, ...; GDAL's 42112 and
  * 42113; private tags): the tags of a TIFF page that are neither its structure nor another

@@ -221,3 +221,29 @@ fn gif_to_png_reports_the_timing_dropped_and_strict_writes_nothing() {
     assert_eq!(err.kind(), pixcodec::ErrorKind::NotExact);
     assert!(!path.exists());
 }
+
+#[test]
+fn probe_page_reads_each_frames_own_timing() {
+    let reg = Registry::global();
+    let opts = DecodeOptions::new();
+    for name in ["loop3.gif", "once.gif", "twice.webp"] {
+        let e = expected(name);
+        let data = std::fs::read(fixture(name)).unwrap();
+        for (k, t) in e.timings.iter().enumerate() {
+            let from_bytes = reg.probe_page(&data, k as u32, &opts).unwrap();
+            let from_path = reg.probe_path_page(fixture(name), k as u32, &opts).unwrap();
+            assert_eq!(from_bytes.metadata.frame, Some(*t), "{name} page {k}");
+            assert_eq!(from_path.metadata.frame, Some(*t), "{name} page {k} from the file");
+        }
+        assert_eq!(
+            reg.probe_page(&data, 0, &opts).unwrap(),
+            reg.probe(&data, &opts).unwrap()
+        );
+        let n = e.timings.len();
+        let err = reg.probe_page(&data, n as u32, &opts).unwrap_err();
+        assert!(
+            err.to_string().contains(&format!("but the file has {n} pages")),
+            "{err}"
+        );
+    }
+}

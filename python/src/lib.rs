@@ -434,24 +434,9 @@ impl Input {
 // ---------------------------------------------------------------------------------------
 // Decoding.
 
-/// Moves `dec` from its first page to page `page`; an error names how many pages there are.
-fn skip_to_page(dec: &mut dyn pixcodec::Decoder, page: u32) -> pixcodec::Result<()> {
-    for i in 0..page {
-        if !dec.next_page()? {
-            return Err(Error::invalid(format!(
-                "page {page} requested but the file has {} page{}",
-                i + 1,
-                if i == 0 { "" } else { "s" }
-            )));
-        }
-    }
-    Ok(())
-}
-
 /// Decodes page `page`, with the `.npy` array facts of the file (shape and dtype of the array).
 fn decode_page(data: &[u8], opts: &DecodeOptions, page: u32) -> pixcodec::Result<(Image, NpyArray)> {
-    let mut dec = Registry::global().decoder(data, opts)?;
-    skip_to_page(dec.as_mut(), page)?;
+    let mut dec = Registry::global().decoder_on_page(data, page, opts)?;
     let info = dec.info();
     let (width, height, format, npy) = (info.width, info.height, info.format, info.metadata.npy);
     opts.limits.check_image(width, height, format)?;
@@ -664,27 +649,13 @@ fn probe(
     limits: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<ImageInfo> {
     let opts = decode_options(codec, limits)?;
-    if page > 0 {
-        let later = |mut dec: Box<dyn pixcodec::Decoder + '_>| -> pixcodec::Result<RsInfo> {
-            skip_to_page(dec.as_mut(), page)?;
-            Ok(dec.info().clone())
-        };
-        let info = if let Some(path) = as_path(data_or_path)? {
-            py.detach(|| later(Registry::global().decoder_for_path(&path, &opts)?))
-                .py()?
-        } else {
-            let input = Input::get(data_or_path, &opts.limits)?;
-            let bytes = input.slice();
-            py.detach(|| later(Registry::global().decoder(bytes, &opts)?)).py()?
-        };
-        return info_to_py(py, info);
-    }
     let info = if let Some(path) = as_path(data_or_path)? {
-        py.detach(|| Registry::global().probe_path(&path, &opts)).py()?
+        py.detach(|| Registry::global().probe_path_page(&path, page, &opts))
+            .py()?
     } else {
         let input = Input::get(data_or_path, &opts.limits)?;
         let bytes = input.slice();
-        py.detach(|| Registry::global().probe(bytes, &opts)).py()?
+        py.detach(|| Registry::global().probe_page(bytes, page, &opts)).py()?
     };
     info_to_py(py, info)
 }

@@ -157,6 +157,20 @@ impl<'a> DecodeInto<'a> {
 
 const SNIFF_LEN: usize = 64;
 
+/// Moves `dec` from its first page to page `page`; an error when the file has fewer.
+pub(crate) fn skip_to_page(dec: &mut dyn Decoder, page: u32) -> Result<()> {
+    for i in 0..page {
+        if !dec.next_page()? {
+            return Err(Error::invalid(format!(
+                "page {page} requested but the file has {} page{}",
+                i + 1,
+                if i == 0 { "" } else { "s" }
+            )));
+        }
+    }
+    Ok(())
+}
+
 impl Registry {
     fn open<'a>(&self, input: Input<'a>, opts: &DecodeOptions) -> Result<Opened<'a>> {
         let (head, ext): (Vec<u8>, Option<String>) = match &input {
@@ -285,6 +299,20 @@ impl Registry {
         Ok(self.open(Input::Bytes(data), opts)?.decoder)
     }
 
+    /// [`Registry::decoder`] moved on to page `page` (0-based): the pages before it are
+    /// skipped, so its `info()` is that page's; a file with fewer pages is an error that says
+    /// how many it has.
+    pub fn decoder_on_page<'a>(
+        &self,
+        data: &'a [u8],
+        page: u32,
+        opts: &DecodeOptions,
+    ) -> Result<Box<dyn Decoder + 'a>> {
+        let mut decoder = self.open(Input::Bytes(data), opts)?.decoder;
+        skip_to_page(decoder.as_mut(), page)?;
+        Ok(decoder)
+    }
+
     /// [`Registry::decoder`] for a file: the content is sniffed first, the extension is the
     /// fallback, and the file is read through a buffered reader.
     pub fn decoder_for_path<'a>(&self, path: &'a Path, opts: &DecodeOptions) -> Result<Box<dyn Decoder + 'a>> {
@@ -299,6 +327,23 @@ impl Registry {
     /// Header facts of a file; notes when its extension disagrees with its content.
     pub fn probe_path(&self, path: impl AsRef<Path>, opts: &DecodeOptions) -> Result<ImageInfo> {
         Ok(self.open(Input::Path(path.as_ref()), opts)?.info())
+    }
+
+    /// Header facts of page `page` (0-based; 0 is [`Registry::probe`]) without decoding
+    /// pixels: each page's own size, format and metadata (an animation frame's timing). The
+    /// pages before it are skipped; a file with fewer pages is an error that says how many
+    /// it has.
+    pub fn probe_page(&self, data: &[u8], page: u32, opts: &DecodeOptions) -> Result<ImageInfo> {
+        let mut opened = self.open(Input::Bytes(data), opts)?;
+        skip_to_page(opened.decoder.as_mut(), page)?;
+        Ok(opened.info())
+    }
+
+    /// [`Registry::probe_page`] of a file.
+    pub fn probe_path_page(&self, path: impl AsRef<Path>, page: u32, opts: &DecodeOptions) -> Result<ImageInfo> {
+        let mut opened = self.open(Input::Path(path.as_ref()), opts)?;
+        skip_to_page(opened.decoder.as_mut(), page)?;
+        Ok(opened.info())
     }
 
     /// Decodes the first page into a new image of the file's own pixel format.

@@ -22,9 +22,11 @@ use crate::types::c_enum_conversions;
 
 mod dropped;
 mod meaning;
+mod page;
 mod tiff_tags;
 pub use dropped::*;
 pub use meaning::*;
+pub use page::*;
 pub use tiff_tags::*;
 
 /// Metadata items (values of the `uint32_t item` arguments). Never renumbered.
