@@ -133,8 +133,8 @@ ffi-progs: ffi-lib-testing
 	for f in $(FFI_CXX_TESTS) $(FFI_CXX_EXAMPLES); do \
 	  b=$(FFI_OUT)/$$(echo $$f | tr / _ | sed 's/\.cpp$$//'); \
 	  echo "  CXX  $$f (C++17, C++20)"; \
-	  $(CXX) $(FFI_CXXFLAGS) -DPXC_TESTING $$f -o $$b $(FFI_RPATH) $(FFI_LDLIBS); \
-	  $(CXX) $(FFI_CXXFLAGS) -std=c++20 -DPXC_TESTING $$f -o $${b}_cxx20 $(FFI_RPATH) $(FFI_LDLIBS); \
+	  $(CXX) $(FFI_CXXFLAGS) -DPXC_TESTING $(FFI_TEST_DATA) $$f -o $$b $(FFI_RPATH) $(FFI_LDLIBS); \
+	  $(CXX) $(FFI_CXXFLAGS) -std=c++20 -DPXC_TESTING $(FFI_TEST_DATA) $$f -o $${b}_cxx20 $(FFI_RPATH) $(FFI_LDLIBS); \
 	done
 	@echo "  CC   tests/c/test_api.c (static libpixcodec.a)"
 	@$(CC) $(FFI_CFLAGS) -DPXC_TESTING tests/c/test_api.c -o $(FFI_OUT)/test_api_static $(FFI_A) $(FFI_STATIC_LIBS)

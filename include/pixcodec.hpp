@@ -810,6 +810,18 @@ public:
         detail::check(pxc_probe_metadata_file(get(), path.c_str(), lim(limits), &m));
         return Metadata(m);
     }
+    /// The metadata of page `page` (0-based), as stored: an animation frame's own timing.
+    Metadata probe_metadata_page(const std::vector<std::uint8_t> &bytes, std::uint32_t page,
+                                 const Limits *limits = nullptr) const {
+        pxc_metadata *m = nullptr;
+        detail::check(pxc_probe_metadata_page(get(), bytes.data(), bytes.size(), page, lim(limits), &m));
+        return Metadata(m);
+    }
+    Metadata probe_metadata_page_file(const std::string &path, std::uint32_t page, const Limits *limits = nullptr) const {
+        pxc_metadata *m = nullptr;
+        detail::check(pxc_probe_metadata_page_file(get(), path.c_str(), page, lim(limits), &m));
+        return Metadata(m);
+    }
     Image decode(const std::uint8_t *data, std::size_t len, const Limits *limits = nullptr) const {
         pxc_image *img = nullptr;
         detail::check(pxc_decode(get(), data, len, lim(limits), &img));

@@ -111,6 +111,19 @@ int main() {
     CHECK(!t.has(PXC_METADATA_ITEM_FRAME_TIMING) && !t.has(PXC_METADATA_ITEM_LOOP_COUNT));
     CHECK(status_of([&] { t.set_frame_timing(10, 3); }) == PXC_STATUS_INVALID_ARGUMENT);
 
+    // Each page's own timing: loop3.gif frames 100 ms keep, 250 ms background, 70 ms previous
+    // (tests/data/animation/expected.json); page 3 does not exist.
+    {
+        const std::string gif = std::string(PXC_TEST_DATA_DIR) + "/animation/loop3.gif";
+        const std::uint32_t delays[3] = {100, 250, 70};
+        const std::uint32_t disposals[3] = {PXC_DISPOSAL_KEEP, PXC_DISPOSAL_BACKGROUND, PXC_DISPOSAL_PREVIOUS};
+        for (std::uint32_t k = 0; k < 3; k++) {
+            pixcodec::Metadata p = reg.probe_metadata_page_file(gif, k);
+            CHECK(p.frame_timing().delay_ms == delays[k] && p.frame_timing().disposal == disposals[k]);
+        }
+        CHECK(status_of([&] { reg.probe_metadata_page_file(gif, 3); }) == PXC_STATUS_INVALID_ARGUMENT);
+    }
+
     // TIFF tags kept as stored: added (replaced by number, in ascending order), written by
     // TIFF and read back equal, dropped by PNG as "tiff tag N", refused when the bytes are not
     // `count` values, cleared.
