@@ -219,7 +219,7 @@ impl OptionSpec {
 }
 
 /// What the caller asks of an encode: codec choice, exactness demands and named options.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct EncodeOptions {
     /// Use this codec (by name, e.g. `png`) instead of choosing by format and priority.
@@ -250,6 +250,38 @@ pub struct EncodeOptions {
     /// (GIF) write it; the others report it dropped like any metadata item, and
     /// [`MetadataPolicy::Strip`] writes none.
     pub frame_timings: Vec<FrameTiming>,
+}
+
+impl PartialEq for EncodeOptions {
+    /// Field by field; the metadata is equal when it is the same shared value (checked first:
+    /// the registry compares a call's options with the last call's on every encode) or equal
+    /// item by item.
+    fn eq(&self, other: &Self) -> bool {
+        let EncodeOptions {
+            codec,
+            require_exact,
+            verify,
+            params,
+            overwrite_readonly,
+            replace_symlink,
+            metadata,
+            metadata_policy,
+            frame_timings,
+        } = self;
+        let same_metadata = match (metadata, &other.metadata) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        *codec == other.codec
+            && *require_exact == other.require_exact
+            && *verify == other.verify
+            && *params == other.params
+            && *overwrite_readonly == other.overwrite_readonly
+            && *replace_symlink == other.replace_symlink
+            && same_metadata
+            && *metadata_policy == other.metadata_policy
+            && *frame_timings == other.frame_timings
+    }
 }
 
 impl EncodeOptions {

@@ -16,6 +16,7 @@ use crate::metadata::{exif, tiff_tags, Metadata, MetadataItem, MetadataNote, Pho
 
 const BYTE: u16 = 1;
 const ASCII: u16 = 2;
+const SHORT: u16 = 3;
 const RATIONAL: u16 = 5;
 const UNDEFINED: u16 = 7;
 
@@ -185,34 +186,77 @@ fn exif_ifd(m: &Metadata) -> Option<Result<Vec<exif::IfdEntry>, String>> {
     }))
 }
 
-/// The first page's EXIF IFD of the last encode, kept with the encoder: a block is parsed
-/// once per metadata value (recognised by its `Arc`, which the cache holds so the value cannot
-/// change) and its IFD laid out once per file offset.
+/// The first page's metadata tags of the last encode, kept with the encoder: worked out once
+/// per metadata value (recognised by its `Arc`, which the cache holds so the value cannot
+/// change), with the EXIF IFD laid out once per file offset.
 #[derive(Default)]
-pub(super) struct ExifCache {
-    /// The metadata the entries below come from.
+pub(super) struct TagCache {
+    /// The metadata the tags below come from.
     source: Option<Arc<Metadata>>,
+    /// Its tags as (tag, field type, count, range of `values`), native byte order.
+    tags: Vec<(u16, u16, u64, std::ops::Range<usize>)>,
+    /// The value bytes of `tags`.
+    values: Vec<u8>,
     /// Its EXIF IFD's entries, when it has one a page can hold.
-    entries: Option<Vec<exif::IfdEntry>>,
-    /// The IFD as last written: (file offset, BigTIFF, bytes).
+    exif: Option<Vec<exif::IfdEntry>>,
+    /// The EXIF IFD as last written: (file offset, BigTIFF, bytes).
     written: Option<(u64, bool, Vec<u8>)>,
 }
 
-impl ExifCache {
-    /// Whether `m` has an EXIF IFD to write (parsing its block unless `m` is the last value).
-    pub(super) fn load(&mut self, m: &Arc<Metadata>) -> bool {
-        if !self.source.as_ref().is_some_and(|s| Arc::ptr_eq(s, m)) {
-            self.entries = exif_ifd(m).and_then(|r| r.ok()).filter(|e| !e.is_empty());
-            self.written = None;
-            self.source = Some(m.clone());
+impl TagCache {
+    /// Works out the tags of `m` unless `m` is the value of the last call.
+    fn load(&mut self, m: &Arc<Metadata>) {
+        if self.source.as_ref().is_some_and(|s| Arc::ptr_eq(s, m)) {
+            return;
         }
-        self.entries.is_some()
+        self.tags.clear();
+        self.values.clear();
+        self.exif = exif_ifd(m).and_then(|r| r.ok()).filter(|e| !e.is_empty());
+        self.written = None;
+        self.source = Some(m.clone());
+        if let Some(icc) = m.icc_profile.as_ref().filter(|p| !p.is_empty()) {
+            self.push(34675, UNDEFINED, icc.len() as u64, icc);
+        }
+        if let Some(x) = m.xmp.as_ref().filter(|x| !x.is_empty()) {
+            self.push(700, BYTE, x.len() as u64, x);
+        }
+        if let Some(o) = exif::effective_orientation(m).filter(|o| (1..=8).contains(o)) {
+            self.push(274, SHORT, 1, &o.to_ne_bytes());
+        }
+        if let Some(((xn, xd), (yn, yd), unit, _)) = m.resolution.as_ref().and_then(resolution) {
+            let pair = |n: u32, d: u32| [n.to_ne_bytes(), d.to_ne_bytes()].concat();
+            self.push(282, RATIONAL, 1, &pair(xn, xd));
+            self.push(283, RATIONAL, 1, &pair(yn, yd));
+            self.push(296, SHORT, 1, &unit.to_ne_bytes());
+        }
+        let mut used = Vec::new();
+        for t in &m.text {
+            let Some(tag) = text_tag(&t.keyword) else { continue };
+            if used.contains(&tag) || t.value.contains('\0') || t.language.is_some() {
+                continue;
+            }
+            used.push(tag);
+            let mut v = t.value.as_bytes().to_vec();
+            v.push(0);
+            self.push(tag, ASCII, v.len() as u64, &v);
+        }
+        for (i, t) in m.tiff_tags.iter().enumerate() {
+            if tiff_tag_problem(m, i).is_none() {
+                self.push(t.tag, t.field_type, t.count, &t.value);
+            }
+        }
     }
 
-    /// The EXIF IFD [`Self::load`] found, placed at file offset `at` (classic or BigTIFF
+    fn push(&mut self, tag: u16, ty: u16, count: u64, bytes: &[u8]) {
+        let start = self.values.len();
+        self.values.extend_from_slice(bytes);
+        self.tags.push((tag, ty, count, start..self.values.len()));
+    }
+
+    /// The EXIF IFD [`add_tags`] found, placed at file offset `at` (classic or BigTIFF
     /// entries), with its out-of-line values after it.
-    pub(super) fn ifd_at(&mut self, at: u64, big: bool) -> Option<&[u8]> {
-        let entries = self.entries.as_ref()?;
+    pub(super) fn exif_ifd_at(&mut self, at: u64, big: bool) -> Option<&[u8]> {
+        let entries = self.exif.as_ref()?;
         if !matches!(&self.written, Some((a, b, _)) if *a == at && *b == big) {
             // The page IFD's layout rules (sorted tags, inline or out-of-line values, field widths).
             let mut ifd = Ifd::default();
@@ -228,43 +272,17 @@ impl ExifCache {
     }
 }
 
-/// Adds the tags of `m` that [`fit`] did not exclude to the first page's IFD. When `m` has an
-/// EXIF IFD to write (`exif`, loaded here), its pointer (34665) gets its value with
-/// [`Ifd::set_offset`] once the page's layout is known, and [`ExifCache::ifd_at`] lays it out.
-pub(super) fn add_tags(ifd: &mut Ifd, m: &Arc<Metadata>, exif: &mut ExifCache) -> crate::error::Result<()> {
-    if exif.load(m) {
+/// Adds the tags of `m` that [`fit`] did not exclude to the first page's IFD (worked out once
+/// per metadata value, `cache`). When `m` has an EXIF IFD to write, its pointer (34665) gets
+/// its value with [`Ifd::set_offset`] once the page's layout is known, and
+/// [`TagCache::exif_ifd_at`] lays it out.
+pub(super) fn add_tags(ifd: &mut Ifd, m: &Arc<Metadata>, cache: &mut TagCache) -> crate::error::Result<()> {
+    cache.load(m);
+    if cache.exif.is_some() {
         ifd.offsets(34665, &[0])?;
     }
-    if let Some(icc) = m.icc_profile.as_ref().filter(|p| !p.is_empty()) {
-        ifd.raw(34675, UNDEFINED, icc.len() as u64, icc);
-    }
-    if let Some(x) = m.xmp.as_ref().filter(|x| !x.is_empty()) {
-        ifd.raw(700, BYTE, x.len() as u64, x);
-    }
-    if let Some(o) = exif::effective_orientation(m).filter(|o| (1..=8).contains(o)) {
-        ifd.short(274, o);
-    }
-    if let Some(((xn, xd), (yn, yd), unit, _)) = m.resolution.as_ref().and_then(resolution) {
-        let pair = |n: u32, d: u32| [n.to_ne_bytes(), d.to_ne_bytes()].concat();
-        ifd.raw(282, RATIONAL, 1, &pair(xn, xd));
-        ifd.raw(283, RATIONAL, 1, &pair(yn, yd));
-        ifd.short(296, unit);
-    }
-    let mut used = Vec::new();
-    for t in &m.text {
-        let Some(tag) = text_tag(&t.keyword) else { continue };
-        if used.contains(&tag) || t.value.contains('\0') || t.language.is_some() {
-            continue;
-        }
-        used.push(tag);
-        let mut v = t.value.as_bytes().to_vec();
-        v.push(0);
-        ifd.raw(tag, ASCII, v.len() as u64, &v);
-    }
-    for (i, t) in m.tiff_tags.iter().enumerate() {
-        if tiff_tag_problem(m, i).is_none() {
-            ifd.raw(t.tag, t.field_type, t.count, &t.value);
-        }
+    for (tag, ty, count, range) in &cache.tags {
+        ifd.raw(*tag, *ty, *count, &cache.values[range.clone()]);
     }
     Ok(())
 }

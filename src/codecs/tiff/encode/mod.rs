@@ -102,9 +102,12 @@ struct PageBuffers {
     ifd: Ifd,
     /// The IFD as written.
     ifd_bytes: Vec<u8>,
-    /// The first page's EXIF IFD, kept for the next call with the same metadata.
-    exif: metadata::ExifCache,
+    /// The first page's metadata tags, kept for the next call with the same metadata.
+    tags: metadata::TagCache,
 }
+
+/// File offset multiple the first strip of a page starts at (a cache line).
+const STRIP_ALIGN: u64 = 64;
 
 /// Coded strip buffers larger than this in total are freed after a call rather than kept,
 /// so a cached encoder does not pin the memory of one huge image.
@@ -323,7 +326,7 @@ fn write_page(
         ifd.short(317, if format.sample.is_float() { 3 } else { 2 });
     }
     if let Some(m) = meta {
-        metadata::add_tags(ifd, m, &mut b.exif)?;
+        metadata::add_tags(ifd, m, &mut b.tags)?;
     }
     // The offsets depend on the IFD's size, which depends only on how many there are.
     ifd.offsets(279, &b.counts)?; // StripByteCounts
@@ -331,7 +334,11 @@ fn write_page(
     b.offsets.resize(n, 0);
     ifd.offsets(273, &b.offsets)?; // StripOffsets (placeholder of the right size)
     let at = w.pos;
-    let mut end = at + ifd.len();
+    // The strips start at a multiple of STRIP_ALIGN in the file (zero padding after the IFD),
+    // so the speed of copying uncompressed rows into a buffer does not depend on how many
+    // tag and metadata bytes precede them (see bench/README.md, "Writing metadata").
+    let strips_at = (at + ifd.len()).next_multiple_of(STRIP_ALIGN);
+    let mut end = strips_at;
     for (o, &c) in b.offsets.iter_mut().zip(&b.counts) {
         *o = end;
         end += c;
@@ -342,7 +349,7 @@ fn write_page(
     let strips_end = end;
     let exif_at = end + end % 2;
     let exif = match meta {
-        Some(_) => b.exif.ifd_at(exif_at, w.big),
+        Some(_) => b.tags.exif_ifd_at(exif_at, w.big),
         None => None,
     };
     if let Some(sub) = &exif {
@@ -357,6 +364,8 @@ fn write_page(
         return Err(enc_err("the file passed 4 GiB; write it with bigtiff=true"));
     }
     ifd.write(at, next, &mut b.ifd_bytes);
+    let padding = strips_at - (at + b.ifd_bytes.len() as u64);
+    b.ifd_bytes.resize(b.ifd_bytes.len() + padding as usize, 0);
     w.put(&b.ifd_bytes)?;
 
     if direct {
