@@ -86,3 +86,31 @@ fn npy_fortran_order_single_page_stack_decodes_the_right_pixels() {
     let want: Vec<u8> = (0..3).flat_map(|y| (0..5).map(move |x| 10 * y + x)).collect();
     assert_eq!(img.to_vec::<u8>().unwrap(), want);
 }
+
+#[test]
+fn tiff_decodes_the_same_into_any_stride() {
+    // A Deflate F16 page whose stream the strips decoder reads and the tiff crate calls
+    // corrupt: decoding into a padded caller buffer went through the crate and failed while
+    // the contiguous decode succeeded (found by the decode_ffi fuzz target). Every stride
+    // now reads the strips the same way.
+    let data = std::fs::read(regression_dir().join("tiff/ok-deflate-f16-strided.tif")).unwrap();
+    let img = pixcodec::decode(&data).unwrap();
+    let info = pixcodec::probe(&data).unwrap();
+    let row = info.width as usize * info.format.bytes_per_pixel();
+    for pad in [2usize, 8, 64] {
+        let stride = row + pad;
+        let mut buf = vec![0x5Au8; stride * (info.height as usize - 1) + row];
+        let out = pixcodec::ImageMut::new(&mut buf, info.width, info.height, info.format, stride).unwrap();
+        pixcodec::decode_into(&data, out).unwrap();
+        for y in 0..info.height as usize {
+            assert_eq!(
+                &buf[y * stride..y * stride + row],
+                img.row(y as u32),
+                "row {y}, padding {pad}"
+            );
+            if y + 1 < info.height as usize {
+                assert!(buf[y * stride + row..(y + 1) * stride].iter().all(|&b| b == 0x5A));
+            }
+        }
+    }
+}

@@ -146,6 +146,17 @@ impl TiffDecoder<'_> {
 
     /// Reads the whole page in the crate's layout into `buf` (planes one after another,
     /// sub-byte rows packed), then restores stored WhiteIsZero values.
+    /// A zeroed buffer of `total` bytes for a page decoded before it is copied to the caller,
+    /// within the allocation limit.
+    fn scratch(&self, total: usize) -> Result<Vec<u8>> {
+        self.limits.check_alloc(total as u64)?;
+        let mut tmp = Vec::new();
+        tmp.try_reserve_exact(total)
+            .map_err(|_| Error::Limits(format!("cannot allocate {total} bytes to decode a TIFF page")))?;
+        tmp.resize(total, 0u8);
+        Ok(tmp)
+    }
+
     fn read_raw(&mut self, buf: &mut [u8]) -> Result<()> {
         let dec = &mut self.dec;
         if let Err(e) = guarded(|| dec.read_image_bytes(buf)) {
@@ -210,13 +221,17 @@ impl Decoder for TiffDecoder<'_> {
             }
             return self.read_raw(out.as_bytes_mut());
         }
+        if !p.planar && !sub_byte && matches!(p.compression, 1 | 5 | 8 | 32946 | 50000) {
+            if let Some(plan) = self.strip_plan()? {
+                // The strips decoder of the contiguous path, so that a page reads the same (or
+                // fails the same) whatever the caller's stride.
+                let mut tmp = self.scratch(p.width as usize * p.height as usize * p.format.bytes_per_pixel())?;
+                self.read_strips(&plan, &mut tmp)?;
+                return out.copy_from_packed(&tmp);
+            }
+        }
         let layout = guarded(|| self.dec.image_buffer_layout())?;
-        let total = layout.complete_len;
-        self.limits.check_alloc(total as u64)?;
-        let mut tmp = Vec::new();
-        tmp.try_reserve_exact(total)
-            .map_err(|_| Error::Limits(format!("cannot allocate {total} bytes to decode a TIFF page")))?;
-        tmp.resize(total, 0u8);
+        let mut tmp = self.scratch(layout.complete_len)?;
         self.read_raw(&mut tmp)?;
 
         let (w, h) = (p.width as usize, p.height as usize);
