@@ -247,3 +247,55 @@ fn probe_page_reads_each_frames_own_timing() {
         );
     }
 }
+
+/// `twice.webp` cut to its first ANMF frame (VP8X and ANIM kept, the RIFF size mended): an
+/// animation of one frame, as webpmux and libwebp's animation encoder write.
+fn one_frame_webp() -> Vec<u8> {
+    let data = std::fs::read(fixture("twice.webp")).unwrap();
+    let mut out = data[..12].to_vec();
+    let (mut pos, mut frames) = (12, 0);
+    while pos + 8 <= data.len() {
+        let size = u32::from_le_bytes(data[pos + 4..pos + 8].try_into().unwrap()) as usize;
+        let end = pos + 8 + size + (size & 1);
+        let tag = &data[pos..pos + 4];
+        if tag != b"ANMF" || frames == 0 {
+            out.extend_from_slice(&data[pos..end]);
+        }
+        frames += usize::from(tag == b"ANMF");
+        pos = end;
+    }
+    assert_eq!(frames, 3, "twice.webp holds three frames");
+    let riff = (out.len() - 8) as u32;
+    out[4..8].copy_from_slice(&riff.to_le_bytes());
+    out
+}
+
+#[test]
+fn a_one_frame_animated_webp_keeps_its_delay_and_loop_count() {
+    let e = expected("twice.webp");
+    let data = one_frame_webp();
+    let reg = Registry::global();
+    let opts = DecodeOptions::new();
+    let mut d = reg.decoder(&data, &opts).unwrap();
+    let info = d.info().clone();
+    assert!(!d.next_page().unwrap(), "one page");
+    let img = reg.decode(&data, &opts).unwrap();
+    assert_eq!(info.pages, 1);
+    assert_eq!(info.metadata.frame, Some(e.timings[0]));
+    assert_eq!(info.metadata.loop_count, e.loop_count);
+    assert_eq!(reg.probe(&data, &opts).unwrap().metadata.frame, Some(e.timings[0]));
+    // The same pixels as the first frame of the three-frame file.
+    assert_eq!(img, read("twice.webp")[0].1);
+
+    // Into GIF: the delay (120 ms, a whole number of hundredths) and the loop count are written.
+    let rgba = pixcodec::convert::add_alpha(&img.as_ref(), pixcodec::convert::Alpha::Opaque).unwrap();
+    let gif = reg.encode(rgba.as_ref(), "gif", &carry(&[(info, img)])).unwrap();
+    assert!(
+        gif.report.metadata_dropped.is_empty(),
+        "{:?}",
+        gif.report.metadata_dropped
+    );
+    let (frames, repeat) = gif_timing(&gif.data);
+    assert_eq!(frames, [(12, gif::DisposalMethod::Keep)]);
+    assert_eq!(repeat, gif::Repeat::Finite(1));
+}

@@ -48,11 +48,12 @@ pub(super) fn open_gif(mut o: Open<'_>) -> Opened<'_> {
     open_frames(o.row, d, &o.limits, Some(RGBA8), timing, false)
 }
 
-/// Opens a WebP: an animation when its RIFF chunks hold more than one frame, otherwise a
-/// still image; `lossy_source` set when any bitstream is VP8.
+/// Opens a WebP: an animation when its RIFF chunks hold animation frames (ANMF, even a single
+/// one, whose delay and loop count are kept), otherwise a still image; `lossy_source` set
+/// when any bitstream is VP8.
 pub(super) fn open_webp(mut o: Open<'_>) -> Opened<'_> {
     let facts = scan::webp_facts(&mut o.input, o.row.name, &o.limits)?;
-    if facts.frames <= 1 {
+    if facts.timings.is_empty() {
         return StillDecoder::open(o, facts.lossy, None);
     }
     o.input.seek(SeekFrom::Start(0))?;

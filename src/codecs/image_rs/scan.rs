@@ -151,9 +151,7 @@ fn skip_sub_blocks(r: &mut impl Read, buf: &mut [u8], codec: &str, what: &str) -
 pub(super) struct WebpFacts {
     /// True when any image bitstream is VP8 (lossy); false when all are VP8L.
     pub lossy: bool,
-    /// Number of frames (ANMF chunks), 1 for still images.
-    pub frames: u32,
-    /// Each ANMF frame's duration and dispose flag (empty for still images).
+    /// Each ANMF frame's duration and dispose flag, one per frame (empty for still images).
     pub timings: Vec<FrameTiming>,
     /// The ANIM chunk's loop count (total plays, 0 = forever, as pixcodec counts it).
     pub loop_count: Option<u32>,
@@ -248,7 +246,6 @@ pub(super) fn webp_facts(r: &mut (impl Read + Seek), codec: &str, limits: &Limit
     }
     Ok(WebpFacts {
         lossy,
-        frames: frames.max(1),
         timings,
         loop_count,
     })
