@@ -429,6 +429,33 @@ typedef uint32_t pxc_subset;
 #endif // __cplusplus
 
 /**
+ * The inverse DCT of lossy JPEG decodes (values of `uint32_t dct_method`). Never renumbered.
+ */
+enum pxc_dct_method
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * libjpeg's accurate integer IDCT, as Pillow and Keras' `load_img` (the default of
+     * `pxc_load_options`).
+     */
+    PXC_DCT_METHOD_ACCURATE = 0,
+    /**
+     * libjpeg's fast integer IDCT, TensorFlow's `decode_jpeg` default and so Keras'
+     * `image_dataset_from_directory`'s (the default of `pxc_dataset_options`).
+     */
+    PXC_DCT_METHOD_FAST = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pxc_dct_method pxc_dct_method;
+#else
+typedef uint32_t pxc_dct_method;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Metadata items (values of the `uint32_t item` arguments). Never renumbered.
  */
 enum pxc_metadata_item
@@ -633,7 +660,8 @@ typedef struct pxc_dataset pxc_dataset;
  * 256x256, batches of 32, RGB, shuffle on without a fixed seed, no validation split, INT
  * labels inferred from the sub-folders, bilinear without antialias, stretch, symlinked
  * folders not followed, F32 batches holding 0..255, extensions bmp gif jpeg jpg png tif
- * tiff, unreadable files fail the batch, shrink-on-load off, default limits. Free with
+ * tiff, unreadable files fail the batch, shrink-on-load off, JPEG decoded with the fast IDCT
+ * (TensorFlow's default), default limits. Free with
  * `pxc_dataset_options_free`.
  */
 typedef struct pxc_dataset_options pxc_dataset_options;
@@ -1904,6 +1932,12 @@ enum pxc_status pxc_load_options_set_shrink_on_load(struct pxc_load_options *opt
 enum pxc_status pxc_load_options_set_limits(struct pxc_load_options *opts, const struct pxc_limits *limits);
 
 /**
+ * The inverse DCT of lossy JPEG files: a `pxc_dct_method` value (default ACCURATE, as
+ * Pillow and so Keras' `load_img`; FAST is TensorFlow's `decode_jpeg` default).
+ */
+enum pxc_status pxc_load_options_set_dct_method(struct pxc_load_options *opts, uint32_t dct_method);
+
+/**
  * Decodes the first page of `data`, converts it to the colour mode, casts it to `sample`
  * (a `pxc_sample` value) and resizes it, straight into `buf` (`buf_len` bytes, `stride`
  * bytes per row, 0: tightly packed). Only the pixel bytes of each row are written.
@@ -2055,6 +2089,13 @@ enum pxc_status pxc_dataset_options_set_skip_errors(struct pxc_dataset_options *
  * Shrink-on-load for JPEG (default false; see `pxc_load_options_set_shrink_on_load`).
  */
 enum pxc_status pxc_dataset_options_set_shrink_on_load(struct pxc_dataset_options *opts, bool shrink_on_load);
+
+/**
+ * The inverse DCT of lossy JPEG files: a `pxc_dct_method` value (default FAST, as
+ * TensorFlow decodes in Keras' `image_dataset_from_directory`; ACCURATE decodes as
+ * `pxc_load_into` and Pillow do).
+ */
+enum pxc_status pxc_dataset_options_set_dct_method(struct pxc_dataset_options *opts, uint32_t dct_method);
 
 /**
  * Decoding limits for each file, copied (`limits` NULL: the defaults).

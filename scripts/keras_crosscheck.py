@@ -183,8 +183,14 @@ if tf is not None:
         check(f"dataset batch {i} labels", (np.load(os.path.join(out, f"labels_{i:05}.npy")) == y.numpy()).all())
     check("dataset PNG pixels vs tf.image.resize bilinear", worst["png"] <= 1.0, f"max |diff| = {worst['png']:g}")
     # TensorFlow decodes JPEG with libjpeg's fast integer IDCT (decode_jpeg's default
-    # dct_method); pixcodec uses the accurate one, so JPEG pixels differ by a few levels.
-    print(f"info dataset JPEG pixels vs TensorFlow: max |diff| = {worst['jpeg']:g} (IDCT method)")
+    # dct_method), and so does `pixcodec dataset` by default (--dct-method fast).
+    check("dataset JPEG pixels vs TensorFlow (fast IDCT on both sides)", worst["jpeg"] <= 1.0,
+          f"max |diff| = {worst['jpeg']:g}")
+    out_acc = os.path.join(tmp, "batches-accurate")
+    pix("dataset", root, "--image-size", "32x40", "--batch-size", "8", "--dct-method", "accurate", "--out", out_acc)
+    acc = max(float(np.abs(np.load(os.path.join(out_acc, f"images_{i:05}.npy"))
+                           - np.load(os.path.join(out, f"images_{i:05}.npy"))).max()) for i in range(len(ds)))
+    print(f"info dataset JPEG pixels, --dct-method accurate vs fast: max |diff| = {acc:g}")
 
     # Seeded shuffle and split: same membership and order of the file lists.
     for subset in ("training", "validation"):

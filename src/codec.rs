@@ -256,6 +256,52 @@ impl<'a> Source<'a> {
     }
 }
 
+/// The inverse DCT a lossy JPEG decode uses ([`Decoder::set_dct_method`],
+/// [`DecodeOptions::dct_method`](crate::DecodeOptions::dct_method)). Both are approximations of
+/// the file's transform within the JPEG standard's accuracy bound; they differ by a few levels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum DctMethod {
+    /// libjpeg's accurate integer IDCT (`JDCT_ISLOW`): the default, and what Pillow, OpenCV
+    /// and Keras' `load_img` decode with.
+    #[default]
+    Accurate,
+    /// libjpeg's fast integer IDCT (`JDCT_IFAST`, TurboJPEG's `TJPARAM_FASTDCT`): TensorFlow's
+    /// `decode_jpeg` default, so Keras' `image_dataset_from_directory` decodes JPEGs with it.
+    /// Less accurate, most visibly above quality 90; on AVX2 CPUs hardly faster.
+    Fast,
+}
+
+impl DctMethod {
+    /// The spelling [`FromStr`](std::str::FromStr) reads back: `accurate` or `fast`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DctMethod::Accurate => "accurate",
+            DctMethod::Fast => "fast",
+        }
+    }
+}
+
+impl std::fmt::Display for DctMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for DctMethod {
+    type Err = Error;
+    /// `accurate` or `fast`, or TensorFlow's `INTEGER_ACCURATE` / `INTEGER_FAST` (ASCII
+    /// case-insensitive).
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "accurate" | "integer_accurate" | "islow" => Ok(DctMethod::Accurate),
+            "fast" | "integer_fast" | "ifast" => Ok(DctMethod::Fast),
+            _ => Err(Error::invalid(format!(
+                "unknown DCT method '{s}' (accurate or INTEGER_ACCURATE, fast or INTEGER_FAST)"
+            ))),
+        }
+    }
+}
+
 /// Reads one encoded image: header facts first, pixels on request.
 pub trait Decoder {
     /// Header facts of the current page (parsed when the decoder was made).
@@ -279,6 +325,15 @@ pub trait Decoder {
     /// The default does nothing and returns `false`.
     fn draft(&mut self, min_width: u32, min_height: u32) -> Result<bool> {
         let _ = (min_width, min_height);
+        Ok(false)
+    }
+
+    /// Chooses the inverse DCT for the pixels of a lossy JPEG ([`DctMethod`]); call it before
+    /// decoding. Returns `true` when the decoder applies the choice, `false` when it has none
+    /// (not a DCT-coded image, or a decoder with one IDCT): its pixels are then what it always
+    /// decodes. The default does nothing and returns `false`.
+    fn set_dct_method(&mut self, method: DctMethod) -> Result<bool> {
+        let _ = method;
         Ok(false)
     }
 }

@@ -30,8 +30,8 @@ pub mod sample;
 pub mod testkit;
 
 pub use codec::{
-    Capabilities, Capability, Codec, CodecDescriptor, Decoder, EncodeReport, Encoder, Fidelity, Signature, Source,
-    Verification,
+    Capabilities, Capability, Codec, CodecDescriptor, DctMethod, Decoder, EncodeReport, Encoder, Fidelity, Signature,
+    Source, Verification,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use format::{Layout, PixelFormat};

@@ -1060,3 +1060,88 @@ fn band_decode_matches_a_single_pass_decode() {
         );
     }
 }
+
+/// Decodes an 8-bit JPEG to RGB with the raw TurboJPEG API in one instance, with
+/// `TJPARAM_FASTDCT` set to `fast`: the reference for [`pixcodec::DctMethod`].
+fn raw_decode_rgb8(data: &[u8], fast: bool) -> Vec<u8> {
+    // SAFETY: test helper; every pointer refers to live buffers of the stated sizes.
+    unsafe {
+        let hd = raw::tj3Init(raw::TJINIT_TJINIT_DECOMPRESS as libc::c_int);
+        assert!(!hd.is_null());
+        assert_eq!(
+            raw::tj3Set(hd, raw::TJPARAM_TJPARAM_FASTDCT as libc::c_int, fast as libc::c_int),
+            0
+        );
+        assert_eq!(
+            raw::tj3DecompressHeader(hd, data.as_ptr(), data.len() as raw::size_t),
+            0
+        );
+        let w = raw::tj3Get(hd, raw::TJPARAM_TJPARAM_JPEGWIDTH as libc::c_int);
+        let h = raw::tj3Get(hd, raw::TJPARAM_TJPARAM_JPEGHEIGHT as libc::c_int);
+        let mut out = vec![0u8; (w * h * 3) as usize];
+        let rc = raw::tj3Decompress8(
+            hd,
+            data.as_ptr(),
+            data.len() as raw::size_t,
+            out.as_mut_ptr(),
+            0,
+            raw::TJPF_TJPF_RGB as libc::c_int,
+        );
+        assert_eq!(
+            rc,
+            0,
+            "{}",
+            std::ffi::CStr::from_ptr(raw::tj3GetErrorStr(hd)).to_string_lossy()
+        );
+        raw::tj3Destroy(hd);
+        out
+    }
+}
+
+#[test]
+fn dct_method_fast_decodes_as_turbojpegs_fastdct_in_one_piece_and_in_bands() {
+    use pixcodec::DctMethod;
+    // Noise at quality 98, where the two IDCTs differ most; large enough for the band decode.
+    let img = common::random_image(1024, 768, PixelFormat::new(Layout::Rgb, SampleType::U8), 7);
+    let data = encode(&img, EncodeOptions::new().quality(98)).unwrap().data;
+    let fast_ref = raw_decode_rgb8(&data, true);
+    let accurate_ref = raw_decode_rgb8(&data, false);
+    assert_ne!(fast_ref, accurate_ref, "the two IDCTs must differ on this file");
+
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let fast = opts().dct_method(DctMethod::Fast);
+    for (what, img) in [
+        ("bands", reg().decode(&data, &fast).unwrap()),
+        ("one piece", one.install(|| reg().decode(&data, &fast)).unwrap()),
+    ] {
+        assert!(img.as_bytes() == fast_ref.as_slice(), "fast, {what}");
+    }
+    // The default is accurate, and so is an explicit Accurate.
+    assert!(decode(&data).unwrap().as_bytes() == accurate_ref.as_slice());
+    let accurate = opts().dct_method(DctMethod::Accurate);
+    assert!(reg().decode(&data, &accurate).unwrap().as_bytes() == accurate_ref.as_slice());
+
+    // A decoder says whether it applied the choice: lossless JPEG has no DCT.
+    let mut dec = reg().decoder(&data, &opts()).unwrap();
+    assert!(dec.set_dct_method(DctMethod::Fast).unwrap());
+    let gray = Image::from_samples(16, 8, Layout::Gray, &[7u8; 128]).unwrap();
+    let lossless = encode(&gray, EncodeOptions::new().set("lossless", true)).unwrap().data;
+    let mut dec = reg().decoder(&lossless, &opts()).unwrap();
+    assert!(!dec.set_dct_method(DctMethod::Fast).unwrap());
+    assert_eq!(reg().decode(&lossless, &fast).unwrap(), gray);
+
+    // The spellings: ours and TensorFlow's, any case; others are errors listing them.
+    for (s, m) in [
+        ("fast", DctMethod::Fast),
+        ("INTEGER_FAST", DctMethod::Fast),
+        ("Accurate", DctMethod::Accurate),
+        ("integer_accurate", DctMethod::Accurate),
+    ] {
+        assert_eq!(s.parse::<DctMethod>().unwrap(), m, "{s}");
+    }
+    let e = "float".parse::<DctMethod>().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid argument: unknown DCT method 'float' (accurate or INTEGER_ACCURATE, fast or INTEGER_FAST)"
+    );
+}

@@ -10,7 +10,7 @@ use pixcodec::ml::{
     self, from_array, load, save, to_array, Array, ChannelOrder, ColorMode, Dataset, DatasetOptions, Fit,
     Interpolation, LabelMode, Labels, LoadOptions, OnError, ResizeOptions, SaveOptions, ScalePolicy, Subset,
 };
-use pixcodec::{EncodeOptions, ErrorKind, Image, Layout, PixelFormat, Registry, SampleType};
+use pixcodec::{DctMethod, EncodeOptions, ErrorKind, Image, Layout, PixelFormat, Registry, SampleType};
 
 fn fmt(l: Layout, s: SampleType) -> PixelFormat {
     PixelFormat::new(l, s)
@@ -715,14 +715,16 @@ fn dataset_batches_images_and_every_label_mode() {
             labels.as_slice::<i32>().unwrap(),
             &ds.labels().unwrap()[seen..seen + b.indices.len()]
         );
-        // Each slot equals load_into of that file with the dataset's settings.
+        // Each slot equals load_into of that file with the dataset's settings (JPEG: the fast
+        // IDCT, TensorFlow's default, which the dataset uses unless told otherwise).
         for (k, &i) in b.indices.iter().enumerate() {
             let data = std::fs::read(&ds.paths()[i]).unwrap();
             let mut one = vec![0f32; 7 * 9 * 3];
             let out = pixcodec::ImageMut::from_samples(&mut one, 9, 7, Layout::Rgb).unwrap();
             let lo = LoadOptions::new()
                 .interpolation(Interpolation::Bilinear)
-                .antialias(false);
+                .antialias(false)
+                .dct_method(DctMethod::Fast);
             ml::load_into(Registry::global(), &data, out, &lo).unwrap();
             assert_eq!(&b.images.as_slice::<f32>().unwrap()[k * 189..(k + 1) * 189], &one[..]);
         }
@@ -731,6 +733,20 @@ fn dataset_batches_images_and_every_label_mode() {
     }
     assert_eq!(seen, 9);
     assert_eq!(shapes, [vec![4, 7, 9, 3], vec![4, 7, 9, 3], vec![1, 7, 9, 3]]);
+
+    // With the accurate IDCT the JPEG slot is what `load` gives by default (Pillow's IDCT).
+    assert_eq!(DatasetOptions::new().dct_method, DctMethod::Fast);
+    let acc = Dataset::from_directory(dir.path(), &o.clone().dct_method(DctMethod::Accurate)).unwrap();
+    let jpg = acc.paths().iter().position(|p| p.ends_with("b/img2.JPG")).unwrap();
+    let b = acc.batch(jpg / 4).unwrap();
+    let mut one = vec![0f32; 7 * 9 * 3];
+    let out = pixcodec::ImageMut::from_samples(&mut one, 9, 7, Layout::Rgb).unwrap();
+    let lo = LoadOptions::new()
+        .interpolation(Interpolation::Bilinear)
+        .antialias(false);
+    ml::load_into(Registry::global(), &std::fs::read(&acc.paths()[jpg]).unwrap(), out, &lo).unwrap();
+    let k = jpg % 4;
+    assert_eq!(&b.images.as_slice::<f32>().unwrap()[k * 189..(k + 1) * 189], &one[..]);
 
     let cat = Dataset::from_directory(dir.path(), &o.clone().label_mode(LabelMode::Categorical)).unwrap();
     let b = cat.batch(1).unwrap();

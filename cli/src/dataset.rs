@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use pixcodec::ml::{ColorMode, Dataset, DatasetOptions, Fit, Interpolation, LabelMode, OnError, Subset};
-use pixcodec::SampleType;
+use pixcodec::{DctMethod, SampleType};
 
 use crate::load::{parse_size, usage};
 use crate::Failure;
@@ -62,6 +62,10 @@ pub struct Args {
     /// loads the pixels as stored).
     #[arg(long)]
     orient: bool,
+    /// JPEG inverse DCT: fast (default: TensorFlow's, so Keras' pixels) or accurate (as
+    /// `load`, Pillow and load_img); TensorFlow's INTEGER_FAST / INTEGER_ACCURATE also accepted.
+    #[arg(long, value_name = "METHOD", default_value = "fast")]
+    dct_method: String,
     /// int (default), categorical, binary or none.
     #[arg(long, default_value = "int")]
     label_mode: String,
@@ -101,6 +105,7 @@ fn options(args: &Args) -> Result<DatasetOptions, Failure> {
         .antialias(args.antialias)
         .shrink_on_load(args.shrink && !args.no_shrink)
         .orient(args.orient)
+        .dct_method(args.dct_method.parse::<DctMethod>().map_err(usage)?)
         .follow_links(args.follow_links)
         .on_error(if args.skip_errors { OnError::Skip } else { OnError::Fail })
         .label_mode(args.label_mode.parse::<LabelMode>().map_err(usage)?)

@@ -42,6 +42,10 @@ pub struct Args {
     /// loads the pixels as stored).
     #[arg(long)]
     orient: bool,
+    /// JPEG inverse DCT: accurate (default, as Pillow and so load_img) or fast (TensorFlow's
+    /// decode_jpeg default); INTEGER_ACCURATE / INTEGER_FAST also accepted.
+    #[arg(long, value_name = "METHOD", default_value = "accurate")]
+    dct_method: String,
     /// Array type for .npy output: float32 (default, as img_to_array) or keep (the file's own).
     #[arg(long, default_value = "float32")]
     dtype: String,
@@ -84,7 +88,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .fit(args.fit.parse::<Fit>().map_err(usage)?)
         .antialias(!args.no_antialias)
         .shrink_on_load(args.shrink && !args.no_shrink)
-        .orient(args.orient);
+        .orient(args.orient)
+        .dct_method(args.dct_method.parse::<pixcodec::DctMethod>().map_err(usage)?);
     if let Some(s) = &args.target_size {
         let (h, w) = parse_size(s)?;
         opts = opts.target_size(h, w);

@@ -278,10 +278,77 @@ fn option_values_parse_through_the_library_and_unknown_ones_list_the_choices() {
             &["dataset", root, "--fit", "squash"],
             "unknown fit 'squash' (stretch, keep, crop, pad)",
         ),
+        (
+            &["load", s, "--dct-method", "float", "-o", o],
+            "unknown DCT method 'float' (accurate or INTEGER_ACCURATE, fast or INTEGER_FAST)",
+        ),
+        (
+            &["dataset", root, "--dct-method", "float"],
+            "unknown DCT method 'float' (accurate or INTEGER_ACCURATE, fast or INTEGER_FAST)",
+        ),
     ] {
         let (code, stderr) = run(args);
         assert_eq!(code, Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(expect), "{args:?}: {stderr}");
     }
     assert!(!out.exists());
+}
+
+/// `load --dct-method` decodes a JPEG with the chosen IDCT (default accurate, as the library's
+/// decode), and `dataset` defaults to the fast one (TensorFlow's) unless `--dct-method accurate`.
+#[test]
+fn load_and_dataset_take_the_jpeg_dct_method() {
+    use pixcodec::{DctMethod, DecodeOptions, Registry};
+    let dir = tempfile::tempdir().unwrap();
+    let img = pixcodec::testkit::generate(
+        24,
+        16,
+        pixcodec::PixelFormat::new(Layout::Rgb, pixcodec::SampleType::U8),
+        3,
+    );
+    let jpg = pixcodec::encode(img.as_ref(), "jpeg", &EncodeOptions::new().quality(98))
+        .unwrap()
+        .data;
+    let src = dir.path().join("cls/n.jpg");
+    std::fs::create_dir_all(src.parent().unwrap()).unwrap();
+    std::fs::write(&src, &jpg).unwrap();
+    let decoded = |m: DctMethod| {
+        Registry::global()
+            .decode(&jpg, &DecodeOptions::new().dct_method(m))
+            .unwrap()
+    };
+    let (fast, accurate) = (decoded(DctMethod::Fast), decoded(DctMethod::Accurate));
+    assert_ne!(fast, accurate);
+    let npy = |args: &[&str], out: &Path| {
+        let r = pixcodec().args(args).output().unwrap();
+        assert!(r.status.success(), "{args:?}: {}", String::from_utf8_lossy(&r.stderr));
+        pixcodec::read(out).unwrap()
+    };
+    let out = dir.path().join("o.npy");
+    let (s, o) = (src.to_str().unwrap(), out.to_str().unwrap());
+    assert_eq!(npy(&["load", s, "--dtype", "keep", "-o", o], &out), accurate);
+    assert_eq!(
+        npy(
+            &["load", s, "--dtype", "keep", "--dct-method", "INTEGER_FAST", "-o", o],
+            &out
+        ),
+        fast
+    );
+    let root = dir.path().to_str().unwrap();
+    let batches = dir.path().join("b");
+    let b = batches.to_str().unwrap();
+    let images = batches.join("images_00000.npy");
+    let dataset = |extra: &[&str]| {
+        let mut args = vec!["dataset", root, "--image-size", "16x24", "--dtype", "uint8", "--out", b];
+        args.extend_from_slice(extra);
+        let r = pixcodec().args(&args).output().unwrap();
+        assert!(r.status.success(), "{args:?}: {}", String::from_utf8_lossy(&r.stderr));
+        std::fs::read(&images).unwrap()
+    };
+    // A (1, 16, 24, 3) uint8 batch: its data is the image's packed samples.
+    let npy_bytes = |img: &pixcodec::Image| img.as_bytes().to_vec();
+    let tail = |file: Vec<u8>| file[file.len() - 24 * 16 * 3..].to_vec();
+    assert_eq!(tail(dataset(&[])), npy_bytes(&fast));
+    std::fs::remove_dir_all(&batches).unwrap();
+    assert_eq!(tail(dataset(&["--dct-method", "accurate"])), npy_bytes(&accurate));
 }

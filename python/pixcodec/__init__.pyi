@@ -118,15 +118,30 @@ class CodecEntry(TypedDict):
     multi_page_encode: bool
     options: list[CodecOption]
 
-def decode(data: BytesLike, *, codec: str | None = None, page: int = 0, limits: Limits | None = None) -> np.ndarray: ...
-def decode_pages(data: BytesLike, *, codec: str | None = None, limits: Limits | None = None) -> list[np.ndarray]: ...
-def decode_volume(data: BytesLike, *, codec: str | None = None, limits: Limits | None = None) -> np.ndarray: ...
+# The inverse DCT of lossy JPEG decodes (TensorFlow's names also accepted, any case).
+DctMethod = Literal["accurate", "fast", "INTEGER_ACCURATE", "INTEGER_FAST"]
+
+def decode(
+    data: BytesLike,
+    *,
+    codec: str | None = None,
+    page: int = 0,
+    limits: Limits | None = None,
+    dct_method: DctMethod | None = None,
+) -> np.ndarray: ...
+def decode_pages(
+    data: BytesLike, *, codec: str | None = None, limits: Limits | None = None, dct_method: DctMethod | None = None
+) -> list[np.ndarray]: ...
+def decode_volume(
+    data: BytesLike, *, codec: str | None = None, limits: Limits | None = None, dct_method: DctMethod | None = None
+) -> np.ndarray: ...
 def imread(
     path_or_file: PathLike | BinaryIO | BytesLike,
     *,
     codec: str | None = None,
     page: int = 0,
     limits: Limits | None = None,
+    dct_method: DctMethod | None = None,
 ) -> np.ndarray: ...
 def probe(
     data_or_path: PathLike | BytesLike, *, codec: str | None = None, page: int = 0, limits: Limits | None = None

@@ -12,6 +12,10 @@ deliberate differences where Keras silently changes data:
 ``shrink_on_load=True`` (off by default, for Keras parity) lets JPEG decoding shrink by
 1/2, 1/4 or 1/8 in the DCT domain before resizing: much faster for large photos, but the
 pixels differ from a full decode + resize (PSNR 36-51 dB against it in the README's measurements).
+
+JPEG inverse DCT: :func:`load_img` decodes as Pillow (libjpeg's accurate IDCT), as Keras'
+``load_img`` does; :func:`image_dataset_from_directory` decodes as TensorFlow's
+``decode_jpeg`` (its fast IDCT by default, ``dct_method="INTEGER_ACCURATE"`` to change it).
 """
 
 from __future__ import annotations
@@ -183,6 +187,7 @@ def image_dataset_from_directory(
     shrink_on_load=False,
     dtype="float32",
     prefetch=2,
+    dct_method="INTEGER_FAST",
 ):
     """Keras' ``image_dataset_from_directory`` with its parameters and defaults, backed by the
     Rust ``ml::Dataset``: the same file order, shuffle (NumPy's ``RandomState(seed)``), split,
@@ -196,6 +201,9 @@ def image_dataset_from_directory(
     ``subset="both"`` a ``(training, validation)`` pair is returned. ``batch_size=None``
     yields single images. ``dtype="uint8"`` keeps the files' own samples instead of float32.
     ``data_format="channels_first"`` is not supported (Keras' default is channels_last).
+    ``dct_method`` is the inverse DCT of JPEG files, as ``tf.io.decode_jpeg``'s: Keras decodes
+    with TensorFlow's default, ``"INTEGER_FAST"``, so that is the default here too (Keras'
+    pixels); ``"INTEGER_ACCURATE"`` decodes as :func:`load_img` and Pillow do.
     """
     if data_format not in (None, "channels_last"):
         from . import UnsupportedError
@@ -232,4 +240,5 @@ def image_dataset_from_directory(
         bool(shrink_on_load),
         dtype,
         int(prefetch),
+        str(dct_method),
     )

@@ -6,7 +6,7 @@ from typing import BinaryIO, Iterator, Literal, Sequence, Union, overload
 import numpy as np
 import numpy.typing as npt
 
-from . import BytesLike, EncodeReport, Limits, OptionValue
+from . import BytesLike, DctMethod, EncodeReport, Limits, OptionValue
 
 PathLike = Union[str, os.PathLike[str]]
 ColorMode = Literal["grayscale", "rgb", "rgba"]
@@ -78,6 +78,7 @@ def image_dataset_from_directory(
     shrink_on_load: bool = False,
     dtype: str = "float32",
     prefetch: int = 2,
+    dct_method: DctMethod = "INTEGER_FAST",
 ) -> ImageDataset: ...
 @overload
 def image_dataset_from_directory(
@@ -102,4 +103,5 @@ def image_dataset_from_directory(
     shrink_on_load: bool = False,
     dtype: str = "float32",
     prefetch: int = 2,
+    dct_method: DctMethod = "INTEGER_FAST",
 ) -> tuple[ImageDataset, ImageDataset]: ...

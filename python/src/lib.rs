@@ -331,8 +331,17 @@ fn as_path(obj: &Bound<'_, PyAny>) -> PyResult<Option<PathBuf>> {
     Ok(None)
 }
 
-fn decode_options(codec: Option<String>, limits: Option<&Bound<'_, PyAny>>) -> PyResult<DecodeOptions> {
+/// The decode options of the Python functions: a forced codec, limits, and the JPEG inverse
+/// DCT (``dct_method``: ``"accurate"``, ``"fast"``, or TensorFlow's ``INTEGER_*`` names).
+fn decode_options(
+    codec: Option<String>,
+    limits: Option<&Bound<'_, PyAny>>,
+    dct_method: Option<&str>,
+) -> PyResult<DecodeOptions> {
     let mut o = DecodeOptions::new();
+    if let Some(m) = dct_method {
+        o = o.dct_method(m.parse().py()?);
+    }
     if let Some(c) = codec {
         o = o.codec(&c);
     }
@@ -452,18 +461,21 @@ fn decode_page(data: &[u8], opts: &DecodeOptions, page: u32) -> pixcodec::Result
 /// ``(H, W, C)`` otherwise, in the file's own dtype; an ``.npy`` array keeps its channel axis
 /// of length 1 (``(H, W, 1)``) and its ``bool`` dtype. The array owns the decoded buffer (no
 /// copy). ``codec`` forces a codec by name; ``limits`` is a dict of max_width, max_height,
-/// max_pixels, max_alloc_bytes, max_pages (or ``"unlimited"``). The GIL is released while
-/// decoding. Errors are ``pixcodec.Error`` subclasses.
+/// max_pixels, max_alloc_bytes, max_pages (or ``"unlimited"``). ``dct_method`` chooses the
+/// inverse DCT of a lossy JPEG: ``"accurate"`` (default, as Pillow) or ``"fast"``
+/// (TensorFlow's ``decode_jpeg`` default; ``"INTEGER_ACCURATE"`` / ``"INTEGER_FAST"`` also
+/// accepted). The GIL is released while decoding. Errors are ``pixcodec.Error`` subclasses.
 #[pyfunction]
-#[pyo3(signature = (data, *, codec=None, page=0, limits=None))]
+#[pyo3(signature = (data, *, codec=None, page=0, limits=None, dct_method=None))]
 fn decode<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
     codec: Option<String>,
     page: u32,
     limits: Option<&Bound<'py, PyAny>>,
+    dct_method: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let opts = decode_options(codec, limits)?;
+    let opts = decode_options(codec, limits, dct_method)?;
     let input = Input::bytes(data)?;
     let bytes = input.slice();
     let (img, npy) = py.detach(|| decode_page(bytes, &opts, page)).py()?;
@@ -471,18 +483,19 @@ fn decode<'py>(
     image_to_numpy(py, img, npy)
 }
 
-/// decode_pages(data, *, codec=None, limits=None) -> list[numpy.ndarray]
+/// decode_pages(data, *, codec=None, limits=None, dct_method=None) -> list[numpy.ndarray]
 ///
 /// Decodes every page (pages may differ in size and dtype).
 #[pyfunction]
-#[pyo3(signature = (data, *, codec=None, limits=None))]
+#[pyo3(signature = (data, *, codec=None, limits=None, dct_method=None))]
 fn decode_pages<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
     codec: Option<String>,
     limits: Option<&Bound<'py, PyAny>>,
+    dct_method: Option<&str>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let opts = decode_options(codec, limits)?;
+    let opts = decode_options(codec, limits, dct_method)?;
     let input = Input::bytes(data)?;
     let bytes = input.slice();
     let (pages, npy) = py
@@ -499,19 +512,20 @@ fn decode_pages<'py>(
     Ok(out)
 }
 
-/// decode_volume(data, *, codec=None, limits=None) -> numpy.ndarray
+/// decode_volume(data, *, codec=None, limits=None, dct_method=None) -> numpy.ndarray
 ///
 /// Decodes every page into one ``(N, H, W[, C])`` array; the pages must share size and dtype.
 /// An ``.npy`` array keeps its channel axis of length 1 and its ``bool`` dtype.
 #[pyfunction]
-#[pyo3(signature = (data, *, codec=None, limits=None))]
+#[pyo3(signature = (data, *, codec=None, limits=None, dct_method=None))]
 fn decode_volume<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
     codec: Option<String>,
     limits: Option<&Bound<'py, PyAny>>,
+    dct_method: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let opts = decode_options(codec, limits)?;
+    let opts = decode_options(codec, limits, dct_method)?;
     let input = Input::bytes(data)?;
     let bytes = input.slice();
     let (vol, npy) = py
@@ -527,20 +541,21 @@ fn decode_volume<'py>(
     as_array_dtype(view(py, Owned::Volume(vol), &shape, f.sample, None)?, f.sample, npy)
 }
 
-/// imread(path_or_file, *, codec=None, page=0, limits=None) -> numpy.ndarray
+/// imread(path_or_file, *, codec=None, page=0, limits=None, dct_method=None) -> numpy.ndarray
 ///
 /// ``decode`` of a file: a ``str`` or ``os.PathLike`` (read with the GIL released, its size
 /// checked against the limits first), a binary file object (``.read()``), or a bytes-like object.
 #[pyfunction]
-#[pyo3(signature = (path_or_file, *, codec=None, page=0, limits=None))]
+#[pyo3(signature = (path_or_file, *, codec=None, page=0, limits=None, dct_method=None))]
 fn imread<'py>(
     py: Python<'py>,
     path_or_file: &Bound<'py, PyAny>,
     codec: Option<String>,
     page: u32,
     limits: Option<&Bound<'py, PyAny>>,
+    dct_method: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let opts = decode_options(codec, limits)?;
+    let opts = decode_options(codec, limits, dct_method)?;
     let input = Input::get(path_or_file, &opts.limits)?;
     let bytes = input.slice();
     let (img, npy) = py.detach(|| decode_page(bytes, &opts, page)).py()?;
@@ -648,7 +663,7 @@ fn probe(
     page: u32,
     limits: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<ImageInfo> {
-    let opts = decode_options(codec, limits)?;
+    let opts = decode_options(codec, limits, None)?;
     let info = if let Some(path) = as_path(data_or_path)? {
         py.detach(|| Registry::global().probe_path_page(&path, page, &opts))
             .py()?
@@ -1266,7 +1281,7 @@ fn _load_img<'py>(
     shrink_on_load: bool,
     limits: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let dopts = decode_options(None, limits)?;
+    let dopts = decode_options(None, limits, None)?;
     let mut opts = LoadOptions::new()
         .color_mode(color_mode.parse().py()?)
         .interpolation(interpolation.parse().py()?)
@@ -1500,7 +1515,7 @@ impl ImageDataset {
 #[pyfunction]
 #[pyo3(signature = (directory, labels, label_mode, class_names, color_mode, batch_size, image_size, shuffle, seed,
                     validation_split, subset, interpolation, follow_links, crop_to_aspect_ratio,
-                    pad_to_aspect_ratio, verbose, shrink_on_load, dtype, prefetch))]
+                    pad_to_aspect_ratio, verbose, shrink_on_load, dtype, prefetch, dct_method))]
 #[allow(clippy::too_many_arguments)]
 fn _dataset<'py>(
     py: Python<'py>,
@@ -1523,6 +1538,7 @@ fn _dataset<'py>(
     shrink_on_load: bool,
     dtype: &Bound<'py, PyAny>,
     prefetch: usize,
+    dct_method: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let dir = as_path(directory)?.ok_or_else(|| invalid("directory must be a str or os.PathLike"))?;
     let labels = if labels.is_none() {
@@ -1566,6 +1582,7 @@ fn _dataset<'py>(
         .interpolation(interpolation.parse().py()?)
         .follow_links(follow_links)
         .shrink_on_load(shrink_on_load)
+        .dct_method(dct_method.parse().py()?)
         .dtype(dtype_arg(dtype)?)
         .prefetch(prefetch.max(1))
         .image_size(image_size.0, image_size.1);

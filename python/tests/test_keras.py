@@ -170,8 +170,15 @@ def test_dataset_classes_labels_batches(tree):
     labels = np.concatenate([l for _, l in seen])
     assert labels.tolist() == [0] * 5 + [1] * 7
     images = np.concatenate([i for i, _ in seen])
-    # The files already have the target size: the batches hold their exact samples.
+    # The files already have the target size: the batches hold their exact samples (JPEGs
+    # decoded with TensorFlow's default fast IDCT, as Keras' datasets are).
     for path, img in zip(ds.file_paths, images):
+        assert np.array_equal(img, px.imread(path, dct_method="fast").astype(np.float32))
+    accurate = pk.image_dataset_from_directory(
+        tree, image_size=(16, 20), batch_size=4, shuffle=False, verbose=False, dct_method="INTEGER_ACCURATE"
+    )
+    images = np.concatenate([i for i, _ in accurate])
+    for path, img in zip(accurate.file_paths, images):
         assert np.array_equal(img, px.imread(path).astype(np.float32))
 
 
@@ -204,7 +211,9 @@ def test_dataset_shuffle_split_modes(tree):
     assert len(single) == 12 and len(items) == 12 and items[0][0].shape == (8, 10, 3)
     u8 = pk.image_dataset_from_directory(tree, image_size=(16, 20), shuffle=False, dtype="uint8", verbose=False)
     imgs, _ = next(iter(u8))
-    assert imgs.dtype == np.uint8 and np.array_equal(imgs[0], px.imread(u8.file_paths[0]))
+    # A JPEG (the fast IDCT, as TensorFlow's default).
+    assert u8.file_paths[0].endswith(".jpg")
+    assert imgs.dtype == np.uint8 and np.array_equal(imgs[0], px.imread(u8.file_paths[0], dct_method="fast"))
 
 
 def test_dataset_errors(tree, tmp_path):
@@ -220,3 +229,36 @@ def test_dataset_errors(tree, tmp_path):
     with pytest.raises(px.DecodeError, match="zz.png"):
         for _ in ds:
             pass
+
+
+def test_dct_method_fast_equals_simplejpeg_fastdct_and_accurate_equals_pillow(tmp_path):
+    simplejpeg = pytest.importorskip("simplejpeg")
+    # Noise at quality 98, where libjpeg's two IDCTs differ most.
+    a = np.random.default_rng(5).integers(0, 256, (48, 64, 3), dtype=np.uint8)
+    data = px.encode(a, "jpeg", quality=98)
+    fast = px.decode(data, dct_method="fast")
+    accurate = px.decode(data)
+    assert not np.array_equal(fast, accurate)
+    assert np.array_equal(fast, simplejpeg.decode_jpeg(data, fastdct=True))
+    assert np.array_equal(accurate, simplejpeg.decode_jpeg(data, fastdct=False))
+    assert np.array_equal(accurate, np.asarray(PIL.open(io.BytesIO(data))))
+    for spelling in ("INTEGER_FAST", "Fast"):
+        assert np.array_equal(px.decode(data, dct_method=spelling), fast)
+    assert np.array_equal(px.decode(data, dct_method="INTEGER_ACCURATE"), accurate)
+    p = tmp_path / "n.jpg"
+    p.write_bytes(data)
+    assert np.array_equal(px.imread(p, dct_method="fast"), fast)
+    assert np.array_equal(px.decode_pages(data, dct_method="fast")[0], fast)
+    assert np.array_equal(px.decode_volume(data, dct_method="fast")[0], fast)
+    with pytest.raises(px.InvalidArgumentError, match="unknown DCT method 'float'"):
+        px.decode(data, dct_method="float")
+    # The dataset decodes with the fast IDCT unless told otherwise; a PNG has no DCT.
+    (tmp_path / "d" / "c").mkdir(parents=True)
+    (tmp_path / "d" / "c" / "n.jpg").write_bytes(data)
+    kw = dict(image_size=(48, 64), shuffle=False, verbose=False)
+    (batch, _), = list(pk.image_dataset_from_directory(tmp_path / "d", **kw))
+    assert np.array_equal(batch[0], fast.astype(np.float32))
+    (batch, _), = list(pk.image_dataset_from_directory(tmp_path / "d", dct_method="accurate", **kw))
+    assert np.array_equal(batch[0], accurate.astype(np.float32))
+    with pytest.raises(px.InvalidArgumentError, match="unknown DCT method"):
+        pk.image_dataset_from_directory(tmp_path / "d", dct_method="slow", **kw)

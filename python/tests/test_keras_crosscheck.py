@@ -75,3 +75,27 @@ def test_dataset_equals_keras(tree):
     rt, rv = keras.utils.image_dataset_from_directory(tree, **split)
     ot, ov = pk.image_dataset_from_directory(tree, verbose=False, **split)
     assert ot.file_paths == list(rt.file_paths) and ov.file_paths == list(rv.file_paths)
+
+
+@pytest.fixture(scope="module")
+def jpeg_tree(tmp_path_factory):
+    root = tmp_path_factory.mktemp("jpegs")
+    for c, n in [("x", 4), ("y", 3)]:
+        (root / c).mkdir()
+        for i in range(n):
+            h, w = 40 + 7 * i, 50 + 11 * i
+            px.imwrite(root / c / f"{i}.jpg", photo(h, w, i + ord(c)), quality=[75, 90, 98][i % 3])
+    return root
+
+
+def test_dataset_jpeg_pixels_equal_keras(jpeg_tree):
+    """TensorFlow decodes JPEG with its fast IDCT; so does the dataset by default."""
+    for size in [(40, 50), (24, 32), (64, 80)]:
+        kw = dict(image_size=size, batch_size=8, shuffle=False)
+        ref = np.concatenate([x.numpy() for x, _ in keras.utils.image_dataset_from_directory(jpeg_tree, **kw)])
+        ours = np.concatenate([x for x, _ in pk.image_dataset_from_directory(jpeg_tree, verbose=False, **kw)])
+        assert np.abs(ours - ref).max() <= 1, size
+        accurate = np.concatenate([
+            x for x, _ in pk.image_dataset_from_directory(jpeg_tree, verbose=False, dct_method="INTEGER_ACCURATE", **kw)
+        ])
+        assert np.abs(accurate - ref).max() > 1, size

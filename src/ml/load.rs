@@ -98,9 +98,15 @@ impl LoadOptions {
         self.orient = on;
         self
     }
-    /// Sets the decode options (limits, forced codec).
+    /// Sets the decode options (limits, forced codec, JPEG inverse DCT).
     pub fn decode(mut self, d: DecodeOptions) -> Self {
         self.decode = d;
+        self
+    }
+    /// Sets the JPEG inverse DCT ([`DecodeOptions::dct_method`]; default accurate, as
+    /// Pillow and so Keras' `load_img`).
+    pub fn dct_method(mut self, m: crate::codec::DctMethod) -> Self {
+        self.decode.dct_method = m;
         self
     }
 }

@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use crate::codec::{Decoder, Source};
+use crate::codec::{DctMethod, Decoder, Source};
 use crate::error::{Error, Result};
 use crate::format::PixelFormat;
 use crate::image::{required_len, Image, ImageMut, Volume};
@@ -16,7 +16,7 @@ use crate::limits::Limits;
 
 use super::Registry;
 
-/// How to decode: limits and an optional forced codec.
+/// How to decode: limits, an optional forced codec and the JPEG inverse DCT.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecodeOptions {
@@ -24,6 +24,9 @@ pub struct DecodeOptions {
     pub limits: Limits,
     /// Decode with this codec (by name) instead of sniffing the content.
     pub codec: Option<String>,
+    /// The inverse DCT of lossy JPEG decodes (default [`DctMethod::Accurate`]); decoders
+    /// without a choice ignore it ([`Decoder::set_dct_method`]).
+    pub dct_method: DctMethod,
 }
 
 impl DecodeOptions {
@@ -39,6 +42,11 @@ impl DecodeOptions {
     /// Forces a codec by name.
     pub fn codec(mut self, name: &str) -> Self {
         self.codec = Some(name.to_string());
+        self
+    }
+    /// Sets the inverse DCT of lossy JPEG decodes.
+    pub fn dct_method(mut self, method: DctMethod) -> Self {
+        self.dct_method = method;
         self
     }
 }
@@ -224,7 +232,12 @@ impl Registry {
                 }
             };
             match codec.decoder(source, &opts.limits) {
-                Ok(decoder) => return Ok(Opened { decoder, note }),
+                Ok(mut decoder) => {
+                    if opts.dct_method != DctMethod::Accurate {
+                        decoder.set_dct_method(opts.dct_method)?;
+                    }
+                    return Ok(Opened { decoder, note });
+                }
                 // A codec that does not implement this variant lets the next one try.
                 Err(e @ Error::Unsupported(_)) if candidates.len() > 1 => last_err = Some(e),
                 Err(e) => return Err(e),

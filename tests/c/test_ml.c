@@ -649,6 +649,67 @@ static void test_dataset_corrupt(const char *root) {
     pxc_dataset_options_free(o);
 }
 
+/* The JPEG inverse DCT: pxc_load_options default ACCURATE (= pxc_decode), FAST differs; a
+ * dataset of that one JPEG yields the FAST pixels by default (TensorFlow's) and the ACCURATE
+ * ones when asked; a value outside pxc_dct_method is refused. */
+static void test_dct_method(void) {
+    enum { W = 48, H = 32, N = W * H * 3 };
+    uint8_t px[N], accurate[N], fast[N];
+    float batch[N];
+    int32_t label = -1;
+    char dir[300], path[400];
+    pxc_image_view v = view_of(px, W, H, PXC_LAYOUT_RGB, PXC_SAMPLE_U8);
+    pxc_encode_options *eo = pxc_encode_options_new();
+    pxc_load_options *lo = pxc_load_options_new();
+    pxc_dataset_options *dso = NULL;
+    pxc_dataset *ds = NULL;
+    pxc_image *img = NULL;
+    pxc_bytes jpg = {0};
+    size_t count = 0, i;
+    int method, differ = 0;
+    if (!has_codec(NULL, "jpeg-turbo")) return;
+    pattern_rgb(px, W, H, 9);
+    CHECK_OK(pxc_encode_options_set_quality(eo, 98));
+    CHECK_OK(pxc_encode(NULL, &v, "jpeg", eo, &jpg, NULL));
+    CHECK_OK(pxc_load_into(NULL, jpg.data, jpg.len, lo, accurate, N, 0, PXC_SAMPLE_U8, NULL, NULL));
+    CHECK_OK(pxc_decode(NULL, jpg.data, jpg.len, NULL, &img));
+    CHECK(memcmp(pxc_image_data(img), accurate, N) == 0);
+    CHECK_OK(pxc_load_options_set_dct_method(lo, PXC_DCT_METHOD_FAST));
+    CHECK_OK(pxc_load_options_set_limits(lo, NULL)); /* keeps the DCT method */
+    CHECK_OK(pxc_load_into(NULL, jpg.data, jpg.len, lo, fast, N, 0, PXC_SAMPLE_U8, NULL, NULL));
+    CHECK(memcmp(fast, accurate, N) != 0);
+    CHECK_STATUS(pxc_load_options_set_dct_method(lo, 2), PXC_STATUS_INVALID_ARGUMENT);
+    CHECK_MSG_CONTAINS("DCT method 2 is not a pxc_dct_method value");
+
+    snprintf(dir, sizeof dir, "%s/dct", g_dir);
+    CHECK(mkdir(dir, 0700) == 0);
+    snprintf(path, sizeof path, "%s/one", dir);
+    CHECK(mkdir(path, 0700) == 0);
+    snprintf(path, sizeof path, "%s/one/x.jpg", dir);
+    {
+        FILE *f = fopen(path, "wb");
+        CHECK(f != NULL && fwrite(jpg.data, 1, jpg.len, f) == jpg.len);
+        if (f) fclose(f);
+    }
+    for (method = 0; method < 2; method++) {
+        const uint8_t *want = method ? accurate : fast;
+        dso = pxc_dataset_options_new();
+        CHECK_OK(pxc_dataset_options_set_image_size(dso, H, W));
+        if (method) CHECK_OK(pxc_dataset_options_set_dct_method(dso, PXC_DCT_METHOD_ACCURATE));
+        CHECK_OK(pxc_dataset_open(dir, dso, &ds));
+        CHECK_OK(pxc_dataset_fill_batch(ds, 0, batch, sizeof batch, &label, sizeof label, &count, NULL, NULL));
+        CHECK(count == 1 && label == 0);
+        for (i = 0; i < N; i++) differ += batch[i] != (float)want[i];
+        pxc_dataset_free(ds);
+        pxc_dataset_options_free(dso);
+    }
+    CHECK(differ == 0);
+    pxc_image_free(img);
+    pxc_bytes_free(&jpg);
+    pxc_load_options_free(lo);
+    pxc_encode_options_free(eo);
+}
+
 int main(void) {
     char root[300];
     snprintf(g_dir, sizeof g_dir, "/tmp/pxc-test-ml-XXXXXX");
@@ -665,6 +726,7 @@ int main(void) {
     make_dataset(root);
     test_dataset(root);
     test_dataset_corrupt(root);
+    test_dct_method();
     {
         char cmd[300];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);

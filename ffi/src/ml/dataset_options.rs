@@ -15,7 +15,8 @@ use crate::types::sample_from;
 /// 256x256, batches of 32, RGB, shuffle on without a fixed seed, no validation split, INT
 /// labels inferred from the sub-folders, bilinear without antialias, stretch, symlinked
 /// folders not followed, F32 batches holding 0..255, extensions bmp gif jpeg jpg png tif
-/// tiff, unreadable files fail the batch, shrink-on-load off, default limits. Free with
+/// tiff, unreadable files fail the batch, shrink-on-load off, JPEG decoded with the fast IDCT
+/// (TensorFlow's default), default limits. Free with
 /// `pxc_dataset_options_free`.
 #[allow(non_camel_case_types)]
 pub struct pxc_dataset_options {
@@ -244,6 +245,20 @@ pub unsafe extern "C" fn pxc_dataset_options_set_shrink_on_load(
 ) -> pxc_status {
     ffi!(nonnull(opts) {
         unsafe { &mut *opts }.inner.shrink_on_load = shrink_on_load;
+        Ok(())
+    })
+}
+
+/// The inverse DCT of lossy JPEG files: a `pxc_dct_method` value (default FAST, as
+/// TensorFlow decodes in Keras' `image_dataset_from_directory`; ACCURATE decodes as
+/// `pxc_load_into` and Pillow do).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_dataset_options_set_dct_method(
+    opts: *mut pxc_dataset_options,
+    dct_method: u32,
+) -> pxc_status {
+    ffi!(nonnull(opts) {
+        unsafe { &mut *opts }.inner.dct_method = super::dct_method_from(dct_method)?;
         Ok(())
     })
 }

@@ -129,7 +129,18 @@ pub unsafe extern "C" fn pxc_load_options_set_limits(
     limits: *const pxc_limits,
 ) -> pxc_status {
     ffi!(nonnull(opts) {
-        unsafe { &mut *opts }.inner.decode = unsafe { decode_options(limits) };
+        // The limits only: the DCT method set with pxc_load_options_set_dct_method stays.
+        unsafe { &mut *opts }.inner.decode.limits = unsafe { decode_options(limits) }.limits;
+        Ok(())
+    })
+}
+
+/// The inverse DCT of lossy JPEG files: a `pxc_dct_method` value (default ACCURATE, as
+/// Pillow and so Keras' `load_img`; FAST is TensorFlow's `decode_jpeg` default).
+#[no_mangle]
+pub unsafe extern "C" fn pxc_load_options_set_dct_method(opts: *mut pxc_load_options, dct_method: u32) -> pxc_status {
+    ffi!(nonnull(opts) {
+        unsafe { &mut *opts }.inner.decode.dct_method = super::dct_method_from(dct_method)?;
         Ok(())
     })
 }

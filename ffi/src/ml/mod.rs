@@ -6,6 +6,7 @@
 //! are written into caller-provided buffers (`dataset.rs`).
 
 use pixcodec::ml::{ColorMode, Fit, Interpolation, LabelMode, Subset};
+use pixcodec::DctMethod;
 
 use crate::types::c_enum_conversions;
 
@@ -95,6 +96,21 @@ pub enum pxc_subset {
     Both = 2,
 }
 
+/// The inverse DCT of lossy JPEG decodes (values of `uint32_t dct_method`). Never renumbered.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum pxc_dct_method {
+    /// libjpeg's accurate integer IDCT, as Pillow and Keras' `load_img` (the default of
+    /// `pxc_load_options`).
+    Accurate = 0,
+    /// libjpeg's fast integer IDCT, TensorFlow's `decode_jpeg` default and so Keras'
+    /// `image_dataset_from_directory`'s (the default of `pxc_dataset_options`).
+    Fast = 1,
+}
+
+c_enum_conversions!(pxc_dct_method <=> DctMethod, "DCT method",
+    "a pxc_dct_method value (0 = ACCURATE, 1 = FAST)", dct_method_from, dct_method_to, [Accurate, Fast]);
 c_enum_conversions!(pxc_color_mode <=> ColorMode, "color mode",
     "a pxc_color_mode value (0 = GRAY, 1 = RGB, 2 = RGBA)", color_mode_from, color_mode_to, [Gray, Rgb, Rgba]);
 c_enum_conversions!(pxc_interpolation <=> Interpolation, "interpolation",
@@ -183,6 +199,8 @@ mod tests {
         round_trip!(fit_from, fit_to, 4, "pxc_fit");
         round_trip!(label_mode_from, label_mode_to, 4, "pxc_label_mode");
         round_trip!(subset_from, subset_to, 3, "pxc_subset");
+        assert_eq!([pxc_dct_method::Accurate as u32, pxc_dct_method::Fast as u32], [0, 1]);
+        round_trip!(dct_method_from, dct_method_to, 2, "pxc_dct_method");
         assert_eq!(color_mode_from(2).unwrap(), ColorMode::Rgba);
         assert_eq!(interpolation_from(3).unwrap(), Interpolation::Lanczos3);
         assert_eq!(fit_from(1).unwrap(), Fit::KeepAspectRatio);

@@ -10,6 +10,7 @@ use super::decode::{decode_err, decompress_error};
 use super::handle::{Bits, CompressSettings, Compressor, Decompressor};
 use super::markers::{scan_layout, ScanLayout};
 use super::{PARALLEL_BAND_PIXELS, PARALLEL_MIN_PIXELS};
+use crate::codec::DctMethod;
 use crate::error::Result;
 use crate::image::ImageRef;
 
@@ -127,7 +128,7 @@ pub(super) fn encode(
 
 /// Decodes rows `0..split` and `split..height` of the 8-bit JPEG `file` into `buf` (rows
 /// `pitch` bytes apart) at the same time on rayon's pool, each with its own TurboJPEG
-/// instance and a cropping region. The lower band's instance entropy-decodes the rows above
+/// instance (set to `dct_method`) and a cropping region. The lower band's instance entropy-decodes the rows above
 /// it without reconstructing them (`jpeg_skip_scanlines`), so the split sits below the middle
 /// to even out the work; the upper band stops after its rows. Both bands check every warning,
 /// and between them every byte of entropy-coded data is decoded, so a corrupt or truncated
@@ -136,6 +137,7 @@ pub(super) fn encode(
 pub(super) fn decode(
     file: &[u8],
     guards: (i32, i32),
+    dct_method: DctMethod,
     pf: raw::TJPF,
     height: u32,
     buf: &mut [u8],
@@ -149,6 +151,7 @@ pub(super) fn decode(
     let band = |y: usize, rows: usize, out: &mut [u8]| -> Result<()> {
         let mut dec = Decompressor::new(std::borrow::Cow::Borrowed(file), guards)?;
         dec.read_header().map_err(decode_err)?;
+        dec.set(raw::TJPARAM_TJPARAM_FASTDCT, i32::from(dct_method == DctMethod::Fast))?;
         dec.set_rows(y as u32, rows as u32).map_err(decode_err)?;
         dec.decompress(Bits::Eight, out, pitch, pf).map_err(decompress_error)
     };

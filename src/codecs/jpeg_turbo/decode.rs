@@ -8,7 +8,7 @@ use turbojpeg::raw;
 
 use super::handle::{Bits, Decompressor};
 use super::{NAME, PARALLEL_MIN_PIXELS};
-use crate::codec::Decoder;
+use crate::codec::{DctMethod, Decoder};
 use crate::error::{Error, Result};
 use crate::format::{Layout, PixelFormat};
 use crate::image::ImageMut;
@@ -36,6 +36,8 @@ pub struct JpegTurboDecoder<'a> {
     guards: (i32, i32),
     /// Sequential (not progressive) lossy 8-bit: can be decoded in two bands.
     bandable: bool,
+    /// The inverse DCT chosen with [`Decoder::set_dct_method`] (again for the band instances).
+    dct_method: DctMethod,
 }
 
 /// The error for a failed `tj3Decompress*` with libjpeg-turbo's message `msg`.
@@ -128,6 +130,7 @@ impl<'a> JpegTurboDecoder<'a> {
             full: (width, height),
             guards,
             bandable: bits == Bits::Eight && !lossless && !progressive,
+            dct_method: DctMethod::Accurate,
         })
     }
 
@@ -158,6 +161,7 @@ impl<'a> JpegTurboDecoder<'a> {
             return super::bands::decode(
                 self.dec.data(),
                 self.guards,
+                self.dct_method,
                 self.plan.pixel_format,
                 self.info.height,
                 buf,
@@ -196,6 +200,18 @@ impl Decoder for JpegTurboDecoder<'_> {
         let changed = new != (self.info.width, self.info.height);
         (self.info.width, self.info.height) = new;
         Ok(changed)
+    }
+
+    /// `TJPARAM_FASTDCT` for [`DctMethod::Fast`]. Lossless JPEG has no DCT (`Ok(false)`);
+    /// libjpeg-turbo ignores the choice for a [`Decoder::draft`]-scaled decode.
+    fn set_dct_method(&mut self, method: DctMethod) -> Result<bool> {
+        if !self.info.lossy_source {
+            return Ok(false);
+        }
+        self.dec
+            .set(raw::TJPARAM_TJPARAM_FASTDCT, i32::from(method == DctMethod::Fast))?;
+        self.dct_method = method;
+        Ok(true)
     }
 
     fn decode_into(&mut self, mut out: ImageMut<'_>) -> Result<()> {

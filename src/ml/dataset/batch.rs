@@ -35,7 +35,7 @@ impl Dataset {
             .color_mode(o.color_mode)
             .shrink_on_load(o.shrink_on_load)
             .orient(o.orient)
-            .decode(o.decode.clone())
+            .decode(o.decode.clone().dct_method(o.dct_method))
             .interpolation(o.interpolation)
             .fit(o.fit)
             .antialias(o.antialias)

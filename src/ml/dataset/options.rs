@@ -2,6 +2,7 @@
 //! defaults) and the enums it holds, plus the check that rejects inconsistent options before
 //! any file is listed.
 
+use crate::codec::DctMethod;
 use crate::error::{Error, Result};
 use crate::io::DecodeOptions;
 use crate::sample::SampleType;
@@ -129,7 +130,13 @@ pub struct DatasetOptions {
     /// [`LoadOptions::orient`](crate::ml::LoadOptions::orient)); default off, as Keras (which
     /// ignores the orientation).
     pub orient: bool,
-    /// Limits for each file.
+    /// The inverse DCT of lossy JPEG files (Keras' `tf.io.decode_image` has no argument for it
+    /// and decodes with TensorFlow's default, the fast one: [`DctMethod::Fast`] is the default
+    /// here too, so JPEG batches hold Keras' pixels; [`DctMethod::Accurate`] decodes as
+    /// [`load`](crate::ml::load), Pillow and `load_img` do). It replaces
+    /// [`DecodeOptions::dct_method`] of [`DatasetOptions::decode`].
+    pub dct_method: DctMethod,
+    /// Limits (and a forced codec) for each file.
     pub decode: DecodeOptions,
 }
 
@@ -156,6 +163,7 @@ impl Default for DatasetOptions {
             prefetch: 2,
             shrink_on_load: false,
             orient: false,
+            dct_method: DctMethod::Fast,
             decode: DecodeOptions::default(),
         }
     }
@@ -215,6 +223,8 @@ impl DatasetOptions {
         shrink_on_load: bool => shrink_on_load;
         /// Turns images upright by their EXIF orientation (default off, as Keras).
         orient: bool => orient;
+        /// Sets the JPEG inverse DCT (default fast, as TensorFlow).
+        dct_method: DctMethod => dct_method;
     }
     /// Sets `(height, width)` of the images.
     pub fn image_size(mut self, height: u32, width: u32) -> Self {
