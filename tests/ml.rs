@@ -867,3 +867,74 @@ fn significant_bits_load_as_pillow_shows_them() {
     let tiff = reg.encode(img.as_ref(), "tiff", &opts).unwrap().data;
     assert_eq!(ml::load_bytes(&tiff, &gray).unwrap().to_vec::<u16>().unwrap(), v);
 }
+
+/// TensorFlow's `resize_bilinear` with half-pixel centres, written out per output sample in
+/// `f32` (`tensorflow/core/kernels/image/resize_bilinear_op.cc`): the reference for Keras'
+/// datasets, which resize with `tf.image.resize(..., antialias=False)`.
+fn tf_bilinear(src: &[f32], (w, h, c): (usize, usize, usize), (ow, oh): (usize, usize)) -> Vec<f32> {
+    let tap = |o: usize, out: usize, inp: usize| {
+        let v = (o as f32 + 0.5) * (inp as f32 / out as f32) - 0.5;
+        let lower = (v.floor() as i64).max(0) as usize;
+        let upper = (v.ceil() as i64).min(inp as i64 - 1) as usize;
+        (lower, upper, v - v.floor())
+    };
+    let mut out = Vec::with_capacity(ow * oh * c);
+    for oy in 0..oh {
+        let (t, b, yl) = tap(oy, oh, h);
+        for ox in 0..ow {
+            let (l, r, xl) = tap(ox, ow, w);
+            for k in 0..c {
+                let p = |y: usize, x: usize| src[(y * w + x) * c + k];
+                let top = p(t, l) + (p(t, r) - p(t, l)) * xl;
+                let bottom = p(b, l) + (p(b, r) - p(b, l)) * xl;
+                out.push(top + (bottom - top) * yl);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn bilinear_without_antialias_into_f32_is_tensorflows_arithmetic_from_every_sample_type() {
+    let dir = tempfile::tempdir().unwrap();
+    for (w, h, ow, oh) in [
+        (40u32, 30u32, 9u32, 7u32),
+        (13, 17, 40, 33),
+        (64, 48, 64, 20),
+        (5, 3, 224, 224),
+    ] {
+        let mut img8 = smooth(w, h, fmt(Layout::Rgb, SampleType::U8));
+        // Some texture, so that every weight matters.
+        img8.as_bytes_mut()
+            .iter_mut()
+            .enumerate()
+            .for_each(|(i, v)| *v = v.wrapping_add((i * 37 % 23) as u8));
+        let f = convert::cast(&img8.as_ref(), SampleType::F32).unwrap();
+        let want = tf_bilinear(
+            f.as_slice::<f32>().unwrap(),
+            (w as usize, h as usize, 3),
+            (ow as usize, oh as usize),
+        );
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let opts = LoadOptions::new()
+            .interpolation(Interpolation::Bilinear)
+            .antialias(false)
+            .target_size(oh, ow);
+        // From 8-bit and 16-bit files (no F32 copy of the source) and F32 to F32: bit for bit.
+        let img16 = convert::cast(&img8.as_ref(), SampleType::U16).unwrap();
+        for (name, src) in [("u8.png", &img8), ("u16.png", &img16)] {
+            let p = dir.path().join(name);
+            write_png(&p, src);
+            let mut got = vec![0f32; (ow * oh * 3) as usize];
+            let out = pixcodec::ImageMut::from_samples(&mut got, ow, oh, Layout::Rgb).unwrap();
+            ml::load_into(Registry::global(), &std::fs::read(&p).unwrap(), out, &opts).unwrap();
+            assert_eq!(bits(&got), bits(&want), "{name} {w}x{h} -> {ow}x{oh}");
+        }
+        let resized = ml::resize(&f.as_ref(), ow, oh, &ResizeOptions::new().antialias(false)).unwrap();
+        assert_eq!(
+            bits(resized.as_slice::<f32>().unwrap()),
+            bits(&want),
+            "f32 {w}x{h} -> {ow}x{oh}"
+        );
+    }
+}

@@ -98,6 +98,38 @@ impl Image {
         })
     }
 
+    /// A tightly packed image in the memory of `storage` (from [`Image::into_storage`]), grown
+    /// when too small and never cleared: its samples are whatever the memory held, so write
+    /// every pixel (decode into it) before reading any. Saves the allocation and zeroing of a
+    /// new image per file where images of similar size follow one another (ML loading).
+    pub(crate) fn reusing(mut storage: Vec<u64>, width: u32, height: u32, format: PixelFormat) -> Result<Image> {
+        let stride = (width as usize).saturating_mul(format.bytes_per_pixel());
+        required_len(width, height, format, stride)?;
+        let len = stride
+            .checked_mul(height as usize)
+            .ok_or_else(|| Error::invalid("image size overflows usize"))?;
+        let words = len.div_ceil(8);
+        if storage.len() < words {
+            storage
+                .try_reserve_exact(words - storage.len())
+                .map_err(|_| Error::Limits(format!("cannot allocate {len} bytes for a {width}x{height} image")))?;
+            storage.resize(words, 0u64);
+        }
+        Ok(Image {
+            width,
+            height,
+            format,
+            stride,
+            len,
+            storage,
+        })
+    }
+
+    /// The image's memory, for [`Image::reusing`].
+    pub(crate) fn into_storage(self) -> Vec<u64> {
+        self.storage
+    }
+
     /// Copies tightly packed samples into a new image.
     pub fn from_samples<T: Sample>(width: u32, height: u32, layout: Layout, samples: &[T]) -> Result<Image> {
         let format = PixelFormat::new(layout, T::TYPE);

@@ -23,6 +23,7 @@
 //! plain channel.
 
 pub mod array;
+mod bilinear;
 pub mod dataset;
 pub mod load;
 mod mt19937;

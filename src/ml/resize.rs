@@ -1,4 +1,5 @@
-//! Resizing with `fast_image_resize`, and the crop / pad arithmetic of Keras.
+//! Resizing with `fast_image_resize` (TensorFlow's bilinear without antialias into `f32` in
+//! [`super::bilinear`]), and the crop / pad arithmetic of Keras.
 
 use std::borrow::Cow;
 
@@ -305,6 +306,9 @@ pub(crate) fn resize_geometry(
     let format = src.format();
     if opts.interpolation == Interpolation::Nearest {
         return nearest(src, dst, g, opts.antialias);
+    }
+    if super::bilinear::applies(format, dst.format(), opts, g, (src.width(), src.height())) {
+        return super::bilinear::resize_to_f32(src, dst, g);
     }
     if opts.antialias && format == PixelFormat::new(Layout::Rgba, SampleType::U8) {
         return pillow_rgba(src, dst, g, opts);
