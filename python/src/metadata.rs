@@ -115,7 +115,7 @@ pub(crate) fn from_py(d: &Bound<'_, PyDict>) -> PyResult<Metadata> {
                     "cm" => ResolutionUnit::Centimeter,
                     "m" => ResolutionUnit::Meter,
                     other => {
-                        return Err(super::invalid(format!(
+                        return Err(crate::errors::invalid(format!(
                             "metadata resolution unit '{other}': expected none, inch, cm or m"
                         )))
                     }
@@ -155,14 +155,14 @@ pub(crate) fn from_py(d: &Bound<'_, PyDict>) -> PyResult<Metadata> {
                     Some("white-is-zero") => Some(Photometric::WhiteIsZero),
                     Some("adobe-inverted-cmyk") => Some(Photometric::AdobeInvertedCmyk),
                     Some(other) => {
-                        return Err(super::invalid(format!(
+                        return Err(crate::errors::invalid(format!(
                             "metadata photometric '{other}': expected white-is-zero, adobe-inverted-cmyk or None"
                         )))
                     }
                 };
             }
             other => {
-                return Err(super::invalid(format!(
+                return Err(crate::errors::invalid(format!(
                 "unknown metadata key '{other}': expected icc_profile, exif, xmp, orientation, dpi, resolution, text, npy_channel_axis, npy_page_axis, npy_bool, photometric, frame_delay_ms, frame_disposal, loop_count or tiff_tags"
             )))
             }
@@ -179,7 +179,7 @@ fn tiff_tags(v: &Bound<'_, PyAny>) -> PyResult<Vec<TiffTag>> {
     for (i, item) in v.try_iter()?.enumerate() {
         let item = item?;
         let e = item.cast::<PyDict>().map_err(|_| {
-            super::invalid(format!(
+            crate::errors::invalid(format!(
                 "metadata tiff_tags[{i}] is not a dict with tag, type, count, value"
             ))
         })?;
@@ -195,13 +195,13 @@ fn tiff_tags(v: &Bound<'_, PyAny>) -> PyResult<Vec<TiffTag>> {
                 "count" => count = Some(x.extract::<u64>()?),
                 "value" => value = Some(x.extract::<Vec<u8>>()?),
                 other => {
-                    return Err(super::invalid(format!(
+                    return Err(crate::errors::invalid(format!(
                         "metadata tiff_tags[{i}]: unknown key '{other}': expected tag, type, count, value"
                     )))
                 }
             }
         }
-        let missing = |what: &str| super::invalid(format!("metadata tiff_tags[{i}] has no '{what}'"));
+        let missing = |what: &str| crate::errors::invalid(format!("metadata tiff_tags[{i}] has no '{what}'"));
         let tag = tag.ok_or_else(|| missing("tag"))?;
         let field_type = field_type.ok_or_else(|| missing("type"))?;
         let value = value.ok_or_else(|| missing("value"))?;
@@ -213,9 +213,11 @@ fn tiff_tags(v: &Bound<'_, PyAny>) -> PyResult<Vec<TiffTag>> {
             }
         };
         if tags.iter().any(|t| t.tag == tag) {
-            return Err(super::invalid(format!("metadata tiff_tags: tag {tag} is given twice")));
+            return Err(crate::errors::invalid(format!(
+                "metadata tiff_tags: tag {tag} is given twice"
+            )));
         }
-        tags.push(TiffTag::new(tag, field_type, count, value).map_err(super::invalid)?);
+        tags.push(TiffTag::new(tag, field_type, count, value).map_err(crate::errors::invalid)?);
     }
     Ok(tags)
 }
@@ -223,12 +225,12 @@ fn tiff_tags(v: &Bound<'_, PyAny>) -> PyResult<Vec<TiffTag>> {
 /// The policy named `keep`, `strict` or `strip`.
 pub(crate) fn policy(s: &str) -> PyResult<MetadataPolicy> {
     MetadataPolicy::parse(s)
-        .ok_or_else(|| super::invalid(format!("metadata_policy '{s}': expected keep, strict or strip")))
+        .ok_or_else(|| crate::errors::invalid(format!("metadata_policy '{s}': expected keep, strict or strip")))
 }
 
 fn disposal(s: &str) -> PyResult<Disposal> {
     Disposal::parse(s).ok_or_else(|| {
-        super::invalid(format!(
+        crate::errors::invalid(format!(
             "metadata frame_disposal '{s}': expected keep, background or previous"
         ))
     })
@@ -250,7 +252,7 @@ pub(crate) fn frame_timings(d: &Bound<'_, PyDict>) -> PyResult<Vec<FrameTiming>>
         Some(v) if v.is_instance_of::<PyList>() => {
             let names: Vec<String> = v.extract()?;
             if names.len() != delays.len() {
-                return Err(super::invalid(format!(
+                return Err(crate::errors::invalid(format!(
                     "metadata frame_disposal has {} entries and frame_delay_ms {}",
                     names.len(),
                     delays.len()

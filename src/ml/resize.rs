@@ -276,7 +276,9 @@ thread_local! {
 /// channels), applying [`ResizeOptions::fit`]. Scratch buffers are kept per thread and reused,
 /// so repeated calls do not reallocate. With [`Fit::PadToAspectRatio`] the padding is written as
 /// zeros. When no crop, padding or size change is needed the pixels are copied unchanged
-/// (as Keras, which skips resizing then). `Cmyk` is resized as four plain channels.
+/// (as Keras, which skips resizing then). `Cmyk` is resized as four plain channels. Bilinear
+/// without antialias on `F32` is TensorFlow's `resize_bilinear` arithmetic exactly (what
+/// Keras' datasets compute).
 pub fn resize_into(src: &ImageRef<'_>, dst: &mut ImageMut<'_>, opts: &ResizeOptions) -> Result<()> {
     if src.format() != dst.format() {
         return Err(Error::invalid(format!(

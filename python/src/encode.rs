@@ -1,0 +1,288 @@
+//! Encoding: `encode`, `encode_into`, `encode_pages`, `imwrite` and `EncodeReport`.
+
+use pixcodec::{EncodeOptions, EncodeReport as RsReport, OptionValue, Registry};
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyTuple};
+use std::cell::RefCell;
+
+use crate::{array_in::*, errors::*, input::*, metadata};
+
+/// What an encode did (``pixcodec.encode_into``, ``imwrite``, ``keras.save_img``).
+#[pyclass(frozen, get_all, module = "pixcodec")]
+pub(crate) struct EncodeReport {
+    /// True when decoding the result gives back exactly the input samples.
+    exact: bool,
+    /// Why the result is not exact (``None`` when exact).
+    lossy_reason: Option<String>,
+    /// Codec used (``"png"``, ``"jpeg-turbo"``, ``"tiff"``, ...).
+    codec: String,
+    /// Format written (``"png"``, ``"jpeg"``, ``"tiff"``, ...).
+    format: String,
+    /// Bytes written.
+    bytes: u64,
+    /// Pages written.
+    pages: u32,
+    /// With ``verify=True``: ``{"identical": bool, "max_abs_diff": float, "psnr_db": float}``.
+    verification: Option<Py<PyDict>>,
+    /// Metadata items given with ``metadata=`` that the output does not hold, each as
+    /// ``"item: reason"``.
+    metadata_dropped: Vec<String>,
+}
+
+#[pymethods]
+impl EncodeReport {
+    fn __repr__(&self) -> String {
+        format!(
+            "EncodeReport(codec='{}', format='{}', bytes={}, pages={}, exact={}, lossy_reason={})",
+            self.codec,
+            self.format,
+            self.bytes,
+            self.pages,
+            if self.exact { "True" } else { "False" },
+            match &self.lossy_reason {
+                Some(r) => format!("{r:?}"),
+                None => "None".into(),
+            }
+        )
+    }
+}
+
+pub(crate) fn report_to_py(py: Python<'_>, r: RsReport) -> PyResult<EncodeReport> {
+    let verification = match r.verification {
+        Some(v) => {
+            let d = PyDict::new(py);
+            d.set_item("identical", v.identical)?;
+            d.set_item("max_abs_diff", v.max_abs_diff)?;
+            d.set_item("psnr_db", v.psnr_db)?;
+            Some(d.unbind())
+        }
+        None => None,
+    };
+    Ok(EncodeReport {
+        exact: r.exact,
+        lossy_reason: r.lossy_reason.map(|s| s.to_string()),
+        codec: r.codec.to_string(),
+        format: r.format.to_string(),
+        bytes: r.bytes_written,
+        pages: r.pages,
+        verification,
+        metadata_dropped: r.metadata_dropped.iter().map(|n| n.to_string()).collect(),
+    })
+}
+
+pub(crate) fn encode_options(
+    codec: Option<String>,
+    require_exact: bool,
+    verify: bool,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<EncodeOptions> {
+    let mut o = EncodeOptions::new().require_exact(require_exact).verify(verify);
+    if let Some(c) = codec {
+        o = o.codec(&c);
+    }
+    if let Some(d) = options {
+        for (k, v) in d.iter() {
+            let key: String = k.extract()?;
+            // Not codec options: the metadata to write and what to do with it.
+            if key == "metadata" {
+                let md = v.cast::<PyDict>().map_err(|_| invalid("metadata= expects a dict"))?;
+                o = o
+                    .metadata(metadata::from_py(md)?)
+                    .frame_timings(metadata::frame_timings(md)?);
+                continue;
+            }
+            if key == "metadata_policy" {
+                o = o.metadata_policy(metadata::policy(&v.extract::<String>()?)?);
+                continue;
+            }
+            let value = if v.is_instance_of::<pyo3::types::PyBool>() {
+                OptionValue::Bool(v.extract()?)
+            } else if v.is_instance_of::<pyo3::types::PyInt>() {
+                OptionValue::Int(
+                    v.extract()
+                        .map_err(|_| invalid(format!("option {key}: {v} does not fit in 64 bits")))?,
+                )
+            } else if v.is_instance_of::<pyo3::types::PyFloat>() {
+                OptionValue::Float(v.extract()?)
+            } else if let Ok(s) = v.extract::<String>() {
+                OptionValue::Str(s)
+            } else {
+                return Err(invalid(format!(
+                    "option {key}: expected bool, int, float or str, got {}",
+                    v.get_type().name()?
+                )));
+            };
+            o = o.set(&key, value);
+        }
+    }
+    Ok(o)
+}
+
+thread_local! {
+    /// Encode output, reused by the next encode on this thread.
+    static OUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Encodes into this thread's reusable buffer (GIL released), then hands the bytes to `f`.
+pub(crate) fn encode_with<R>(
+    py: Python<'_>,
+    pages: &[InArray<'_>],
+    target: &str,
+    opts: &EncodeOptions,
+    f: impl FnOnce(&[u8]) -> PyResult<R>,
+) -> PyResult<(R, RsReport)> {
+    let refs = pages.iter().map(|p| p.image()).collect::<PyResult<Vec<_>>>()?;
+    let report = py
+        .detach(|| OUT.with(|b| Registry::global().encode_pages_into(&refs, target, opts, &mut b.borrow_mut())))
+        .py()?;
+    OUT.with(|b| {
+        let mut b = b.borrow_mut();
+        let r = f(&b);
+        if b.capacity() > 64 << 20 {
+            *b = Vec::new();
+        }
+        r.map(|r| (r, report))
+    })
+}
+
+/// encode(array, format, *, layout=None, codec=None, require_exact=False, verify=False, **options) -> bytes
+#[pyfunction]
+#[pyo3(signature = (array, format, *, layout=None, codec=None, require_exact=false, verify=false, **options))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn encode<'py>(
+    py: Python<'py>,
+    array: &Bound<'py, PyAny>,
+    format: &str,
+    layout: Option<&str>,
+    codec: Option<String>,
+    require_exact: bool,
+    verify: bool,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let opts = encode_options(codec, require_exact, verify, options)?;
+    let img = InArray::get(array, layout)?;
+    let opts = npy_facts(std::slice::from_ref(&img), format, opts, false)?;
+    let (bytes, _) = encode_with(py, std::slice::from_ref(&img), format, &opts, |b| {
+        Ok(PyBytes::new(py, b))
+    })?;
+    Ok(bytes)
+}
+
+/// encode_report(array, format, ...) -> (bytes, EncodeReport)
+#[pyfunction]
+#[pyo3(signature = (array, format, *, layout=None, codec=None, require_exact=false, verify=false, **options))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn encode_report<'py>(
+    py: Python<'py>,
+    array: &Bound<'py, PyAny>,
+    format: &str,
+    layout: Option<&str>,
+    codec: Option<String>,
+    require_exact: bool,
+    verify: bool,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<(Bound<'py, PyBytes>, EncodeReport)> {
+    let opts = encode_options(codec, require_exact, verify, options)?;
+    let img = InArray::get(array, layout)?;
+    let opts = npy_facts(std::slice::from_ref(&img), format, opts, false)?;
+    let (bytes, r) = encode_with(py, std::slice::from_ref(&img), format, &opts, |b| {
+        Ok(PyBytes::new(py, b))
+    })?;
+    Ok((bytes, report_to_py(py, r)?))
+}
+
+/// encode_into(array, format, out, ...) -> EncodeReport; `out` (a bytearray) is resized to
+/// the encoded length and overwritten.
+#[pyfunction]
+#[pyo3(signature = (array, format, out, *, layout=None, codec=None, require_exact=false, verify=false, **options))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn encode_into<'py>(
+    py: Python<'py>,
+    array: &Bound<'py, PyAny>,
+    format: &str,
+    out: &Bound<'py, PyAny>,
+    layout: Option<&str>,
+    codec: Option<String>,
+    require_exact: bool,
+    verify: bool,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<EncodeReport> {
+    let out = out.cast::<PyByteArray>().map_err(|_| {
+        invalid(format!(
+            "encode_into: out must be a bytearray, got {}",
+            out.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+        ))
+    })?;
+    let opts = encode_options(codec, require_exact, verify, options)?;
+    let img = InArray::get(array, layout)?;
+    let opts = npy_facts(std::slice::from_ref(&img), format, opts, false)?;
+    let ((), r) = encode_with(py, std::slice::from_ref(&img), format, &opts, |b| {
+        out.resize(b.len())?;
+        // SAFETY: no other reference to the bytearray's memory exists while the GIL is held
+        // and no Python code runs between resize and copy.
+        unsafe { out.as_bytes_mut() }.copy_from_slice(b);
+        Ok(())
+    })?;
+    report_to_py(py, r)
+}
+
+/// encode_pages(arrays_or_volume, format, ...) -> (bytes, EncodeReport)
+#[pyfunction]
+#[pyo3(signature = (pages, format, *, layout=None, codec=None, require_exact=false, verify=false, **options))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn encode_pages<'py>(
+    py: Python<'py>,
+    pages: &Bound<'py, PyAny>,
+    format: &str,
+    layout: Option<&str>,
+    codec: Option<String>,
+    require_exact: bool,
+    verify: bool,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<(Bound<'py, PyBytes>, EncodeReport)> {
+    let opts = encode_options(codec, require_exact, verify, options)?;
+    let (pages, page_axis) = pages_and_axis(pages, layout)?;
+    let opts = npy_facts(&pages, format, opts, page_axis)?;
+    let (bytes, r) = encode_with(py, &pages, format, &opts, |b| Ok(PyBytes::new(py, b)))?;
+    Ok((bytes, report_to_py(py, r)?))
+}
+
+/// imwrite(path, array, *, format=None, layout=None, codec=None, require_exact=False, verify=False, **options) -> EncodeReport
+///
+/// Writes ``array`` (or a list of pages) to ``path`` atomically: a temporary file in the same
+/// folder renamed over ``path`` only on success, so a refused or failed write leaves no file and
+/// keeps an existing one. The format comes from the extension unless ``format`` is given.
+#[pyfunction]
+#[pyo3(signature = (path, array, *, format=None, layout=None, codec=None, require_exact=false, verify=false, **options))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn imwrite(
+    py: Python<'_>,
+    path: &Bound<'_, PyAny>,
+    array: &Bound<'_, PyAny>,
+    format: Option<String>,
+    layout: Option<&str>,
+    codec: Option<String>,
+    require_exact: bool,
+    verify: bool,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<EncodeReport> {
+    let path = as_path(path)?.ok_or_else(|| invalid("imwrite: path must be a str or os.PathLike"))?;
+    let opts = encode_options(codec, require_exact, verify, options)?;
+    let pages = if array.is_instance_of::<PyList>() || array.is_instance_of::<PyTuple>() {
+        pages_arg(array, layout)?
+    } else {
+        vec![InArray::get(array, layout)?]
+    };
+    let opts = npy_facts(&pages, &target_of(&path, &format), opts, false)?;
+    let refs = pages.iter().map(|p| p.image()).collect::<PyResult<Vec<_>>>()?;
+    let r = py
+        .detach(|| {
+            let reg = Registry::global();
+            match &format {
+                Some(f) => reg.write_pages_as(&refs, &path, f, &opts),
+                None => reg.write_pages(&refs, &path, &opts),
+            }
+        })
+        .py()?;
+    report_to_py(py, r)
+}
