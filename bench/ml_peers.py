@@ -1,6 +1,6 @@
 """Python peers of the ML loader's rows (issue 5) and the target rows; writes rows-ml.json.
 
-Usage: python ml_peers.py RUST_ROWS.json OUT.json. RUST_ROWS.json comes from
+Usage: python ml_peers.py RUST_ROWS.json OUT.json PIXCODEC_CLI. RUST_ROWS.json comes from
 `cargo bench --bench ml` (bench/rust/ml.rs), which also made the dataset it names. Timed here,
 on the same files in the same run:
 
@@ -8,15 +8,21 @@ on the same files in the same run:
   RGB, resize 224x224 bilinear, ``np.asarray(float32)``, stack into batches of 32 (one thread).
 - ``pillow-numpy-draft``: the same plus ``Image.draft("RGB", (224, 224))``, Pillow's own
   shrink-on-load (libjpeg DCT scaling), the closest peer to pixcodec's default.
-- ``tf-image_dataset_from_directory``: only when tensorflow is importable (never installed here).
+- ``tf-image_dataset_from_directory``: Keras 3 on TensorFlow (bench.mk installs both into the
+  bench venv; without them the Keras rows say so), alternated round after round with
+  ``pixcodec-cli`` (``pixcodec dataset DIR``: the same engine as ``ml::Dataset``) and
+  ``pixcodec-cli-out`` (the same writing every batch as ``.npy`` with ``--out``).
 
 Timing rule as bench/rust/report.rs: one warm-up, then repeats until BENCH_BUDGET seconds, at
 least 3 and at most 200; median.
 """
 
+import importlib
 import importlib.util
 import json
 import os
+import shutil
+import subprocess
 import sys
 import time
 
@@ -65,7 +71,7 @@ def pillow_epoch(files, draft):
 
 
 def main():
-    rust_path, out = sys.argv[1], sys.argv[2]
+    rust_path, out, cli = sys.argv[1], sys.argv[2], sys.argv[3]
     rust = json.load(open(rust_path))
     load_before = os.getloadavg()
     ds_rows = [r for r in rust if r["op"] == "ml-dataset"]
@@ -83,19 +89,42 @@ def main():
 
     add("pillow-numpy", 1, timed(lambda: pillow_epoch(files, False)))
     add("pillow-numpy-draft", 1, timed(lambda: pillow_epoch(files, True)))
-    tf_note = "tensorflow is not importable in the bench venv (not installed), so no image_dataset_from_directory row"
+    tf_note = "tensorflow is not importable in the bench venv (its install failed), so no Keras rows"
     if importlib.util.find_spec("tensorflow") is not None:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         import tensorflow as tf
 
         tds = tf.keras.utils.image_dataset_from_directory(d, image_size=(SIDE, SIDE), batch_size=BATCH,
-                                                          shuffle=False, interpolation="bilinear")
+                                                          shuffle=False, interpolation="bilinear", verbose=False)
 
         def tf_epoch():
             for x, _ in tds:
                 x.numpy()
 
-        add("tf-image_dataset_from_directory", os.cpu_count(), timed(tf_epoch))
-        tf_note = f"tensorflow {tf.__version__} row included (its own thread pool, up to {os.cpu_count()} threads)"
+        # Keras alternated with the `pixcodec dataset` CLI (the same engine as ml::Dataset, in
+        # its own process; with --out it also writes every batch as .npy), round after round;
+        # each keeps its best round.
+        out_dir = os.path.join(os.path.dirname(os.path.abspath(out)), "ml-cli-out")
+        cli_args = [cli, "dataset", d, "--image-size", f"{SIDE}x{SIDE}", "--batch-size", str(BATCH)]
+
+        def cli_epoch(write):
+            if write:
+                shutil.rmtree(out_dir, ignore_errors=True)
+            subprocess.run(cli_args + (["--out", out_dir] if write else []), check=True, capture_output=True)
+
+        best = {}
+        for _ in range(int(os.environ.get("BENCH_ROUNDS", "2"))):
+            for tool, f in [("tf-image_dataset_from_directory", tf_epoch),
+                            ("pixcodec-cli", lambda: cli_epoch(False)),
+                            ("pixcodec-cli-out", lambda: cli_epoch(True))]:
+                t = timed(f)
+                best[tool] = min(best.get(tool, t), t)
+        shutil.rmtree(out_dir, ignore_errors=True)
+        add("tf-image_dataset_from_directory", os.cpu_count(), best["tf-image_dataset_from_directory"])
+        add("pixcodec-cli", os.cpu_count(), best["pixcodec-cli"])
+        add("pixcodec-cli-out", os.cpu_count(), best["pixcodec-cli-out"])
+        tf_note = (f"keras {importlib.import_module('keras').__version__} on tensorflow {tf.__version__} "
+                   f"(its own thread pool, up to {os.cpu_count()} threads)")
     load_after = os.getloadavg()
 
     rows = rust + peers
@@ -108,24 +137,35 @@ def main():
         "detail": f"{on['seconds'] * 1e3:.1f} ms vs {off['seconds'] * 1e3:.1f} ms, one thread each; "
                   f"PSNR between the two results {on['psnr_db']:.2f} dB; input {on['input_origin']}",
     }]
-    px = {r["tool"]: r for r in ds_rows}["pixcodec"]
+    rust_ds = {r["tool"]: r for r in ds_rows}
+    by = {r["tool"]: r for r in peers}
+    what = "(1000 JPEGs 640x480 to 224x224, batches of 32, F32)"
 
-    def vs(peer, name, extra):
+    def vs(a, peer, name, goal, extra=""):
         targets.append({
-            "target": f"ml::Dataset throughput vs {name} (1000 JPEGs 640x480 to 224x224, batches of 32, F32)",
-            "ratio": px["mpix_s"] / peer["mpix_s"], "goal": 2.0, "higher_is_better": True,
-            "detail": f"{px['mpix_s']:.0f} vs {peer['mpix_s']:.0f} images/s; pixcodec {px['threads']} threads, "
+            "target": f"{name} {what}",
+            "ratio": a["mpix_s"] / peer["mpix_s"], "goal": goal, "higher_is_better": True,
+            "detail": f"{a['mpix_s']:.0f} vs {peer['mpix_s']:.0f} images/s; {a['tool']} {a['threads']} thread(s), "
                       f"{peer['tool']} {peer['threads']} thread(s); {extra}{la}",
         })
 
-    by = {r["tool"]: r for r in peers}
-    vs(by["pillow-numpy"], "a Pillow + NumPy loop", f"{tf_note}; ")
-    vs(by["pillow-numpy-draft"], "a Pillow + NumPy loop with draft() (stricter peer, not in issue 5)", "")
+    px = rust_ds["pixcodec"]
+    vs(px, rust_ds["pixcodec-1thread"], "ml::Dataset on all cores vs one thread", 1.8)
     if "tf-image_dataset_from_directory" in by:
-        vs(by["tf-image_dataset_from_directory"], "tf.keras image_dataset_from_directory", "")
+        keras = by["tf-image_dataset_from_directory"]
+        vs(px, keras, "ml::Dataset with Keras' pixels vs Keras image_dataset_from_directory", 2.5,
+           f"{tf_note}; floor 2x; ")
+        vs(by["pixcodec-cli"], keras, "pixcodec dataset CLI (alternated with Keras) vs Keras", 2.5)
+        vs(rust_ds["pixcodec-shrink"], keras, "ml::Dataset with shrink-on-load vs Keras", 4.0)
+        vs(by["pixcodec-cli-out"], keras, "pixcodec dataset --out (.npy writes) vs Keras", 1.5)
+    else:
+        targets.append({"target": f"ml::Dataset vs Keras image_dataset_from_directory {what}", "ratio": None,
+                        "goal": 2.5, "higher_is_better": True, "detail": tf_note})
+    vs(px, by["pillow-numpy"], "ml::Dataset with Keras' pixels vs a Pillow + NumPy loop", 2.0)
     json.dump(rows + targets, open(out, "w"), indent=1)
     for t in targets:
-        print(f"{t['target']}: {t['ratio']:.2f}x (goal {t['goal']}x) - {t['detail']}", file=sys.stderr)
+        r = "n/a" if t["ratio"] is None else f"{t['ratio']:.2f}x"
+        print(f"{t['target']}: {r} (goal {t['goal']}x) - {t['detail']}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -67,6 +67,9 @@ def main():
     targets = []
 
     def target(name, ratio, goal, detail, higher=True):
+        if ratio is None:  # not measured (a peer missing): says so, never met
+            targets.append({"target": name, "ratio": None, "goal": goal, "met": False, "detail": detail})
+            return
         ok = ratio >= goal if higher else ratio <= goal
         targets.append({"target": name, "ratio": round(ratio, 3), "goal": goal, "met": ok, "detail": detail})
 
