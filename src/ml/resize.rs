@@ -1,5 +1,5 @@
 //! Resizing with `fast_image_resize` (TensorFlow's bilinear without antialias into `f32` in
-//! [`super::bilinear`]), and the crop / pad arithmetic of Keras.
+//! `bilinear`), and the crop / pad arithmetic of Keras.
 
 use std::borrow::Cow;
 

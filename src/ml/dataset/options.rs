@@ -133,7 +133,7 @@ pub struct DatasetOptions {
     /// The inverse DCT of lossy JPEG files (Keras' `tf.io.decode_image` has no argument for it
     /// and decodes with TensorFlow's default, the fast one: [`DctMethod::Fast`] is the default
     /// here too, so JPEG batches hold Keras' pixels; [`DctMethod::Accurate`] decodes as
-    /// [`load`](crate::ml::load), Pillow and `load_img` do). It replaces
+    /// [`load`](crate::ml::load()), Pillow and `load_img` do). It replaces
     /// [`DecodeOptions::dct_method`] of [`DatasetOptions::decode`].
     pub dct_method: DctMethod,
     /// Limits (and a forced codec) for each file.
