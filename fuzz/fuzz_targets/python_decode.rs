@@ -1,12 +1,12 @@
 //! The Python package's decode entry (`pixcodec.decode(data, *, codec=None, page=0,
-//! limits=None)`, `decode_pages`, `decode_volume`, `probe`) over the public Rust surface the
-//! binding calls: `Registry::global()` with `DecodeOptions` (codec, limits). The first four
-//! input bytes choose the options, the rest is the file:
+//! limits=None, dct_method=None)`, `decode_pages`, `decode_volume`, `probe`) over the public
+//! Rust surface the binding calls: `Registry::global()` with `DecodeOptions` (codec, limits,
+//! DCT method). The first four input bytes choose the options, the rest is the file:
 //!
 //! - byte 0: the codec (`codec=None`, i.e. content sniffing, or one of the registry's codecs);
 //! - byte 1: the page (0..=3), reached as the binding must: `Registry::decoder`, then
 //!   `Decoder::next_page`, then the page's limits check and `Decoder::decode_into`
-//!   (`DecodeOptions` has no page field);
+//!   (`DecodeOptions` has no page field); bit 7: `dct_method="fast"` (JPEG's fast IDCT);
 //! - bytes 2, 3: which limits a caller tightened (bit mask over width, height, pixels,
 //!   allocation, pages) and to what, including zero.
 //!
@@ -15,7 +15,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pixcodec::{DecodeOptions, Image, Limits, Registry};
+use pixcodec::{DctMethod, DecodeOptions, Image, Limits, Registry};
 
 /// The limits a caller asked for: the fuzzing ceiling (64 MiB, 64 pages) with the fields
 /// selected by `mask` lowered to values derived from `v` (zero included).
@@ -71,6 +71,10 @@ fuzz_target!(|data: &[u8]| {
     let pick = pick as usize % (codecs.len() + 1);
     if pick < codecs.len() {
         opts = opts.codec(&codecs[pick].descriptor().name);
+    }
+    // `dct_method="fast"` (TensorFlow's IDCT) on bit 7 of the page byte.
+    if page & 0x80 != 0 {
+        opts = opts.dct_method(DctMethod::Fast);
     }
     let page = u32::from(page % 4);
     let l = opts.limits;
