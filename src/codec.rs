@@ -287,20 +287,11 @@ impl std::fmt::Display for DctMethod {
     }
 }
 
-impl std::str::FromStr for DctMethod {
-    type Err = Error;
-    /// `accurate` or `fast`, or TensorFlow's `INTEGER_ACCURATE` / `INTEGER_FAST` (ASCII
-    /// case-insensitive).
-    fn from_str(s: &str) -> Result<Self> {
-        match s.to_ascii_lowercase().as_str() {
-            "accurate" | "integer_accurate" | "islow" => Ok(DctMethod::Accurate),
-            "fast" | "integer_fast" | "ifast" => Ok(DctMethod::Fast),
-            _ => Err(Error::invalid(format!(
-                "unknown DCT method '{s}' (accurate or INTEGER_ACCURATE, fast or INTEGER_FAST)"
-            ))),
-        }
-    }
-}
+// `accurate`/`fast`, TensorFlow's `INTEGER_*` names and libjpeg's `JDCT_*` ones.
+crate::ml::parse::from_names!(DctMethod, "DCT method", {
+    DctMethod::Accurate => ["accurate", "integer_accurate", "islow"],
+    DctMethod::Fast => ["fast", "integer_fast", "ifast"],
+});
 
 /// Reads one encoded image: header facts first, pixels on request.
 pub trait Decoder {

@@ -78,32 +78,11 @@ impl Image {
 
     /// A zero-filled image with the given row stride in bytes.
     pub fn with_stride(width: u32, height: u32, format: PixelFormat, stride: usize) -> Result<Image> {
-        required_len(width, height, format, stride)?;
-        let len = stride
-            .checked_mul(height as usize)
-            .ok_or_else(|| Error::invalid("image size overflows usize"))?;
-        let words = len.div_ceil(8);
-        let mut storage = Vec::new();
-        storage
-            .try_reserve_exact(words)
-            .map_err(|_| Error::Limits(format!("cannot allocate {len} bytes for a {width}x{height} image")))?;
-        storage.resize(words, 0u64);
-        Ok(Image {
-            width,
-            height,
-            format,
-            stride,
-            len,
-            storage,
-        })
+        Image::in_storage(Vec::new(), width, height, format, stride)
     }
 
-    /// A tightly packed image in the memory of `storage` (from [`Image::into_storage`]), grown
-    /// when too small and never cleared: its samples are whatever the memory held, so write
-    /// every pixel (decode into it) before reading any. Saves the allocation and zeroing of a
-    /// new image per file where images of similar size follow one another (ML loading).
-    pub(crate) fn reusing(mut storage: Vec<u64>, width: u32, height: u32, format: PixelFormat) -> Result<Image> {
-        let stride = (width as usize).saturating_mul(format.bytes_per_pixel());
+    /// An image in `storage`, grown (with zeros) to the size needed; samples already there stay.
+    fn in_storage(mut storage: Vec<u64>, width: u32, height: u32, format: PixelFormat, stride: usize) -> Result<Image> {
         required_len(width, height, format, stride)?;
         let len = stride
             .checked_mul(height as usize)
@@ -123,6 +102,15 @@ impl Image {
             len,
             storage,
         })
+    }
+
+    /// A tightly packed image in the memory of `storage` (from [`Image::into_storage`]), grown
+    /// when too small and never cleared: its samples are whatever the memory held, so write
+    /// every pixel (decode into it) before reading any. Saves the allocation and zeroing of a
+    /// new image per file where images of similar size follow one another (ML loading).
+    pub(crate) fn reusing(storage: Vec<u64>, width: u32, height: u32, format: PixelFormat) -> Result<Image> {
+        let stride = (width as usize).saturating_mul(format.bytes_per_pixel());
+        Image::in_storage(storage, width, height, format, stride)
     }
 
     /// The image's memory, for [`Image::reusing`].

@@ -27,7 +27,7 @@ mod bilinear;
 pub mod dataset;
 pub mod load;
 mod mt19937;
-mod parse;
+pub(crate) mod parse;
 pub mod resize;
 
 pub use array::{from_array, save, save_array, to_array, Array, ChannelOrder, SaveOptions, ScalePolicy};

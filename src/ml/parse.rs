@@ -2,8 +2,9 @@
 //! [`Interpolation`](super::Interpolation), [`Fit`](super::Fit),
 //! [`ChannelOrder`](super::ChannelOrder), [`ScalePolicy`](super::ScalePolicy),
 //! [`Labels`](super::Labels), [`LabelMode`](super::LabelMode), [`Subset`](super::Subset),
-//! [`OnError`](super::OnError)): each enum gives a table of spellings, and one lookup
-//! matches them and words the error, listing the accepted values, the same way for all.
+//! [`OnError`](super::OnError), and the decode option [`DctMethod`](crate::DctMethod)): each
+//! enum gives a table of spellings, and one lookup matches them and words the error, listing the
+//! accepted values, the same way for all.
 
 use crate::error::{Error, Result};
 
