@@ -5,7 +5,8 @@
 # BENCH_ROUNDS (default 2): case by case (bench/rounds.py), the Rust, C ABI and peer drivers time
 # the case that many times each, back to back, the order of the three reversed every other round
 # so no tool always runs first; the report keeps each tool's best round per case.
-# `make bench-ml` runs only the ML loader's rows (issue 5) and regenerates the report.
+# `make bench-ml` runs only the ML loader's rows (issue 5) and regenerates the report;
+# `make bench-python` only the Python section (python/python.mk, python/bench/README.md).
 
 BENCH_DIR := target/bench
 BENCH_VENV := $(BENCH_DIR)/venv
@@ -56,6 +57,7 @@ bench: deps bench-venv
 	if [ -f $(BENCH_DIR)/inputs/rgb8_4000x3000.jpg ]; then \
 	  $(CARGO) bench --bench report -- --peak-rss $(abspath $(BENCH_DIR))/inputs/rgb8_4000x3000.jpg > $(BENCH_DIR)/peak.json; fi
 	$(BENCH_ML)
+	$(BENCH_PYTHON)
 	if $(CARGO) test --release --test alloc >$(BENCH_DIR)/alloc.log 2>&1; then echo ok; else echo failed; fi > $(BENCH_DIR)/alloc.txt
 	$(BENCH_PY) bench/report.py $(BENCH_DIR)
 	@echo "wrote $(BENCH_DIR)/report.md and $(BENCH_DIR)/report.json"

@@ -2,7 +2,8 @@
 
 Usage: python report.py BENCH_DIR. Reads BENCH_DIR/rows-*.json (every file: the Rust side
 writes rows-rust.json, the peers rows-peers.json, the C ABI rows-cabi.json; other benches,
-e.g. the ML loader's, add their own rows-<name>.json with the same fields), peak.json
+e.g. the ML loader's rows-ml.json and the Python section's rows-python.json, add their own
+rows-<name>.json with the same fields), peak.json
 (memory) and alloc.txt (the counting-allocator test's result), and machine facts.
 Row fields: format, op, image, variant, tool, lang, threads, seconds, mpix_s, bytes, mpix;
 optional "target" rows: {"target": text, "ratio": x, "goal": y, "higher_is_better": bool}.
@@ -199,7 +200,8 @@ def main():
         md.append("")
         md.append("| tool | MP/s | ms | bytes | vs pixcodec | spread |")
         md.append("|---|---:|---:|---:|---:|---:|")
-        px = tools.get("pixcodec", {}).get("mpix_s")
+        # The Python section's cases (python/bench/bench.py) have pixcodec-python instead.
+        px = tools.get("pixcodec", tools.get("pixcodec-python", {})).get("mpix_s")
         for t, r in sorted(tools.items(), key=lambda kv: -kv[1]["mpix_s"]):
             rel = f"{r['mpix_s'] / px:.2f}x" if px else ""
             spread = f"{r['spread'] * 100:.0f}%" if r.get("rounds", 1) > 1 else ""

@@ -1,14 +1,13 @@
 # The Python package (python/, issue 14), included by the top-level Makefile.
 #   make test-python   build the abi3 extension into a venv (maturin develop, dev profile: it
 #                      reuses the pixcodec build of `cargo test`) and run pytest python/tests
-#   make bench-python  the Python rows of the benchmark (release build, peers installed in
-#                      their own venv); see python/bench/README.md
-# The venvs live under $(CARGO_TARGET_DIR) (or target/) and are made, with what
+#   make bench-python  the Python section of `make bench` alone (release wheel installed into
+#                      the bench venv target/bench/venv); see python/bench/README.md
+# The test venv lives under $(CARGO_TARGET_DIR) (or target/) and is made, with what
 # python/requirements-test.txt lists, when missing; pip keeps its download cache in ~/.cache/pip.
 
 PY_TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 PY_VENV := $(PY_TARGET_DIR)/python-venv
-PY_BENCH_VENV := $(PY_TARGET_DIR)/python-bench-venv
 PYTHON3 ?= python3
 
 .PHONY: test-python bench-python python-venv
@@ -25,17 +24,27 @@ test-python: deps $(PY_VENV)/.installed
 	cd python && VIRTUAL_ENV=$(abspath $(PY_VENV)) $(abspath $(PY_VENV))/bin/maturin develop -q
 	cd python && $(abspath $(PY_VENV))/bin/python -m pytest -q -p no:cacheprovider tests
 
-$(PY_BENCH_VENV)/.installed: python/bench/requirements.txt
-	$(PYTHON3) -m venv $(PY_BENCH_VENV)
-	$(PY_BENCH_VENV)/bin/python -m pip install -q -r python/bench/requirements.txt
-	touch $@
+# The Python section of `make bench` (python/bench/bench.py; bench/bench.mk's `bench` runs it):
+# a release wheel built by maturin from the bench venv (target/bench/venv, which has the peers,
+# TensorFlow and Keras) and installed into it (not an editable install, which would share
+# python/pixcodec/_pixcodec*.so with the test venv's debug build), the Rust API example, then
+# bench.py, which writes $(BENCH_DIR)/rows-python.json (rows and target rows for bench/report.py).
+# BENCH_PY_ROUNDS: rounds per case (each tool's best round is kept); BENCH_BUDGET (seconds per
+# tool and round, default 1.0) as for the rest of `make bench`.
+BENCH_PY_ROUNDS ?= 3
+define BENCH_PYTHON
+rm -rf $(PY_TARGET_DIR)/python-wheels
+cd python && $(abspath $(BENCH_VENV))/bin/maturin build -q --release -o $(abspath $(PY_TARGET_DIR))/python-wheels
+$(BENCH_PY) -m pip install -q --force-reinstall --no-deps $(PY_TARGET_DIR)/python-wheels/*.whl
+$(CARGO) build --release -p pixcodec-python --example dataset_epoch
+$(BENCH_PY) python/bench/bench.py --rust $(PY_TARGET_DIR)/release/examples/dataset_epoch \
+  --rows $(BENCH_DIR)/rows-python.json --work $(BENCH_DIR)/python --rounds $(BENCH_PY_ROUNDS)
+endef
 
-# A release wheel installed into the bench venv (not an editable install, which would share
-# python/pixcodec/_pixcodec*.so with the test venv's debug build).
-bench-python: deps $(PY_BENCH_VENV)/.installed
-	rm -rf $(PY_TARGET_DIR)/python-wheels
-	cd python && $(abspath $(PY_BENCH_VENV))/bin/maturin build -q --release -o $(abspath $(PY_TARGET_DIR))/python-wheels
-	$(PY_BENCH_VENV)/bin/python -m pip install -q --force-reinstall --no-deps $(PY_TARGET_DIR)/python-wheels/*.whl
-	$(CARGO) build --release -p pixcodec-python --example dataset_epoch
-	$(PY_BENCH_VENV)/bin/python python/bench/bench.py --rust-dataset $(PY_TARGET_DIR)/release/examples/dataset_epoch \
-	  --out $(PY_TARGET_DIR)/bench-python
+# The Python section alone; regenerates target/bench/report.md with whatever other rows are there.
+bench-python: deps bench-venv
+	@mkdir -p $(BENCH_DIR)
+	rm -f $(BENCH_DIR)/rows-python.json
+	$(BENCH_PYTHON)
+	$(BENCH_PY) bench/report.py $(BENCH_DIR)
+	@echo "wrote $(BENCH_DIR)/rows-python.json, $(BENCH_DIR)/report.md and $(BENCH_DIR)/report.json"

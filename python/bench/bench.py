@@ -1,19 +1,33 @@
-"""The Python rows of the benchmark (`make bench-python`, issue 14).
+"""The Python section of `make bench` (issue 14); also `make bench-python` alone.
 
-One process, the same inputs for every tool, medians of repeated runs:
+One Python process, the same inputs for every tool, medians of repeated runs:
 
-- decode and encode of JPEG (quality 90, 4:2:0), PNG (default compression) and TIFF
-  (uncompressed) of a 1920x1080 RGB photo-like image through `pixcodec` vs Pillow, OpenCV
-  (`imdecode`/`imencode`; BGR, no conversion counted), tifffile, imagecodecs and simplejpeg
-  (whichever are installed), plus `pixcodec::decode` through the Rust API (the
-  `dataset_epoch` example) for the "at most 3 % slower than Rust" comparison;
-- one epoch of `pixcodec.keras.image_dataset_from_directory` over N JPEGs 640x480 → 224x224,
-  batches of 32, Keras' defaults except `shuffle=False`, against the Rust `ml::Dataset` on the
-  same files and options, and against Keras' own function when TensorFlow is installed.
+- decode and encode of a 1920x1080 RGB photo-like image as JPEG (quality 90, 4:2:0), PNG
+  (zlib level 6, pixcodec's default: every peer is set to level 6 too, and every encode row
+  records its output size) and TIFF (uncompressed) through `pixcodec` (tool
+  ``pixcodec-python``) vs Pillow, OpenCV (``imdecode``/``imencode``; BGR, no conversion
+  counted), tifffile, imagecodecs and simplejpeg (whichever handle the case), and through the
+  Rust API (tool ``rust-api``: ``pixcodec::decode`` / ``pixcodec::encode`` timed by
+  ``python/bench/dataset_epoch.rs`` with the same timing rule on the same bytes);
+- 8 JPEG decodes in one thread vs 8 in each of two threads (the GIL is released while decoding);
+- one epoch of ``pixcodec.keras.image_dataset_from_directory`` over N JPEGs 640x480 -> 224x224,
+  batches of 32, its defaults (Keras' pixels) except ``shuffle=False``, vs the Rust
+  ``ml::Dataset`` with the same options on the same files, and vs Keras' own
+  ``image_dataset_from_directory`` (TensorFlow) iterated in this process.
 
-    python python/bench/bench.py [--rust-dataset PATH] [--out DIR] [--files 1000] [--budget 1.0]
+Timing rule (as bench/rust/report.rs and bench/ml_peers.py): one warm-up, then runs until
+``--budget`` seconds have passed, at least 5 and at most 200; the median. Every case is timed in
+``--rounds`` rounds, each tool once per round, back to back, the order reversed every other
+round (the Rust API's run is a subprocess started in its turn); each tool keeps its best round.
 
-The machine is shared and has 2 cores: the numbers are noisy; compare ratios, not absolutes.
+Writes the rows and the target rows in bench/report.py's format to ``--rows`` (``make bench``:
+target/bench/rows-python.json) and prints a Markdown table.
+
+    python python/bench/bench.py --rust target/release/examples/dataset_epoch \
+        --rows target/bench/rows-python.json [--work DIR] [--files 1000] [--budget 1.0] [--rounds 3]
+
+The machine this project runs on has 2 cores shared with other jobs: compare ratios within one
+run, not absolute numbers across runs.
 """
 
 from __future__ import annotations
@@ -25,13 +39,20 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 
 import numpy as np
 
 import pixcodec
 from pixcodec import keras as pk
+
+W, H = 1920, 1080
+IMAGE = f"rgb8_{W}x{H} photo-like"
+VARIANT = {"jpeg": "python: q90 4:2:0", "png": "python: zlib level 6", "tiff": "python: uncompressed"}
+PX = "pixcodec-python"
+RUST = "rust-api"
+CORES = os.cpu_count() or 1
 
 
 def photo(h, w, seed=0):
@@ -41,74 +62,157 @@ def photo(h, w, seed=0):
     return np.clip(base + rng.normal(0, 12, base.shape), 0, 255).astype(np.uint8)
 
 
-def timeit(fn, budget, min_runs=5):
+def timeit(fn, budget, min_runs=5, max_runs=200):
     fn()  # warm-up
     times = []
     start = time.perf_counter()
-    while len(times) < min_runs or time.perf_counter() - start < budget:
+    while len(times) < min_runs or (time.perf_counter() - start < budget and len(times) < max_runs):
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
-        if len(times) >= 200:
-            break
     return statistics.median(times)
 
 
 def try_import(name):
     try:
-        return __import__(name)
+        __import__(name)
+        return sys.modules[name]
     except Exception:
         return None
 
 
-def codec_rows(budget, rust_bin, workdir):
-    rgb = photo(1080, 1920)
-    PIL = try_import("PIL.Image") and sys.modules["PIL.Image"]
+def rust_run(rust_bin, *args):
+    out = subprocess.run([rust_bin, *map(str, args)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def timed_rounds(tools, rounds):
+    """tools: {name: fn() -> seconds}; each timed once per round, order reversed every other
+    round; returns {name: best seconds} (a tool that raises is left out, with the reason)."""
+    best, names = {}, list(tools)
+    skipped = set()
+    for k in range(rounds):
+        for name in names if k % 2 == 0 else names[::-1]:
+            if name in skipped:
+                continue
+            try:
+                s = tools[name]()
+            except Exception as e:  # a peer that cannot do this case
+                print(f"  {name}: skipped ({type(e).__name__}: {e})", file=sys.stderr)
+                skipped.add(name)
+                continue
+            best[name] = min(best.get(name, s), s)
+    return best
+
+
+def row(fmt, op, image, variant, tool, lang, threads, seconds, mpix, nbytes=None):
+    return {"format": fmt, "op": op, "image": image, "variant": variant, "tool": tool, "lang": lang,
+            "threads": threads, "seconds": seconds, "mpix_s": mpix / seconds, "bytes": nbytes, "mpix": mpix}
+
+
+def codec_cases(rgb):
+    """{(fmt, op): {tool: (fn, bytes or None)}} for the Python tools, and the inputs."""
+    PIL = try_import("PIL.Image")
     cv2 = try_import("cv2")
     tifffile = try_import("tifffile")
     imagecodecs = try_import("imagecodecs")
     simplejpeg = try_import("simplejpeg")
-    inputs = {
-        "jpeg": pixcodec.encode(rgb, "jpeg", quality=90, subsampling="420"),
-        "png": pixcodec.encode(rgb, "png"),
-        "tiff": pixcodec.encode(rgb, "tiff", compression="none"),
-    }
-    rows = []
-
-    def add(op, fmt, tool, fn):
-        try:
-            secs = timeit(fn, budget)
-        except Exception as e:  # a peer that cannot do this case is left out, with the reason
-            print(f"  {op} {fmt} {tool}: skipped ({type(e).__name__}: {e})", file=sys.stderr)
-            return
-        rows.append({"op": op, "format": fmt, "tool": tool, "ms": secs * 1e3})
-
+    px_opts = {"jpeg": {"quality": 90, "subsampling": "420"}, "png": {}, "tiff": {"compression": "none"}}
+    inputs = {fmt: pixcodec.encode(rgb, fmt, **o) for fmt, o in px_opts.items()}
+    cases = {}
     for fmt, data in inputs.items():
         arr8 = np.frombuffer(data, np.uint8)
-        add("decode", fmt, "pixcodec", lambda: pixcodec.decode(data))
-        if rust_bin:
-            path = os.path.join(workdir, f"input.{fmt}")
-            with open(path, "wb") as f:
-                f.write(data)
-            out = subprocess.run([rust_bin, "decode", path, "30"], capture_output=True, text=True, check=True)
-            rows.append({"op": "decode", "format": fmt, "tool": "rust-api", "ms": json.loads(out.stdout)["decode_s"] * 1e3})
+        dec = {PX: lambda data=data: pixcodec.decode(data)}
         if PIL:
-            add("decode", fmt, "pillow", lambda: np.asarray(PIL.open(io.BytesIO(data)).convert("RGB")))
+            dec["pillow"] = lambda data=data: np.asarray(PIL.open(io.BytesIO(data)).convert("RGB"))
         if cv2:
-            add("decode", fmt, "opencv", lambda: cv2.imdecode(arr8, cv2.IMREAD_UNCHANGED))
+            dec["opencv"] = lambda arr8=arr8: cv2.imdecode(arr8, cv2.IMREAD_UNCHANGED)
         if fmt == "tiff" and tifffile:
-            add("decode", fmt, "tifffile", lambda: tifffile.imread(io.BytesIO(data)))
+            dec["tifffile"] = lambda data=data: tifffile.imread(io.BytesIO(data))
         if imagecodecs:
-            f = {"jpeg": "jpeg8_decode", "png": "png_decode", "tiff": "tiff_decode"}[fmt]
-            if hasattr(imagecodecs, f):
-                add("decode", fmt, "imagecodecs", lambda f=f: getattr(imagecodecs, f)(data))
+            f = getattr(imagecodecs, {"jpeg": "jpeg8_decode", "png": "png_decode", "tiff": "tiff_decode"}[fmt], None)
+            if f:
+                dec["imagecodecs"] = lambda f=f, data=data: f(data)
         if fmt == "jpeg" and simplejpeg:
-            add("decode", fmt, "simplejpeg", lambda: simplejpeg.decode_jpeg(data))
+            dec["simplejpeg"] = lambda data=data: simplejpeg.decode_jpeg(data)
+        cases[(fmt, "decode")] = dec
 
-    # The GIL is released while decoding: two threads decode 2x the JPEGs in about the time
-    # one thread decodes 1x (on 2 free cores).
-    import threading
+    enc = {fmt: {PX: lambda fmt=fmt: pixcodec.encode(rgb, fmt, **px_opts[fmt])} for fmt in inputs}
+    if PIL:
+        img = PIL.fromarray(rgb)
 
+        def pil_save(**kw):
+            b = io.BytesIO()
+            img.save(b, **kw)
+            return b.getvalue()
+
+        enc["jpeg"]["pillow"] = lambda: pil_save(format="JPEG", quality=90, subsampling=2)
+        enc["png"]["pillow"] = lambda: pil_save(format="PNG", compress_level=6)
+        enc["tiff"]["pillow"] = lambda: pil_save(format="TIFF", compression="raw")
+    if cv2:
+        # OpenCV's PNG default is level 1 with the RLE strategy; asked for a level it uses
+        # zlib's default strategy, as pixcodec and Pillow do.
+        enc["jpeg"]["opencv"] = lambda: cv2.imencode(".jpg", rgb, [cv2.IMWRITE_JPEG_QUALITY, 90])[1]
+        enc["png"]["opencv"] = lambda: cv2.imencode(".png", rgb, [cv2.IMWRITE_PNG_COMPRESSION, 6])[1]
+        enc["tiff"]["opencv"] = lambda: cv2.imencode(".tiff", rgb, [cv2.IMWRITE_TIFF_COMPRESSION, 1])[1]
+    if tifffile:
+        def tf_write():
+            b = io.BytesIO()
+            tifffile.imwrite(b, rgb)
+            return b.getvalue()
+
+        enc["tiff"]["tifffile"] = tf_write
+    if imagecodecs:
+        enc["jpeg"]["imagecodecs"] = lambda: imagecodecs.jpeg8_encode(rgb, level=90, subsampling="420")
+        enc["png"]["imagecodecs"] = lambda: imagecodecs.png_encode(rgb, level=6)
+        if hasattr(imagecodecs, "tiff_encode"):
+            enc["tiff"]["imagecodecs"] = lambda: imagecodecs.tiff_encode(rgb)
+    if simplejpeg:
+        enc["jpeg"]["simplejpeg"] = lambda: simplejpeg.encode_jpeg(rgb, quality=90, colorsubsampling="420")
+    for fmt, tools in enc.items():
+        cases[(fmt, "encode")] = tools
+    return cases, inputs, px_opts
+
+
+def codec_rows(args, work):
+    rgb = photo(H, W)
+    cases, inputs, px_opts = codec_cases(rgb)
+    raw_path = os.path.join(work, "input-raw.tiff")  # the exact pixels, for the Rust encode rows
+    with open(raw_path, "wb") as f:
+        f.write(inputs["tiff"])
+    rows, mpix = [], W * H / 1e6
+    for (fmt, op), tools in cases.items():
+        print(f"{op} {fmt}", file=sys.stderr)
+        sizes = {}
+        timers = {}
+        for name, fn in tools.items():
+            if op == "encode":
+                try:
+                    out = fn()
+                    sizes[name] = len(out) if not isinstance(out, np.ndarray) else out.nbytes
+                except Exception as e:
+                    print(f"  {name}: skipped ({type(e).__name__}: {e})", file=sys.stderr)
+                    continue
+            timers[name] = lambda fn=fn: timeit(fn, args.budget)
+        if args.rust:
+            if op == "decode":
+                path = os.path.join(work, f"input.{fmt}")
+                with open(path, "wb") as f:
+                    f.write(inputs[fmt])
+                timers[RUST] = lambda path=path: rust_run(args.rust, "decode", path, args.budget)["seconds"]
+            else:
+                kv = [f"{k}={v}" for k, v in px_opts[fmt].items()]
+                sizes[RUST] = rust_run(args.rust, "encode", raw_path, fmt, 0, *kv)["bytes"]
+                timers[RUST] = lambda fmt=fmt, kv=kv: rust_run(args.rust, "encode", raw_path, fmt, args.budget, *kv)["seconds"]
+        best = timed_rounds(timers, args.rounds)
+        for name, s in best.items():
+            ours = name in (PX, RUST)
+            rows.append(row(fmt, op, IMAGE, VARIANT[fmt], name, "rust" if name == RUST else "python",
+                            CORES if ours else 1, s, mpix, sizes.get(name)))
+            print(f"  {name}: {s * 1e3:.3f} ms", file=sys.stderr)
+
+    # The GIL is released while decoding: two threads decode 2x the JPEGs in about the time one
+    # thread decodes 1x (on 2 free cores). Informative, no target.
     jpeg = inputs["jpeg"]
 
     def two_threads():
@@ -118,118 +222,184 @@ def codec_rows(budget, rust_bin, workdir):
         for t in ts:
             t.join()
 
-    add("decode 8 per thread", "jpeg", "pixcodec 1 thread", lambda: [pixcodec.decode(jpeg) for _ in range(8)])
-    add("decode 8 per thread", "jpeg", "pixcodec 2 threads", two_threads)
-
-    add("encode", "jpeg", "pixcodec", lambda: pixcodec.encode(rgb, "jpeg", quality=90, subsampling="420"))
-    add("encode", "png", "pixcodec", lambda: pixcodec.encode(rgb, "png"))
-    add("encode", "tiff", "pixcodec", lambda: pixcodec.encode(rgb, "tiff", compression="none"))
-    if PIL:
-        img = PIL.fromarray(rgb)
-
-        def pil_save(**kw):
-            b = io.BytesIO()
-            img.save(b, **kw)
-            return b.getvalue()
-
-        add("encode", "jpeg", "pillow", lambda: pil_save(format="JPEG", quality=90, subsampling=2))
-        add("encode", "png", "pillow", lambda: pil_save(format="PNG"))
-        add("encode", "tiff", "pillow", lambda: pil_save(format="TIFF"))
-    if cv2:
-        add("encode", "jpeg", "opencv", lambda: cv2.imencode(".jpg", rgb, [cv2.IMWRITE_JPEG_QUALITY, 90]))
-        add("encode", "png", "opencv", lambda: cv2.imencode(".png", rgb))
-        add("encode", "tiff", "opencv", lambda: cv2.imencode(".tiff", rgb, [cv2.IMWRITE_TIFF_COMPRESSION, 1]))
-    if tifffile:
-        add("encode", "tiff", "tifffile", lambda: tifffile.imwrite(io.BytesIO(), rgb))
-    if imagecodecs:
-        add("encode", "jpeg", "imagecodecs", lambda: imagecodecs.jpeg8_encode(rgb, level=90))
-        add("encode", "png", "imagecodecs", lambda: imagecodecs.png_encode(rgb))
-    if simplejpeg:
-        add("encode", "jpeg", "simplejpeg", lambda: simplejpeg.encode_jpeg(rgb, quality=90, colorsubsampling="420"))
+    best = timed_rounds({"pixcodec-python 1 thread x8": lambda: timeit(lambda: [pixcodec.decode(jpeg) for _ in range(8)], args.budget),
+                         "pixcodec-python 2 threads x8": lambda: timeit(two_threads, args.budget)}, args.rounds)
+    for name, s in best.items():
+        n = 8 if "1 thread" in name else 16
+        rows.append(row("jpeg", "decode threads", IMAGE, "python: 8 decodes per calling thread", name, "python",
+                        CORES, s, mpix * n))
     return rows
 
 
-def dataset_rows(n_files, rust_bin, workdir, repeats):
-    root = os.path.join(workdir, "dataset")
+def make_dataset(root, n_files):
+    stamp = os.path.join(root, f".complete-{n_files}")
+    if os.path.exists(stamp):
+        return
+    import shutil
+
+    shutil.rmtree(root, ignore_errors=True)
     for i in range(n_files):
         d = os.path.join(root, f"class{i % 2}")
         os.makedirs(d, exist_ok=True)
         pixcodec.imwrite(os.path.join(d, f"{i:05d}.jpg"), photo(480, 640, seed=i % 50), quality=90)
-    rows = []
+    open(stamp, "w").close()
 
-    # Indexing happens once, outside the timing, as in the Rust row.
+
+def dataset_rows(args, work):
+    n_files = args.files
+    root = os.path.join(work, f"dataset-{n_files}")
+    make_dataset(root, n_files)
+    image = f"{n_files} files 640x480 -> 224x224"
+    variant = "python: batches of 32, no shuffle; mpix_s = images/s"
+    # Indexing happens once, outside the timing, in every tool.
     ds = pk.image_dataset_from_directory(root, image_size=(224, 224), batch_size=32, shuffle=False, verbose=False)
 
-    def epoch():
+    def px_epoch():
         n = 0
         for images, _ in ds:
             n += images.shape[0]
             del images  # hands the batch buffer back for reuse, as the Rust loop recycles
         assert n == n_files
 
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        epoch()
-        times.append(time.perf_counter() - t)
-    rows.append({"op": "dataset epoch", "format": f"{n_files} jpeg 640x480 -> 224x224", "tool": "pixcodec",
-                 "ms": statistics.median(times) * 1e3})
-    if rust_bin:
-        out = subprocess.run([rust_bin, "dataset", root, "224", "224", "32", str(repeats)],
-                             capture_output=True, text=True, check=True)
-        rows.append({"op": "dataset epoch", "format": rows[0]["format"], "tool": "rust-api",
-                     "ms": json.loads(out.stdout)["dataset_epoch_s"] * 1e3})
+    def median_of(fn):
+        fn()  # warm-up
+        times = []
+        for _ in range(args.repeats):
+            t = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t)
+        return statistics.median(times)
+
+    timers = {PX: lambda: median_of(px_epoch)}
+    if args.rust:
+        timers[RUST] = lambda: rust_run(args.rust, "dataset", root, 224, 224, 32, args.repeats)["dataset_epoch_s"]
+    keras_note = None
     if try_import("tensorflow") is not None and try_import("keras") is not None:
         import keras
 
-        ds = keras.utils.image_dataset_from_directory(
-            root, image_size=(224, 224), batch_size=32, shuffle=False, verbose=False
-        )
-        times = []
-        for _ in range(repeats):
-            t = time.perf_counter()
-            for images, _ in ds:
-                images.numpy()
-            times.append(time.perf_counter() - t)
-        rows.append({"op": "dataset epoch", "format": rows[0]["format"], "tool": "keras",
-                     "ms": statistics.median(times) * 1e3})
-    return rows
+        kds = keras.utils.image_dataset_from_directory(root, image_size=(224, 224), batch_size=32, shuffle=False,
+                                                       verbose=False)
+
+        def keras_epoch():
+            n = 0
+            for images, _ in kds:
+                n += images.numpy().shape[0]
+            assert n == n_files
+
+        timers["keras"] = lambda: median_of(keras_epoch)
+    else:
+        keras_note = "TensorFlow/Keras not importable in this venv: no Keras row"
+        print(keras_note, file=sys.stderr)
+    print("dataset epoch", file=sys.stderr)
+    best = timed_rounds(timers, args.rounds)
+    rows = []
+    for name, s in best.items():
+        rows.append(row("jpeg", "dataset epoch", image, variant, name, "rust" if name == RUST else "python",
+                        CORES, s, float(n_files)))
+        print(f"  {name}: {s:.3f} s", file=sys.stderr)
+    return rows, keras_note
 
 
-def table(rows):
-    lines = ["| op | format | tool | median ms | vs pixcodec |", "|---|---|---|---:|---:|"]
-    ours = {(r["op"], r["format"]): r["ms"] for r in rows if r["tool"] == "pixcodec"}
+def targets(rows, keras_note):
+    out = []
+    by = {}
+    for r in rows:
+        by.setdefault((r["format"], r["op"]), {})[r["tool"]] = r
+    for fmt in ("jpeg", "png", "tiff"):
+        for op in ("decode", "encode"):
+            tools = by.get((fmt, op), {})
+            px = tools.get(PX)
+            if px is None:
+                continue
+            peers = {t: r for t, r in tools.items() if t not in (PX, RUST)}
+            name = f"Python pixcodec.{op} {fmt} ({VARIANT[fmt][8:]}) vs best Python peer"
+            if peers:
+                best = min(peers.values(), key=lambda r: r["seconds"])
+                detail = (f"{px['seconds'] * 1e3:.3f} ms vs {best['tool']} {best['seconds'] * 1e3:.3f} ms"
+                          + (f"; bytes {px['bytes']} vs {best['bytes']}" if op == "encode" else ""))
+                out.append({"target": name, "ratio": best["seconds"] / px["seconds"], "goal": 1.0,
+                            "higher_is_better": True, "detail": detail})
+            rust = tools.get(RUST)
+            name = f"Python pixcodec.{op} {fmt} ({VARIANT[fmt][8:]}) time / Rust API"
+            if rust:
+                out.append({"target": name, "ratio": px["seconds"] / rust["seconds"], "goal": 1.03,
+                            "higher_is_better": False,
+                            "detail": f"{px['seconds'] * 1e3:.3f} ms vs pixcodec::{op} {rust['seconds'] * 1e3:.3f} ms"})
+            else:
+                out.append({"target": name, "ratio": None, "goal": 1.03, "higher_is_better": False,
+                            "detail": "Rust API not measured (no --rust)"})
+    ds = by.get(("jpeg", "dataset epoch"), {})
+    px = ds.get(PX)
+    if px:
+        rust = ds.get(RUST)
+        out.append({"target": "Python keras.image_dataset_from_directory epoch time / Rust ml::Dataset",
+                    "ratio": px["seconds"] / rust["seconds"] if rust else None, "goal": 1.03,
+                    "higher_is_better": False,
+                    "detail": f"{px['image']}, batches of 32, defaults except shuffle=False: "
+                              + (f"{px['seconds']:.3f} s vs {rust['seconds']:.3f} s" if rust else "Rust not measured")})
+        keras = ds.get("keras")
+        out.append({"target": "Python pixcodec.keras.image_dataset_from_directory vs Keras' own (same process)",
+                    "ratio": keras["seconds"] / px["seconds"] if keras else None, "goal": 2.0,
+                    "higher_is_better": True,
+                    "detail": (f"{px['seconds']:.3f} s vs keras {keras['seconds']:.3f} s per epoch" if keras
+                               else keras_note or "Keras not measured")})
+    for t in out:
+        if t["ratio"] is not None:
+            t["ratio"] = round(t["ratio"], 4)
+    return out
+
+
+def table(rows, tgts):
+    lines = ["| op | format | tool | median ms | bytes | time / pixcodec-python |", "|---|---|---|---:|---:|---:|"]
+    ours = {(r["op"], r["format"]): r["seconds"] for r in rows if r["tool"] == PX}
     for r in rows:
         base = ours.get((r["op"], r["format"]))
-        ratio = f"{r['ms'] / base:.2f}x" if base else ""
-        lines.append(f"| {r['op']} | {r['format']} | {r['tool']} | {r['ms']:.2f} | {ratio} |")
+        ratio = f"{r['seconds'] / base:.3f}" if base else ""
+        lines.append(f"| {r['op']} | {r['format']} | {r['tool']} | {r['seconds'] * 1e3:.3f} | {r['bytes'] or ''} | {ratio} |")
+    lines += ["", "| target | measured | goal | met | detail |", "|---|---:|---|---|---|"]
+    for t in tgts:
+        r, hib = t["ratio"], t["higher_is_better"]
+        met = r is not None and (r >= t["goal"] if hib else r <= t["goal"])
+        goal = (">= " if hib else "<= ") + str(t["goal"])
+        lines.append(f"| {t['target']} | {'' if r is None else f'{r:.3f}'} | {goal} | {'yes' if met else '**no**'} | {t['detail']} |")
     return "\n".join(lines)
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rust-dataset", help="path of the dataset_epoch example binary (Rust rows)")
-    ap.add_argument("--out", default="target/bench-python")
+    ap.add_argument("--rust", help="the dataset_epoch example binary (the Rust API rows)")
+    ap.add_argument("--rows", default="target/bench/rows-python.json")
+    ap.add_argument("--work", default="target/bench/python", help="inputs (the dataset is kept here between runs)")
     ap.add_argument("--files", type=int, default=1000)
-    ap.add_argument("--budget", type=float, default=1.0)
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET", "1.0")))
+    ap.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "3")))
+    ap.add_argument("--repeats", type=int, default=3, help="epochs per dataset median")
+    ap.add_argument("--only", choices=["codecs", "dataset"])
     args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    with tempfile.TemporaryDirectory() as work:
-        rows = codec_rows(args.budget, args.rust_dataset, work)
-        rows += dataset_rows(args.files, args.rust_dataset, work, args.repeats)
+    os.makedirs(args.work, exist_ok=True)
+    load_before = os.getloadavg()
+    rows, keras_note = [], None
+    if args.only != "dataset":
+        rows += codec_rows(args, args.work)
+    if args.only != "codecs":
+        r, keras_note = dataset_rows(args, args.work)
+        rows += r
+    load_after = os.getloadavg()
+    tgts = targets(rows, keras_note)
     versions = {}
     for name in ["numpy", "PIL", "cv2", "tifffile", "imagecodecs", "simplejpeg", "tensorflow", "keras"]:
         m = try_import(name)
         if m is not None:
             versions[name] = getattr(m, "__version__", "?")
     versions["pixcodec"] = pixcodec.__version__
-    md = table(rows) + "\n\nVersions: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + "\n"
+    md = (table(rows, tgts) + "\n\nVersions: " + ", ".join(f"{k} {v}" for k, v in versions.items())
+          + f"\nLoad average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}; {CORES} cores\n")
     print(md)
-    with open(os.path.join(args.out, "report.md"), "w") as f:
+    os.makedirs(os.path.dirname(os.path.abspath(args.rows)), exist_ok=True)
+    with open(args.rows, "w") as f:
+        json.dump(rows + tgts, f, indent=1)
+    with open(os.path.join(args.work, "report.md"), "w") as f:
         f.write(md)
-    with open(os.path.join(args.out, "report.json"), "w") as f:
-        json.dump({"rows": rows, "versions": versions}, f, indent=1)
 
 
 if __name__ == "__main__":
