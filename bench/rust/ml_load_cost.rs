@@ -1,7 +1,7 @@
 //! One file's work in an ML dataset, for counting instructions (bench/README.md, "ML loading
 //! per image"): a 640x480 q90 JPEG (kodim23 resized) loaded COUNT times through
 //! `ml::load_into` into a 224x224 RGB `F32` buffer with a dataset's defaults (bilinear without
-//! antialias, fast IDCT).
+//! antialias, fast IDCT), on a rayon pool thread as a dataset's loads are.
 //!
 //! ```sh
 //! cargo bench --bench ml_load_cost --no-run   # prints the binary's path
@@ -29,9 +29,14 @@ fn main() {
         .dct_method(DctMethod::Fast)
         .target_size(224, 224);
     let mut out = vec![0f32; 224 * 224 * 3];
-    for _ in 0..count {
-        let o = ImageMut::from_samples(&mut out, 224, 224, Layout::Rgb).expect("buffer");
-        ml::load_into(Registry::global(), &jpg, o, &opts).expect("load");
-    }
+    // On a pool thread, as a dataset's loads run (so the JPEG is decoded in one piece, not in
+    // bands: src/parallel.rs).
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
+    pool.install(|| {
+        for _ in 0..count {
+            let o = ImageMut::from_samples(&mut out, 224, 224, Layout::Rgb).expect("buffer");
+            ml::load_into(Registry::global(), &jpg, o, &opts).expect("load");
+        }
+    });
     std::hint::black_box(&out);
 }

@@ -162,9 +162,15 @@ impl Array {
         out
     }
 
-    /// Writes [`Array::to_npy`] to `path` atomically.
+    /// Writes the bytes of [`Array::to_npy`] to `path` atomically: the header, then the
+    /// samples straight from the array (no copy into one buffer first; a batch of 32 images
+    /// of 224x224x3 `F32` is 19 MB).
     pub fn write_npy(&self, path: impl AsRef<Path>) -> Result<()> {
-        crate::io::write_atomic(path.as_ref(), |w| Ok(w.write_all(&self.to_npy())?))
+        let header = crate::codecs::npy::header_bytes(self.dtype, &self.shape);
+        crate::io::write_atomic(path.as_ref(), |w| {
+            w.write_all(&header)?;
+            Ok(w.write_all(self.as_bytes())?)
+        })
     }
 }
 
