@@ -1,21 +1,66 @@
 //! Decoding: `decode`, `decode_pages`, `decode_volume`, `imread`.
 
-use pixcodec::metadata::NpyArray;
-use pixcodec::{DecodeOptions, Image, Registry};
+use pixcodec::{DecodeOptions, ImageMut, Registry};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
 use crate::{errors::*, input::*, owned::*};
 
-/// Decodes page `page`, with the `.npy` array facts of the file (shape and dtype of the array).
-pub(crate) fn decode_page(data: &[u8], opts: &DecodeOptions, page: u32) -> pixcodec::Result<(Image, NpyArray)> {
-    let mut dec = Registry::global().decoder_on_page(data, page, opts)?;
-    let info = dec.info();
+/// A value carried from one `Python::detach` block to the next on the same thread.
+struct SameThread<T>(T);
+
+// SAFETY: `Python::detach` runs its closure on the calling thread, so a `SameThread` value is
+// made, kept and used on one thread only; it wraps a decoder, which holds no Python object
+// (only the input bytes, pinned by the caller's `Input` for as long as it lives).
+unsafe impl<T> Send for SameThread<T> {}
+
+impl<T> SameThread<T> {
+    /// The value (a method, so that closures capture the whole wrapper, not its field).
+    fn get(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
+/// Page `page` of `data` decoded straight into a new numpy array (numpy's allocator, which
+/// advises huge pages for large arrays, and no zero-filling: the decoder writes every pixel
+/// byte, as `Registry::decode_into` promises for caller memory). The header is read and the
+/// pixels decoded with the GIL released; the array is allocated in between, with the GIL.
+/// Until the decode has succeeded the array is not handed out.
+pub(crate) fn decode_page_to_numpy<'py>(
+    py: Python<'py>,
+    data: &[u8],
+    opts: &DecodeOptions,
+    page: u32,
+) -> PyResult<Bound<'py, PyAny>> {
+    let mut dec = py
+        .detach(|| -> pixcodec::Result<_> {
+            let dec = Registry::global().decoder_on_page(data, page, opts)?;
+            let info = dec.info();
+            opts.limits.check_image(info.width, info.height, info.format)?;
+            Ok(SameThread(dec))
+        })
+        .py()?;
+    let info = dec.get().info();
     let (width, height, format, npy) = (info.width, info.height, info.format, info.metadata.npy);
-    opts.limits.check_image(width, height, format)?;
-    let mut img = Image::new(width, height, format)?;
-    dec.decode_into(img.as_mut())?;
-    Ok((img, npy))
+    let stride = (width as usize)
+        .checked_mul(format.bytes_per_pixel())
+        .ok_or_else(|| invalid("image size overflows usize"))?;
+    let shape = array_shape(width, height, format.layout, npy);
+    let (arr, ptr, len) = new_array(py, &shape, format.sample)?;
+    let ptr = ptr as usize; // a plain address across `detach`; the array stays alive here
+    py.detach(|| -> pixcodec::Result<()> {
+        let buf: &mut [u8] = if len == 0 {
+            &mut []
+        } else {
+            // SAFETY: `ptr` is the data of the new C-contiguous array `arr`, `len` bytes long,
+            // which nothing else references until this function returns it.
+            unsafe { std::slice::from_raw_parts_mut(ptr as *mut u8, len) }
+        };
+        dec.get()
+            .decode_into(ImageMut::new(buf, width, height, format, stride)?)
+    })
+    .py()?;
+    as_array_dtype(arr, format.sample, npy)
 }
 
 /// decode(data, *, codec=None, page=0, limits=None) -> numpy.ndarray
@@ -23,9 +68,9 @@ pub(crate) fn decode_page(data: &[u8], opts: &DecodeOptions, page: u32) -> pixco
 /// Decodes one page (default the first) of an encoded image held in any bytes-like object
 /// (bytes, bytearray, memoryview, numpy uint8 array, mmap). Returns ``(H, W)`` for gray,
 /// ``(H, W, C)`` otherwise, in the file's own dtype; an ``.npy`` array keeps its channel axis
-/// of length 1 (``(H, W, 1)``) and its ``bool`` dtype. The array owns the decoded buffer (no
-/// copy). ``codec`` forces a codec by name; ``limits`` is a dict of max_width, max_height,
-/// max_pixels, max_alloc_bytes, max_pages (or ``"unlimited"``). ``dct_method`` chooses the
+/// of length 1 (``(H, W, 1)``) and its ``bool`` dtype. The decoder writes straight into the
+/// new array's memory (no copy). ``codec`` forces a codec by name; ``limits`` is a dict of
+/// max_width, max_height, max_pixels, max_alloc_bytes, max_pages (or ``"unlimited"``). ``dct_method`` chooses the
 /// inverse DCT of a lossy JPEG: ``"accurate"`` (default, as Pillow) or ``"fast"``
 /// (TensorFlow's ``decode_jpeg`` default; ``"INTEGER_ACCURATE"`` / ``"INTEGER_FAST"`` also
 /// accepted). The GIL is released while decoding. Errors are ``pixcodec.Error`` subclasses.
@@ -41,10 +86,7 @@ pub(crate) fn decode<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let opts = decode_options(codec, limits, dct_method)?;
     let input = Input::bytes(data)?;
-    let bytes = input.slice();
-    let (img, npy) = py.detach(|| decode_page(bytes, &opts, page)).py()?;
-    drop(input);
-    image_to_numpy(py, img, npy)
+    decode_page_to_numpy(py, input.slice(), &opts, page)
 }
 
 /// decode_pages(data, *, codec=None, limits=None, dct_method=None) -> list[numpy.ndarray]
@@ -121,8 +163,5 @@ pub(crate) fn imread<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let opts = decode_options(codec, limits, dct_method)?;
     let input = Input::get(path_or_file, &opts.limits)?;
-    let bytes = input.slice();
-    let (img, npy) = py.detach(|| decode_page(bytes, &opts, page)).py()?;
-    drop(input);
-    image_to_numpy(py, img, npy)
+    decode_page_to_numpy(py, input.slice(), &opts, page)
 }

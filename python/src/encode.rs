@@ -1,6 +1,6 @@
 //! Encoding: `encode`, `encode_into`, `encode_pages`, `imwrite` and `EncodeReport`.
 
-use pixcodec::{EncodeOptions, EncodeReport as RsReport, OptionValue, Registry};
+use pixcodec::{EncodeOptions, EncodeReport as RsReport, OptionValue, PixelFormat, Registry};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyTuple};
 use std::cell::RefCell;
@@ -118,9 +118,16 @@ pub(crate) fn encode_options(
     Ok(o)
 }
 
+/// What an encode to `bytes` wrote: the target and each page's width, height and format.
+type Kind = (String, Vec<(u32, u32, PixelFormat)>);
+
 thread_local! {
     /// Encode output, reused by the next encode on this thread.
     static OUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// What this thread's last encode to `bytes` wrote (target and page sizes and formats) and
+    /// how many bytes came out: the next encode of the same kind writes into a `bytes` object
+    /// of that length (see [`encode_to_bytes`]).
+    static LAST: RefCell<(Kind, usize)> = const { RefCell::new(((String::new(), Vec::new()), 0)) };
 }
 
 /// Encodes into this thread's reusable buffer (GIL released), then hands the bytes to `f`.
@@ -145,6 +152,122 @@ pub(crate) fn encode_with<R>(
     })
 }
 
+/// A new `bytes` object of `len` uninitialised bytes and the address of its data; the caller
+/// writes all of them before Python sees the object.
+fn new_bytes(py: Python<'_>, len: usize) -> PyResult<(Bound<'_, PyBytes>, *mut u8)> {
+    let len = pyo3::ffi::Py_ssize_t::try_from(len).map_err(|_| invalid("encoded output too large"))?;
+    // SAFETY: a null source asks CPython for an uninitialised bytes object of `len` bytes (the
+    // documented use); the pointer is checked before use and owned by the `Bound` returned.
+    unsafe {
+        let obj = pyo3::ffi::PyBytes_FromStringAndSize(std::ptr::null(), len);
+        let obj = Bound::from_owned_ptr_or_err(py, obj)?.cast_into_unchecked::<PyBytes>();
+        let data = pyo3::ffi::PyBytes_AsString(obj.as_ptr()).cast::<u8>();
+        Ok((obj, data))
+    }
+}
+
+/// Writes into a `bytes` object's memory while it fits, then into a spill buffer.
+struct Direct<'a> {
+    buf: &'a mut [u8],
+    pos: usize,
+    spill: &'a mut Vec<u8>,
+}
+
+impl std::io::Write for Direct<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.spill.is_empty() && data.len() <= self.buf.len() - self.pos {
+            self.buf[self.pos..self.pos + data.len()].copy_from_slice(data);
+            self.pos += data.len();
+        } else {
+            self.spill.extend_from_slice(data);
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Encodes `pages` into a new `bytes` object (GIL released while encoding). The first encode of
+/// a kind (target, page sizes and formats) on a thread goes into the thread's reusable buffer
+/// and is copied into `bytes`; later ones are written straight into a `bytes` object as long
+/// as the previous output of that kind, with no copy when the length comes out the same (an
+/// uncompressed format, the same array shape) and one copy into a `bytes` object of the right
+/// length otherwise (the Python C API offers no way to shrink a `bytes` object in place).
+pub(crate) fn encode_to_bytes<'py>(
+    py: Python<'py>,
+    pages: &[InArray<'_>],
+    target: &str,
+    opts: &EncodeOptions,
+) -> PyResult<(Bound<'py, PyBytes>, RsReport)> {
+    let refs = pages.iter().map(|p| p.image()).collect::<PyResult<Vec<_>>>()?;
+    let kind: Vec<_> = refs.iter().map(|r| (r.width(), r.height(), r.format())).collect();
+    let guess = LAST.with(|l| {
+        let l = l.borrow();
+        if l.0 .0 == target && l.0 .1 == kind {
+            l.1
+        } else {
+            0
+        }
+    });
+    let remember = |len: usize| {
+        LAST.with(|l| {
+            let mut l = l.borrow_mut();
+            if l.0 .0 != target {
+                l.0 .0 = target.to_owned();
+            }
+            l.0 .1.clone_from(&kind);
+            l.1 = len;
+        })
+    };
+    if guess == 0 {
+        let (bytes, report) = encode_with(py, pages, target, opts, |b| Ok(PyBytes::new(py, b)))?;
+        remember(bytes.as_bytes().len());
+        return Ok((bytes, report));
+    }
+    let (obj, data) = new_bytes(py, guess)?;
+    let data = data as usize; // a plain address across `detach`; `obj` stays alive here
+    let (report, pos) = py.detach(|| {
+        OUT.with(|b| {
+            let mut spill = b.borrow_mut();
+            spill.clear();
+            // SAFETY: the data of the new bytes object `obj`, `guess` bytes long, referenced
+            // by nothing else until this function returns.
+            let buf = unsafe { std::slice::from_raw_parts_mut(data as *mut u8, guess) };
+            let mut w = Direct {
+                buf,
+                pos: 0,
+                spill: &mut spill,
+            };
+            let r = Registry::global().encode_pages_to(&refs, target, opts, &mut w);
+            (r, w.pos)
+        })
+    });
+    let report = report.py()?;
+    OUT.with(|b| {
+        let mut spill = b.borrow_mut();
+        let len = pos + spill.len();
+        remember(len);
+        let out = if len == guess {
+            obj
+        } else {
+            let (out, dst) = new_bytes(py, len)?;
+            // SAFETY: `dst` holds `len` = `pos` + spill bytes, `data` `pos` written bytes; the
+            // two objects are distinct allocations.
+            unsafe {
+                std::ptr::copy_nonoverlapping(data as *const u8, dst, pos);
+                std::ptr::copy_nonoverlapping(spill.as_ptr(), dst.add(pos), spill.len());
+            }
+            out
+        };
+        if spill.capacity() > 64 << 20 {
+            *spill = Vec::new();
+        }
+        Ok((out, report))
+    })
+}
+
 /// encode(array, format, *, layout=None, codec=None, require_exact=False, verify=False, **options) -> bytes
 #[pyfunction]
 #[pyo3(signature = (array, format, *, layout=None, codec=None, require_exact=false, verify=false, **options))]
@@ -162,9 +285,7 @@ pub(crate) fn encode<'py>(
     let opts = encode_options(codec, require_exact, verify, options)?;
     let img = InArray::get(array, layout)?;
     let opts = npy_facts(std::slice::from_ref(&img), format, opts, false)?;
-    let (bytes, _) = encode_with(py, std::slice::from_ref(&img), format, &opts, |b| {
-        Ok(PyBytes::new(py, b))
-    })?;
+    let (bytes, _) = encode_to_bytes(py, std::slice::from_ref(&img), format, &opts)?;
     Ok(bytes)
 }
 
@@ -185,9 +306,7 @@ pub(crate) fn encode_report<'py>(
     let opts = encode_options(codec, require_exact, verify, options)?;
     let img = InArray::get(array, layout)?;
     let opts = npy_facts(std::slice::from_ref(&img), format, opts, false)?;
-    let (bytes, r) = encode_with(py, std::slice::from_ref(&img), format, &opts, |b| {
-        Ok(PyBytes::new(py, b))
-    })?;
+    let (bytes, r) = encode_to_bytes(py, std::slice::from_ref(&img), format, &opts)?;
     Ok((bytes, report_to_py(py, r)?))
 }
 
@@ -243,7 +362,7 @@ pub(crate) fn encode_pages<'py>(
     let opts = encode_options(codec, require_exact, verify, options)?;
     let (pages, page_axis) = pages_and_axis(pages, layout)?;
     let opts = npy_facts(&pages, format, opts, page_axis)?;
-    let (bytes, r) = encode_with(py, &pages, format, &opts, |b| Ok(PyBytes::new(py, b)))?;
+    let (bytes, r) = encode_to_bytes(py, &pages, format, &opts)?;
     Ok((bytes, report_to_py(py, r)?))
 }
 

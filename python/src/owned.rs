@@ -1,7 +1,7 @@
 //! Rust memory handed to numpy without a copy: the array's base object owns the decoded buffer.
 
 use numpy::ndarray::{ArrayView, IxDyn, ShapeBuilder};
-use numpy::PyArray;
+use numpy::{PyArray, PyArrayMethods};
 use pixcodec::metadata::NpyArray;
 use pixcodec::ml::{self, Batch, Recycler};
 use pixcodec::{Image, Layout, SampleType, Volume};
@@ -145,4 +145,25 @@ pub(crate) fn image_to_numpy(py: Python<'_>, img: Image, npy: NpyArray) -> PyRes
         f.sample,
         npy,
     )
+}
+
+/// A new C-contiguous numpy array of `shape` and `sample`'s dtype whose memory is not
+/// initialised, with the address and byte length of its data. The caller writes every byte
+/// before handing the array to Python (it owns the only reference until then).
+pub(crate) fn new_array<'py>(
+    py: Python<'py>,
+    shape: &[usize],
+    sample: SampleType,
+) -> PyResult<(Bound<'py, PyAny>, *mut u8, usize)> {
+    pixcodec::with_sample_type!(sample, T => {
+        let n = shape
+            .iter()
+            .try_fold(1usize, |n, &d| n.checked_mul(d))
+            .and_then(|n| n.checked_mul(std::mem::size_of::<T>()))
+            .ok_or_else(|| invalid("image size overflows usize"))?;
+        // SAFETY: the memory is uninitialised; the caller's contract (above) covers it.
+        let arr = unsafe { PyArray::<T, IxDyn>::new(py, IxDyn(shape), false) };
+        let ptr = arr.data().cast::<u8>();
+        Ok((arr.into_any(), ptr, n))
+    })
 }

@@ -152,13 +152,39 @@ def test_imread_paths_pathlike_and_file_objects(tmp_path):
     )
 
 
-def test_decoded_array_owns_rust_memory_without_copy():
+def test_decoded_array_is_decoded_into_without_copy():
+    # decode/imread decode straight into a new numpy-allocated array (no Rust buffer, no copy);
+    # decode_pages/decode_volume hand Rust memory to numpy (the array's base is a Buffer).
     a = sample_array("uint8", "rgb", 64, 64)
     out = px.decode(px.encode(a, "png"))
-    assert type(out.base).__name__ == "Buffer"
-    assert out.flags["C_CONTIGUOUS"] and out.flags["OWNDATA"] is False
+    assert out.base is None
+    assert out.flags["C_CONTIGUOUS"] and out.flags["OWNDATA"] and out.flags["WRITEABLE"]
+    vol = px.decode_volume(px.encode_pages([a, a], "tiff"))
+    assert type(vol.base).__name__ == "Buffer" and vol.flags["OWNDATA"] is False
     out[0, 0, 0] = 7  # writeable, and independent of any other decode
     assert px.decode(px.encode(a, "png"))[0, 0, 0] == a[0, 0, 0]
+
+
+def test_encode_bytes_of_every_length_on_one_thread():
+    # encode writes into a bytes object as long as the last output of the same kind (target,
+    # shape, dtype): equal length, shorter, longer (spilled) and a new kind must all give the
+    # same bytes as encode_into, and decode back.
+    rng = np.random.default_rng(3)
+    noisy = rng.integers(0, 256, (48, 64, 3), dtype=np.uint8)
+    flat = np.full((48, 64, 3), 7, np.uint8)
+    cases = [(noisy, "tiff", {"compression": "none"}), (noisy, "tiff", {"compression": "none"}),
+             (noisy, "png", {}), (flat, "png", {}), (noisy, "png", {}), (noisy, "png", {}),
+             (flat[:10], "png", {}), (noisy, "jpeg", {"quality": 95}), (noisy, "jpeg", {"quality": 50}),
+             (noisy, "jpeg", {"quality": 95}), (noisy[:, :, 0], "tiff", {"compression": "lzw"})]
+    for arr, fmt, opts in cases:
+        data = px.encode(arr, fmt, **opts)
+        ref = bytearray()
+        px.encode_into(arr, fmt, ref, **opts)
+        assert type(data) is bytes and data == bytes(ref), (fmt, opts, arr.shape)
+        if fmt != "jpeg":
+            np.testing.assert_array_equal(px.decode(data), arr)
+        pages = px.encode_pages([arr, arr], "tiff")
+        assert len(px.decode_pages(pages)) == 2
 
 
 @pytest.mark.parametrize(
