@@ -208,7 +208,7 @@ def main():
             md.append(f"| {t} | {r['mpix_s']:.1f} | {r['seconds'] * 1e3:.1f} | {r['bytes'] or ''} | {rel} | {spread} |")
         md.append("")
     open(os.path.join(d, "report.md"), "w").write("\n".join(md) + "\n")
-    print("\n".join(md[: 8 + len(targets)]))
+    print("\n".join(md[: md.index("## All rows")]))
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ test-python: deps $(PY_VENV)/.installed
 # TensorFlow and Keras) and installed into it (not an editable install, which would share
 # python/pixcodec/_pixcodec*.so with the test venv's debug build), the Rust API example, then
 # bench.py, which writes $(BENCH_DIR)/rows-python.json (rows and target rows for bench/report.py).
+# The dataset rows read the ML rows' 1000 JPEGs ($(BENCH_DIR)/ml_dataset, made by `make bench`'s
+# ML step before this one); alone, bench.py makes files by the same recipe from the corpus photos.
 # BENCH_PY_ROUNDS: rounds per case (each tool's best round is kept); BENCH_BUDGET (seconds per
 # tool and round, default 1.0) as for the rest of `make bench`.
 BENCH_PY_ROUNDS ?= 3
@@ -38,7 +40,8 @@ cd python && $(abspath $(BENCH_VENV))/bin/maturin build -q --release -o $(abspat
 $(BENCH_PY) -m pip install -q --force-reinstall --no-deps $(PY_TARGET_DIR)/python-wheels/*.whl
 $(CARGO) build --release -p pixcodec-python --example dataset_epoch
 $(BENCH_PY) python/bench/bench.py --rust $(PY_TARGET_DIR)/release/examples/dataset_epoch \
-  --rows $(BENCH_DIR)/rows-python.json --work $(BENCH_DIR)/python --rounds $(BENCH_PY_ROUNDS)
+  --rows $(BENCH_DIR)/rows-python.json --work $(BENCH_DIR)/python --rounds $(BENCH_PY_ROUNDS) \
+  --dataset $(BENCH_DIR)/ml_dataset --corpus $(BENCH_CORPUS)
 endef
 
 # The Python section alone; regenerates target/bench/report.md with whatever other rows are there.
