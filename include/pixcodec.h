@@ -1920,11 +1920,20 @@ enum pxc_status pxc_load_options_set_fit(struct pxc_load_options *opts, uint32_t
 enum pxc_status pxc_load_options_set_antialias(struct pxc_load_options *opts, bool antialias);
 
 /**
- * Shrink-on-load (default false, so the pixels are Keras'): when the target is at most half
- * the source in both directions, JPEG decodes at a DCT scale (1/2, 1/4, 1/8) first, as
- * Pillow's `draft`. The result is close to, not bit-equal with, a full decode + resize.
+ * Shrink-on-load (default false, so the pixels are Keras'): JPEG decodes at a DCT scale (1/2,
+ * 1/4, 1/8) first, as Pillow's `draft`: the largest reduction within the tolerance of
+ * `pxc_load_options_set_shrink_min_psnr`. The result is close to, not bit-equal with, a full
+ * decode + resize.
  */
 enum pxc_status pxc_load_options_set_shrink_on_load(struct pxc_load_options *opts, bool shrink_on_load);
+
+/**
+ * Shrink-on-load's tolerance (default 40): the least PSNR in dB against a full decode +
+ * resize that the chosen filter kept at the chosen scale in pixcodec's measurements. Filters
+ * without antialias (NEAREST, and a dataset's BILINEAR) measured 23-33 dB, so at 40 they do
+ * not shrink; 0 takes the largest scale that covers the target. NaN is refused.
+ */
+enum pxc_status pxc_load_options_set_shrink_min_psnr(struct pxc_load_options *opts, double db);
 
 /**
  * Decoding limits, copied (`limits` NULL: the defaults).
@@ -2089,6 +2098,13 @@ enum pxc_status pxc_dataset_options_set_skip_errors(struct pxc_dataset_options *
  * Shrink-on-load for JPEG (default false; see `pxc_load_options_set_shrink_on_load`).
  */
 enum pxc_status pxc_dataset_options_set_shrink_on_load(struct pxc_dataset_options *opts, bool shrink_on_load);
+
+/**
+ * Shrink-on-load's tolerance in dB PSNR (default 40; see
+ * `pxc_load_options_set_shrink_min_psnr`): a dataset's bilinear without antialias shrinks
+ * only below 33 dB. NaN is refused.
+ */
+enum pxc_status pxc_dataset_options_set_shrink_min_psnr(struct pxc_dataset_options *opts, double db);
 
 /**
  * The inverse DCT of lossy JPEG files: a `pxc_dct_method` value (default FAST, as

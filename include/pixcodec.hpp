@@ -671,6 +671,7 @@ public:
     LoadOptions &fit(std::uint32_t f) { detail::check(pxc_load_options_set_fit(h_.p, f)); return *this; }
     LoadOptions &antialias(bool y) { detail::check(pxc_load_options_set_antialias(h_.p, y)); return *this; }
     LoadOptions &shrink_on_load(bool y) { detail::check(pxc_load_options_set_shrink_on_load(h_.p, y)); return *this; }
+    LoadOptions &shrink_min_psnr(double db) { detail::check(pxc_load_options_set_shrink_min_psnr(h_.p, db)); return *this; }
     /// A `pxc_dct_method` value (default ACCURATE).
     LoadOptions &dct_method(std::uint32_t m) { detail::check(pxc_load_options_set_dct_method(h_.p, m)); return *this; }
     /// Decoding limits (copied).
@@ -1045,6 +1046,7 @@ public:
     DatasetOptions &dtype(std::uint32_t s) { detail::check(pxc_dataset_options_set_dtype(h_.p, s)); return *this; }
     DatasetOptions &skip_errors(bool y) { detail::check(pxc_dataset_options_set_skip_errors(h_.p, y)); return *this; }
     DatasetOptions &shrink_on_load(bool y) { detail::check(pxc_dataset_options_set_shrink_on_load(h_.p, y)); return *this; }
+    DatasetOptions &shrink_min_psnr(double db) { detail::check(pxc_dataset_options_set_shrink_min_psnr(h_.p, db)); return *this; }
     /// A `pxc_dct_method` value (default FAST, as TensorFlow).
     DatasetOptions &dct_method(std::uint32_t m) { detail::check(pxc_dataset_options_set_dct_method(h_.p, m)); return *this; }
     DatasetOptions &limits(const Limits &l) { detail::check(pxc_dataset_options_set_limits(h_.p, l.get())); return *this; }

@@ -305,7 +305,50 @@ fn shrink_on_load_is_opt_in_so_defaults_give_keras_pixels() {
     );
     assert_ne!(
         load(&p, &o).unwrap(),
+        load(&p, &o.clone().shrink_on_load(true).shrink_min_psnr(0.0)).unwrap()
+    );
+    // load_img's default filter (nearest) never stayed within the default 40 dB: asking for
+    // shrink-on-load with the default tolerance leaves the pixels alone.
+    assert_eq!(
+        load(&p, &o).unwrap(),
         load(&p, &o.clone().shrink_on_load(true)).unwrap()
+    );
+}
+
+#[test]
+fn shrink_on_load_takes_the_largest_scale_within_the_stated_tolerance() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = smooth(1600, 1200, fmt(Layout::Rgb, SampleType::U8));
+    let p = dir.path().join("big.jpg");
+    write_jpeg(&p, &big, 92);
+    let data = std::fs::read(&p).unwrap();
+    let o = LoadOptions::new()
+        .target_size(224, 224)
+        .interpolation(Interpolation::Bilinear)
+        .shrink_on_load(true);
+    // The same pipeline by hand: decode at 1/denom, resize with the given options.
+    let at = |denom: u32, resize: &ResizeOptions| {
+        let mut dec = Registry::global().decoder(&data, &Default::default()).unwrap();
+        if denom > 1 {
+            assert!(dec.draft(1600 / denom, 1200 / denom).unwrap());
+        }
+        let mut img = Image::new(dec.info().width, dec.info().height, dec.info().format).unwrap();
+        dec.decode_into(img.as_mut()).unwrap();
+        ml::resize(&img.as_ref(), 224, 224, resize).unwrap()
+    };
+    // Bilinear with antialias (measured: >= 40.1 dB from a remaining ratio of 1.25, >= 46.4
+    // dB from 2): 1/4 (400x300, ratio 1.34) at 40 dB, 1/2 (800x600, ratio 2.7) at 45 dB,
+    // no shrinking at 60 dB; a tolerance of 0 takes 1/4, the largest scale covering 224x224.
+    assert_eq!(load(&p, &o).unwrap(), at(4, &o.resize));
+    assert_eq!(load(&p, &o.clone().shrink_min_psnr(45.0)).unwrap(), at(2, &o.resize));
+    assert_eq!(load(&p, &o.clone().shrink_min_psnr(60.0)).unwrap(), at(1, &o.resize));
+    assert_eq!(load(&p, &o.clone().shrink_min_psnr(0.0)).unwrap(), at(4, &o.resize));
+    // Keras' dataset filter (no antialias): none at 40 dB, 1/4 at 20 dB.
+    let keras = o.clone().antialias(false);
+    assert_eq!(load(&p, &keras).unwrap(), at(1, &keras.resize));
+    assert_eq!(
+        load(&p, &keras.clone().shrink_min_psnr(20.0)).unwrap(),
+        at(4, &keras.resize)
     );
 }
 

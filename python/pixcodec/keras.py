@@ -11,7 +11,11 @@ deliberate differences where Keras silently changes data:
 
 ``shrink_on_load=True`` (off by default, for Keras parity) lets JPEG decoding shrink by
 1/2, 1/4 or 1/8 in the DCT domain before resizing: much faster for large photos, but the
-pixels differ from a full decode + resize (PSNR 36-51 dB against it in the README's measurements).
+pixels differ from a full decode + resize. It takes the largest reduction whose result stayed
+within ``shrink_min_psnr`` dB (default 40) of the full path in pixcodec's measurements for the
+chosen filter: Pillow's antialiased filters (bilinear, bicubic, lanczos) shrink at 40 dB;
+``nearest`` and the datasets' bilinear without antialias measured 23-33 dB and shrink only
+with a lower ``shrink_min_psnr`` (e.g. 20).
 
 JPEG inverse DCT: :func:`load_img` decodes as Pillow (libjpeg's accurate IDCT), as Keras'
 ``load_img`` does; :func:`image_dataset_from_directory` decodes as TensorFlow's
@@ -50,6 +54,7 @@ def load_img(
     keep_aspect_ratio=False,
     *,
     shrink_on_load=False,
+    shrink_min_psnr=40.0,
     limits=None,
 ):
     """Keras' ``load_img``: reads an image file (path, ``os.PathLike``, bytes-like object or
@@ -73,6 +78,7 @@ def load_img(
         interpolation,
         bool(keep_aspect_ratio),
         bool(shrink_on_load),
+        float(shrink_min_psnr),
         limits,
     )
 
@@ -188,6 +194,7 @@ def image_dataset_from_directory(
     dtype="float32",
     prefetch=2,
     dct_method="INTEGER_FAST",
+    shrink_min_psnr=40.0,
 ):
     """Keras' ``image_dataset_from_directory`` with its parameters and defaults, backed by the
     Rust ``ml::Dataset``: the same file order, shuffle (NumPy's ``RandomState(seed)``), split,
@@ -241,4 +248,5 @@ def image_dataset_from_directory(
         dtype,
         int(prefetch),
         str(dct_method),
+        float(shrink_min_psnr),
     )

@@ -20,6 +20,7 @@ def load_img(
     keep_aspect_ratio: bool = False,
     *,
     shrink_on_load: bool = False,
+    shrink_min_psnr: float = 40.0,
     limits: Limits | None = None,
 ) -> np.ndarray: ...
 def img_to_array(
@@ -79,6 +80,7 @@ def image_dataset_from_directory(
     dtype: str = "float32",
     prefetch: int = 2,
     dct_method: DctMethod = "INTEGER_FAST",
+    shrink_min_psnr: float = 40.0,
 ) -> ImageDataset: ...
 @overload
 def image_dataset_from_directory(
@@ -104,4 +106,5 @@ def image_dataset_from_directory(
     dtype: str = "float32",
     prefetch: int = 2,
     dct_method: DctMethod = "INTEGER_FAST",
+    shrink_min_psnr: float = 40.0,
 ) -> tuple[ImageDataset, ImageDataset]: ...

@@ -11,9 +11,11 @@ use std::sync::Mutex;
 
 use crate::{array_in::*, dtype::*, errors::*, input::*, metadata, owned::*};
 
-/// _load_img(path_or_data, color_mode, target_size, interpolation, keep_aspect_ratio, shrink_on_load)
+/// _load_img(path_or_data, color_mode, target_size, interpolation, keep_aspect_ratio, shrink_on_load,
+/// shrink_min_psnr)
 #[pyfunction]
-#[pyo3(signature = (path, color_mode, target_size, interpolation, keep_aspect_ratio, shrink_on_load, limits=None))]
+#[pyo3(signature = (path, color_mode, target_size, interpolation, keep_aspect_ratio, shrink_on_load,
+                    shrink_min_psnr=ml::DEFAULT_SHRINK_MIN_PSNR, limits=None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _load_img<'py>(
     py: Python<'py>,
@@ -23,6 +25,7 @@ pub(crate) fn _load_img<'py>(
     interpolation: &str,
     keep_aspect_ratio: bool,
     shrink_on_load: bool,
+    shrink_min_psnr: f64,
     limits: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let dopts = decode_options(None, limits, None)?;
@@ -30,6 +33,7 @@ pub(crate) fn _load_img<'py>(
         .color_mode(color_mode.parse().py()?)
         .interpolation(interpolation.parse().py()?)
         .shrink_on_load(shrink_on_load)
+        .shrink_min_psnr(shrink_min_psnr)
         .decode(dopts.clone());
     if let Some((h, w)) = target_size {
         opts = opts.target_size(h, w);
@@ -259,7 +263,8 @@ impl ImageDataset {
 #[pyfunction]
 #[pyo3(signature = (directory, labels, label_mode, class_names, color_mode, batch_size, image_size, shuffle, seed,
                     validation_split, subset, interpolation, follow_links, crop_to_aspect_ratio,
-                    pad_to_aspect_ratio, verbose, shrink_on_load, dtype, prefetch, dct_method))]
+                    pad_to_aspect_ratio, verbose, shrink_on_load, dtype, prefetch, dct_method,
+                    shrink_min_psnr=ml::DEFAULT_SHRINK_MIN_PSNR))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _dataset<'py>(
     py: Python<'py>,
@@ -283,6 +288,7 @@ pub(crate) fn _dataset<'py>(
     dtype: &Bound<'py, PyAny>,
     prefetch: usize,
     dct_method: &str,
+    shrink_min_psnr: f64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let dir = as_path(directory)?.ok_or_else(|| invalid("directory must be a str or os.PathLike"))?;
     let labels = if labels.is_none() {
@@ -326,6 +332,7 @@ pub(crate) fn _dataset<'py>(
         .interpolation(interpolation.parse().py()?)
         .follow_links(follow_links)
         .shrink_on_load(shrink_on_load)
+        .shrink_min_psnr(shrink_min_psnr)
         .dct_method(dct_method.parse().py()?)
         .dtype(dtype_arg(dtype)?)
         .prefetch(prefetch.max(1))

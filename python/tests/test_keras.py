@@ -76,8 +76,18 @@ def test_load_img_keeps_16_bit_and_shrink_on_load_is_opt_in(tmp_path):
     default = pk.load_img(jp, target_size=(100, 120))
     full = np.asarray(PIL.open(jp).convert("RGB").resize((120, 100), PIL.Resampling.NEAREST))
     assert np.array_equal(default, full)
-    fast = pk.load_img(jp, target_size=(100, 120), shrink_on_load=True)
+    # nearest never stayed within the default 40 dB of a full decode: no shrinking unless the
+    # tolerance allows it
+    assert np.array_equal(pk.load_img(jp, target_size=(100, 120), shrink_on_load=True), default)
+    fast = pk.load_img(jp, target_size=(100, 120), shrink_on_load=True, shrink_min_psnr=0)
     assert fast.shape == default.shape and not np.array_equal(fast, default)
+    # bilinear (antialiased, as Pillow) shrinks at 40 dB: 640x480 -> 120x100 at 1/4 (160x120,
+    # ratio 1.2 < 1.25) is not allowed, 1/2 (320x240) is; the result stays within 40 dB
+    smooth = pk.load_img(jp, target_size=(100, 120), interpolation="bilinear")
+    shrunk = pk.load_img(jp, target_size=(100, 120), interpolation="bilinear", shrink_on_load=True)
+    assert not np.array_equal(shrunk, smooth)
+    mse = np.mean((shrunk.astype(np.float64) - smooth) ** 2)
+    assert 10 * np.log10(255.0**2 / mse) > 35
     # bytes and file objects load too
     assert np.array_equal(pk.load_img(jp.read_bytes(), target_size=(100, 120)), default)
     with open(jp, "rb") as f:

@@ -15,6 +15,7 @@ use crate::sample::SampleType;
 
 use super::bilinear;
 use super::resize::{geometry, resize_geometry, ColorMode, Fit, Interpolation, ResizeOptions};
+use super::shrink::least_ratio;
 
 /// What [`load`] does. Defaults follow `keras.utils.load_img`: RGB, no resize, `nearest`,
 /// stretch, antialias on, no shrink-on-load (so the pixels equal `load_img`'s).
@@ -27,14 +28,22 @@ pub struct LoadOptions {
     pub target_size: Option<(u32, u32)>,
     /// Filter, aspect handling and antialias (defaults: nearest, stretch, antialias on).
     pub resize: ResizeOptions,
-    /// When resizing to at most half the source in both directions, let the decoder shrink
-    /// while decoding (JPEG: DCT scaling 1/2, 1/4, 1/8, as Pillow's `draft`), then resize the
-    /// rest. Much faster for large JPEGs (3-4x for 4000x3000 → 224x224), but the result is
-    /// close to, not equal with, a full decode + resize (measured: PSNR 50.8 dB for a 4000x3000
-    /// photo to 224x224, 36.1 dB against `load_img` for a 640x480 JPEG; see the README).
-    /// Default `false`, so that `load` gives Keras' pixels with Keras' arguments; turn it on
-    /// explicitly for speed.
+    /// Let the decoder shrink while decoding (JPEG: DCT scaling 1/2, 1/4, 1/8, as Pillow's
+    /// `draft`), then resize the rest: the largest reduction that keeps the result within
+    /// [`LoadOptions::shrink_min_psnr`] of a full decode + the same resize. Much faster for
+    /// large JPEGs (2-4x for 4000x3000 → 224x224), but close to, not equal with, the full
+    /// path. Default `false`, so that `load` gives Keras' pixels with Keras' arguments; turn
+    /// it on explicitly for speed.
     pub shrink_on_load: bool,
+    /// Shrink-on-load's tolerance: the least PSNR (dB, against the full decode + resize) that
+    /// every measured case of the chosen filter kept at the chosen reduction (the table in
+    /// bench/README.md, "Shrink-on-load tolerance"). Default 40 dB: bilinear, bicubic and
+    /// Lanczos with antialias shrink while the scaled image stays 1.25-2x the output;
+    /// filters without antialias (nearest, and Keras' datasets' bilinear) never stay within
+    /// 40 dB, since their full-size result is aliased, so they shrink only with a lower
+    /// tolerance (they measured 23-33 dB). `0` takes the largest scale that still covers the
+    /// output.
+    pub shrink_min_psnr: f64,
     /// Turn the pixels upright by the file's EXIF orientation (EXIF tag 0x0112 or TIFF tag
     /// 274; [`convert::orient`]) after decoding and before resizing, so a portrait photo taken
     /// with the camera turned loads portrait: [`LoadOptions::target_size`] is then the size of
@@ -52,6 +61,7 @@ impl Default for LoadOptions {
             target_size: None,
             resize: ResizeOptions::new().interpolation(Interpolation::Nearest),
             shrink_on_load: false,
+            shrink_min_psnr: super::shrink::DEFAULT_SHRINK_MIN_PSNR,
             orient: false,
             decode: DecodeOptions::default(),
         }
@@ -91,6 +101,12 @@ impl LoadOptions {
     /// Enables or disables shrink-on-load.
     pub fn shrink_on_load(mut self, on: bool) -> Self {
         self.shrink_on_load = on;
+        self
+    }
+
+    /// Sets shrink-on-load's tolerance in dB PSNR ([`LoadOptions::shrink_min_psnr`]).
+    pub fn shrink_min_psnr(mut self, db: f64) -> Self {
+        self.shrink_min_psnr = db;
         self
     }
     /// Turns the pixels upright by the file's orientation, or loads them as stored (the
@@ -232,12 +248,17 @@ fn finish(dec: &mut dyn crate::codec::Decoder, opts: &LoadOptions, out: ImageMut
         let g = geometry(fw, fh, tw, th, opts.resize.fit);
         let (cw, ch) = g.crop_size();
         let (_, _, dw, dh) = g.content;
-        // The decoded crop must stay at least as large as the area it is resized into.
-        let min_w = (dw as u64 * fw as u64).div_ceil(cw.max(1) as u64);
-        let min_h = (dh as u64 * fh as u64).div_ceil(ch.max(1) as u64);
-        if min_w * 2 <= fw as u64 && min_h * 2 <= fh as u64 {
-            let (dw, dh) = if swaps_axes(o) { (min_h, min_w) } else { (min_w, min_h) };
-            dec.draft(dw as u32, dh as u32)?;
+        // The decoded crop must stay `ratio` times as large as the area it is resized into,
+        // the least ratio at which the filter stayed within the tolerance (ml::shrink).
+        if let Some(ratio) = least_ratio(&opts.resize, opts.shrink_min_psnr) {
+            let need = |out: u32, full: u32, crop: u32| {
+                ((f64::from(out) * ratio).ceil() * f64::from(full) / f64::from(crop.max(1))).ceil()
+            };
+            let (min_w, min_h) = (need(dw, fw, cw), need(dh, fh, ch));
+            if min_w * 2.0 <= f64::from(fw) && min_h * 2.0 <= f64::from(fh) {
+                let (dw, dh) = if swaps_axes(o) { (min_h, min_w) } else { (min_w, min_h) };
+                dec.draft(dw as u32, dh as u32)?;
+            }
         }
     }
     let info = dec.info().clone();

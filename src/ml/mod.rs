@@ -29,8 +29,10 @@ pub mod load;
 mod mt19937;
 pub(crate) mod parse;
 pub mod resize;
+mod shrink;
 
 pub use array::{from_array, save, save_array, to_array, Array, ChannelOrder, SaveOptions, ScalePolicy};
 pub use dataset::{Batch, Batches, Dataset, DatasetOptions, LabelMode, Labels, OnError, Recycler, Subset};
 pub use load::{load, load_bytes, load_bytes_with, load_into, LoadOptions};
 pub use resize::{resize, resize_into, ColorMode, Fit, Interpolation, ResizeOptions};
+pub use shrink::{DEFAULT_SHRINK_MIN_PSNR, SHRINK_RATIOS};

@@ -710,6 +710,36 @@ static void test_dct_method(void) {
     pxc_encode_options_free(eo);
 }
 
+/* Shrink-on-load's tolerance: a 640x480 JPEG loaded to 80x60 with NEAREST (load_img's
+ * default) is left alone at the default 40 dB (nearest never stayed within it), drafted with
+ * tolerance 0 (so the pixels change); NaN is refused. */
+static void test_shrink_min_psnr(void) {
+    enum { W = 640, H = 480, TW = 80, TH = 60, N = TW * TH * 3 };
+    static uint8_t px[W * H * 3];
+    uint8_t full[N], dflt[N], drafted[N];
+    pxc_image_view v = view_of(px, W, H, PXC_LAYOUT_RGB, PXC_SAMPLE_U8);
+    pxc_encode_options *eo = pxc_encode_options_new();
+    pxc_load_options *lo = pxc_load_options_new();
+    pxc_bytes jpg = {0};
+    if (!has_codec(NULL, "jpeg-turbo")) return;
+    pattern_rgb(px, W, H, 5);
+    CHECK_OK(pxc_encode_options_set_quality(eo, 90));
+    CHECK_OK(pxc_encode(NULL, &v, "jpeg", eo, &jpg, NULL));
+    CHECK_OK(pxc_load_options_set_target_size(lo, TH, TW));
+    CHECK_OK(pxc_load_into(NULL, jpg.data, jpg.len, lo, full, N, 0, PXC_SAMPLE_U8, NULL, NULL));
+    CHECK_OK(pxc_load_options_set_shrink_on_load(lo, true));
+    CHECK_OK(pxc_load_into(NULL, jpg.data, jpg.len, lo, dflt, N, 0, PXC_SAMPLE_U8, NULL, NULL));
+    CHECK(memcmp(full, dflt, N) == 0);
+    CHECK_OK(pxc_load_options_set_shrink_min_psnr(lo, 0.0));
+    CHECK_OK(pxc_load_into(NULL, jpg.data, jpg.len, lo, drafted, N, 0, PXC_SAMPLE_U8, NULL, NULL));
+    CHECK(memcmp(full, drafted, N) != 0);
+    CHECK_STATUS(pxc_load_options_set_shrink_min_psnr(lo, NAN), PXC_STATUS_INVALID_ARGUMENT);
+    CHECK_MSG_CONTAINS("tolerance is NaN");
+    pxc_bytes_free(&jpg);
+    pxc_load_options_free(lo);
+    pxc_encode_options_free(eo);
+}
+
 int main(void) {
     char root[300];
     snprintf(g_dir, sizeof g_dir, "/tmp/pxc-test-ml-XXXXXX");
@@ -727,6 +757,7 @@ int main(void) {
     test_dataset(root);
     test_dataset_corrupt(root);
     test_dct_method();
+    test_shrink_min_psnr();
     {
         char cmd[300];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);

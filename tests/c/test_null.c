@@ -214,6 +214,7 @@ int main(void) {
         NULLARG(pxc_load_options_set_fit(NULL, 0), "opts");
         NULLARG(pxc_load_options_set_antialias(NULL, true), "opts");
         NULLARG(pxc_load_options_set_shrink_on_load(NULL, true), "opts");
+        NULLARG(pxc_load_options_set_shrink_min_psnr(NULL, 40.0), "opts");
         NULLARG(pxc_load_options_set_dct_method(NULL, PXC_DCT_METHOD_FAST), "opts");
         NULLARG(pxc_load_options_set_limits(NULL, lim), "opts");
         CHECK_OK(pxc_load_options_set_limits(lo, NULL)); /* NULL limits: defaults */
@@ -249,6 +250,7 @@ int main(void) {
         NULLARG(pxc_dataset_options_set_dtype(NULL, PXC_SAMPLE_U8), "opts");
         NULLARG(pxc_dataset_options_set_skip_errors(NULL, true), "opts");
         NULLARG(pxc_dataset_options_set_shrink_on_load(NULL, true), "opts");
+        NULLARG(pxc_dataset_options_set_shrink_min_psnr(NULL, 40.0), "opts");
         NULLARG(pxc_dataset_options_set_dct_method(NULL, PXC_DCT_METHOD_FAST), "opts");
         NULLARG(pxc_dataset_options_set_limits(NULL, lim), "opts");
         CHECK_OK(pxc_dataset_options_set_limits(dso, NULL));

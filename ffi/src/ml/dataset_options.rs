@@ -249,6 +249,20 @@ pub unsafe extern "C" fn pxc_dataset_options_set_shrink_on_load(
     })
 }
 
+/// Shrink-on-load's tolerance in dB PSNR (default 40; see
+/// `pxc_load_options_set_shrink_min_psnr`): a dataset's bilinear without antialias shrinks
+/// only below 33 dB. NaN is refused.
+#[no_mangle]
+pub unsafe extern "C" fn pxc_dataset_options_set_shrink_min_psnr(
+    opts: *mut pxc_dataset_options,
+    db: f64,
+) -> pxc_status {
+    ffi!(nonnull(opts) {
+        unsafe { &mut *opts }.inner.shrink_min_psnr = super::shrink_min_psnr_from(db)?;
+        Ok(())
+    })
+}
+
 /// The inverse DCT of lossy JPEG files: a `pxc_dct_method` value (default FAST, as
 /// TensorFlow decodes in Keras' `image_dataset_from_directory`; ACCURATE decodes as
 /// `pxc_load_into` and Pillow do).

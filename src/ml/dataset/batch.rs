@@ -34,6 +34,7 @@ impl Dataset {
         LoadOptions::new()
             .color_mode(o.color_mode)
             .shrink_on_load(o.shrink_on_load)
+            .shrink_min_psnr(o.shrink_min_psnr)
             .orient(o.orient)
             .decode(o.decode.clone().dct_method(o.dct_method))
             .interpolation(o.interpolation)

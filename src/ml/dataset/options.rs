@@ -126,6 +126,11 @@ pub struct DatasetOptions {
     /// Shrink-on-load for JPEG (see
     /// [`LoadOptions::shrink_on_load`](crate::ml::LoadOptions::shrink_on_load)); default off (Keras' pixels).
     pub shrink_on_load: bool,
+    /// Shrink-on-load's tolerance in dB PSNR (see
+    /// [`LoadOptions::shrink_min_psnr`](crate::ml::LoadOptions::shrink_min_psnr)); default 40,
+    /// at which Keras' bilinear without antialias never shrinks (measured 24-33 dB): set it
+    /// lower (e.g. 20) to shrink anyway.
+    pub shrink_min_psnr: f64,
     /// Turn each image upright by its EXIF orientation before resizing (see
     /// [`LoadOptions::orient`](crate::ml::LoadOptions::orient)); default off, as Keras (which
     /// ignores the orientation).
@@ -162,6 +167,7 @@ impl Default for DatasetOptions {
             on_error: OnError::Fail,
             prefetch: 2,
             shrink_on_load: false,
+            shrink_min_psnr: crate::ml::DEFAULT_SHRINK_MIN_PSNR,
             orient: false,
             dct_method: DctMethod::Fast,
             decode: DecodeOptions::default(),
@@ -221,6 +227,8 @@ impl DatasetOptions {
         prefetch: usize => prefetch;
         /// Enables or disables shrink-on-load.
         shrink_on_load: bool => shrink_on_load;
+        /// Sets shrink-on-load's tolerance in dB PSNR.
+        shrink_min_psnr: f64 => shrink_min_psnr;
         /// Turns images upright by their EXIF orientation (default off, as Keras).
         orient: bool => orient;
         /// Sets the JPEG inverse DCT (default fast, as TensorFlow).
