@@ -42,10 +42,15 @@ import sys
 import threading
 import time
 
-import numpy as np
+# OpenBLAS's idle worker threads spin (perf showed blas_thread_server in the timed loops of this
+# process); no tool timed here uses BLAS, and on 2 cores a spinning thread slows whichever tool runs.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import pixcodec
-from pixcodec import keras as pk
+import numpy as np  # noqa: E402
+
+import pixcodec  # noqa: E402
+from pixcodec import keras as pk  # noqa: E402
 
 W, H = 1920, 1080
 IMAGE = f"rgb8_{W}x{H} photo-like"
@@ -324,7 +329,7 @@ def dataset_rows(args, work):
         print(keras_note, file=sys.stderr)
     print("dataset epoch", file=sys.stderr)
     rows = []
-    for name, times in timed_rounds(timers, args.rounds).items():
+    for name, times in timed_rounds(timers, args.dataset_rounds).items():
         for s in times:
             rows.append(row("jpeg", "dataset epoch", image, variant, name, "rust" if name == RUST else "python",
                             CORES, s, float(n_files)))
@@ -412,6 +417,7 @@ def main():
     ap.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET", "1.0")))
     ap.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "3")))
     ap.add_argument("--repeats", type=int, default=3, help="epochs per dataset median")
+    ap.add_argument("--dataset-rounds", type=int, default=5, help="rounds of the dataset case")
     ap.add_argument("--only", choices=["codecs", "dataset"])
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)

@@ -26,7 +26,6 @@ pub(crate) fn sample_of(arr: &Bound<'_, PyUntypedArray>) -> PyResult<SampleType>
     let dt = arr.dtype();
     let kind = dt.kind();
     let size = dt.itemsize();
-    let name: String = dt.getattr("name")?.extract()?;
     Ok(match (kind, size) {
         (b'u', 1) => SampleType::U8,
         (b'u', 2) => SampleType::U16,
@@ -41,9 +40,11 @@ pub(crate) fn sample_of(arr: &Bound<'_, PyUntypedArray>) -> PyResult<SampleType>
         (b'f', 2) => SampleType::F16,
         (b'b', 1) => SampleType::U8,
         _ => {
+            // Only here: the name is a property that builds a new string.
+            let name: String = dt.getattr("name")?.extract()?;
             return Err(py_err(Error::Unsupported(format!(
                 "dtype {name} has no pixcodec sample type; images hold uint8..uint64, int8..int64, float16, float32 or float64"
-            ))))
+            ))));
         }
     })
 }
@@ -79,10 +80,12 @@ impl<'py> InArray<'py> {
     /// column-strided, negative strides, unaligned, byte-swapped) are copied to C order first.
     pub(crate) fn get(obj: &Bound<'py, PyAny>, layout: Option<&str>) -> PyResult<InArray<'py>> {
         let py = obj.py();
-        let np = py.import("numpy")?;
+        // numpy is imported only when an array has to be made or copied (an import through
+        // the import machinery costs about a microsecond, a per-call cost on small images).
+        let np = || py.import("numpy");
         let arr = match obj.cast::<PyUntypedArray>() {
             Ok(a) => a.clone(),
-            Err(_) => np
+            Err(_) => np()?
                 .getattr("asarray")?
                 .call1((obj,))
                 .map_err(|e| invalid(format!("expected a numpy array: {}", e.value(py))))?
@@ -126,7 +129,8 @@ impl<'py> InArray<'py> {
             kw.set_item("dtype", dt)?;
             kw.set_item("order", "C")?;
             kw.set_item("copy", true)?;
-            np.getattr("array")?
+            np()?
+                .getattr("array")?
                 .call((&arr,), Some(&kw))?
                 .cast_into::<PyUntypedArray>()
                 .map_err(|_| invalid("expected a numpy array"))?
