@@ -33,7 +33,7 @@ test-python: deps $(PY_VENV)/.installed
 # ML step before this one); alone, bench.py makes files by the same recipe from the corpus photos.
 # BENCH_PY_ROUNDS: rounds per case (each tool's best round is kept); BENCH_BUDGET (seconds per
 # tool and round, default 1.0) as for the rest of `make bench`.
-BENCH_PY_ROUNDS ?= 3
+BENCH_PY_ROUNDS ?= 5
 define BENCH_PYTHON
 rm -rf $(PY_TARGET_DIR)/python-wheels
 cd python && $(abspath $(BENCH_VENV))/bin/maturin build -q --release -o $(abspath $(PY_TARGET_DIR))/python-wheels
