@@ -31,8 +31,9 @@ test-python: deps $(PY_VENV)/.installed
 # bench.py, which writes $(BENCH_DIR)/rows-python.json (rows and target rows for bench/report.py).
 # The dataset rows read the ML rows' 1000 JPEGs ($(BENCH_DIR)/ml_dataset, made by `make bench`'s
 # ML step before this one); alone, bench.py makes files by the same recipe from the corpus photos.
-# BENCH_PY_ROUNDS: rounds per case (each tool's best round is kept); BENCH_BUDGET (seconds per
-# tool and round, default 1.0) as for the rest of `make bench`.
+# BENCH_PY_ROUNDS: rounds per case (rows: each tool's best round; targets: the median of the
+# ratios within a round); BENCH_BUDGET (seconds per tool and round, default 1.0) as for the
+# rest of `make bench`.
 BENCH_PY_ROUNDS ?= 5
 define BENCH_PYTHON
 rm -rf $(PY_TARGET_DIR)/python-wheels
