@@ -18,7 +18,7 @@
 # The one list of targets; fuzz-smoke fails when fuzz_targets/ holds a target not listed.
 FUZZ_ALL_TARGETS := decode_png decode_jpeg_turbo decode_tiff decode_npy decode_bmp decode_gif \
   decode_pnm decode_qoi decode_webp decode_jpeg_image_rs decode_codec decode_ffi sniff \
-  python_decode roundtrip roundtrip_parallel metadata_parse icc_parse
+  python_decode ml_load roundtrip roundtrip_parallel metadata_parse icc_parse
 FUZZ_DICT_decode_png := png
 FUZZ_DICT_decode_tiff := tiff
 FUZZ_DICT_decode_jpeg_turbo := jpeg

@@ -250,6 +250,25 @@ fn seeds_for(target: &str, inputs: &[Vec<u8>], codecs: &[Arc<dyn Codec>]) -> Vec
             v.extend(inputs.iter().take(16).map(|d| tagged(&[n, 0, 0x1F, 4], d)));
             v
         }
+        // Target size, filter flags, colour mode + tolerance: Keras' defaults (nearest) and a
+        // dataset's (bilinear without antialias) at a few sizes, shrink-on-load at 0 dB and
+        // 40 dB, every fit, for the first files.
+        "ml_load" => {
+            let heads: [[u8; 4]; 6] = [
+                [223, 223, 0, 1],
+                [31, 23, 1, 1],
+                [15, 15, 1 | 16, 1],
+                [63, 47, 1 | 8 | 16, 1 | (40 << 2)],
+                [20, 40, 2 | 8 | 32 | 128, 2],
+                [9, 5, 5 | 64 | 96, 0],
+            ];
+            inputs
+                .iter()
+                .take(48)
+                .enumerate()
+                .map(|(k, d)| tagged(&heads[k % heads.len()], d))
+                .collect()
+        }
         _ => match pixcodec_fuzz::forced_codec(target) {
             Some(i) => sniffed(i).cloned().collect(),
             None => inputs.to_vec(),

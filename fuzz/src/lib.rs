@@ -180,12 +180,13 @@ pub fn check_roundtrip(codec: &dyn Codec, cap: Capability, pages: &[ImageRef<'_>
 }
 
 /// The option bytes a target reads before the file itself (`decode_codec`: the codec;
-/// `python_decode`: codec, page, limit mask, limit value). Shared by the seed generator,
+/// `python_decode`: codec, page, limit mask, limit value; `ml_load`: target size, filter
+/// flags, colour mode and tolerance). Shared by the seed generator,
 /// which puts them in front of files, and `regress`, which takes them off.
 pub fn prefix_len(target: &str) -> usize {
     match target {
         "decode_codec" => 1,
-        "python_decode" => 4,
+        "python_decode" | "ml_load" => 4,
         _ => 0,
     }
 }
