@@ -103,8 +103,39 @@ fn horizontal<const C: usize>(row: impl Row, xs: &[(usize, usize, f32)], out: &m
     }
 }
 
-/// [`horizontal`] for the row's sample type and `c` channels (1 to 4).
+/// [`horizontal`] for the row's sample type and `c` channels (1 to 4), in AVX2 code where the
+/// CPU has it (the same operations in the same order: no FMA, so the results are equal).
 fn horizontal_any(src: &ImageRef<'_>, y: u32, xs: &[(usize, usize, f32)], c: usize, out: &mut [f32]) -> Result<()> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2 (checked just above).
+        return unsafe { horizontal_avx2(src, y, xs, c, out) };
+    }
+    horizontal_portable(src, y, xs, c, out)
+}
+
+/// [`horizontal_portable`] compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn horizontal_avx2(
+    src: &ImageRef<'_>,
+    y: u32,
+    xs: &[(usize, usize, f32)],
+    c: usize,
+    out: &mut [f32],
+) -> Result<()> {
+    horizontal_portable(src, y, xs, c, out)
+}
+
+/// [`horizontal`] for the row's sample type and `c` channels (1 to 4).
+#[inline(always)]
+fn horizontal_portable(
+    src: &ImageRef<'_>,
+    y: u32,
+    xs: &[(usize, usize, f32)],
+    c: usize,
+    out: &mut [f32],
+) -> Result<()> {
     let row = src.row(y);
     macro_rules! by_channels {
         ($r:expr) => {
