@@ -254,6 +254,33 @@ mod tests {
         assert_eq!((t[3].lower, t[3].upper, t[3].lerp), (1, 1, 0.25));
     }
 
+    /// The AVX2 build of the horizontal pass (what runs on this machine) and the portable one
+    /// (what runs without AVX2) give the same bits.
+    #[test]
+    fn the_portable_and_avx2_horizontal_passes_agree() {
+        use crate::format::Layout;
+        use crate::image::Image;
+        for layout in [Layout::Gray, Layout::GrayAlpha, Layout::Rgb, Layout::Rgba] {
+            for sample in [SampleType::U8, SampleType::U16, SampleType::F32] {
+                let c = layout.channels();
+                let mut img = Image::new(97, 2, PixelFormat::new(layout, sample)).unwrap();
+                for (i, b) in img.as_bytes_mut().iter_mut().enumerate() {
+                    *b = (i * 37 % 251) as u8 ^ 0x15;
+                }
+                let xs: Vec<(usize, usize, f32)> = taps(41, 97)
+                    .into_iter()
+                    .map(|t| (t.lower * c, t.upper * c, t.lerp))
+                    .collect();
+                let mut portable = vec![0f32; 41 * c];
+                horizontal_portable(&img.as_ref(), 1, &xs, c, &mut portable).unwrap();
+                let mut dispatched = vec![0f32; 41 * c];
+                horizontal_any(&img.as_ref(), 1, &xs, c, &mut dispatched).unwrap();
+                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&portable), bits(&dispatched), "{layout} {sample}");
+            }
+        }
+    }
+
     /// TensorFlow's formula pixel by pixel, straight from the source samples.
     fn reference(
         src: &[f32],
