@@ -411,6 +411,30 @@ fn shrink_on_load_decodes_jpeg_at_dct_scale_and_stays_close() {
 }
 
 #[test]
+fn an_empty_image_is_refused_for_every_fit_not_a_panic() {
+    // Found by the ml_load fuzz target (tests/regression/pnm): a PBM whose header says 0x1
+    // opens (its info says 0x1), and shrink-on-load's geometry for crop_to_aspect_ratio then
+    // clamped to an empty range and panicked. Loading now refuses the empty image.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regression/pnm/crash-ml_load-4d3a246dc531d181");
+    let pbm = std::fs::read(path).unwrap();
+    let info = pixcodec::probe(&pbm).unwrap();
+    assert_eq!((info.width, info.height), (0, 1));
+    for fit in [
+        Fit::Stretch,
+        Fit::KeepAspectRatio,
+        Fit::CropToAspectRatio,
+        Fit::PadToAspectRatio,
+    ] {
+        for shrink in [false, true] {
+            let o = LoadOptions::new().target_size(16, 10).fit(fit).shrink_on_load(shrink);
+            let e = ml::load_bytes(&pbm, &o).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Decode, "{fit:?}");
+            assert!(e.to_string().contains("the image is empty (0x1 pixels)"), "{e}");
+        }
+    }
+}
+
+#[test]
 fn load_into_casts_to_f32_and_errors_name_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let img = smooth(50, 40, fmt(Layout::Rgb, SampleType::U8));
