@@ -6,7 +6,7 @@
 //! cargo bench --bench shrink_psnr -- CORPUS
 //! ```
 //!
-//! Every corpus photo and screenshot (`photos/*.png`, RGB) is written as a q90 4:2:0 JPEG, then
+//! Every RGB corpus image at least 256 wide (`photos/*.png`) is written as a q90 4:2:0 JPEG, then
 //! loaded to a range of target sizes twice: decoded at full size, and decoded at each DCT
 //! scale (1/2, 1/4, 1/8) whose output still covers the target; both are resized the same way
 //! (every filter, with and without antialias) in `f32`.

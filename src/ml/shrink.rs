@@ -19,8 +19,8 @@ pub const DEFAULT_SHRINK_MIN_PSNR: f64 = 40.0;
 
 /// The worst PSNR (dB, 0..255 scale) against a full decode + the same resize measured among
 /// the cases whose remaining ratio was at least [`SHRINK_RATIOS`]`[k]`, for each `k`
-/// (`bench/rust/shrink_psnr.rs`: the corpus' four Kodak photos, diagram and screenshot as q90
-/// 4:2:0 JPEG, ten target sizes each, DCT scales 1/2, 1/4, 1/8; 2026-12-06).
+/// (`bench/rust/shrink_psnr.rs`: the corpus' four Kodak photos and the diagram as q90 4:2:0
+/// JPEG, ten target sizes each, DCT scales 1/2, 1/4, 1/8; 2026-12-06).
 fn worst_psnr(resize: &ResizeOptions) -> [f64; 6] {
     use Interpolation::*;
     match (resize.interpolation, resize.antialias) {
