@@ -4,7 +4,7 @@
 //!
 //! How far a scaled decode moves the result depends on the filter and on how much the scaled
 //! image still exceeds the resize's output (the remaining ratio). `bench/rust/shrink_psnr.rs`
-//! measures it on the corpus photos and screenshots (bench/README.md, "Shrink-on-load
+//! measures it on the corpus photos (bench/README.md, "Shrink-on-load
 //! tolerance"); [`worst_psnr`] holds those measurements, and a scale is taken only when every
 //! measured case with at least its remaining ratio stayed within the tolerance.
 
