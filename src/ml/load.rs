@@ -241,17 +241,6 @@ fn finish(dec: &mut dyn crate::codec::Decoder, opts: &LoadOptions, out: ImageMut
     let (tw, th) = (out.width(), out.height());
     check_target(tw, th)?;
     let full = dec.info().clone();
-    if full.width == 0 || full.height == 0 {
-        // A decoder may accept a header of zero width or height (PNM does); there is nothing
-        // to resize or convert.
-        return Err(Error::decode(
-            &full.codec,
-            format!(
-                "the image is empty ({}x{} pixels): nothing to load",
-                full.width, full.height
-            ),
-        ));
-    }
     let o = orientation(&full, opts);
     if resize && opts.shrink_on_load {
         // Geometry of the upright image; the draft size is asked in the stored image's axes.

@@ -233,6 +233,15 @@ impl Registry {
             };
             match codec.decoder(source, &opts.limits) {
                 Ok(mut decoder) => {
+                    let (w, h) = (decoder.info().width, decoder.info().height);
+                    if w == 0 || h == 0 {
+                        // A header may declare zero rows or columns (a PBM of 0x1 opens in
+                        // image-rs): nothing to decode, probe, resize or convert.
+                        return Err(Error::decode(
+                            &codec.descriptor().name,
+                            format!("the image is empty ({w}x{h} pixels)"),
+                        ));
+                    }
                     if opts.dct_method != DctMethod::Accurate {
                         decoder.set_dct_method(opts.dct_method)?;
                     }
