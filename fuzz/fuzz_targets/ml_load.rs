@@ -18,20 +18,6 @@ use libfuzzer_sys::fuzz_target;
 use pixcodec::ml::{self, ColorMode, Fit, Interpolation, LoadOptions};
 use pixcodec::{DctMethod, DecodeOptions, ImageMut, Layout, PixelFormat, SampleType};
 
-const FILTERS: [Interpolation; 6] = [
-    Interpolation::Nearest,
-    Interpolation::Bilinear,
-    Interpolation::Bicubic,
-    Interpolation::Lanczos3,
-    Interpolation::Box,
-    Interpolation::Hamming,
-];
-const FITS: [Fit; 4] = [
-    Fit::Stretch,
-    Fit::KeepAspectRatio,
-    Fit::CropToAspectRatio,
-    Fit::PadToAspectRatio,
-];
 const MODES: [ColorMode; 3] = [ColorMode::Gray, ColorMode::Rgb, ColorMode::Rgba];
 
 fuzz_target!(|data: &[u8]| {
@@ -43,10 +29,10 @@ fuzz_target!(|data: &[u8]| {
     let mode = MODES[usize::from(head[3] & 3) % 3];
     let opts = LoadOptions::new()
         .target_size(h, w)
-        .interpolation(FILTERS[usize::from(flags & 7) % 6])
+        .interpolation(Interpolation::ALL[usize::from(flags & 7) % Interpolation::ALL.len()])
         .antialias(flags & 8 != 0)
         .shrink_on_load(flags & 16 != 0)
-        .fit(FITS[usize::from(flags >> 5) & 3])
+        .fit(Fit::ALL[usize::from(flags >> 5) & 3])
         .dct_method(if flags & 128 != 0 {
             DctMethod::Fast
         } else {

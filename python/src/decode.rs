@@ -1,5 +1,6 @@
 //! Decoding: `decode`, `decode_pages`, `decode_volume`, `imread`.
 
+use pixcodec::metadata::NpyArray;
 use pixcodec::{DecodeOptions, ImageMut, Registry};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -89,6 +90,22 @@ pub(crate) fn decode<'py>(
     decode_page_to_numpy(py, input.slice(), &opts, page)
 }
 
+/// `decode(registry, bytes, opts)` with the GIL released, and the file's npy facts (channel
+/// axis of 1, `bool`), which shape the arrays made of the result.
+fn with_npy_facts<T: Send>(
+    py: Python<'_>,
+    bytes: &[u8],
+    opts: &DecodeOptions,
+    decode: impl FnOnce(&Registry, &[u8], &DecodeOptions) -> pixcodec::Result<T> + Send,
+) -> PyResult<(T, NpyArray)> {
+    py.detach(|| {
+        let reg = Registry::global();
+        let npy = reg.probe(bytes, opts)?.metadata.npy;
+        Ok((decode(reg, bytes, opts)?, npy))
+    })
+    .py()
+}
+
 /// decode_pages(data, *, codec=None, limits=None, dct_method=None) -> list[numpy.ndarray]
 ///
 /// Decodes every page (pages may differ in size and dtype).
@@ -104,13 +121,7 @@ pub(crate) fn decode_pages<'py>(
     let opts = decode_options(codec, limits, dct_method)?;
     let input = Input::bytes(data)?;
     let bytes = input.slice();
-    let (pages, npy) = py
-        .detach(|| {
-            let reg = Registry::global();
-            let npy = reg.probe(bytes, &opts)?.metadata.npy;
-            Ok((reg.decode_pages(bytes, &opts)?, npy))
-        })
-        .py()?;
+    let (pages, npy) = with_npy_facts(py, bytes, &opts, Registry::decode_pages)?;
     let out = PyList::empty(py);
     for p in pages {
         out.append(image_to_numpy(py, p, npy)?)?;
@@ -134,13 +145,7 @@ pub(crate) fn decode_volume<'py>(
     let opts = decode_options(codec, limits, dct_method)?;
     let input = Input::bytes(data)?;
     let bytes = input.slice();
-    let (vol, npy) = py
-        .detach(|| {
-            let reg = Registry::global();
-            let npy = reg.probe(bytes, &opts)?.metadata.npy;
-            Ok((reg.decode_volume(bytes, &opts)?, npy))
-        })
-        .py()?;
+    let (vol, npy) = with_npy_facts(py, bytes, &opts, Registry::decode_volume)?;
     let f = vol.format();
     let mut shape = vec![vol.depth() as usize];
     shape.extend(array_shape(vol.width(), vol.height(), f.layout, npy));

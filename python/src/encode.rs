@@ -268,6 +268,19 @@ pub(crate) fn encode_to_bytes<'py>(
     })
 }
 
+/// The array of `encode`, `encode_report` and `encode_into` as an image view, and `opts`
+/// with what npy keeps of it (a channel axis of 1, `bool`).
+fn one_array<'py>(
+    array: &Bound<'py, PyAny>,
+    layout: Option<&str>,
+    format: &str,
+    opts: EncodeOptions,
+) -> PyResult<(InArray<'py>, EncodeOptions)> {
+    let img = InArray::get(array, layout)?;
+    let opts = npy_facts(std::slice::from_ref(&img), format, opts, false)?;
+    Ok((img, opts))
+}
+
 /// encode(array, format, *, layout=None, codec=None, require_exact=False, verify=False, **options) -> bytes
 #[pyfunction]
 #[pyo3(signature = (array, format, *, layout=None, codec=None, require_exact=false, verify=false, **options))]
@@ -282,9 +295,12 @@ pub(crate) fn encode<'py>(
     verify: bool,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let opts = encode_options(codec, require_exact, verify, options)?;
-    let img = InArray::get(array, layout)?;
-    let opts = npy_facts(std::slice::from_ref(&img), format, opts, false)?;
+    let (img, opts) = one_array(
+        array,
+        layout,
+        format,
+        encode_options(codec, require_exact, verify, options)?,
+    )?;
     let (bytes, _) = encode_to_bytes(py, std::slice::from_ref(&img), format, &opts)?;
     Ok(bytes)
 }
@@ -303,9 +319,12 @@ pub(crate) fn encode_report<'py>(
     verify: bool,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<(Bound<'py, PyBytes>, EncodeReport)> {
-    let opts = encode_options(codec, require_exact, verify, options)?;
-    let img = InArray::get(array, layout)?;
-    let opts = npy_facts(std::slice::from_ref(&img), format, opts, false)?;
+    let (img, opts) = one_array(
+        array,
+        layout,
+        format,
+        encode_options(codec, require_exact, verify, options)?,
+    )?;
     let (bytes, r) = encode_to_bytes(py, std::slice::from_ref(&img), format, &opts)?;
     Ok((bytes, report_to_py(py, r)?))
 }
@@ -332,9 +351,12 @@ pub(crate) fn encode_into<'py>(
             out.get_type().name().map(|n| n.to_string()).unwrap_or_default()
         ))
     })?;
-    let opts = encode_options(codec, require_exact, verify, options)?;
-    let img = InArray::get(array, layout)?;
-    let opts = npy_facts(std::slice::from_ref(&img), format, opts, false)?;
+    let (img, opts) = one_array(
+        array,
+        layout,
+        format,
+        encode_options(codec, require_exact, verify, options)?,
+    )?;
     let ((), r) = encode_with(py, std::slice::from_ref(&img), format, &opts, |b| {
         out.resize(b.len())?;
         // SAFETY: no other reference to the bytearray's memory exists while the GIL is held

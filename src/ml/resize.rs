@@ -62,6 +62,18 @@ pub enum Interpolation {
     Hamming,
 }
 
+impl Interpolation {
+    /// Every filter, in declaration order.
+    pub const ALL: [Interpolation; 6] = [
+        Interpolation::Nearest,
+        Interpolation::Bilinear,
+        Interpolation::Bicubic,
+        Interpolation::Lanczos3,
+        Interpolation::Box,
+        Interpolation::Hamming,
+    ];
+}
+
 from_names!(Interpolation, "interpolation", {
     Interpolation::Nearest => ["nearest"],
     Interpolation::Bilinear => ["bilinear"],
@@ -91,6 +103,16 @@ pub enum Fit {
     /// `ratio = max(w / tw, h / th)` in `float32`), centred with zero padding
     /// (`floor((target - resized_float) / 2)` before).
     PadToAspectRatio,
+}
+
+impl Fit {
+    /// Every fit, in declaration order.
+    pub const ALL: [Fit; 4] = [
+        Fit::Stretch,
+        Fit::KeepAspectRatio,
+        Fit::CropToAspectRatio,
+        Fit::PadToAspectRatio,
+    ];
 }
 
 // Keras' `_` spellings too.

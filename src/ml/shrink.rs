@@ -70,14 +70,7 @@ mod tests {
         assert_eq!(least_ratio(&keras, DEFAULT_SHRINK_MIN_PSNR), None);
         assert_eq!(least_ratio(&keras, 30.0), Some(3.0));
         // Every table rises with the ratio (a larger ratio never allows a looser tolerance).
-        for i in [
-            Interpolation::Nearest,
-            Interpolation::Bilinear,
-            Interpolation::Bicubic,
-            Interpolation::Lanczos3,
-            Interpolation::Box,
-            Interpolation::Hamming,
-        ] {
+        for i in Interpolation::ALL {
             for a in [true, false] {
                 let w = worst_psnr(&ResizeOptions::new().interpolation(i).antialias(a));
                 assert!(w.windows(2).all(|p| p[0] <= p[1]), "{i:?} {a}: {w:?}");
