@@ -4,7 +4,8 @@
 //! says "sequential"). The table is the measurement behind `src/parallel.rs`; see
 //! `bench/README.md`, section "Parallelism".
 //!
-//! Run: `cargo bench --bench threads` (knob: `BENCH_BUDGET`, seconds per row, default 1.5).
+//! Run: `cargo bench --bench threads` (knobs: `BENCH_BUDGET`, seconds per row, default 1.5;
+//! `BENCH_CASE`, only the cases whose name contains it, e.g. `jpeg decode`).
 
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
@@ -140,7 +141,8 @@ fn main() {
     println!();
     println!("| case | image | callers | parallel allowed | sequential | allowed / sequential |");
     println!("|---|---|---|---|---|---|");
-    for (name, w, h, op) in &cases {
+    let only = std::env::var("BENCH_CASE").unwrap_or_default();
+    for (name, w, h, op) in cases.iter().filter(|c| c.0.contains(only.as_str())) {
         let mpix = f64::from(*w) * f64::from(*h) / 1e6;
         for callers in [1, 2] {
             let par = run(op, callers, false, budget) * mpix;

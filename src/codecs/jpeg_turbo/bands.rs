@@ -13,6 +13,11 @@ use super::{PARALLEL_BAND_PIXELS, PARALLEL_MIN_PIXELS};
 use crate::codec::DctMethod;
 use crate::error::Result;
 use crate::image::ImageRef;
+use crate::parallel::{join_measured, Contention};
+
+/// Condition 5 of pixcodec's parallelism rule for two-band decodes (~1.3x the CPU of one
+/// pass): paused after a band decode whose threads waited for cores.
+pub(super) static DECODE_CONTENTION: Contention = Contention::new();
 
 /// MCU width and height in pixels for a subsampling mode.
 fn mcu_size(subsamp: turbojpeg::Subsamp) -> (u32, u32) {
@@ -133,8 +138,11 @@ pub(super) fn encode(
 /// to even out the work; the upper band stops after its rows. Both bands check every warning,
 /// and between them every byte of entropy-coded data is decoded, so a corrupt or truncated
 /// file fails as in a single decode. The pixels are identical to a single decode
-/// (`tests/jpeg.rs`).
+/// (`tests/jpeg.rs`). Whether the bands' threads got their cores is recorded in `contention`
+/// ([`DECODE_CONTENTION`] outside tests).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn decode(
+    contention: &Contention,
     file: &[u8],
     guards: (i32, i32),
     dct_method: DctMethod,
@@ -155,6 +163,61 @@ pub(super) fn decode(
         dec.set_rows(y as u32, rows as u32).map_err(decode_err)?;
         dec.decompress(Bits::Eight, out, pitch, pf).map_err(decompress_error)
     };
-    let (a, b) = rayon::join(|| band(0, split, top), || band(split, h - split, bottom));
+    let (a, b, _) = join_measured(contention, || band(0, split, top), || band(split, h - split, bottom));
     a.and(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{EncodeOptions, Layout, PixelFormat, SampleType};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// With more busy threads than cores, a band decode's threads wait for cores: the decode
+    /// pauses further band decodes, and its pixels are still those of one pass.
+    #[test]
+    fn band_decode_under_contention_pauses_band_decodes() {
+        let format = PixelFormat::new(Layout::Rgb, SampleType::U8);
+        let image = crate::testkit::generate(1024, 768, format, 7);
+        let file = crate::encode(image.as_ref(), "jpeg", &EncodeOptions::new())
+            .unwrap()
+            .data;
+        let one_pass = crate::decode(&file).unwrap();
+        let pitch = 1024 * 3;
+        let mut buf = vec![0u8; pitch * 768];
+        let contention = Contention::new();
+        let stop = AtomicBool::new(false);
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        std::thread::scope(|s| {
+            // 2n + 2 spinning threads on n cores: each band's thread gets under half a core.
+            for _ in 0..2 * cores + 2 {
+                s.spawn(|| {
+                    while !stop.load(Ordering::Relaxed) {
+                        std::hint::spin_loop();
+                    }
+                });
+            }
+            // Two band decodes: the second slow one in a row pauses band decodes.
+            let mut r = Ok(());
+            for _ in 0..2 {
+                r = r.and(decode(
+                    &contention,
+                    &file,
+                    (0, 0),
+                    DctMethod::Accurate,
+                    raw::TJPF_TJPF_RGB,
+                    768,
+                    &mut buf,
+                    pitch,
+                ));
+            }
+            stop.store(true, Ordering::Relaxed);
+            r.unwrap();
+        });
+        assert_eq!(buf, one_pass.as_bytes());
+        assert!(
+            contention.paused(),
+            "a band decode among busy threads did not pause band decodes"
+        );
+    }
 }

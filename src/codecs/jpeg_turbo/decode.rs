@@ -137,14 +137,18 @@ impl<'a> JpegTurboDecoder<'a> {
     /// Whether this decode runs as two bands on rayon's pool: a sequential lossy 8-bit file
     /// at full size of at least [`PARALLEL_MIN_PIXELS`], when pixcodec's parallelism rule
     /// ([`crate::parallel`]) allows it (so a caller already on a pool thread, such as
-    /// `ml::Dataset`, keeps its cores for other files).
+    /// `ml::Dataset`, keeps its cores for other files) and band decodes are not paused
+    /// because the last one's threads waited for cores held by other processes.
     fn band_decode(&self, call: &crate::parallel::Call) -> bool {
         let (w, h) = (u64::from(self.info.width), u64::from(self.info.height));
         self.bandable
             && (self.info.width, self.info.height) == self.full
             && w * h >= PARALLEL_MIN_PIXELS
             && h >= 64
-            && call.split(true, w * h * self.info.format.bytes_per_pixel() as u64)
+            && call.split_costly(
+                w * h * self.info.format.bytes_per_pixel() as u64,
+                &super::bands::DECODE_CONTENTION,
+            )
     }
 
     fn decompress(&mut self, out: &mut ImageMut<'_>) -> Result<()> {
@@ -159,6 +163,7 @@ impl<'a> JpegTurboDecoder<'a> {
         let buf = out.as_bytes_mut();
         if self.band_decode(&call) {
             return super::bands::decode(
+                &super::bands::DECODE_CONTENTION,
                 self.dec.data(),
                 self.guards,
                 self.dct_method,
