@@ -15,7 +15,8 @@
 //!    each stays sequential rather than queueing behind the other on the pool).
 //!
 //! Conditions 3 and 4 are what keep internal parallelism from lowering the throughput of
-//! callers who are parallel themselves. They cannot see other processes, so a split whose
+//! callers who are parallel themselves. They cannot see other processes (nor threads of this
+//! one that are busy outside pixcodec), so a split whose
 //! parts do more work together than one pass (JPEG's two-band decode spends ~1.3x the CPU)
 //! adds a fifth, with a [`Contention`] of its own:
 //!
@@ -23,7 +24,8 @@
 //!    and judged by [`verdict`]: they ran on free cores when they were at least
 //!    [`MIN_SPEEDUP`] times faster together than one after another; they waited for cores
 //!    when a part was running less than [`MIN_PART_EFFICIENCY`] of its own time (its thread
-//!    was preempted) or the caller resumed late. [`BAD_IN_A_ROW`] waits in a row (not counting
+//!    was preempted) or the caller resumed more than [`MAX_RESUME_SHARE`] of the split's time
+//!    after the last part ended. [`BAD_IN_A_ROW`] waits in a row (not counting
 //!    unclear ones) pause these splits for [`PAUSE_FACTOR`] times the last one's wall time
 //!    (from [`MIN_PAUSE`] to [`MAX_PAUSE`]); then they measure again. A split whose parts
 //!    both ran at full speed, but one after another, is unclear: on a quiet machine that is
@@ -99,12 +101,17 @@ pub(crate) const MIN_SPEEDUP: f64 = 1.5;
 /// preempted: it waited for a core.
 pub(crate) const MIN_PART_EFFICIENCY: f64 = 0.75;
 
+/// The caller resumed late (the split waited for cores) when more than this share of the
+/// split's wall time passed between the end of its last part and the caller's return.
+pub(crate) const MAX_RESUME_SHARE: f64 = 0.25;
+
 /// Splits in a row that waited for cores (unclear ones between them not counted) that pause
 /// such splits: one alone on a quiet machine is usually another process's brief moment.
 pub(crate) const BAD_IN_A_ROW: u32 = 2;
 
-/// The pause lasts this many times the last split's wall time, so that under steady
-/// contention about one call in this many pays to measure.
+/// The pause lasts this many times the last split's wall time (within [`MIN_PAUSE`] and
+/// [`MAX_PAUSE`]), so that under steady contention the [`BAD_IN_A_ROW`] splits that measure
+/// again are a small share of the calls.
 pub(crate) const PAUSE_FACTOR: u32 = 32;
 
 /// Shortest pause: small images take well under a millisecond, and a probe every 100 ms
@@ -193,7 +200,7 @@ fn verdict(wall: Duration, parts: [PartTiming; 2]) -> Verdict {
         .iter()
         .any(|p| secs(p.cpu) < MIN_PART_EFFICIENCY * secs(p.end.saturating_sub(p.start)));
     let last_end = parts.iter().map(|p| p.end).max().unwrap_or_default();
-    let resumed_late = wall.saturating_sub(last_end) * 4 > wall;
+    let resumed_late = secs(wall.saturating_sub(last_end)) > MAX_RESUME_SHARE * secs(wall);
     if preempted || resumed_late {
         Verdict::WaitedForCores
     } else {
@@ -217,8 +224,10 @@ fn thread_cpu() -> Option<Duration> {
         target_os = "freebsd"
     ))]
     {
-        let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
-        Some(Duration::new(t.tv_sec as u64, t.tv_nsec as u32))
+        let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: `t` is a valid, writable timespec; the clock id is a constant of this target.
+        let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+        (rc == 0).then(|| Duration::new(t.tv_sec as u64, t.tv_nsec as u32))
     }
     #[cfg(not(any(
         target_os = "linux",
@@ -408,6 +417,24 @@ mod tests {
         std::thread::sleep(Duration::from_millis(20));
         let slept = thread_cpu().unwrap() - a - used;
         assert!(slept < Duration::from_millis(10), "{slept:?}");
+    }
+
+    #[test]
+    fn costly_splits_wait_while_paused() {
+        // A counter of its own: other tests run codec calls at the same time.
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let call = Call::on(&COUNT);
+        if !call.split(true, 1 << 30) {
+            return; // a one-thread pool: nothing splits here
+        }
+        let c = Contention::new();
+        assert!(call.split_costly(1 << 30, &c));
+        assert!(!call.split_costly(MIN_BYTES - 1, &c));
+        c.record_at(clock(), Verdict::WaitedForCores, Duration::from_millis(10));
+        assert!(call.split_costly(1 << 30, &c), "one wait alone");
+        c.record_at(clock(), Verdict::WaitedForCores, Duration::from_millis(10));
+        assert!(!call.split_costly(1 << 30, &c));
+        assert!(call.split(true, 1 << 30), "other splits do not pause");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::image::ImageRef;
 use crate::parallel::{join_measured, Contention};
 
 /// Condition 5 of pixcodec's parallelism rule for two-band decodes (~1.3x the CPU of one
-/// pass): paused after a band decode whose threads waited for cores.
+/// pass): paused after two band decodes in a row whose threads waited for cores.
 pub(super) static DECODE_CONTENTION: Contention = Contention::new();
 
 /// MCU width and height in pixels for a subsampling mode.
@@ -173,22 +173,36 @@ mod tests {
     use crate::{EncodeOptions, Layout, PixelFormat, SampleType};
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    /// With more busy threads than cores, a band decode's threads wait for cores: the decode
-    /// pauses further band decodes, and its pixels are still those of one pass.
+    /// Stops the spinning threads when dropped, also when the test fails.
+    struct Stop<'a>(&'a AtomicBool);
+
+    impl Drop for Stop<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// With more busy threads than cores, band decodes' threads wait for cores: band decodes
+    /// pause, and the pixels are still those of one pass.
     #[test]
-    fn band_decode_under_contention_pauses_band_decodes() {
+    fn band_decodes_under_contention_pause_band_decodes() {
+        let (w, h) = (2048u32, 1536u32);
         let format = PixelFormat::new(Layout::Rgb, SampleType::U8);
-        let image = crate::testkit::generate(1024, 768, format, 7);
+        let image = crate::testkit::generate(w, h, format, 7);
         let file = crate::encode(image.as_ref(), "jpeg", &EncodeOptions::new())
             .unwrap()
             .data;
-        let one_pass = crate::decode(&file).unwrap();
-        let pitch = 1024 * 3;
-        let mut buf = vec![0u8; pitch * 768];
+        // One pass: on a one-thread pool nothing splits.
+        let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let one_pass = one_thread.install(|| crate::decode(&file)).unwrap();
+        let pitch = w as usize * 3;
+        let mut buf = vec![0u8; pitch * h as usize];
         let contention = Contention::new();
         let stop = AtomicBool::new(false);
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let mut decodes = 0;
         std::thread::scope(|s| {
+            let _stop = Stop(&stop);
             // 2n + 2 spinning threads on n cores: each band's thread gets under half a core.
             for _ in 0..2 * cores + 2 {
                 s.spawn(|| {
@@ -197,27 +211,27 @@ mod tests {
                     }
                 });
             }
-            // Two band decodes: the second slow one in a row pauses band decodes.
-            let mut r = Ok(());
-            for _ in 0..2 {
-                r = r.and(decode(
+            // Two waits in a row pause band decodes; a band may now and then run whole
+            // within one time slice (unclear), so allow a few more decodes.
+            while !contention.paused() && decodes < 10 {
+                decode(
                     &contention,
                     &file,
                     (0, 0),
                     DctMethod::Accurate,
                     raw::TJPF_TJPF_RGB,
-                    768,
+                    h,
                     &mut buf,
                     pitch,
-                ));
+                )
+                .unwrap();
+                decodes += 1;
             }
-            stop.store(true, Ordering::Relaxed);
-            r.unwrap();
         });
-        assert_eq!(buf, one_pass.as_bytes());
         assert!(
             contention.paused(),
-            "a band decode among busy threads did not pause band decodes"
+            "{decodes} band decodes among busy threads did not pause band decodes"
         );
+        assert!(buf == one_pass.as_bytes(), "band decode differs from one pass");
     }
 }

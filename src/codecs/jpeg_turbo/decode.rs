@@ -14,6 +14,7 @@ use crate::format::{Layout, PixelFormat};
 use crate::image::ImageMut;
 use crate::info::ImageInfo;
 use crate::limits::Limits;
+use crate::parallel::Contention;
 use crate::sample::SampleType;
 
 /// How the pixels are produced: which `tj3Decompress*` and which `TJPF`.
@@ -137,18 +138,15 @@ impl<'a> JpegTurboDecoder<'a> {
     /// Whether this decode runs as two bands on rayon's pool: a sequential lossy 8-bit file
     /// at full size of at least [`PARALLEL_MIN_PIXELS`], when pixcodec's parallelism rule
     /// ([`crate::parallel`]) allows it (so a caller already on a pool thread, such as
-    /// `ml::Dataset`, keeps its cores for other files) and band decodes are not paused
-    /// because the last one's threads waited for cores held by other processes.
-    fn band_decode(&self, call: &crate::parallel::Call) -> bool {
+    /// `ml::Dataset`, keeps its cores for other files) and `contention` does not pause band
+    /// decodes (after two in a row whose threads waited for cores held by other work).
+    fn band_decode(&self, call: &crate::parallel::Call, contention: &Contention) -> bool {
         let (w, h) = (u64::from(self.info.width), u64::from(self.info.height));
         self.bandable
             && (self.info.width, self.info.height) == self.full
             && w * h >= PARALLEL_MIN_PIXELS
             && h >= 64
-            && call.split_costly(
-                w * h * self.info.format.bytes_per_pixel() as u64,
-                &super::bands::DECODE_CONTENTION,
-            )
+            && call.split_costly(w * h * self.info.format.bytes_per_pixel() as u64, contention)
     }
 
     fn decompress(&mut self, out: &mut ImageMut<'_>) -> Result<()> {
@@ -161,9 +159,10 @@ impl<'a> JpegTurboDecoder<'a> {
             )));
         }
         let buf = out.as_bytes_mut();
-        if self.band_decode(&call) {
+        let contention = &super::bands::DECODE_CONTENTION;
+        if self.band_decode(&call, contention) {
             return super::bands::decode(
-                &super::bands::DECODE_CONTENTION,
+                contention,
                 self.dec.data(),
                 self.guards,
                 self.dct_method,
