@@ -977,10 +977,12 @@ unsafe fn take_raw_output(
     v
 }
 
-/// A decode from outside rayon's pool runs as two bands (`tj3SetCroppingRegion`); a decode on
-/// a one-thread pool runs as one pass. Both must give the same pixels for every subsampling,
-/// gray and CMYK, restart markers or none, into packed and padded rows (padding untouched),
-/// and a truncated file must fail both ways.
+/// A decode from outside rayon's pool runs as two bands (`tj3SetCroppingRegion`) unless the
+/// parallelism rule says one pass (other decodes in progress, or band decodes paused on a busy
+/// machine; the unit test `band_decode_equals_one_pass` in `src/codecs/jpeg_turbo/bands.rs`
+/// calls the band path itself); a decode on a one-thread pool runs as one pass. Both must give
+/// the same pixels for every subsampling, gray and CMYK, restart markers or none, into packed
+/// and padded rows (padding untouched), and a truncated file must fail both ways.
 #[test]
 fn band_decode_matches_a_single_pass_decode() {
     // The band path needs a pool of at least two threads (the test machine has two cores).

@@ -234,4 +234,68 @@ mod tests {
         );
         assert!(buf == one_pass.as_bytes(), "band decode differs from one pass");
     }
+
+    /// The band path itself (whatever the parallelism rule would say on a busy test machine):
+    /// every subsampling with and without restart markers, gray and CMYK, into padded rows
+    /// (padding untouched) equal to a one-pass decode; a truncated file fails.
+    #[test]
+    fn band_decode_equals_one_pass() {
+        let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let mut files = Vec::new();
+        let rgb = crate::testkit::generate(700, 613, PixelFormat::new(Layout::Rgb, SampleType::U8), 11);
+        for sub in ["444", "422", "420", "440", "411"] {
+            for parallel in [false, true] {
+                let o = EncodeOptions::new().set("subsampling", sub).set("parallel", parallel);
+                let file = crate::encode(rgb.as_ref(), "jpeg", &o).unwrap().data;
+                files.push((
+                    format!("rgb {sub} restart markers={parallel}"),
+                    file,
+                    raw::TJPF_TJPF_RGB,
+                ));
+            }
+        }
+        for (layout, pf) in [(Layout::Gray, raw::TJPF_TJPF_GRAY), (Layout::Cmyk, raw::TJPF_TJPF_CMYK)] {
+            let img = crate::testkit::generate(640, 480, PixelFormat::new(layout, SampleType::U8), 12);
+            let file = crate::encode(img.as_ref(), "jpeg", &EncodeOptions::new()).unwrap().data;
+            files.push((format!("{layout:?}"), file, pf));
+        }
+        for (name, file, pf) in &files {
+            let single = one_thread.install(|| crate::decode(file)).unwrap();
+            let row = single.row_bytes();
+            let pitch = row + 5;
+            let h = single.height();
+            let mut buf = vec![0xA5u8; pitch * h as usize];
+            decode(
+                &Contention::new(),
+                file,
+                (0, 0),
+                DctMethod::Accurate,
+                *pf,
+                h,
+                &mut buf,
+                pitch,
+            )
+            .unwrap();
+            for y in 0..h {
+                let got = &buf[y as usize * pitch..][..pitch];
+                assert!(got[..row] == *single.as_ref().row(y), "{name}: row {y} differs");
+                assert!(
+                    got[row..].iter().all(|&b| b == 0xA5),
+                    "{name}: padding of row {y} written"
+                );
+            }
+            let cut = &file[..file.len() * 3 / 4];
+            let r = decode(
+                &Contention::new(),
+                cut,
+                (0, 0),
+                DctMethod::Accurate,
+                *pf,
+                h,
+                &mut buf,
+                pitch,
+            );
+            assert!(r.is_err(), "{name}: truncated file decoded");
+        }
+    }
 }
