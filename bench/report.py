@@ -184,12 +184,15 @@ def main():
 
     md = ["# pixcodec benchmark report", "",
           f"Machine: {info['cpu']}, {info['cores']} cores, {info['os']}; {info['rustc']}; Python {info['python']}.",
-          "All rows come from the same run of `make bench`. MP/s = megapixels per second (median; see "
+          "Rows come from the rows-*.json files present in this folder: `make bench` writes them all in one run, "
+          "`make bench-ml` and `make bench-python` rewrite only their own (compare the files' times). "
+          "MP/s = megapixels per second (median; see "
           "bench/rust/report.rs for the timing rule). pixcodec and the C ABI use every core for TIFF strips and for JPEG encodes and decodes of 512x512 and up; "
           "`-1thread` rows pin pixcodec to one thread; peers are single-threaded unless named `-2threads`.",
-          f"Every tool was timed in {rounds} round(s), case by case: the rounds of the Rust, C ABI and peer "
-          "drivers on one case run back to back (bench/rounds.py), the order of the three reversed every other "
-          "round; each row is the tool's fastest round, `spread` is how much slower its slowest round was.", "",
+          f"Rows were timed in rounds (up to {rounds} here; codec rows BENCH_ROUNDS, Python rows "
+          "BENCH_PY_ROUNDS), case by case: the rounds of the Rust, C ABI and peer drivers on one case run back to "
+          "back (bench/rounds.py), the order of the three reversed every other round; each row is the tool's "
+          "fastest round, `spread` is how much slower its slowest round was.", "",
           "## Targets", "", "| target | measured | goal | met | detail |", "|---|---|---|---|---|"]
     for t in targets:
         r = "" if t["ratio"] is None else f"{t['ratio']:.2f}x"
