@@ -121,13 +121,21 @@ pub(crate) fn encode_options(
 /// What an encode to `bytes` wrote: the target and each page's width, height and format.
 type Kind = (String, Vec<(u32, u32, PixelFormat)>);
 
+/// This thread's last encode to `bytes` (see `LAST`).
+struct Last {
+    kind: Kind,
+    len: usize,
+    repeated: bool,
+}
+
 thread_local! {
     /// Encode output, reused by the next encode on this thread.
     static OUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-    /// What this thread's last encode to `bytes` wrote (target and page sizes and formats) and
-    /// how many bytes came out: the next encode of the same kind writes into a `bytes` object
-    /// of that length (see [`encode_to_bytes`]).
-    static LAST: RefCell<(Kind, usize)> = const { RefCell::new(((String::new(), Vec::new()), 0)) };
+    /// What this thread's last encode to `bytes` wrote (target and page sizes and formats), how
+    /// many bytes came out, and whether the encode before it, of the same kind, gave as many:
+    /// then the next encode of that kind writes into a `bytes` object of that length (see
+    /// [`encode_to_bytes`]).
+    static LAST: RefCell<Last> = const { RefCell::new(Last { kind: (String::new(), Vec::new()), len: 0, repeated: false }) };
 }
 
 /// Encodes into this thread's reusable buffer (GIL released), then hands the bytes to `f`.
@@ -166,17 +174,22 @@ fn new_bytes(py: Python<'_>, len: usize) -> PyResult<(Bound<'_, PyBytes>, *mut u
     }
 }
 
-/// Writes into a `bytes` object's memory while it fits, then into a spill buffer.
+/// Writes into a `bytes` object's (uninitialised) memory while it fits, then into a spill
+/// buffer.
 struct Direct<'a> {
-    buf: &'a mut [u8],
+    /// The `bytes` object's data, `cap` bytes, written only through this pointer.
+    buf: *mut u8,
+    cap: usize,
     pos: usize,
     spill: &'a mut Vec<u8>,
 }
 
 impl std::io::Write for Direct<'_> {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        if self.spill.is_empty() && data.len() <= self.buf.len() - self.pos {
-            self.buf[self.pos..self.pos + data.len()].copy_from_slice(data);
+        if self.spill.is_empty() && data.len() <= self.cap - self.pos {
+            // SAFETY: `pos + data.len() <= cap`, inside the `bytes` object's data, which nothing
+            // else references while the encode runs; `data` is another allocation.
+            unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), self.buf.add(self.pos), data.len()) };
             self.pos += data.len();
         } else {
             self.spill.extend_from_slice(data);
@@ -189,12 +202,14 @@ impl std::io::Write for Direct<'_> {
     }
 }
 
-/// Encodes `pages` into a new `bytes` object (GIL released while encoding). The first encode of
-/// a kind (target, page sizes and formats) on a thread goes into the thread's reusable buffer
-/// and is copied into `bytes`; later ones are written straight into a `bytes` object as long
-/// as the previous output of that kind, with no copy when the length comes out the same (an
-/// uncompressed format, the same array shape) and one copy into a `bytes` object of the right
-/// length otherwise (the Python C API offers no way to shrink a `bytes` object in place).
+/// Encodes `pages` into a new `bytes` object (GIL released while encoding). An encode goes into
+/// the thread's reusable buffer and is copied into `bytes`, unless the thread's last two
+/// encodes were of the same kind (target, page sizes and formats) and as long as each other
+/// (an uncompressed format, the same array shape): then it is written straight into a `bytes`
+/// object of that length, with no copy when its length comes out the same again, and one copy
+/// into a `bytes` object of the right length otherwise (the Python C API offers no way to
+/// shrink a `bytes` object in place), after which the buffer is used again until two lengths
+/// repeat. So compressed outputs, whose length varies, keep the one buffered copy.
 pub(crate) fn encode_to_bytes<'py>(
     py: Python<'py>,
     pages: &[InArray<'_>],
@@ -205,38 +220,37 @@ pub(crate) fn encode_to_bytes<'py>(
     let kind: Vec<_> = refs.iter().map(|r| (r.width(), r.height(), r.format())).collect();
     let guess = LAST.with(|l| {
         let l = l.borrow();
-        if l.0 .0 == target && l.0 .1 == kind {
-            l.1
-        } else {
-            0
-        }
+        (l.repeated && l.kind.0 == target && l.kind.1 == kind).then_some(l.len)
     });
     let remember = |len: usize| {
         LAST.with(|l| {
             let mut l = l.borrow_mut();
-            if l.0 .0 != target {
-                l.0 .0 = target.to_owned();
+            let same = l.kind.0 == target && l.kind.1 == kind;
+            l.repeated = same && l.len == len;
+            if !same {
+                l.kind.0.clear();
+                l.kind.0.push_str(target);
+                l.kind.1.clone_from(&kind);
             }
-            l.0 .1.clone_from(&kind);
-            l.1 = len;
+            l.len = len;
         })
     };
-    if guess == 0 {
+    let Some(guess) = guess else {
         let (bytes, report) = encode_with(py, pages, target, opts, |b| Ok(PyBytes::new(py, b)))?;
         remember(bytes.as_bytes().len());
         return Ok((bytes, report));
-    }
+    };
     let (obj, data) = new_bytes(py, guess)?;
     let data = data as usize; // a plain address across `detach`; `obj` stays alive here
     let (report, pos) = py.detach(|| {
         OUT.with(|b| {
             let mut spill = b.borrow_mut();
             spill.clear();
-            // SAFETY: the data of the new bytes object `obj`, `guess` bytes long, referenced
-            // by nothing else until this function returns.
-            let buf = unsafe { std::slice::from_raw_parts_mut(data as *mut u8, guess) };
+            // The data of the new bytes object `obj`, `guess` bytes long, referenced by nothing
+            // else until this function returns.
             let mut w = Direct {
-                buf,
+                buf: data as *mut u8,
+                cap: guess,
                 pos: 0,
                 spill: &mut spill,
             };
@@ -250,6 +264,7 @@ pub(crate) fn encode_to_bytes<'py>(
         let len = pos + spill.len();
         remember(len);
         let out = if len == guess {
+            debug_assert!(spill.is_empty(), "a spill means the output outgrew the guess");
             obj
         } else {
             let (out, dst) = new_bytes(py, len)?;
@@ -295,13 +310,7 @@ pub(crate) fn encode<'py>(
     verify: bool,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let (img, opts) = one_array(
-        array,
-        layout,
-        format,
-        encode_options(codec, require_exact, verify, options)?,
-    )?;
-    let (bytes, _) = encode_to_bytes(py, std::slice::from_ref(&img), format, &opts)?;
+    let (bytes, _) = encode_one(py, array, format, layout, codec, require_exact, verify, options)?;
     Ok(bytes)
 }
 
@@ -319,14 +328,29 @@ pub(crate) fn encode_report<'py>(
     verify: bool,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<(Bound<'py, PyBytes>, EncodeReport)> {
+    let (bytes, r) = encode_one(py, array, format, layout, codec, require_exact, verify, options)?;
+    Ok((bytes, report_to_py(py, r)?))
+}
+
+/// The bytes and report of `encode` and `encode_report`: one array into a new `bytes` object.
+#[allow(clippy::too_many_arguments)]
+fn encode_one<'py>(
+    py: Python<'py>,
+    array: &Bound<'py, PyAny>,
+    format: &str,
+    layout: Option<&str>,
+    codec: Option<String>,
+    require_exact: bool,
+    verify: bool,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<(Bound<'py, PyBytes>, RsReport)> {
     let (img, opts) = one_array(
         array,
         layout,
         format,
         encode_options(codec, require_exact, verify, options)?,
     )?;
-    let (bytes, r) = encode_to_bytes(py, std::slice::from_ref(&img), format, &opts)?;
-    Ok((bytes, report_to_py(py, r)?))
+    encode_to_bytes(py, std::slice::from_ref(&img), format, &opts)
 }
 
 /// encode_into(array, format, out, ...) -> EncodeReport; `out` (a bytearray) is resized to

@@ -166,16 +166,24 @@ def test_decoded_array_is_decoded_into_without_copy():
 
 
 def test_encode_bytes_of_every_length_on_one_thread():
-    # encode writes into a bytes object as long as the last output of the same kind (target,
-    # shape, dtype): equal length, shorter, longer (spilled) and a new kind must all give the
-    # same bytes as encode_into, and decode back.
+    # encode writes straight into a bytes object once the thread's last two outputs of the same
+    # kind (target, shape, dtype) were as long as each other. The sequence reaches every path:
+    # buffered, direct with equal length, direct and shorter (copied), direct and longer
+    # (spilled), and a new kind; each must give the same bytes as encode_into, and decode back.
     rng = np.random.default_rng(3)
     noisy = rng.integers(0, 256, (48, 64, 3), dtype=np.uint8)
     flat = np.full((48, 64, 3), 7, np.uint8)
-    cases = [(noisy, "tiff", {"compression": "none"}), (noisy, "tiff", {"compression": "none"}),
-             (noisy, "png", {}), (flat, "png", {}), (noisy, "png", {}), (noisy, "png", {}),
-             (flat[:10], "png", {}), (noisy, "jpeg", {"quality": 95}), (noisy, "jpeg", {"quality": 50}),
-             (noisy, "jpeg", {"quality": 95}), (noisy[:, :, 0], "tiff", {"compression": "lzw"})]
+    none = {"compression": "none"}
+    cases = [
+        (noisy, "tiff", none), (noisy, "tiff", none), (noisy, "tiff", none),  # buffered x2, direct equal
+        (flat, "png", {}), (flat, "png", {}), (flat, "png", {}),  # new kind, buffered, direct equal
+        (noisy, "png", {}),  # direct with flat's length: longer, spilled
+        (noisy, "png", {}), (noisy, "png", {}),  # buffered until two lengths repeat
+        (flat, "png", {}),  # direct with noisy's length: shorter, copied
+        (noisy, "jpeg", {"quality": 95}), (noisy, "jpeg", {"quality": 95}),
+        (noisy, "jpeg", {"quality": 50}),  # direct with q95's length: shorter
+        (noisy[:, :, 0], "tiff", {"compression": "lzw"}),  # new kind
+    ]
     for arr, fmt, opts in cases:
         data = px.encode(arr, fmt, **opts)
         ref = bytearray()
@@ -183,8 +191,13 @@ def test_encode_bytes_of_every_length_on_one_thread():
         assert type(data) is bytes and data == bytes(ref), (fmt, opts, arr.shape)
         if fmt != "jpeg":
             np.testing.assert_array_equal(px.decode(data), arr)
-        pages = px.encode_pages([arr, arr], "tiff")
-        assert len(px.decode_pages(pages)) == 2
+    # encode_pages shares the path: buffered twice, then direct, each decoding to the pages
+    outputs = [px.encode_pages([noisy, flat], "tiff") for _ in range(3)]
+    assert outputs[0] == outputs[1] == outputs[2]
+    pages = px.decode_pages(outputs[2])
+    assert len(pages) == 2
+    np.testing.assert_array_equal(pages[0], noisy)
+    np.testing.assert_array_equal(pages[1], flat)
 
 
 @pytest.mark.parametrize(
