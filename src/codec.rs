@@ -299,7 +299,10 @@ pub trait Decoder {
     fn info(&self) -> &ImageInfo;
 
     /// Decodes the current page into `out`, whose size and format must equal
-    /// [`Decoder::info`]'s. Only the pixel bytes of each row are written.
+    /// [`Decoder::info`]'s. Every pixel byte of each row is written and nothing else (not the
+    /// row padding), so `out` may hold anything beforehand: callers decode into memory they
+    /// did not clear (the Python binding into a new numpy array). `testkit::check_codec`
+    /// checks both halves ("decode_into keeps padding": every byte set to 0x5A first).
     fn decode_into(&mut self, out: ImageMut<'_>) -> Result<()>;
 
     /// Moves to the next page; returns `false` when there is none.

@@ -320,6 +320,8 @@ fn round_trip(
     Ok(enc.data)
 }
 
+/// `decode_into` into memory holding 0x5A everywhere writes every pixel byte (the rows equal a
+/// plain decode, whose image starts zeroed) and no padding byte.
 fn decode_into_padded(reg: &Registry, bytes: &[u8], img: &Image) -> Result<(), String> {
     let (mut buf, stride) = padded(img, 3);
     buf.iter_mut().for_each(|b| *b = 0x5A);

@@ -148,7 +148,7 @@ impl<'a> DecodeInto<'a> {
     }
 
     /// Decodes the first page into `out`, which must have the page's size and pixel format
-    /// (see [`DecodeInto::info`]). Only pixel bytes are written, never row padding. Returns
+    /// (see [`DecodeInto::info`]). Every pixel byte is written, never row padding. Returns
     /// the header facts.
     pub fn decode(mut self, mut out: ImageMut<'_>) -> Result<ImageInfo> {
         out.expect_shape(self.info.width, self.info.height, self.info.format)?;
@@ -386,7 +386,8 @@ impl Registry {
     }
 
     /// Decodes the first page into caller memory; `out` must match the probed size and
-    /// format (see [`Registry::probe`]). Only pixel bytes are written, never row padding.
+    /// format (see [`Registry::probe`]). Every pixel byte is written (whatever `out` held
+    /// before), never row padding.
     /// The one-call form of [`Registry::open_into`] + [`DecodeInto::decode`].
     pub fn decode_into(&self, data: &[u8], out: ImageMut<'_>, opts: &DecodeOptions) -> Result<ImageInfo> {
         self.open_into(data, opts)?.decode(out)
