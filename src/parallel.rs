@@ -95,31 +95,31 @@ impl Call {
 /// cores" (condition 5). Two bands of a JPEG decode on two free cores measure 1.6-1.9 (their
 /// CPU is ~1.3x one pass, done in ~0.7x its time); with two busy processes on the two cores,
 /// below 1.0. Below ~1.3 one pass would have been as fast, so 1.5 leaves a margin.
-pub(crate) const MIN_SPEEDUP: f64 = 1.5;
+const MIN_SPEEDUP: f64 = 1.5;
 
 /// A part whose thread was on the CPU for less than this share of the part's wall time was
 /// preempted: it waited for a core.
-pub(crate) const MIN_PART_EFFICIENCY: f64 = 0.75;
+const MIN_PART_EFFICIENCY: f64 = 0.75;
 
 /// The caller resumed late (the split waited for cores) when more than this share of the
 /// split's wall time passed between the end of its last part and the caller's return.
-pub(crate) const MAX_RESUME_SHARE: f64 = 0.25;
+const MAX_RESUME_SHARE: f64 = 0.25;
 
 /// Splits in a row that waited for cores (unclear ones between them not counted) that pause
 /// such splits: one alone on a quiet machine is usually another process's brief moment.
-pub(crate) const BAD_IN_A_ROW: u32 = 2;
+const BAD_IN_A_ROW: u32 = 2;
 
 /// The pause lasts this many times the last split's wall time (within [`MIN_PAUSE`] and
 /// [`MAX_PAUSE`]), so that under steady contention the [`BAD_IN_A_ROW`] splits that measure
 /// again are a small share of the calls.
-pub(crate) const PAUSE_FACTOR: u32 = 32;
+const PAUSE_FACTOR: u32 = 32;
 
 /// Shortest pause: small images take well under a millisecond, and a probe every 100 ms
 /// costs them little under steady contention.
-pub(crate) const MIN_PAUSE: Duration = Duration::from_millis(100);
+const MIN_PAUSE: Duration = Duration::from_millis(100);
 
 /// Longest pause: a split runs again at least this often when the cores come free.
-pub(crate) const MAX_PAUSE: Duration = Duration::from_secs(1);
+const MAX_PAUSE: Duration = Duration::from_secs(1);
 
 /// Whether one kind of costly split (condition 5 of the [rule](self)) is paused, and until
 /// when; one per kind, in a `static` (JPEG: `codecs::jpeg_turbo::bands::DECODE_CONTENTION`).
@@ -258,9 +258,8 @@ fn timed_part<R>(split_start: Instant, f: impl FnOnce() -> R) -> (R, Option<Part
 }
 
 /// `rayon::join(a, b)` for the two parts of a costly split, recording in `contention` whether
-/// they ran on free cores (condition 5 of the [rule](self)). Returns both results and whether
-/// the split paused these splits.
-pub(crate) fn join_measured<A, B, RA, RB>(contention: &Contention, a: A, b: B) -> (RA, RB, bool)
+/// they ran on free cores (condition 5 of the [rule](self)).
+pub(crate) fn join_measured<A, B, RA, RB>(contention: &Contention, a: A, b: B) -> (RA, RB)
 where
     A: FnOnce() -> RA + Send,
     B: FnOnce() -> RB + Send,
@@ -270,11 +269,10 @@ where
     let start = Instant::now();
     let ((ra, ta), (rb, tb)) = rayon::join(|| timed_part(start, a), || timed_part(start, b));
     let wall = start.elapsed();
-    let paused = match (ta, tb) {
-        (Some(ta), Some(tb)) => contention.record_at(clock(), verdict(wall, [ta, tb]), wall),
-        _ => false,
-    };
-    (ra, rb, paused)
+    if let (Some(ta), Some(tb)) = (ta, tb) {
+        contention.record_at(clock(), verdict(wall, [ta, tb]), wall);
+    }
+    (ra, rb)
 }
 
 impl Drop for Call {
@@ -393,10 +391,9 @@ mod tests {
         // waiting for a core would look.
         let c = Contention::new();
         let nap = || std::thread::sleep(Duration::from_millis(5));
-        let ((), (), paused) = join_measured(&c, nap, nap);
-        assert!(!paused, "one slow split alone");
-        let ((), (), paused) = join_measured(&c, nap, nap);
-        assert!(paused);
+        join_measured(&c, nap, nap);
+        assert!(!c.paused(), "one slow split alone");
+        join_measured(&c, nap, nap);
         assert!(c.paused());
         // Parts that compute on two free threads: at most the pool's hand-off between them
         // and the wall clock. Not asserted: whether the cores are free depends on the machine.

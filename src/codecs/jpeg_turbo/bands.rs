@@ -163,7 +163,7 @@ pub(super) fn decode(
         dec.set_rows(y as u32, rows as u32).map_err(decode_err)?;
         dec.decompress(Bits::Eight, out, pitch, pf).map_err(decompress_error)
     };
-    let (a, b, _) = join_measured(contention, || band(0, split, top), || band(split, h - split, bottom));
+    let (a, b) = join_measured(contention, || band(0, split, top), || band(split, h - split, bottom));
     a.and(b)
 }
 
