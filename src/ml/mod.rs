@@ -35,4 +35,4 @@ pub use array::{from_array, save, save_array, to_array, Array, ChannelOrder, Sav
 pub use dataset::{Batch, Batches, Dataset, DatasetOptions, LabelMode, Labels, OnError, Recycler, Subset};
 pub use load::{load, load_bytes, load_bytes_with, load_into, LoadOptions};
 pub use resize::{resize, resize_into, ColorMode, Fit, Interpolation, ResizeOptions};
-pub use shrink::{DEFAULT_SHRINK_MIN_PSNR, SHRINK_RATIOS};
+pub use shrink::{check_shrink_min_psnr, DEFAULT_SHRINK_MIN_PSNR, SHRINK_RATIOS};

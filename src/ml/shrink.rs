@@ -17,6 +17,18 @@ use super::resize::{Interpolation, ResizeOptions};
 /// The default tolerance of shrink-on-load: 40 dB PSNR against the full decode.
 pub const DEFAULT_SHRINK_MIN_PSNR: f64 = 40.0;
 
+/// `db` as a shrink-on-load tolerance, or an error when it is NaN (any number of dB is one:
+/// at or below the table's lowest value every scale qualifies, above its highest none).
+/// Loading and datasets check it; the C setters call it to refuse at once.
+pub fn check_shrink_min_psnr(db: f64) -> crate::Result<f64> {
+    if db.is_nan() {
+        return Err(crate::Error::invalid(
+            "the shrink-on-load tolerance is NaN (a PSNR in dB)",
+        ));
+    }
+    Ok(db)
+}
+
 /// The worst PSNR (dB, 0..255 scale) against a full decode + the same resize measured among
 /// the cases whose remaining ratio was at least [`SHRINK_RATIOS`]`[k]`, for each `k`
 /// (`bench/rust/shrink_psnr.rs`: the corpus' four Kodak photos and the diagram as q90 4:2:0

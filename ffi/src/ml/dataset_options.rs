@@ -251,14 +251,14 @@ pub unsafe extern "C" fn pxc_dataset_options_set_shrink_on_load(
 
 /// Shrink-on-load's tolerance in dB PSNR (default 40; see
 /// `pxc_load_options_set_shrink_min_psnr`): a dataset's bilinear without antialias shrinks
-/// only below 33 dB. NaN is refused.
+/// only at 33.1 dB or below. NaN is refused.
 #[no_mangle]
 pub unsafe extern "C" fn pxc_dataset_options_set_shrink_min_psnr(
     opts: *mut pxc_dataset_options,
     db: f64,
 ) -> pxc_status {
     ffi!(nonnull(opts) {
-        unsafe { &mut *opts }.inner.shrink_min_psnr = super::shrink_min_psnr_from(db)?;
+        unsafe { &mut *opts }.inner.shrink_min_psnr = pixcodec::ml::check_shrink_min_psnr(db)?;
         Ok(())
     })
 }

@@ -111,16 +111,6 @@ pub enum pxc_dct_method {
 
 c_enum_conversions!(pxc_dct_method <=> DctMethod, "DCT method",
     "a pxc_dct_method value (0 = ACCURATE, 1 = FAST)", dct_method_from, dct_method_to, [Accurate, Fast]);
-/// A shrink-on-load tolerance from C: any number of dB but NaN.
-fn shrink_min_psnr_from(db: f64) -> pixcodec::Result<f64> {
-    if db.is_nan() {
-        return Err(pixcodec::Error::invalid(
-            "the shrink-on-load tolerance is NaN (a PSNR in dB)",
-        ));
-    }
-    Ok(db)
-}
-
 c_enum_conversions!(pxc_color_mode <=> ColorMode, "color mode",
     "a pxc_color_mode value (0 = GRAY, 1 = RGB, 2 = RGBA)", color_mode_from, color_mode_to, [Gray, Rgb, Rgba]);
 c_enum_conversions!(pxc_interpolation <=> Interpolation, "interpolation",

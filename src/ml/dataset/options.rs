@@ -257,6 +257,7 @@ pub(super) fn check_options(opts: &DatasetOptions) -> Result<()> {
     if opts.batch_size == 0 {
         return Err(Error::invalid("batch_size must be at least 1"));
     }
+    crate::ml::check_shrink_min_psnr(opts.shrink_min_psnr)?;
     if let Some(s) = opts.validation_split {
         if !(s > 0.0 && s < 1.0) {
             return Err(Error::invalid(format!(
