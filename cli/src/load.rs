@@ -31,18 +31,8 @@ pub struct Args {
     /// Resize with a fixed-size kernel as tf.image.resize (default: antialias as Pillow).
     #[arg(long)]
     no_antialias: bool,
-    /// Shrink-on-load: let JPEG decoding shrink by 1/2, 1/4 or 1/8 (DCT scaling), as far as
-    /// --shrink-min-psnr allows. Faster, but the pixels differ from Keras' (off by default).
-    #[arg(long, conflicts_with = "no_shrink")]
-    shrink: bool,
-    /// Decode at full size (the default; kept for scripts written before --shrink).
-    #[arg(long)]
-    no_shrink: bool,
-    /// Shrink-on-load's tolerance: the least PSNR (dB) against a full decode that the chosen
-    /// filter kept at the chosen scale in pixcodec's measurements (default 40; filters without
-    /// antialias, such as a dataset's bilinear, measured 23-33 dB and shrink only below that).
-    #[arg(long, value_name = "DB", default_value_t = pixcodec::ml::DEFAULT_SHRINK_MIN_PSNR)]
-    shrink_min_psnr: f64,
+    #[command(flatten)]
+    shrink: crate::shrink::ShrinkArgs,
     /// Turn the image upright by its EXIF orientation before resizing (off by default: Keras
     /// loads the pixels as stored).
     #[arg(long)]
@@ -92,8 +82,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .interpolation(interp)
         .fit(args.fit.parse::<Fit>().map_err(usage)?)
         .antialias(!args.no_antialias)
-        .shrink_on_load(args.shrink && !args.no_shrink)
-        .shrink_min_psnr(args.shrink_min_psnr)
+        .shrink_on_load(args.shrink.on())
+        .shrink_min_psnr(args.shrink.min_psnr())
         .orient(args.orient)
         .dct_method(args.dct_method.parse::<pixcodec::DctMethod>().map_err(usage)?);
     if let Some(s) = &args.target_size {

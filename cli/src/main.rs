@@ -12,6 +12,7 @@ mod info;
 mod load;
 mod meta;
 mod sbits;
+mod shrink;
 mod text;
 
 use std::process::ExitCode;
