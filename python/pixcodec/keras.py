@@ -14,7 +14,7 @@ deliberate differences where Keras silently changes data:
 pixels differ from a full decode + resize. It takes the largest reduction whose result stayed
 within ``shrink_min_psnr`` dB (default 40) of the full path in pixcodec's measurements for the
 chosen filter: Pillow's antialiased filters (bilinear, bicubic, lanczos) shrink at 40 dB;
-``nearest`` and the datasets' bilinear without antialias measured 23-33 dB and shrink only
+``nearest`` and the datasets' bilinear without antialias measured 22.8-33.1 dB and shrink only
 with a lower ``shrink_min_psnr`` (e.g. 20).
 
 JPEG inverse DCT: :func:`load_img` decodes as Pillow (libjpeg's accurate IDCT), as Keras'
@@ -54,7 +54,7 @@ def load_img(
     keep_aspect_ratio=False,
     *,
     shrink_on_load=False,
-    shrink_min_psnr=40.0,
+    shrink_min_psnr=_pixcodec.DEFAULT_SHRINK_MIN_PSNR,
     limits=None,
 ):
     """Keras' ``load_img``: reads an image file (path, ``os.PathLike``, bytes-like object or
@@ -194,7 +194,7 @@ def image_dataset_from_directory(
     dtype="float32",
     prefetch=2,
     dct_method="INTEGER_FAST",
-    shrink_min_psnr=40.0,
+    shrink_min_psnr=_pixcodec.DEFAULT_SHRINK_MIN_PSNR,
 ):
     """Keras' ``image_dataset_from_directory`` with its parameters and defaults, backed by the
     Rust ``ml::Dataset``: the same file order, shuffle (NumPy's ``RandomState(seed)``), split,
@@ -211,6 +211,10 @@ def image_dataset_from_directory(
     ``dct_method`` is the inverse DCT of JPEG files, as ``tf.io.decode_jpeg``'s: Keras decodes
     with TensorFlow's default, ``"INTEGER_FAST"``, so that is the default here too (Keras'
     pixels); ``"INTEGER_ACCURATE"`` decodes as :func:`load_img` and Pillow do.
+    ``shrink_on_load=True`` lets JPEG decoding shrink within ``shrink_min_psnr`` dB (default
+    40) of the full path; the datasets' bilinear without antialias measured 22.8-33.1 dB, so it
+    shrinks only with a lower tolerance (e.g. ``shrink_min_psnr=20``), and its pixels are then
+    not Keras'.
     """
     if data_format not in (None, "channels_last"):
         from . import UnsupportedError

@@ -44,5 +44,7 @@ fn _pixcodec(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<keras::ImageDataset>()?;
     m.add_class::<keras::BatchIter>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The default of keras.load_img / image_dataset_from_directory's shrink_min_psnr.
+    m.add("DEFAULT_SHRINK_MIN_PSNR", pixcodec::ml::DEFAULT_SHRINK_MIN_PSNR)?;
     Ok(())
 }

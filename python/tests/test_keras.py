@@ -82,12 +82,15 @@ def test_load_img_keeps_16_bit_and_shrink_on_load_is_opt_in(tmp_path):
     fast = pk.load_img(jp, target_size=(100, 120), shrink_on_load=True, shrink_min_psnr=0)
     assert fast.shape == default.shape and not np.array_equal(fast, default)
     # bilinear (antialiased, as Pillow) shrinks at 40 dB: 640x480 -> 120x100 at 1/4 (160x120,
-    # ratio 1.2 < 1.25) is not allowed, 1/2 (320x240) is; the result stays within 40 dB
+    # ratio 1.2 < 1.25) is not allowed, 1/2 (320x240) is (tolerance 0 takes 1/4: a different
+    # result); on this image the result stays within 40 dB
     smooth = pk.load_img(jp, target_size=(100, 120), interpolation="bilinear")
     shrunk = pk.load_img(jp, target_size=(100, 120), interpolation="bilinear", shrink_on_load=True)
-    assert not np.array_equal(shrunk, smooth)
+    quarter = pk.load_img(jp, target_size=(100, 120), interpolation="bilinear", shrink_on_load=True,
+                          shrink_min_psnr=0)
+    assert not np.array_equal(shrunk, smooth) and not np.array_equal(shrunk, quarter)
     mse = np.mean((shrunk.astype(np.float64) - smooth) ** 2)
-    assert 10 * np.log10(255.0**2 / mse) > 35
+    assert 10 * np.log10(255.0**2 / mse) >= 40
     # bytes and file objects load too
     assert np.array_equal(pk.load_img(jp.read_bytes(), target_size=(100, 120)), default)
     with open(jp, "rb") as f:
@@ -272,3 +275,16 @@ def test_dct_method_fast_equals_simplejpeg_fastdct_and_accurate_equals_pillow(tm
     assert np.array_equal(batch[0], accurate.astype(np.float32))
     with pytest.raises(px.InvalidArgumentError, match="unknown DCT method"):
         pk.image_dataset_from_directory(tmp_path / "d", dct_method="slow", **kw)
+
+
+def test_shrink_tolerance_default_is_the_rust_one():
+    import inspect
+    import pathlib
+
+    from pixcodec import _pixcodec
+
+    assert _pixcodec.DEFAULT_SHRINK_MIN_PSNR == 40.0
+    for f in (pk.load_img, pk.image_dataset_from_directory):
+        assert inspect.signature(f).parameters["shrink_min_psnr"].default == _pixcodec.DEFAULT_SHRINK_MIN_PSNR
+    stub = (pathlib.Path(pk.__file__).with_suffix(".pyi")).read_text()
+    assert stub.count("shrink_min_psnr: float = 40.0") == 3
