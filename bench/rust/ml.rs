@@ -120,20 +120,6 @@ fn dataset_dir(corpus: &Path, bench: &Path) -> PathBuf {
     dir
 }
 
-fn psnr(a: &[u8], b: &[u8]) -> f64 {
-    let se: f64 = a
-        .iter()
-        .zip(b)
-        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
-        .sum();
-    let mse = se / a.len() as f64;
-    if mse == 0.0 {
-        f64::INFINITY
-    } else {
-        10.0 * (255.0f64 * 255.0 / mse).log10()
-    }
-}
-
 fn row(op: &str, image: &str, variant: &str, tool: &str, threads: usize, secs: f64, mpix: f64) -> Value {
     json!({"format": "jpeg", "op": op, "image": image, "variant": variant, "tool": tool, "lang": "rust",
            "threads": threads, "seconds": secs, "mpix_s": mpix / secs, "bytes": null, "mpix": mpix})
@@ -159,7 +145,9 @@ fn main() {
         ml::load(&big, &o).expect("ml::load")
     };
     let (fast, full) = (load(true), load(false));
-    let db = psnr(fast.as_bytes(), full.as_bytes());
+    let db = pixcodec::compare::compare(&fast.as_ref(), &full.as_ref())
+        .expect("compare")
+        .psnr_db;
     let variant = "to 224x224 bilinear (antialias on); MP/s = source megapixels/s";
     // One thread each, as the rows say: on a one-thread pool the full decode is one pass
     // (from outside a pool a large JPEG decodes as two bands on two cores).
